@@ -1,0 +1,22 @@
+"""tradecalc: project bilateral trade toward a target, lever by lever, with sources.
+
+>>> import tradecalc
+>>> p = tradecalc.project("scenarios/base.yaml")   # doctest: +SKIP
+>>> p.reached_year, p.frame.head()                 # doctest: +SKIP
+"""
+
+from tradecalc.errors import Problem, ScenarioError, TradecalcError
+from tradecalc.loading import load_scenario
+from tradecalc.projection import Projection, project
+from tradecalc.scenario import Scenario
+
+__all__ = [
+    "Problem",
+    "Projection",
+    "Scenario",
+    "ScenarioError",
+    "TradecalcError",
+    "load_scenario",
+    "project",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,230 @@
+"""Runs the model for a scenario: compile it to arrays, evaluate, wrap the result.
+
+The role of pvlib's ModelChain. :func:`compile_scenario` turns a validated
+:class:`~tradecalc.scenario.Scenario` into a fixed :class:`Layout` (what the flows, lines and
+deals are) and numeric :class:`Params` whose every array has a leading *draw* axis. A plain
+projection has one draw; Monte Carlo, sweeps and goal seeks pass many through the same
+:func:`evaluate`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from tradecalc.model import (
+    ave_multiplier,
+    baseline_value,
+    ces_tariff_ratio,
+    linear_ramp,
+    logistic_ramp,
+    pta_effect,
+    semi_elasticity_multiplier,
+    shapley_split,
+    staged_tariff,
+    staging,
+)
+from tradecalc.model.transit import DEFAULT_AVE_PER_DAY, DEFAULT_BETA_PER_DAY
+from tradecalc.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The structure of a scenario that draws do not change: labels, indices, masks."""
+
+    years: np.ndarray  # (Y,)
+    base_year: int
+    flow_direction: tuple[str, ...]  # (F,)
+    flow_sector: tuple[str, ...]
+    flow_category: tuple[str, ...]
+    flow_counts: np.ndarray  # (F,) bool: the target counts this flow's category
+    line_flow: np.ndarray  # (L,) int: index of each PTA line's flow
+    tta_applies: np.ndarray  # (F,) bool: the TTA filters select this flow
+    deal_name: tuple[str, ...]  # (K,)
+    deal_direction: tuple[str, ...]
+    deal_sector: tuple[str, ...]
+    deal_category: tuple[str, ...]
+    deal_counts: np.ndarray  # (K,) bool
+
+
+@dataclass(frozen=True)
+class Params:
+    """Numeric inputs; every array has a leading draw axis of length D (1 for a projection)."""
+
+    flow_value: np.ndarray  # (D, F) US$ m in base year
+    flow_growth: np.ndarray  # (D, F)
+    flow_theta: np.ndarray  # (D, F) elasticity of each flow's sector (for `ave`)
+    line_coverage: np.ndarray  # (D, L)
+    line_mfn: np.ndarray  # (D, L)
+    line_preferential: np.ndarray  # (D, L)
+    line_theta: np.ndarray  # (D, L)
+    pta_start: np.ndarray  # (D,)
+    pta_phase_in: np.ndarray  # (D,)
+    pta_response: np.ndarray  # (D,)
+    utilization: np.ndarray  # (D,)
+    tta_start: np.ndarray  # (D,)
+    tta_phase_in: np.ndarray  # (D,)
+    days_before: np.ndarray  # (D,)
+    days_after: np.ndarray  # (D,)
+    route_share: np.ndarray  # (D,)
+    tta_use_ave: np.ndarray  # (D,) bool: `ave` instead of `semi_elasticity`
+    tta_beta: np.ndarray  # (D,) per day, for semi_elasticity
+    tta_ave_per_day: np.ndarray  # (D,) per day, for ave
+    deal_value: np.ndarray  # (D, K) US$ m at full scale, deal_value_scale applied
+    deal_weight: np.ndarray  # (D, K) probability, or 0/1 success in Monte Carlo
+    deal_start: np.ndarray  # (D, K)
+    deal_ramp_years: np.ndarray  # (D, K)
+    deal_end: np.ndarray  # (D, K); inf when open-ended
+    deal_logistic: np.ndarray  # (D, K) bool
+
+    @property
+    def draws(self) -> int:
+        return self.flow_value.shape[0]
+
+    def replace(self, **changes) -> Params:
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def stack(cls, many: list[Params]) -> Params:
+        """Join parameter sets along the draw axis (e.g. the points of a sweep)."""
+        return cls(**{
+            f.name: np.concatenate([getattr(p, f.name) for p in many])
+            for f in dataclasses.fields(cls)
+        })
+
+
+@dataclass(frozen=True)
+class Components:
+    """Model output by year; leading draw axis D, then flows F or deals K, then years Y."""
+
+    baseline: np.ndarray  # (D, F, Y)
+    pta: np.ndarray  # (D, F, Y)
+    tta: np.ndarray  # (D, F, Y)
+    deals: np.ndarray  # (D, K, Y)
+
+    def total(self) -> np.ndarray:
+        """All components, all categories: (D, Y)."""
+        return (self.baseline + self.pta + self.tta).sum(axis=1) + self.deals.sum(axis=1)
+
+    def measure(self, layout: Layout) -> np.ndarray:
+        """What the target counts: (D, Y)."""
+        flows = (self.baseline + self.pta + self.tta)[:, layout.flow_counts].sum(axis=1)
+        return flows + self.deals[:, layout.deal_counts].sum(axis=1)
+
+
+def _row(values, dtype=float) -> np.ndarray:
+    return np.asarray([values], dtype=dtype).reshape(1, -1)
+
+
+def compile_scenario(scenario: Scenario) -> tuple[Layout, Params]:
+    """Turn a validated scenario into a :class:`Layout` and one-draw :class:`Params`."""
+    s = scenario
+    flows = s.baseline.flows
+    flow_keys = [(f.direction, f.sector) for f in flows]
+    counts = set(s.target.counts)
+    pta_lines = s.pta.lines if s.pta is not None else []
+    tta = s.tta
+    if tta is not None:
+        tta_applies = [
+            (tta.directions is None or f.direction in tta.directions)
+            and (tta.sectors is None or f.sector in tta.sectors)
+            for f in flows
+        ]
+        per_day = tta.per_day
+        beta = per_day if per_day is not None and tta.method == "semi_elasticity" else None
+        ave = per_day if per_day is not None and tta.method == "ave" else None
+    else:
+        tta_applies = [False] * len(flows)
+        beta = ave = None
+
+    layout = Layout(
+        years=np.arange(s.base_year, s.horizon + 1),
+        base_year=s.base_year,
+        flow_direction=tuple(f.direction for f in flows),
+        flow_sector=tuple(f.sector for f in flows),
+        flow_category=tuple(f.category for f in flows),
+        flow_counts=np.array([f.category in counts for f in flows], dtype=bool),
+        line_flow=np.array(
+            [flow_keys.index((ln.direction, ln.sector)) for ln in pta_lines], dtype=int
+        ),
+        tta_applies=np.array(tta_applies, dtype=bool),
+        deal_name=tuple(d.name for d in s.deals),
+        deal_direction=tuple(d.direction for d in s.deals),
+        deal_sector=tuple(d.sector for d in s.deals),
+        deal_category=tuple(d.category for d in s.deals),
+        deal_counts=np.array([d.category in counts for d in s.deals], dtype=bool),
+    )
+    theta = s.elasticities.theta
+    never = float(s.horizon + 1)  # a start year after the horizon: the lever never acts
+    params = Params(
+        flow_value=_row([f.value_usd_m for f in flows]),
+        flow_growth=_row([f.growth for f in flows]),
+        flow_theta=_row([theta(f.sector) for f in flows]),
+        line_coverage=_row([ln.coverage for ln in pta_lines]),
+        line_mfn=_row([ln.mfn_tariff for ln in pta_lines]),
+        line_preferential=_row([ln.preferential_tariff for ln in pta_lines]),
+        line_theta=_row([theta(ln.sector) for ln in pta_lines]),
+        pta_start=_row(s.pta.start_year if s.pta else never).ravel(),
+        pta_phase_in=_row(s.pta.phase_in_years if s.pta else 1).ravel(),
+        pta_response=_row(s.pta.response_years if s.pta else 1).ravel(),
+        utilization=_row(s.pta.utilization_value if s.pta else 0.0).ravel(),
+        tta_start=_row(tta.start_year if tta else never).ravel(),
+        tta_phase_in=_row(tta.phase_in_years if tta else 1).ravel(),
+        days_before=_row(tta.transit_days_before if tta else 0.0).ravel(),
+        days_after=_row(tta.transit_days_after if tta else 0.0).ravel(),
+        route_share=_row(tta.route_share if tta else 0.0).ravel(),
+        tta_use_ave=_row(tta is not None and tta.method == "ave", dtype=bool).ravel(),
+        tta_beta=_row(DEFAULT_BETA_PER_DAY if beta is None else beta).ravel(),
+        tta_ave_per_day=_row(DEFAULT_AVE_PER_DAY if ave is None else ave).ravel(),
+        deal_value=_row([d.value_usd_m * s.deal_value_scale for d in s.deals]),
+        deal_weight=_row([d.probability for d in s.deals]),
+        deal_start=_row([d.start_year for d in s.deals]),
+        deal_ramp_years=_row([d.ramp_years for d in s.deals]),
+        deal_end=_row([np.inf if d.end_year is None else d.end_year for d in s.deals]),
+        deal_logistic=_row([d.ramp == "logistic" for d in s.deals], dtype=bool),
+    )
+    return layout, params
+
+
+def evaluate(layout: Layout, params: Params) -> Components:
+    """Run methods.md sections 1-5 for every draw at once.
+
+    ``X_f(y) = base_f(y) * m_pta_f(y) * m_tta_f(y)``, split by :func:`shapley_split`, plus
+    each deal's ``weight * value * ramp(y)``.
+    """
+    p = params
+    years = layout.years.astype(float)  # (Y,)
+    col = np.newaxis
+
+    # 1. Baseline: (D, F, Y)
+    base = baseline_value(p.flow_value[..., col], p.flow_growth[..., col], years - layout.base_year)
+
+    # 2. PTA: per line (D, L, Y), summed onto flows (D, F, Y)
+    tariff_phase = staging(years, p.pta_start[:, col, col], p.pta_phase_in[:, col, col])
+    response = staging(years, p.pta_start[:, col, col], p.pta_response[:, col, col])
+    tariff = staged_tariff(p.line_mfn[..., col], p.line_preferential[..., col], tariff_phase)
+    ratio = ces_tariff_ratio(tariff, p.line_mfn[..., col], p.line_theta[..., col])
+    line_effect = pta_effect(ratio, p.line_coverage[..., col], p.utilization[:, col, col], response)
+    onto_flows = np.zeros((len(layout.line_flow), len(layout.flow_sector)))
+    onto_flows[np.arange(len(layout.line_flow)), layout.line_flow] = 1.0
+    m_pta = 1.0 + np.einsum("dly,lf->dfy", line_effect, onto_flows)
+
+    # 3. TTA: (D, F, Y); the draw picks the conversion
+    days = (p.days_before[:, col, col], p.days_after[:, col, col])
+    share = p.route_share[:, col, col] * layout.tta_applies[:, col]
+    semi = semi_elasticity_multiplier(*days, share, p.tta_beta[:, col, col])
+    ave = ave_multiplier(*days, p.flow_theta[..., col], share, p.tta_ave_per_day[:, col, col])
+    m_full = np.where(p.tta_use_ave[:, col, col], ave, semi)
+    tta_phase = staging(years, p.tta_start[:, col, col], p.tta_phase_in[:, col, col])
+    m_tta = 1.0 + (m_full - 1.0) * tta_phase
+
+    # 4. Shapley split of the two levers
+    pta, tta = shapley_split(base, m_pta, m_tta)
+
+    # 5. Deals: (D, K, Y)
+    ramp_args = (years, p.deal_start[..., col], p.deal_ramp_years[..., col], p.deal_end[..., col])
+    ramp = np.where(p.deal_logistic[..., col], logistic_ramp(*ramp_args), linear_ramp(*ramp_args))
+    deals = (p.deal_weight * p.deal_value)[..., col] * ramp
+    return Components(baseline=base, pta=pta, tta=tta, deals=deals)

@@ -1,0 +1,35 @@
+"""Exceptions raised by tradecalc, each with the exit code the CLI maps it to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class TradecalcError(Exception):
+    """Base class for every error tradecalc raises on purpose."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a scenario: where it is (file, line, dotted path) and what is wrong."""
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class ScenarioError(TradecalcError):
+    """A scenario file cannot be read or is invalid; carries every problem found."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,222 @@
+"""A projection of one scenario: the numbers by year, the verdict, and provenance."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tradecalc.engine import Components, Layout, compile_scenario, evaluate
+from tradecalc.loading import load_scenario
+from tradecalc.model import gap, reached_year_index, required_cagr
+from tradecalc.scenario import (
+    DEFAULT_UTILIZATION,
+    DIRECTIONS,
+    Scenario, dotted,
+    must_be_sourced,
+    provenance_items,
+)
+
+COMPONENTS = ("baseline", "pta", "tta", "deal")
+CSV_COLUMNS = ("scenario", "year", "direction", "sector", "category", "component", "name", "value_usd_m")
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A scenario input stated as an assumption (with its source, when derived from one)."""
+
+    path: str
+    text: str
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Projected trade of one scenario, year by year (one draw of the engine)."""
+
+    scenario: Scenario
+    path: str
+    layout: Layout
+    components: Components
+
+    @property
+    def years(self) -> np.ndarray:
+        return self.layout.years
+
+    @cached_property
+    def total(self) -> np.ndarray:
+        """Total trade by year, all categories [US$ m]."""
+        return self.components.total()[0]
+
+    @cached_property
+    def measure(self) -> np.ndarray:
+        """Trade the target counts, by year [US$ m]."""
+        return self.components.measure(self.layout)[0]
+
+    def at(self, year: int) -> int:
+        return int(year - self.layout.base_year)
+
+    @property
+    def reached_year(self) -> int | None:
+        """First year the measure reaches the target, or None within the horizon."""
+        index = int(reached_year_index(self.measure, self.scenario.target.value_usd_m))
+        return None if index < 0 else int(self.years[index])
+
+    @property
+    def required_cagr(self) -> float | None:
+        """Growth per year the measure needs from the base year to reach the target by the deadline."""
+        s = self.scenario
+        cagr = float(required_cagr(s.target.value_usd_m, self.measure[0], s.by_year - s.base_year))
+        return None if np.isnan(cagr) else cagr
+
+    @property
+    def measure_at_by_year(self) -> float:
+        return float(self.measure[self.at(self.scenario.by_year)])
+
+    @property
+    def gap_at_by_year(self) -> float:
+        """Target minus measure in the deadline year [US$ m]; negative when exceeded."""
+        return float(gap(self.scenario.target.value_usd_m, self.measure_at_by_year))
+
+    def by_year(self) -> list[dict[str, Any]]:
+        """One summary dict per year, the JSON ``years`` rows."""
+        c = self.components
+        flows_by_direction = {
+            d: np.array([fd == d for fd in self.layout.flow_direction]) for d in DIRECTIONS
+        }
+        deals_by_direction = {
+            d: np.array([dd == d for dd in self.layout.deal_direction], dtype=bool) for d in DIRECTIONS
+        }
+        flow_total = (c.baseline + c.pta + c.tta)[0]
+        target = self.scenario.target.value_usd_m
+        rows = []
+        for j, year in enumerate(self.years):
+            row = {
+                "year": int(year),
+                "total_usd_m": float(self.total[j]),
+                "measure_usd_m": float(self.measure[j]),
+                "baseline_usd_m": float(c.baseline[0, :, j].sum()),
+                "pta_usd_m": float(c.pta[0, :, j].sum()),
+                "tta_usd_m": float(c.tta[0, :, j].sum()),
+                "deals_usd_m": float(c.deals[0, :, j].sum()),
+            }
+            for d in DIRECTIONS:
+                row[f"{d}_usd_m"] = float(
+                    flow_total[flows_by_direction[d], j].sum() + c.deals[0, deals_by_direction[d], j].sum()
+                )
+            row["share_of_target"] = float(self.measure[j] / target)
+            rows.append(row)
+        return rows
+
+    def rows(self):
+        """Tidy rows ``(scenario, year, direction, sector, category, component, name, value)``."""
+        layout, c, name = self.layout, self.components, self.scenario.name
+        for j, year in enumerate(self.years):
+            for f, (direction, sector, category) in enumerate(
+                zip(layout.flow_direction, layout.flow_sector, layout.flow_category, strict=True)
+            ):
+                for component, values in (("baseline", c.baseline), ("pta", c.pta), ("tta", c.tta)):
+                    yield (name, int(year), direction, sector, category, component, "", float(values[0, f, j]))
+            for k, deal in enumerate(layout.deal_name):
+                yield (
+                    name,
+                    int(year),
+                    layout.deal_direction[k],
+                    layout.deal_sector[k],
+                    layout.deal_category[k],
+                    "deal",
+                    deal,
+                    float(c.deals[0, k, j]),
+                )
+
+    def breakdown(self, year: int | None = None) -> list[dict[str, Any]]:
+        """Trade by (direction, sector, category) in one year (default: the deadline)."""
+        year = self.scenario.by_year if year is None else year
+        groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for _, y, direction, sector, category, component, _, value in self.rows():
+            if y != year:
+                continue
+            group = groups.setdefault(
+                (direction, sector, category),
+                {"direction": direction, "sector": sector, "category": category,
+                 "counts": category in self.scenario.target.counts,
+                 **{f"{k}_usd_m": 0.0 for k in ("baseline", "pta", "tta", "deals", "total")}},
+            )
+            group["deals_usd_m" if component == "deal" else f"{component}_usd_m"] += value
+            group["total_usd_m"] += value
+        return list(groups.values())
+
+    @property
+    def assumptions(self) -> list[Assumption]:
+        """Inputs stated as assumptions, including defaults that are assumptions."""
+        found = [
+            Assumption(dotted(loc), item.assumption, item.source)
+            for loc, item in provenance_items(self.scenario)
+            if item.assumption is not None
+        ]
+        pta = self.scenario.pta
+        if pta is not None and pta.utilization is None:
+            found.append(Assumption(
+                "pta.utilization",
+                f"default utilisation {DEFAULT_UTILIZATION}: no single published value "
+                "(Keck & Lendle 2012, WTO ERSD-2012-12)",
+            ))
+        return found
+
+    @property
+    def unsourced(self) -> list[str]:
+        """Flows and deals that carry neither `source:` nor `assumption:`."""
+        return [
+            dotted(loc)
+            for loc, item in provenance_items(self.scenario)
+            if must_be_sourced(loc) and item.source is None and item.assumption is None
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of `tradecalc project` (scenario-format.md)."""
+        s = self.scenario
+        return {
+            "scenario": {"name": s.name, "path": self.path, "description": s.description,
+                         "base_year": s.base_year, "horizon": s.horizon},
+            "target": {
+                "value_usd_m": s.target.value_usd_m,
+                "by_year": s.by_year,
+                "counts": list(s.target.counts),
+                "reached_year": self.reached_year,
+                "required_cagr": self.required_cagr,
+                "measure_at_by_year_usd_m": self.measure_at_by_year,
+                "gap_at_by_year_usd_m": self.gap_at_by_year,
+            },
+            "years": self.by_year(),
+            "breakdown_at_by_year": self.breakdown(),
+            "assumptions": [a.__dict__ for a in self.assumptions],
+            "unsourced": self.unsourced,
+            "sources": [src.model_dump(exclude_none=True) for src in s.sources],
+        }
+
+    @property
+    def frame(self):
+        """Long-form pandas DataFrame, one row per value: the columns of the CSV output."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(list(self.rows()), columns=list(CSV_COLUMNS))
+
+
+
+def project(scenario: Scenario | str | os.PathLike, path: str | None = None) -> Projection:
+    """Project a scenario (a :class:`Scenario` or a path to a YAML file) year by year.
+
+    Examples
+    --------
+    >>> p = project("scenarios/base.yaml")            # doctest: +SKIP
+    >>> p.frame.groupby("year").value_usd_m.sum()      # doctest: +SKIP
+    """
+    if not isinstance(scenario, Scenario):
+        path = str(scenario) if path is None else path
+        scenario = load_scenario(scenario)
+    layout, params = compile_scenario(scenario)
+    return Projection(scenario, path or "", layout, evaluate(layout, params))
