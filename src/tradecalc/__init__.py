@@ -1,8 +1,11 @@
 """tradecalc: project bilateral trade toward a target, lever by lever, with sources.
 
->>> import tradecalc
->>> p = tradecalc.project("scenarios/base.yaml")   # doctest: +SKIP
->>> p.reached_year, p.frame.head()                 # doctest: +SKIP
+In a notebook::
+
+    import tradecalc
+    p = tradecalc.project("scenarios/base.yaml")
+    p.reached_year, p.required_cagr
+    p.frame.groupby(["year", "component"]).value_usd_m.sum().unstack()
 """
 
 from tradecalc.errors import Problem, ScenarioError, TradecalcError

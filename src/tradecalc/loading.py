@@ -25,7 +25,7 @@ from tradecalc.scenario import (
 )
 
 MAX_FILE_BYTES = 5_000_000
-MAX_NODES = 200_000
+MAX_NODES = 50_000
 """Cap on YAML nodes after alias expansion: a "billion laughs" document stops here, fast."""
 
 KEYED_LISTS: dict[tuple[str, ...], tuple[str, ...]] = {
@@ -187,7 +187,7 @@ def load_tree(path: Path, text: str | None = None, file: str | None = None, _cha
     chain = (*_chain, path.resolve())
     if parent in chain:
         names = " -> ".join(display_name(p) for p in (*chain, parent))
-        raise ScenarioError([_replace(extends_at, f"extends cycle: {names}")])
+        raise ScenarioError([_replace(extends_at, f"cycle: {names}")])
     parent_file = display_name(parent)
     parent_text = read_text(parent, parent_file, cited_at=extends_at)
     return merge(load_tree(parent, parent_text, parent_file, chain), doc)

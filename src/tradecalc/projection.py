@@ -210,10 +210,10 @@ class Projection:
 def project(scenario: Scenario | str | os.PathLike, path: str | None = None) -> Projection:
     """Project a scenario (a :class:`Scenario` or a path to a YAML file) year by year.
 
-    Examples
-    --------
-    >>> p = project("scenarios/base.yaml")            # doctest: +SKIP
-    >>> p.frame.groupby("year").value_usd_m.sum()      # doctest: +SKIP
+    Use in a notebook::
+
+        p = project("scenarios/base.yaml")
+        p.frame.groupby("year").value_usd_m.sum()   # == p.total
     """
     if not isinstance(scenario, Scenario):
         path = str(scenario) if path is None else path

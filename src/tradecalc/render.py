@@ -123,7 +123,9 @@ def table(p: Projection) -> list[Any]:
     notes = provenance_lines(p)
     if notes:
         out += [Text(""), Text(f"Assumptions without a source ({len(notes)}):", style="bold")]
-        out += [Text(f"  - {line}") for line in notes]
+        out += [Text(f"  - {line}", no_wrap=True, overflow="ellipsis") for line in notes]
+        out.append(Text("  (full texts and sources: -f json, keys 'assumptions' and 'sources')",
+                        style="dim"))
     return out
 
 

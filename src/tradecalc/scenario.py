@@ -192,7 +192,9 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
     """Rules that span fields (scenario-format.md "Rules"), as ``(loc, message)`` pairs."""
     s = scenario
     problems: list[tuple[Loc, str]] = []
-    add = problems.append
+
+    def add(loc: Loc, message: str) -> None:
+        problems.append((loc, message))
     if not s.base_year < s.by_year <= s.horizon:
         add(
             ("target", "by_year") if s.target.by_year is not None else ("horizon",),
@@ -255,7 +257,10 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
 
     for sector in s.elasticities.by_sector:
         if sector not in sectors:
-            add(("elasticities", sector), f"no flow or PTA line has sector {sector!r}")
+            add(
+                ("elasticities", sector),
+                f"no flow or PTA line has sector {sector!r}{did_you_mean(sector, sectors)}",
+            )
 
     if s.uncertainty is not None and s.uncertainty.utilization is not None:
         band = s.uncertainty.utilization

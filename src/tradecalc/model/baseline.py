@@ -27,8 +27,8 @@ def baseline_value(value_usd_m: ArrayLike, growth: ArrayLike, years_since_base: 
 
     Examples
     --------
-    >>> float(baseline_value(100.0, 0.15, 5))  # 100 * 1.15**5
-    201.13571875
+    >>> round(float(baseline_value(100.0, 0.15, 5)), 6)  # 100 * 1.15**5
+    201.135719
     """
     return np.asarray(value_usd_m, dtype=float) * (1.0 + np.asarray(growth, dtype=float)) ** (
         np.asarray(years_since_base, dtype=float)

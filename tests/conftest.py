@@ -1,0 +1,34 @@
+"""Shared fixtures: a small hand-checkable scenario and a writer for YAML files."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+TOY = """\
+name: Toy
+base_year: 2023
+horizon: 2030
+target: {value_usd_m: 2000, by_year: 2030}
+baseline:
+  flows:
+    - {direction: pak_to_aze, sector: textiles, value_usd_m: 24.3, growth: 0.05, assumption: toy}
+    - {direction: aze_to_pak, sector: chemicals, value_usd_m: 2.7, assumption: toy}
+"""
+
+
+@pytest.fixture
+def write(tmp_path, monkeypatch):
+    """Write ``text`` (dedented) to ``tmp_path/name`` and return the name, run from tmp_path."""
+    monkeypatch.chdir(tmp_path)
+
+    def _write(text: str, name: str = "s.yaml") -> str:
+        Path(tmp_path, name).write_text(textwrap.dedent(text), encoding="utf-8")
+        return name
+
+    return _write

@@ -1,0 +1,156 @@
+"""The engine and Projection against hand-computed numbers on small scenarios."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from tradecalc import project
+from tradecalc.engine import Params, compile_scenario, evaluate
+from tests.conftest import TOY
+
+PTA = """\
+pta:
+  start_year: 2025
+  utilization: 1.0
+  lines: [{direction: pak_to_aze, sector: textiles, coverage: 1.0, mfn_tariff: 0.15}]
+elasticities: {default: 5.0}
+"""
+TTA = "tta: {start_year: 2025, transit_days_before: 21, transit_days_after: 14}\n"
+
+
+def test_baseline_only(write):
+    p = project(write(TOY))
+    # hand-computed: 24.3 * 1.05**n + 2.7
+    expected = 24.3 * 1.05 ** np.arange(8) + 2.7
+    assert_allclose(p.total, expected)
+    assert_allclose(p.measure, expected)
+    assert p.reached_year is None
+    assert p.required_cagr == pytest.approx(0.8497, abs=5e-5)  # methods.md section 7
+    assert p.gap_at_by_year == pytest.approx(2000 - expected[-1])
+
+
+def test_pta_check_value_through_the_engine(write):
+    p = project(write(TOY + PTA))
+    row = {r["year"]: r for r in p.by_year()}
+    textiles_2025 = 24.3 * 1.05**2
+    # methods.md check: theta 5, 15 % -> 0 gives +101.1 % on the covered flow
+    assert row[2024]["pta_usd_m"] == 0.0
+    assert row[2025]["pta_usd_m"] == pytest.approx(textiles_2025 * 1.0114, rel=1e-4)
+
+
+def test_pta_staging_and_response_lag(write):
+    text = TOY + PTA.replace("utilization: 1.0", "utilization: 1.0\n  phase_in_years: 2\n  response_years: 4")
+    p = project(write(text))
+    pta = {r["year"]: r["pta_usd_m"] for r in p.by_year()}
+    base = 24.3 * 1.05**2
+    # hand-computed: 2025 tariff halfway (7.5 %), response 1/4
+    half = (1.075 / 1.15) ** -5 - 1
+    assert pta[2025] == pytest.approx(base * half * 0.25)
+    full = 1.15**5 - 1
+    assert pta[2028] == pytest.approx(24.3 * 1.05**5 * full)  # response complete in 2028
+
+
+def test_tta_check_value_through_the_engine(write):
+    p = project(write(TOY + TTA))
+    row = {r["year"]: r for r in p.by_year()}
+    total_2025 = 24.3 * 1.05**2 + 2.7
+    # methods.md check: 21 -> 14 days, semi-elasticity: +7.25 %
+    assert row[2025]["tta_usd_m"] == pytest.approx(total_2025 * math.expm1(0.07))
+
+
+@pytest.mark.parametrize(("per_day", "gain"), [(None, 0.164), (0.021, 0.538)])
+def test_tta_ave_through_the_engine(write, per_day, gain):
+    extra = "" if per_day is None else f", per_day: {per_day}"
+    tta = TTA.replace("14}", f"14, method: ave{extra}}}")
+    p = project(write(TOY + tta))
+    row = {r["year"]: r for r in p.by_year()}
+    total_2025 = 24.3 * 1.05**2 + 2.7
+    # methods.md check: ave, theta 4: a 0.006 -> +16.4 %, a 0.021 -> +53.8 %
+    assert row[2025]["tta_usd_m"] / total_2025 == pytest.approx(gain, abs=5e-4)
+
+
+def test_tta_filters_select_flows(write):
+    p = project(write(TOY + TTA.replace("14}", "14, sectors: [chemicals], route_share: 0.5}")))
+    row = {r["year"]: r for r in p.by_year()}
+    assert row[2025]["tta_usd_m"] == pytest.approx(2.7 * 0.5 * math.expm1(0.07))
+
+
+def test_components_add_up_with_both_levers(write):
+    p = project(write(TOY + PTA + TTA))
+    for r in p.by_year():
+        parts = r["baseline_usd_m"] + r["pta_usd_m"] + r["tta_usd_m"] + r["deals_usd_m"]
+        assert parts == pytest.approx(r["total_usd_m"], rel=1e-12)
+    # hand-computed 2025 textiles: base * 2.0114 * 1.0725
+    textiles = 24.3 * 1.05**2 * (1.15**5) * math.exp(0.07)
+    chemicals = 2.7 * math.exp(0.07)
+    assert p.total[2] == pytest.approx(textiles + chemicals)
+
+
+DEALS = """\
+deals:
+  - {name: Fuel, direction: aze_to_pak, sector: energy, category: energy, value_usd_m: 300,
+     start_year: 2026, ramp_years: 3, probability: 0.5, end_year: 2029, assumption: toy}
+  - {name: Jets, direction: pak_to_aze, sector: other, category: defence, value_usd_m: 100,
+     start_year: 2024, ramp: logistic, ramp_years: 4, assumption: toy}
+"""
+
+
+def test_deals_ramps_probability_and_categories(write):
+    p = project(write(TOY + DEALS))
+    deals = {r["year"]: r["deals_usd_m"] for r in p.by_year()}
+    # hand-computed: 0.5 * 300 * (1/3, 2/3, 1, 1, 0) from 2026; jets 100 / (1 + 9**-((y - 2026)/2))
+    jets = {y: 100 / (1 + 9 ** (-(y - 2026) / 2)) for y in range(2024, 2031)}
+    fuel = {2026: 50.0, 2027: 100.0, 2028: 150.0, 2029: 150.0, 2030: 0.0}
+    for year in range(2024, 2031):
+        assert deals[year] == pytest.approx(fuel.get(year, 0.0) + jets[year])
+    # defence does not count toward the default target
+    baseline = 24.3 * 1.05**5 + 2.7
+    assert p.measure[5] == pytest.approx(baseline + 150.0)
+    assert p.total[5] == pytest.approx(baseline + 150.0 + jets[2028])
+
+
+def test_deal_value_scale(write):
+    p = project(write(TOY + DEALS + "deal_value_scale: 0.5\n"))
+    fuel_2028 = [r for r in p.rows() if r[1] == 2028 and r[6] == "Fuel"][0][-1]
+    assert fuel_2028 == pytest.approx(0.5 * 0.5 * 300)  # scale * probability * value
+
+
+def test_reached_year(write):
+    text = TOY + "deals: [{name: Big, direction: aze_to_pak, sector: energy, category: energy, " \
+        "value_usd_m: 2000, start_year: 2028, ramp_years: 2}]\n"
+    p = project(write(text))
+    # hand-computed: 2028 has 1000 + ~33 of baseline; 2029 has 2000 + baseline
+    assert p.reached_year == 2029
+    assert p.gap_at_by_year < 0
+
+
+def test_draw_axis_matches_separate_runs(write):
+    p = project(write(TOY + PTA + TTA + DEALS))
+    layout, params = compile_scenario(p.scenario)
+    other = params.replace(utilization=np.array([0.3]))
+    stacked = evaluate(layout, Params.stack([params, other]))
+    one = evaluate(layout, params)
+    two = evaluate(layout, other)
+    assert_allclose(stacked.total()[0], one.total()[0])
+    assert_allclose(stacked.total()[1], two.total()[0])
+
+
+def test_frame_and_csv_rows_sum_to_totals(write):
+    p = project(write(TOY + PTA + TTA + DEALS))
+    by_year = p.frame.groupby("year").value_usd_m.sum().to_numpy()
+    assert_allclose(by_year, p.total)
+    assert list(p.frame.columns) == [
+        "scenario", "year", "direction", "sector", "category", "component", "name", "value_usd_m"
+    ]
+
+
+def test_provenance_lists(write):
+    p = project(write(TOY.replace("assumption: toy}", "}", 1) + PTA))
+    assert p.unsourced == ["baseline.flows.0"]
+    assert [a.path for a in p.assumptions] == ["baseline.flows.1"]  # utilisation was given
+    p = project(write(TOY + PTA.replace("  utilization: 1.0\n", "")))
+    assert "pta.utilization" in [a.path for a in p.assumptions]

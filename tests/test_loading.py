@@ -1,0 +1,241 @@
+"""Scenario loading: every bad-input class gives exact FILE:LINE messages; extends merges."""
+
+from __future__ import annotations
+
+import pytest
+
+from tradecalc import ScenarioError, load_scenario
+from tests.conftest import TOY
+
+
+def problems(name: str) -> list[str]:
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(name)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_toy_loads_with_defaults(write):
+    s = load_scenario(write(TOY))
+    assert s.by_year == 2030
+    assert s.target.counts == ["goods", "energy", "services"]
+    assert s.elasticities.default == 4.0
+    assert s.baseline.flows[1].growth == 0.0
+    assert s.deal_value_scale == 1.0
+
+
+def test_syntax_error(write):
+    write("name: X\nbase_year: 2023\n  horizon: [\n")
+    assert problems("s.yaml") == ["s.yaml:3: YAML syntax error: mapping values are not allowed here"]
+
+
+def test_unknown_key_suggests_the_right_one(write):
+    write(TOY.replace("growth: 0.05", "growht: 0.05"))
+    assert problems("s.yaml") == [
+        "s.yaml:7: baseline.flows.0.growht: unknown key (did you mean 'growth'?)"
+    ]
+
+
+def test_unknown_top_level_key(write):
+    write(TOY + "horizn: 2035\n")
+    assert problems("s.yaml") == ["s.yaml:9: horizn: unknown key (did you mean 'horizon'?)"]
+
+
+def test_wrong_type(write):
+    write(TOY.replace("value_usd_m: 2.7", 'value_usd_m: "2.7"'))
+    assert problems("s.yaml") == [
+        "s.yaml:8: baseline.flows.1.value_usd_m: input should be a valid number, got '2.7'"
+    ]
+
+
+def test_out_of_range_value(write):
+    write(TOY + "pta:\n  start_year: 2025\n  utilization: 1.5\n")
+    assert problems("s.yaml") == [
+        "s.yaml:11: pta.utilization: input should be less than or equal to 1, got 1.5"
+    ]
+
+
+def test_missing_required_key(write):
+    write(TOY.replace("name: Toy\n", ""))
+    assert problems("s.yaml") == ["s.yaml:1: name: required key is missing"]
+
+
+def test_unknown_source_id(write):
+    write(
+        TOY.replace("assumption: toy}", "source: bashirli_2024}", 1)
+        + "sources: [{id: bashirli_2024_09_16, title: Azernews}]\n"
+    )
+    assert problems("s.yaml") == [
+        "s.yaml:7: baseline.flows.0.source: unknown source id 'bashirli_2024' "
+        "(did you mean 'bashirli_2024_09_16'?)"
+    ]
+
+
+def test_extends_cycle(write):
+    write("extends: b.yaml\nname: A\n", "a.yaml")
+    write("extends: a.yaml\nname: B\n", "b.yaml")
+    assert problems("a.yaml") == ["b.yaml:1: extends: cycle: a.yaml -> b.yaml -> a.yaml"]
+
+
+def test_missing_file(write):
+    assert problems("nowhere.yaml") == ["nowhere.yaml: cannot read file: no such file"]
+
+
+def test_missing_parent_file(write):
+    write("name: A\nextends: gone.yaml\n")
+    assert problems("s.yaml") == ["s.yaml:2: extends: cannot read gone.yaml: no such file"]
+
+
+def test_empty_file(write):
+    write("")
+    assert problems("s.yaml") == ["s.yaml:1: empty file: expected a scenario mapping"]
+
+
+def test_non_mapping_document(write):
+    write("- name: Toy\n")
+    assert problems("s.yaml") == ["s.yaml:1: expected a mapping of keys, got a list"]
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_nan_and_infinity(write, value):
+    write(TOY.replace("growth: 0.05", f"growth: {value}"))
+    shown = {".nan": "nan", ".inf": "inf", "-.inf": "-inf"}[value]
+    assert problems("s.yaml") == [
+        f"s.yaml:7: baseline.flows.0.growth: input should be a finite number, got {shown}"
+    ]
+
+
+def test_python_tags_are_refused(write, tmp_path):
+    marker = tmp_path / "pwned"
+    write(f'name: !!python/object/apply:os.system ["touch {marker}"]\n')
+    assert problems("s.yaml") == [
+        "s.yaml:1: name: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"
+    ]
+    assert not marker.exists()
+
+
+def test_alias_bomb_is_refused(write):
+    # "billion laughs": 9 levels of 9 aliases = 9**9 strings if expanded
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    write("\n".join(lines) + "\n")
+    (message,) = problems("s.yaml")
+    assert message.endswith("document too large: more than 50,000 values after expanding aliases")
+
+
+def test_duplicate_key(write):
+    write(TOY + "name: Again\n")
+    assert problems("s.yaml") == ["s.yaml:9: name: duplicate key"]
+
+
+def test_not_utf8(write, tmp_path):
+    (tmp_path / "s.yaml").write_bytes(b"name: caf\xe9\n")
+    assert problems("s.yaml") == ["s.yaml:1: not UTF-8 text (byte 0xe9)"]
+
+
+def test_every_problem_is_reported_at_once(write):
+    write(TOY.replace("growth: 0.05", "growth: -2").replace("direction: aze_to_pak", "direction: x"))
+    assert problems("s.yaml") == [
+        "s.yaml:7: baseline.flows.0.growth: input should be greater than -1, got -2",
+        "s.yaml:8: baseline.flows.1.direction: input should be 'pak_to_aze' or 'aze_to_pak', got 'x'",
+    ]
+
+
+def test_cross_field_rules(write):
+    write(
+        TOY.replace("by_year: 2030", "by_year: 2031")
+        + """\
+pta:
+  start_year: 2025
+  lines:
+    - {direction: pak_to_aze, sector: textiles, coverage: 0.7, mfn_tariff: 0.1}
+    - {direction: pak_to_aze, sector: textiles, coverage: 0.5, mfn_tariff: 0.1, preferential_tariff: 0.2}
+tta: {start_year: 2025, transit_days_before: 14, transit_days_after: 21}
+deals:
+  - {name: D, direction: aze_to_pak, sector: energy, value_usd_m: 1, start_year: 2026, end_year: 2025}
+  - {name: D, direction: aze_to_pak, sector: energy, value_usd_m: 1, start_year: 2020}
+"""
+    )
+    assert problems("s.yaml") == [
+        "s.yaml:4: target.by_year: must satisfy base_year < target.by_year <= horizon "
+        "(got 2023 < 2031 <= 2030)",
+        "s.yaml:13: pta.lines.1.coverage: coverages of flow pak_to_aze/textiles sum to 1.2, more than 1",
+        "s.yaml:13: pta.lines.1.preferential_tariff: must be <= mfn_tariff 0.1, got 0.2",
+        "s.yaml:14: tta.transit_days_after: must be <= transit_days_before 14, got 21",
+        "s.yaml:16: deals.0.end_year: must be >= start_year 2026, got 2025",
+        "s.yaml:17: deals.1.name: duplicate deal name 'D'",
+        "s.yaml:17: deals.1.start_year: must be within base_year..horizon (2023..2030), got 2020",
+    ]
+
+
+def test_elasticity_for_an_unknown_sector_is_a_typo(write):
+    write(TOY + "elasticities: {default: 4, textils: 5}\n")
+    assert problems("s.yaml") == [
+        "s.yaml:9: elasticities.textils: no flow or PTA line has sector 'textils' "
+        "(did you mean 'textiles'?)"
+    ]
+
+
+def test_extends_merges_deeply_and_by_key(write):
+    write(
+        TOY
+        + """\
+pta: {start_year: 2025, utilization: 0.5, lines: [{direction: pak_to_aze, sector: textiles, mfn_tariff: 0.15}]}
+deals:
+  - {name: A, direction: aze_to_pak, sector: energy, value_usd_m: 100, start_year: 2026, probability: 0.2}
+  - {name: B, direction: aze_to_pak, sector: energy, value_usd_m: 50, start_year: 2026}
+sources: [{id: s1, title: One}]
+""",
+        "base.yaml",
+    )
+    write(
+        """\
+extends: base.yaml
+name: Child
+pta: {utilization: 0.9}
+baseline:
+  flows:
+    - {direction: aze_to_pak, sector: chemicals, growth: 0.1}
+deals:
+  - {name: A, probability: 1}
+  - {name: C, direction: pak_to_aze, sector: textiles, value_usd_m: 5, start_year: 2027, source: s1}
+target: {counts: [goods]}
+""",
+        "child.yaml",
+    )
+    s = load_scenario("child.yaml")
+    assert s.name == "Child"
+    assert s.pta.utilization == 0.9 and s.pta.start_year == 2025 and len(s.pta.lines) == 1
+    assert [(f.sector, f.value_usd_m, f.growth) for f in s.baseline.flows] == [
+        ("textiles", 24.3, 0.05),
+        ("chemicals", 2.7, 0.1),
+    ]
+    assert [(d.name, d.value_usd_m, d.probability) for d in s.deals] == [
+        ("A", 100, 1.0),
+        ("B", 50, 1.0),
+        ("C", 5, 1.0),
+    ]
+    assert s.target.counts == ["goods"] and s.target.value_usd_m == 2000
+
+
+def test_null_removes_what_a_parent_set(write):
+    write(
+        TOY + "tta: {start_year: 2025, transit_days_before: 21, transit_days_after: 14}\n",
+        "base.yaml",
+    )
+    write("extends: base.yaml\ntta: null\n")
+    assert load_scenario("s.yaml").tta is None
+
+
+def test_problems_in_a_child_point_at_the_child(write):
+    write(TOY, "base.yaml")
+    write("extends: base.yaml\ndeal_value_scale: -1\n")
+    assert problems("s.yaml") == [
+        "s.yaml:2: deal_value_scale: input should be greater than or equal to 0, got -1"
+    ]
+
+
+def test_stdin_text_extends_from_the_working_directory(write):
+    write(TOY, "base.yaml")
+    s = load_scenario("-", text="extends: base.yaml\nname: Piped\n")
+    assert s.name == "Piped" and s.base_year == 2023
