@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
+from tests.conftest import TOY
 
 from tradecalc import project
 from tradecalc.engine import Params, compile_scenario, evaluate
-from tests.conftest import TOY
 
 PTA = """\
 pta:
@@ -43,7 +43,9 @@ def test_pta_check_value_through_the_engine(write):
 
 
 def test_pta_staging_and_response_lag(write):
-    text = TOY + PTA.replace("utilization: 1.0", "utilization: 1.0\n  phase_in_years: 2\n  response_years: 4")
+    text = TOY + PTA.replace(
+        "utilization: 1.0", "utilization: 1.0\n  phase_in_years: 2\n  response_years: 4"
+    )
     p = project(write(text))
     pta = {r["year"]: r["pta_usd_m"] for r in p.by_year()}
     base = 24.3 * 1.05**2
@@ -115,13 +117,15 @@ def test_deals_ramps_probability_and_categories(write):
 
 def test_deal_value_scale(write):
     p = project(write(TOY + DEALS + "deal_value_scale: 0.5\n"))
-    fuel_2028 = [r for r in p.rows() if r[1] == 2028 and r[6] == "Fuel"][0][-1]
+    fuel_2028 = next(r for r in p.rows() if r[1] == 2028 and r[6] == "Fuel")[-1]
     assert fuel_2028 == pytest.approx(0.5 * 0.5 * 300)  # scale * probability * value
 
 
 def test_reached_year(write):
-    text = TOY + "deals: [{name: Big, direction: aze_to_pak, sector: energy, category: energy, " \
+    text = (
+        TOY + "deals: [{name: Big, direction: aze_to_pak, sector: energy, category: energy, "
         "value_usd_m: 2000, start_year: 2028, ramp_years: 2}]\n"
+    )
     p = project(write(text))
     # hand-computed: 2028 has 1000 + ~33 of baseline; 2029 has 2000 + baseline
     assert p.reached_year == 2029
@@ -144,7 +148,14 @@ def test_frame_and_csv_rows_sum_to_totals(write):
     by_year = p.frame.groupby("year").value_usd_m.sum().to_numpy()
     assert_allclose(by_year, p.total)
     assert list(p.frame.columns) == [
-        "scenario", "year", "direction", "sector", "category", "component", "name", "value_usd_m"
+        "scenario",
+        "year",
+        "direction",
+        "sector",
+        "category",
+        "component",
+        "name",
+        "value_usd_m",
     ]
 
 

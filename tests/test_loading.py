@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from tests.conftest import TOY
 
 from tradecalc import ScenarioError, load_scenario
-from tests.conftest import TOY
 
 
 def problems(name: str) -> list[str]:
@@ -25,7 +25,9 @@ def test_toy_loads_with_defaults(write):
 
 def test_syntax_error(write):
     write("name: X\nbase_year: 2023\n  horizon: [\n")
-    assert problems("s.yaml") == ["s.yaml:3: YAML syntax error: mapping values are not allowed here"]
+    assert problems("s.yaml") == [
+        "s.yaml:3: YAML syntax error: mapping values are not allowed here"
+    ]
 
 
 def test_unknown_key_suggests_the_right_one(write):
@@ -134,7 +136,9 @@ def test_not_utf8(write, tmp_path):
 
 
 def test_every_problem_is_reported_at_once(write):
-    write(TOY.replace("growth: 0.05", "growth: -2").replace("direction: aze_to_pak", "direction: x"))
+    write(
+        TOY.replace("growth: 0.05", "growth: -2").replace("direction: aze_to_pak", "direction: x")
+    )
     assert problems("s.yaml") == [
         "s.yaml:7: baseline.flows.0.growth: input should be greater than -1, got -2",
         "s.yaml:8: baseline.flows.1.direction: input should be 'pak_to_aze' or 'aze_to_pak', got 'x'",

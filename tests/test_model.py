@@ -90,9 +90,7 @@ def test_shapley_split_adds_up_and_is_symmetric():
 def test_linear_ramp():
     # hand-computed: 3-year ramp from 2026, ends after 2030
     years = np.arange(2025, 2033)
-    assert_allclose(
-        linear_ramp(years, 2026, 3, 2030), [0, 1 / 3, 2 / 3, 1, 1, 1, 0, 0]
-    )
+    assert_allclose(linear_ramp(years, 2026, 3, 2030), [0, 1 / 3, 2 / 3, 1, 1, 1, 0, 0])
 
 
 def test_logistic_ramp_hits_ten_and_ninety_percent():

@@ -89,10 +89,12 @@ class Params:
     @classmethod
     def stack(cls, many: list[Params]) -> Params:
         """Join parameter sets along the draw axis (e.g. the points of a sweep)."""
-        return cls(**{
-            f.name: np.concatenate([getattr(p, f.name) for p in many])
-            for f in dataclasses.fields(cls)
-        })
+        return cls(
+            **{
+                f.name: np.concatenate([getattr(p, f.name) for p in many])
+                for f in dataclasses.fields(cls)
+            }
+        )
 
 
 @dataclass(frozen=True)

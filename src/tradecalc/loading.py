@@ -36,6 +36,9 @@ KEYED_LISTS: dict[tuple[str, ...], tuple[str, ...]] = {
 }
 """Lists whose items `extends:` merges by key instead of replacing the whole list."""
 
+FastSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML has it (several times faster), with the same safe constructors."""
+
 _MAP_TAGS = {"tag:yaml.org,2002:map"}
 _SEQ_TAGS = {"tag:yaml.org,2002:seq"}
 
@@ -66,20 +69,27 @@ def display_name(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-def parse_yaml(text: str, file: str) -> Doc:
-    """Parse one YAML document safely into a :class:`Doc`; raise ScenarioError on any problem."""
-    loader = yaml.SafeLoader(text)
+def parse_yaml(text: str, file: str, loader_class=FastSafeLoader) -> Doc:
+    """Parse one YAML document safely into a :class:`Doc`; raise ScenarioError on any problem.
+
+    Syntax errors are re-parsed with PyYAML's pure-Python loader so that messages read the
+    same whether or not PyYAML was built with libyaml.
+    """
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
             raise ScenarioError([Problem(file, 1, "", "empty file: expected a scenario mapping")])
         if not isinstance(node, yaml.MappingNode):
             kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+            line = node.start_mark.line + 1
             raise ScenarioError(
-                [Problem(file, node.start_mark.line + 1, "", f"expected a mapping of keys, got {kind}")]
+                [Problem(file, line, "", f"expected a mapping of keys, got {kind}")]
             )
         return _build(node, loader, file, [MAX_NODES], ())
     except yaml.MarkedYAMLError as error:
+        if loader_class is not yaml.SafeLoader:
+            return parse_yaml(text, file, yaml.SafeLoader)
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = error.problem or error.context or "invalid YAML"
@@ -90,12 +100,18 @@ def parse_yaml(text: str, file: str) -> Doc:
         loader.dispose()
 
 
-def _build(node, loader: yaml.SafeLoader, file: str, budget: list[int], loc: Loc):
+def _build(node, loader, file: str, budget: list[int], loc: Loc):
     budget[0] -= 1
     if budget[0] < 0:
         raise ScenarioError(
-            [Problem(file, node.start_mark.line + 1, dotted(loc), f"document too large: more than "
-                     f"{MAX_NODES:,} values after expanding aliases")]
+            [
+                Problem(
+                    file,
+                    node.start_mark.line + 1,
+                    dotted(loc),
+                    f"document too large: more than {MAX_NODES:,} values after expanding aliases",
+                )
+            ]
         )
     here = (file, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
@@ -107,7 +123,14 @@ def _build(node, loader: yaml.SafeLoader, file: str, budget: list[int], loc: Loc
             key_loc = (*loc, str(key))
             if not isinstance(key, str | int) or isinstance(key, bool):
                 raise ScenarioError(
-                    [Problem(file, key_node.start_mark.line + 1, dotted(loc), f"key {key!r} is not text")]
+                    [
+                        Problem(
+                            file,
+                            key_node.start_mark.line + 1,
+                            dotted(loc),
+                            f"key {key!r} is not text",
+                        )
+                    ]
                 )
             if key in out:
                 raise ScenarioError(
@@ -129,18 +152,34 @@ def _build(node, loader: yaml.SafeLoader, file: str, budget: list[int], loc: Loc
 def _check_tag(node, allowed: set[str], file: str, loc: Loc) -> None:
     if node.tag not in allowed:
         raise ScenarioError(
-            [Problem(file, node.start_mark.line + 1, dotted(loc), f"YAML tag {node.tag!r} is not allowed")]
+            [
+                Problem(
+                    file,
+                    node.start_mark.line + 1,
+                    dotted(loc),
+                    f"YAML tag {node.tag!r} is not allowed",
+                )
+            ]
         )
 
 
-def _scalar(node, loader: yaml.SafeLoader, file: str, loc: Loc):
+def _scalar(node, loader, file: str, loc: Loc):
     if not isinstance(node, yaml.ScalarNode):
-        raise ScenarioError([Problem(file, node.start_mark.line + 1, dotted(loc), "a key must be text")])
+        raise ScenarioError(
+            [Problem(file, node.start_mark.line + 1, dotted(loc), "a key must be text")]
+        )
     try:
         return loader.construct_object(node)
     except yaml.constructor.ConstructorError:
         raise ScenarioError(
-            [Problem(file, node.start_mark.line + 1, dotted(loc), f"YAML tag {node.tag!r} is not allowed")]
+            [
+                Problem(
+                    file,
+                    node.start_mark.line + 1,
+                    dotted(loc),
+                    f"YAML tag {node.tag!r} is not allowed",
+                )
+            ]
         ) from None
 
 

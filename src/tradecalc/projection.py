@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,13 +15,23 @@ from tradecalc.model import gap, reached_year_index, required_cagr
 from tradecalc.scenario import (
     DEFAULT_UTILIZATION,
     DIRECTIONS,
-    Scenario, dotted,
+    Scenario,
+    dotted,
     must_be_sourced,
     provenance_items,
 )
 
 COMPONENTS = ("baseline", "pta", "tta", "deal")
-CSV_COLUMNS = ("scenario", "year", "direction", "sector", "category", "component", "name", "value_usd_m")
+CSV_COLUMNS = (
+    "scenario",
+    "year",
+    "direction",
+    "sector",
+    "category",
+    "component",
+    "name",
+    "value_usd_m",
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,7 @@ class Projection:
 
     @property
     def required_cagr(self) -> float | None:
-        """Growth per year the measure needs from the base year to reach the target by the deadline."""
+        """Growth a year the measure needs from the base year to the target by the deadline."""
         s = self.scenario
         cagr = float(required_cagr(s.target.value_usd_m, self.measure[0], s.by_year - s.base_year))
         return None if np.isnan(cagr) else cagr
@@ -89,7 +98,8 @@ class Projection:
             d: np.array([fd == d for fd in self.layout.flow_direction]) for d in DIRECTIONS
         }
         deals_by_direction = {
-            d: np.array([dd == d for dd in self.layout.deal_direction], dtype=bool) for d in DIRECTIONS
+            d: np.array([dd == d for dd in self.layout.deal_direction], dtype=bool)
+            for d in DIRECTIONS
         }
         flow_total = (c.baseline + c.pta + c.tta)[0]
         target = self.scenario.target.value_usd_m
@@ -106,7 +116,8 @@ class Projection:
             }
             for d in DIRECTIONS:
                 row[f"{d}_usd_m"] = float(
-                    flow_total[flows_by_direction[d], j].sum() + c.deals[0, deals_by_direction[d], j].sum()
+                    flow_total[flows_by_direction[d], j].sum()
+                    + c.deals[0, deals_by_direction[d], j].sum()
                 )
             row["share_of_target"] = float(self.measure[j] / target)
             rows.append(row)
@@ -120,7 +131,16 @@ class Projection:
                 zip(layout.flow_direction, layout.flow_sector, layout.flow_category, strict=True)
             ):
                 for component, values in (("baseline", c.baseline), ("pta", c.pta), ("tta", c.tta)):
-                    yield (name, int(year), direction, sector, category, component, "", float(values[0, f, j]))
+                    yield (
+                        name,
+                        int(year),
+                        direction,
+                        sector,
+                        category,
+                        component,
+                        "",
+                        float(values[0, f, j]),
+                    )
             for k, deal in enumerate(layout.deal_name):
                 yield (
                     name,
@@ -142,9 +162,13 @@ class Projection:
                 continue
             group = groups.setdefault(
                 (direction, sector, category),
-                {"direction": direction, "sector": sector, "category": category,
-                 "counts": category in self.scenario.target.counts,
-                 **{f"{k}_usd_m": 0.0 for k in ("baseline", "pta", "tta", "deals", "total")}},
+                {
+                    "direction": direction,
+                    "sector": sector,
+                    "category": category,
+                    "counts": category in self.scenario.target.counts,
+                    **{f"{k}_usd_m": 0.0 for k in ("baseline", "pta", "tta", "deals", "total")},
+                },
             )
             group["deals_usd_m" if component == "deal" else f"{component}_usd_m"] += value
             group["total_usd_m"] += value
@@ -160,11 +184,13 @@ class Projection:
         ]
         pta = self.scenario.pta
         if pta is not None and pta.utilization is None:
-            found.append(Assumption(
-                "pta.utilization",
-                f"default utilisation {DEFAULT_UTILIZATION}: no single published value "
-                "(Keck & Lendle 2012, WTO ERSD-2012-12)",
-            ))
+            found.append(
+                Assumption(
+                    "pta.utilization",
+                    f"default utilisation {DEFAULT_UTILIZATION}: no single published value "
+                    "(Keck & Lendle 2012, WTO ERSD-2012-12)",
+                )
+            )
         return found
 
     @property
@@ -180,8 +206,13 @@ class Projection:
         """The JSON document of `tradecalc project` (scenario-format.md)."""
         s = self.scenario
         return {
-            "scenario": {"name": s.name, "path": self.path, "description": s.description,
-                         "base_year": s.base_year, "horizon": s.horizon},
+            "scenario": {
+                "name": s.name,
+                "path": self.path,
+                "description": s.description,
+                "base_year": s.base_year,
+                "horizon": s.horizon,
+            },
             "target": {
                 "value_usd_m": s.target.value_usd_m,
                 "by_year": s.by_year,
@@ -204,7 +235,6 @@ class Projection:
         import pandas as pd
 
         return pd.DataFrame.from_records(list(self.rows()), columns=list(CSV_COLUMNS))
-
 
 
 def project(scenario: Scenario | str | os.PathLike, path: str | None = None) -> Projection:

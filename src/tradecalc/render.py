@@ -51,8 +51,11 @@ def headline(p: Projection) -> list[tuple[str, str]]:
     return [
         ("Scenario", s.name),
         ("Base year", f"{s.base_year}: measure {usd(float(p.measure[0]))} US$ m"),
-        ("Target", f"{usd(s.target.value_usd_m)} US$ m by {s.by_year}, counting "
-                   f"{', '.join(s.target.counts)}"),
+        (
+            "Target",
+            f"{usd(s.target.value_usd_m)} US$ m by {s.by_year}, counting "
+            f"{', '.join(s.target.counts)}",
+        ),
         ("Verdict", verdict(p)),
         ("Required growth", f"{percent(p.required_cagr, 2)} a year, {s.base_year}-{s.by_year}"),
         (f"Gap in {s.by_year}", gap_text),
@@ -96,8 +99,10 @@ def table(p: Projection) -> list[Any]:
     for label, value in headline(p):
         header.add_row(label, value)
 
-    years = Table(title=f"Trade by year, US$ m (measure counts {', '.join(s.target.counts)})",
-                  title_justify="left")
+    years = Table(
+        title=f"Trade by year, US$ m (measure counts {', '.join(s.target.counts)})",
+        title_justify="left",
+    )
     for label, _ in YEAR_COLUMNS:
         years.add_column(label, justify="right")
     years.add_column("% of target", justify="left", no_wrap=True)
@@ -115,7 +120,9 @@ def table(p: Projection) -> list[Any]:
     for group in p.breakdown():
         category = group["category"] + ("" if group["counts"] else " (not counted)")
         breakdown.add_row(
-            group["direction"], group["sector"], category,
+            group["direction"],
+            group["sector"],
+            category,
             *(usd(group[key]) for _, key in BREAKDOWN_COLUMNS),
         )
 
@@ -123,9 +130,14 @@ def table(p: Projection) -> list[Any]:
     notes = provenance_lines(p)
     if notes:
         out += [Text(""), Text(f"Assumptions without a source ({len(notes)}):", style="bold")]
-        out += [Text(f"  - {line}", no_wrap=True, overflow="ellipsis") for line in notes]
-        out.append(Text("  (full texts and sources: -f json, keys 'assumptions' and 'sources')",
-                        style="dim"))
+        listing = Table.grid(padding=(0, 0, 0, 2), pad_edge=True)
+        listing.add_column(no_wrap=True, overflow="ellipsis")
+        for line in notes:
+            listing.add_row(f"- {line}")
+        listing.add_row(
+            Text("(full texts and sources: -f json, keys 'assumptions', 'sources')", style="dim")
+        )
+        out.append(listing)
     return out
 
 
@@ -176,20 +188,30 @@ def projection_markdown(p: Projection) -> str:
         parts += [s.description, ""]
     parts += [f"- **{label}:** {value}" for label, value in headline(p)]
     year_rows = [
-        [str(r["year"])] + [usd(r[key]) for _, key in YEAR_COLUMNS[1:]] + [percent(r["share_of_target"])]
+        [str(r["year"])]
+        + [usd(r[key]) for _, key in YEAR_COLUMNS[1:]]
+        + [percent(r["share_of_target"])]
         for r in p.by_year()
     ]
     headers = [label for label, _ in YEAR_COLUMNS] + ["% of target"]
-    parts += ["", "### Trade by year, US$ m", "",
-              _md_table(headers, year_rows, set(range(len(headers))))]
+    parts += [
+        "",
+        "### Trade by year, US$ m",
+        "",
+        _md_table(headers, year_rows, set(range(len(headers)))),
+    ]
     groups = [
         [g["direction"], g["sector"], g["category"] + ("" if g["counts"] else " (not counted)")]
         + [usd(g[key]) for _, key in BREAKDOWN_COLUMNS]
         for g in p.breakdown()
     ]
     headers = ["Direction", "Sector", "Category"] + [label for label, _ in BREAKDOWN_COLUMNS]
-    parts += ["", f"### By direction and sector in {s.by_year}, US$ m", "",
-              _md_table(headers, groups, set(range(3, len(headers))))]
+    parts += [
+        "",
+        f"### By direction and sector in {s.by_year}, US$ m",
+        "",
+        _md_table(headers, groups, set(range(3, len(headers)))),
+    ]
     notes = provenance_lines(p)
     if notes:
         parts += ["", "### Assumptions without a source", ""] + [f"- {line}" for line in notes]

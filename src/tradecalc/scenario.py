@@ -195,6 +195,7 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
 
     def add(loc: Loc, message: str) -> None:
         problems.append((loc, message))
+
     if not s.base_year < s.by_year <= s.horizon:
         add(
             ("target", "by_year") if s.target.by_year is not None else ("horizon",),
@@ -275,7 +276,10 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
         seen.add(src.id)
     for loc, item in provenance_items(s):
         if item.source is not None and item.source not in known:
-            add((*loc, "source"), f"unknown source id {item.source!r}{did_you_mean(item.source, known)}")
+            add(
+                (*loc, "source"),
+                f"unknown source id {item.source!r}{did_you_mean(item.source, known)}",
+            )
     return problems
 
 

@@ -1,4 +1,4 @@
-"""PTA tariff cuts: staging and the CES direct effect of structural gravity (methods.md section 2)."""
+"""PTA tariff cuts: staging and the CES direct effect of structural gravity (methods.md 2)."""
 
 from __future__ import annotations
 

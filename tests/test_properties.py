@@ -1,0 +1,176 @@
+"""Invariants of the model, checked on generated scenarios (hypothesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose
+
+from tradecalc.engine import compile_scenario, evaluate
+from tradecalc.model import (
+    ave_multiplier,
+    baseline_value,
+    ces_tariff_ratio,
+    pta_effect,
+    semi_elasticity_multiplier,
+    staged_tariff,
+    staging,
+)
+from tradecalc.scenario import Scenario
+
+fractions = st.floats(0.0, 1.0)
+tariffs = st.floats(0.0, 0.5)
+
+
+@st.composite
+def scenarios(draw):
+    flows = [
+        {
+            "direction": d,
+            "sector": s,
+            "value_usd_m": draw(st.floats(0.0, 100.0)),
+            "growth": draw(st.floats(-0.5, 0.5)),
+            "category": draw(st.sampled_from(["goods", "energy", "defence"])),
+        }
+        for d, s in [("pak_to_aze", "textiles"), ("aze_to_pak", "chemicals")]
+    ]
+    mfn = draw(tariffs)
+    data = {
+        "name": "generated",
+        "base_year": 2023,
+        "horizon": 2035,
+        "target": {"value_usd_m": 2000.0, "by_year": 2030},
+        "elasticities": {"default": draw(st.floats(0.5, 8.0))},
+        "baseline": {"flows": flows},
+        "pta": {
+            "start_year": draw(st.integers(2023, 2035)),
+            "phase_in_years": draw(st.integers(1, 5)),
+            "response_years": draw(st.integers(1, 5)),
+            "utilization": draw(fractions),
+            "lines": [
+                {
+                    "direction": "pak_to_aze",
+                    "sector": "textiles",
+                    "coverage": draw(fractions),
+                    "mfn_tariff": mfn,
+                    "preferential_tariff": draw(st.floats(0.0, mfn)),
+                }
+            ],
+        },
+        "tta": {
+            "start_year": draw(st.integers(2023, 2035)),
+            "transit_days_before": 21.0,
+            "transit_days_after": draw(st.floats(0.0, 21.0)),
+            "route_share": draw(fractions),
+            "method": draw(st.sampled_from(["semi_elasticity", "ave"])),
+        },
+        "deals": [
+            {
+                "name": "D",
+                "direction": "aze_to_pak",
+                "sector": "energy",
+                "category": "energy",
+                "value_usd_m": draw(st.floats(0.0, 1000.0)),
+                "start_year": draw(st.integers(2023, 2035)),
+                "ramp_years": draw(st.integers(1, 6)),
+                "ramp": draw(st.sampled_from(["linear", "logistic"])),
+                "probability": draw(fractions),
+            }
+        ],
+    }
+    return Scenario.model_validate(data)
+
+
+def run(scenario: Scenario, **changes):
+    layout, params = compile_scenario(scenario)
+    return layout, evaluate(layout, params.replace(**changes) if changes else params)
+
+
+def product_form(scenario: Scenario, flow_index: int, year: int) -> float:
+    """base * m_pta * m_tta for one flow and year, by scalar loops over methods.md 1-4."""
+    s, f = scenario, scenario.baseline.flows[flow_index]
+    theta = s.elasticities.default
+    base = baseline_value(f.value_usd_m, f.growth, year - s.base_year)
+    m_pta = 1.0
+    for line in s.pta.lines:
+        if (line.direction, line.sector) == (f.direction, f.sector):
+            tariff = staged_tariff(
+                line.mfn_tariff,
+                line.preferential_tariff,
+                staging(year, s.pta.start_year, s.pta.phase_in_years),
+            )
+            ratio = ces_tariff_ratio(tariff, line.mfn_tariff, theta)
+            m_pta += pta_effect(
+                ratio,
+                line.coverage,
+                s.pta.utilization,
+                staging(year, s.pta.start_year, s.pta.response_years),
+            )
+    t = s.tta
+    if t.method == "ave":
+        m_full = ave_multiplier(t.transit_days_before, t.transit_days_after, theta, t.route_share)
+    else:
+        m_full = semi_elasticity_multiplier(
+            t.transit_days_before, t.transit_days_after, t.route_share
+        )
+    m_tta = 1.0 + (m_full - 1.0) * staging(year, t.start_year, t.phase_in_years)
+    return float(base * m_pta * m_tta)
+
+
+@settings(max_examples=150, deadline=None)
+@given(scenarios())
+def test_components_add_up_to_the_product_form(scenario):
+    layout, c = run(scenario)
+    parts = c.baseline + c.pta + c.tta  # (1, F, Y): the Shapley split of methods.md section 4
+    for f in range(len(scenario.baseline.flows)):
+        for j, year in enumerate(layout.years):
+            assert parts[0, f, j] == pytest.approx(
+                product_form(scenario, f, int(year)), rel=1e-9, abs=1e-9
+            )
+    assert_allclose(c.total(), parts.sum(axis=1) + c.deals.sum(axis=1))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    scenarios(), st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.floats(0.0, 21.0), st.floats(0.0, 1.0)
+)
+def test_more_of_a_lever_never_lowers_trade(scenario, cut, utilization, days, probability):
+    layout, params = compile_scenario(scenario)
+    before = evaluate(layout, params).total()
+
+    def at_least(**changes):
+        after = evaluate(layout, params.replace(**changes)).total()
+        assert np.all(after >= before - 1e-9 * np.abs(before))
+
+    # a deeper cut: a lower preferential tariff
+    at_least(line_preferential=params.line_preferential * (1 - cut))
+    # higher utilisation
+    at_least(utilization=np.maximum(params.utilization, utilization))
+    # more days saved
+    at_least(days_after=np.minimum(params.days_after, days))
+    # a higher deal probability
+    at_least(deal_weight=np.maximum(params.deal_weight, probability))
+
+
+@settings(max_examples=100, deadline=None)
+@given(scenarios())
+def test_no_levers_equals_the_baseline(scenario):
+    bare = scenario.model_copy(update={"pta": None, "tta": None, "deals": []})
+    _, c = run(bare)
+    assert np.all(c.pta == 0) and np.all(c.tta == 0) and c.deals.shape[1] == 0
+    years = np.arange(2023, 2036) - 2023
+    expected = sum(f.value_usd_m * (1 + f.growth) ** years for f in scenario.baseline.flows)
+    assert_allclose(c.total()[0], expected)
+
+
+@settings(max_examples=100, deadline=None)
+@given(scenarios())
+def test_levers_with_no_effect_equal_the_baseline(scenario):
+    layout, params = compile_scenario(scenario)
+    neutral = params.replace(
+        utilization=np.zeros(1), route_share=np.zeros(1), deal_weight=np.zeros((1, 1))
+    )
+    c = evaluate(layout, neutral)
+    assert_allclose(c.total(), c.baseline.sum(axis=1))
