@@ -24,7 +24,12 @@ CASES = {
     ],
     "tradecalc --help": ["-m", "tradecalc", "--help"],
     "tradecalc project base.yaml -f json": [
-        "-m", "tradecalc", "project", "scenarios/base.yaml", "-f", "json",
+        "-m",
+        "tradecalc",
+        "project",
+        "scenarios/base.yaml",
+        "-f",
+        "json",
     ],
     "tradecalc project base.yaml (table)": ["-m", "tradecalc", "project", "scenarios/base.yaml"],
 }
