@@ -219,7 +219,7 @@ def test_python_dash_m_runs():
 
 def render_table(path: Path, width: int = 100) -> str:
     console = Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False)
-    for renderable in render.table(project(path, path=str(path.relative_to(ROOT)))):
+    for renderable in render.to_rich(render.projection_view(project(path))):
         console.print(renderable)
     return console.file.getvalue()
 

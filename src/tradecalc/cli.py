@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import contextlib
+import io
+import os
 import sys
+import tempfile
+from collections.abc import Callable
 from enum import Enum
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
-from tradecalc.errors import ScenarioError
+from tradecalc.errors import Problem, ScenarioError
 
 app = typer.Typer(
     name="tradecalc",
     help=(
         "Project bilateral trade toward a target, lever by lever, with sources.\n\n"
-        "Example:\n\n    tradecalc project scenarios/base.yaml"
+        "Example:\n\n    tradecalc project scenarios/base.yaml\n\n"
+        "Exit status: 0 ok; 1 --check and the target is missed; 2 bad arguments or an "
+        "invalid scenario; 130 interrupted."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -33,8 +40,29 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
+ScenarioArg = Annotated[
+    str, typer.Argument(help="Scenario YAML file, or - for standard input.", metavar="SCENARIO")
+]
 FormatOption = Annotated[
     Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="KEY=VALUE",
+        help="Override a field, e.g. pta.utilization=0.9 or deals.0.probability=1 (repeatable).",
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to FILE (atomically) instead of stdout.",
+        metavar="FILE",
+        dir_okay=False,
+    ),
 ]
 
 
@@ -44,9 +72,9 @@ def _stderr():
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def _report(error: ScenarioError) -> None:
+def _report(problems: list[Problem]) -> None:
     console = _stderr()
-    for problem in error.problems:
+    for problem in problems:
         console.print(str(problem), markup=False, highlight=False, soft_wrap=True)
 
 
@@ -56,29 +84,82 @@ def _handled():
     try:
         yield
     except ScenarioError as error:
-        _report(error)
+        _report(error.problems)
         raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
 
 
-def _write(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+def _stdin_text(paths: list[str]) -> str | None:
+    if paths.count("-") > 1:
+        raise ScenarioError([Problem("-", None, "", "standard input can be read only once")])
+    return sys.stdin.read() if "-" in paths else None
 
 
-def _print_rich(renderables) -> None:
-    from rich.console import Console
+def _write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder and a rename: all or nothing."""
+    try:
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise ScenarioError(
+            [Problem(f"--output {path}", None, "", f"cannot write: {error.strerror}")]
+        ) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
-    console = Console()
-    for renderable in renderables:
-        console.print(renderable)
+
+def _emit(
+    fmt: Format,
+    output: Path | None,
+    *,
+    view: Callable[[], Any],
+    document: Callable[[], Any],
+    csv: Callable[[], str],
+) -> None:
+    """Render in the chosen format to stdout, or atomically to ``output``."""
+    from tradecalc import render
+
+    if fmt is Format.table:
+        from rich.console import Console
+
+        renderables = render.to_rich(view())
+        if output is None:
+            console = Console()
+            for renderable in renderables:
+                console.print(renderable)
+            return
+        console = Console(file=io.StringIO(), width=100, color_system=None, force_terminal=False)
+        for renderable in renderables:
+            console.print(renderable)
+        text = console.file.getvalue()
+    elif fmt is Format.json:
+        text = render.to_json(document())
+    elif fmt is Format.csv:
+        text = csv()
+    else:
+        text = render.to_markdown(view())
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        _write_atomically(output, text)
 
 
 @app.command()
 def project(
-    scenario: Annotated[str, typer.Argument(help="Scenario YAML file.", metavar="SCENARIO")],
+    scenario: ScenarioArg,
     format: FormatOption = Format.table,
+    set_: SetOption = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 if the target is not reached by its deadline.")
+    ] = False,
+    output: OutputOption = None,
 ) -> None:
     """Project a scenario year by year toward its target.
 
@@ -91,18 +172,112 @@ def project(
         tradecalc project scenarios/base.yaml -f json | jq .target
     """
     from tradecalc import render
-    from tradecalc.projection import project as run_projection
+    from tradecalc.loading import load_scenario
+    from tradecalc.projection import CSV_COLUMNS
+    from tradecalc.projection import project as run
 
     with _handled():
-        result = run_projection(scenario)
-    if format is Format.table:
-        _print_rich(render.table(result))
-    elif format is Format.json:
-        _write(render.to_json(result.to_dict()))
-    elif format is Format.csv:
-        _write(render.projection_csv(result))
-    else:
-        _write(render.projection_markdown(result))
+        text = _stdin_text([scenario])
+        result = run(load_scenario(scenario, text, set_ or ()), path=scenario)
+        _emit(
+            format,
+            output,
+            view=lambda: render.projection_view(result),
+            document=result.to_dict,
+            csv=lambda: render.to_csv(result.rows(), CSV_COLUMNS),
+        )
+    reached = result.reached_year
+    if check and (reached is None or reached > result.scenario.by_year):
+        raise typer.Exit(1)
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[
+        list[str], typer.Argument(help="Scenario YAML files (- for stdin).", metavar="SCENARIO...")
+    ],
+    format: FormatOption = Format.table,
+    set_: SetOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Compare scenarios side by side, each on its own target and deadline.
+
+    One column per scenario: the measure by year, the reached year, the required growth,
+    the gap at the deadline and what each lever adds to it; then which gets closest.
+    --set applies to every scenario.
+
+    Example:
+
+        tradecalc compare scenarios/*.yaml
+    """
+    from tradecalc import render
+    from tradecalc.comparison import Comparison
+    from tradecalc.loading import load_scenario
+    from tradecalc.projection import project as run
+
+    with _handled():
+        text = _stdin_text(scenarios)
+        problems, projections = [], []
+        for path in scenarios:
+            try:
+                s = load_scenario(path, text if path == "-" else None, set_ or ())
+                projections.append(run(s, path=path))
+            except ScenarioError as error:
+                problems += error.problems
+        if problems:
+            raise ScenarioError(problems)
+        result = Comparison(projections)
+        _emit(
+            format,
+            output,
+            view=lambda: render.comparison_view(result),
+            document=result.to_dict,
+            csv=lambda: render.to_csv(result.year_rows(), render.COMPARE_CSV_COLUMNS),
+        )
+
+
+@app.command()
+def sweep(
+    scenario: ScenarioArg,
+    grid: Annotated[
+        list[str],
+        typer.Option(
+            "--grid",
+            metavar="KEY=START:STOP:N",
+            help="N evenly spaced values of KEY, ends included (repeatable).",
+        ),
+    ],
+    format: FormatOption = Format.table,
+    set_: SetOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Run a scenario over a grid of values: one row per point.
+
+    Each row gives the grid values, the reached year, and the measure and gap at the
+    deadline. Several --grid options make the cartesian product.
+
+    Example:
+
+        tradecalc sweep scenarios/base.yaml --grid pta.utilization=0.5:1:6 -f csv
+    """
+    from tradecalc import render
+    from tradecalc.loading import Override, read_tree
+    from tradecalc.sweep import GridAxis, run_sweep
+
+    with _handled():
+        axes = [GridAxis.parse(spec) for spec in grid]
+        overrides = [Override.parse(o) for o in set_ or ()]
+        tree = read_tree(scenario, _stdin_text([scenario]))
+        rows = run_sweep(tree, axes, overrides)
+        keys = [axis.key for axis in axes]
+        columns = [*keys, "reached_year", "measure_at_by_year_usd_m", "gap_at_by_year_usd_m"]
+        _emit(
+            format,
+            output,
+            view=lambda: render.sweep_view(rows, keys, scenario),
+            document=lambda: rows,
+            csv=lambda: render.to_csv(rows, columns),
+        )
 
 
 @app.command()
@@ -124,30 +299,44 @@ def validate(
 
     console = _stderr()
     failed = False
-    for file in files:
-        try:
-            scenario, tree = load_with_tree(file)
-            if strict:
-                problems = strict_problems(scenario, tree)
-                if problems:
+    with _handled():
+        text = _stdin_text(files)
+        for file in files:
+            try:
+                scenario, tree = load_with_tree(file, text if file == "-" else None)
+                if strict and (problems := strict_problems(scenario, tree)):
                     raise ScenarioError(problems)
-        except ScenarioError as error:
-            _report(error)
-            failed = True
-        else:
-            console.print(f"{file}: ok", markup=False)
+            except ScenarioError as error:
+                _report(error.problems)
+                failed = True
+            else:
+                console.print(f"{file}: ok", markup=False)
     if failed:
         raise typer.Exit(2)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editors and other tools).
+
+    Example:
+
+        tradecalc schema > schema/scenario.schema.json
+    """
+    from tradecalc import render
+    from tradecalc.scenario import json_schema
+
+    sys.stdout.write(render.to_json(json_schema()))
 
 
 def main() -> None:
     """Entry point of the `tradecalc` console script."""
     try:
         app()
+    except KeyboardInterrupt:
+        sys.exit(130)
     except BrokenPipeError:
         # `tradecalc ... | head`: the reader left; say nothing and leave quietly.
-        import os
-
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)

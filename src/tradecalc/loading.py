@@ -1,4 +1,4 @@
-"""Reading scenario files: safe YAML with line numbers, `extends:` merging, validation.
+"""Loading scenarios: `extends:` merging, `--set` overrides, validation with line numbers.
 
 Every problem is reported at once as ``FILE:LINE: dotted.path: message`` (a
 :class:`~tradecalc.errors.Problem`), so a user fixes a file in one pass.
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import typing
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from tradecalc.errors import Problem, ScenarioError
@@ -23,10 +25,7 @@ from tradecalc.scenario import (
     provenance_items,
     semantic_problems,
 )
-
-MAX_FILE_BYTES = 5_000_000
-MAX_NODES = 50_000
-"""Cap on YAML nodes after alias expansion: a "billion laughs" document stops here, fast."""
+from tradecalc.yamlread import Doc, DocList, Pos, fail, parse_mapping, parse_yaml, read_text
 
 KEYED_LISTS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("deals",): ("name",),
@@ -36,32 +35,6 @@ KEYED_LISTS: dict[tuple[str, ...], tuple[str, ...]] = {
 }
 """Lists whose items `extends:` merges by key instead of replacing the whole list."""
 
-FastSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's parser when PyYAML has it (several times faster), with the same safe constructors."""
-
-_MAP_TAGS = {"tag:yaml.org,2002:map"}
-_SEQ_TAGS = {"tag:yaml.org,2002:seq"}
-
-Pos = tuple[str, "int | None"]
-
-
-class Doc(dict):
-    """A YAML mapping that remembers where each of its keys was written."""
-
-    def __init__(self, *args, pos: dict | None = None, here: Pos | None = None):
-        super().__init__(*args)
-        self.pos: dict = dict(pos or {})
-        self.here = here
-
-
-class DocList(list):
-    """A YAML sequence that remembers where each of its items was written."""
-
-    def __init__(self, *args, pos: list | None = None, here: Pos | None = None):
-        super().__init__(*args)
-        self.pos: list = list(pos or [])
-        self.here = here
-
 
 def display_name(path: Path) -> str:
     """The path as a user would type it: relative to the working directory when inside it."""
@@ -69,166 +42,25 @@ def display_name(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-def parse_yaml(text: str, file: str, loader_class=FastSafeLoader) -> Doc:
-    """Parse one YAML document safely into a :class:`Doc`; raise ScenarioError on any problem.
-
-    Syntax errors are re-parsed with PyYAML's pure-Python loader so that messages read the
-    same whether or not PyYAML was built with libyaml.
-    """
-    loader = loader_class(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise ScenarioError([Problem(file, 1, "", "empty file: expected a scenario mapping")])
-        if not isinstance(node, yaml.MappingNode):
-            kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
-            line = node.start_mark.line + 1
-            raise ScenarioError(
-                [Problem(file, line, "", f"expected a mapping of keys, got {kind}")]
-            )
-        return _build(node, loader, file, [MAX_NODES], ())
-    except yaml.MarkedYAMLError as error:
-        if loader_class is not yaml.SafeLoader:
-            return parse_yaml(text, file, yaml.SafeLoader)
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = error.problem or error.context or "invalid YAML"
-        raise ScenarioError([Problem(file, line, "", f"YAML syntax error: {problem}")]) from None
-    except yaml.YAMLError as error:
-        raise ScenarioError([Problem(file, None, "", f"YAML error: {error}")]) from None
-    finally:
-        loader.dispose()
-
-
-def _build(node, loader, file: str, budget: list[int], loc: Loc):
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise ScenarioError(
-            [
-                Problem(
-                    file,
-                    node.start_mark.line + 1,
-                    dotted(loc),
-                    f"document too large: more than {MAX_NODES:,} values after expanding aliases",
-                )
-            ]
-        )
-    here = (file, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        _check_tag(node, _MAP_TAGS, file, loc)
-        loader.flatten_mapping(node)  # `<<: *anchor` merge keys
-        out = Doc(here=here)
-        for key_node, value_node in node.value:
-            key = _scalar(key_node, loader, file, loc)
-            key_loc = (*loc, str(key))
-            if not isinstance(key, str | int) or isinstance(key, bool):
-                raise ScenarioError(
-                    [
-                        Problem(
-                            file,
-                            key_node.start_mark.line + 1,
-                            dotted(loc),
-                            f"key {key!r} is not text",
-                        )
-                    ]
-                )
-            if key in out:
-                raise ScenarioError(
-                    [Problem(file, key_node.start_mark.line + 1, dotted(key_loc), "duplicate key")]
-                )
-            out[key] = _build(value_node, loader, file, budget, key_loc)
-            out.pos[key] = (file, key_node.start_mark.line + 1)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        _check_tag(node, _SEQ_TAGS, file, loc)
-        out = DocList(here=here)
-        for i, item in enumerate(node.value):
-            out.append(_build(item, loader, file, budget, (*loc, i)))
-            out.pos.append((file, item.start_mark.line + 1))
-        return out
-    return _scalar(node, loader, file, loc)
-
-
-def _check_tag(node, allowed: set[str], file: str, loc: Loc) -> None:
-    if node.tag not in allowed:
-        raise ScenarioError(
-            [
-                Problem(
-                    file,
-                    node.start_mark.line + 1,
-                    dotted(loc),
-                    f"YAML tag {node.tag!r} is not allowed",
-                )
-            ]
-        )
-
-
-def _scalar(node, loader, file: str, loc: Loc):
-    if not isinstance(node, yaml.ScalarNode):
-        raise ScenarioError(
-            [Problem(file, node.start_mark.line + 1, dotted(loc), "a key must be text")]
-        )
-    try:
-        return loader.construct_object(node)
-    except yaml.constructor.ConstructorError:
-        raise ScenarioError(
-            [
-                Problem(
-                    file,
-                    node.start_mark.line + 1,
-                    dotted(loc),
-                    f"YAML tag {node.tag!r} is not allowed",
-                )
-            ]
-        ) from None
-
-
-def read_text(path: Path, file: str, cited_at: Problem | None = None) -> str:
-    """Read a UTF-8 file, turning every OS or decoding failure into a ScenarioError."""
-    where = cited_at or Problem(file, None, "", "")
-    what = f"cannot read {file}" if cited_at else "cannot read file"
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError([_replace(where, f"{what}: no such file")]) from None
-    except IsADirectoryError:
-        raise ScenarioError([_replace(where, f"{what}: is a directory")]) from None
-    except OSError as error:
-        raise ScenarioError([_replace(where, f"{what}: {error.strerror}")]) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ScenarioError([_replace(where, f"file is larger than {MAX_FILE_BYTES:,} bytes")])
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise ScenarioError(
-            [Problem(file, line, "", f"not UTF-8 text (byte 0x{data[error.start]:02x})")]
-        ) from None
-
-
-def _replace(problem: Problem, message: str) -> Problem:
-    return Problem(problem.file, problem.line, problem.path, message)
-
-
 def load_tree(path: Path, text: str | None = None, file: str | None = None, _chain=()) -> Doc:
     """Parse a scenario and the files it `extends:`, merged into one :class:`Doc`."""
     file = file or display_name(path)
     if text is None:
         text = read_text(path, file)
-    doc = parse_yaml(text, file)
+    doc = parse_mapping(text, file)
     parent_ref = doc.pop("extends", None)
-    extends_at = Problem(file, doc.pos.pop("extends", (file, None))[1], "extends", "")
+    extends_line = doc.pos.pop("extends", (file, None))[1]
     if parent_ref is None:
         return doc
     if not isinstance(parent_ref, str) or not parent_ref:
-        raise ScenarioError([_replace(extends_at, "must be a file path")])
+        fail(file, extends_line, "extends", "must be a file path")
     parent = (path.parent / parent_ref).resolve()
     chain = (*_chain, path.resolve())
     if parent in chain:
         names = " -> ".join(display_name(p) for p in (*chain, parent))
-        raise ScenarioError([_replace(extends_at, f"cycle: {names}")])
+        fail(file, extends_line, "extends", f"cycle: {names}")
     parent_file = display_name(parent)
-    parent_text = read_text(parent, parent_file, cited_at=extends_at)
+    parent_text = read_text(parent, parent_file, Problem(file, extends_line, "extends", ""))
     return merge(load_tree(parent, parent_text, parent_file, chain), doc)
 
 
@@ -303,32 +135,131 @@ def validate_tree(tree: Doc, default_file: str) -> Scenario:
     return scenario
 
 
-def load_scenario(path: str | os.PathLike, text: str | None = None) -> Scenario:
-    """Load, merge and validate a scenario file.
+@dataclass(frozen=True)
+class Override:
+    """One ``--set KEY=VALUE``: a dotted path (list items by index or name) and a YAML value."""
+
+    parts: tuple[str, ...]
+    value: Any
+    label: str
+
+    @classmethod
+    def parse(cls, assignment: str, option: str = "--set") -> Override:
+        label = f"{option} {assignment}"
+        key, sep, raw = assignment.partition("=")
+        parts = tuple(key.strip().split("."))
+        if not sep or not all(parts):
+            fail(label, None, "", "expected KEY=VALUE with a dotted KEY, e.g. pta.utilization=0.9")
+        if parts[0] == "extends":
+            fail(label, None, "extends", "cannot be overridden")
+        return cls(parts, parse_yaml(raw, label, lines=False), label)
+
+    def apply(self, tree: Doc) -> Doc:
+        """A copy of ``tree`` with the value set (only the nodes on the path are copied)."""
+        return self._set(tree, self.parts, ())
+
+    def _set(self, node, parts: tuple[str, ...], done: tuple):
+        head, rest = parts[0], parts[1:]
+        where = (self.label, None)
+        if isinstance(node, DocList):
+            index = self._index(node, head, done)
+            out = DocList(node, pos=node.pos, here=node.here)
+            if rest:
+                out[index] = self._set(node[index], rest, (*done, index))
+            elif self.value is None:
+                fail(self.label, None, dotted((*done, index)), "a list item cannot be null")
+            else:
+                out[index], out.pos[index] = strip_nulls(self.value), where
+            return out
+        if isinstance(node, dict):
+            out = Doc(node, pos=getattr(node, "pos", {}), here=getattr(node, "here", where))
+            child = node.get(head)
+            if rest:
+                fresh = Doc(here=where) if child is None else child
+                out[head] = self._set(fresh, rest, (*done, head))
+                out.pos.setdefault(head, where)
+            elif self.value is None:  # like `key: null` in a file: back to the default
+                out.pop(head, None)
+                out.pos.pop(head, None)
+            else:
+                out[head], out.pos[head] = strip_nulls(self.value), where
+            return out
+        fail(self.label, None, dotted(done), "is a single value: nothing to set inside it")
+
+    def _index(self, items: DocList, part: str, done: tuple) -> int:
+        path = dotted((*done, part))
+        if part.isdigit():
+            if int(part) < len(items):
+                return int(part)
+            fail(self.label, None, path, f"no item {part}: the list has {len(items)}")
+        names = [_item_name(item) for item in items]
+        if part in names:
+            return names.index(part)
+        known = [n for n in names if n]
+        listed = f"; names: {', '.join(known)}" if known else ""
+        fail(self.label, None, path, f"no item named {part!r}{did_you_mean(part, known)}{listed}")
+
+
+def _item_name(item) -> str | None:
+    """How `--set` names a list item: its `name`, its `id`, or ``direction/sector``."""
+    if not isinstance(item, dict):
+        return None
+    if "name" in item or "id" in item:
+        return str(item.get("name", item.get("id")))
+    if "direction" in item and "sector" in item:
+        return f"{item['direction']}/{item['sector']}"
+    return None
+
+
+def read_tree(path: str | os.PathLike, text: str | None = None) -> Doc:
+    """Read a scenario and its `extends:` chain into one merged tree, nulls dropped, unvalidated.
+
+    ``path`` ``"-"`` names standard input (``text``), with `extends:` relative to the
+    working directory.
+    """
+    path = Path(path)
+    if str(path) == "-":
+        return strip_nulls(load_tree(Path.cwd() / "-", text or "", "<stdin>"))
+    return strip_nulls(load_tree(path, text, display_name(path)))
+
+
+def resolve(tree: Doc, overrides: Sequence[Override] = ()) -> tuple[Scenario, Doc]:
+    """Apply overrides to a merged tree and validate it; returns the scenario and final tree."""
+    for override in overrides:
+        tree = override.apply(tree)
+    return validate_tree(tree, tree.here[0]), tree
+
+
+def load_with_tree(
+    path: str | os.PathLike, text: str | None = None, overrides: Sequence[str] = ()
+) -> tuple[Scenario, Doc]:
+    """:func:`load_scenario`, also returning the merged tree that knows every line."""
+    parsed = [Override.parse(o) for o in overrides]
+    return resolve(read_tree(path, text), parsed)
+
+
+def load_scenario(
+    path: str | os.PathLike, text: str | None = None, overrides: Sequence[str] = ()
+) -> Scenario:
+    """Load, merge, override and validate a scenario file.
 
     Parameters
     ----------
     path : str or path-like
-        The scenario file. With ``text`` given, ``path`` only names it in messages and anchors
-        ``extends:`` (e.g. ``"-"`` for standard input, relative to the working directory).
+        The scenario file; ``"-"`` for standard input (pass its ``text``; `extends:` is then
+        relative to the working directory).
     text : str, optional
         YAML text to use instead of reading ``path``.
+    overrides : sequence of str
+        ``KEY=VALUE`` assignments applied after `extends:`, e.g. ``"pta.utilization=0.9"``
+        or ``"deals.0.probability=1"``; list items by index or by name.
 
     Raises
     ------
     ScenarioError
         With every problem found, each as ``FILE:LINE: dotted.path: message``.
     """
-    return load_with_tree(path, text)[0]
-
-
-def load_with_tree(path: str | os.PathLike, text: str | None = None) -> tuple[Scenario, Doc]:
-    """:func:`load_scenario`, also returning the merged tree that knows every line."""
-    path = Path(path)
-    file = "<stdin>" if str(path) == "-" else display_name(path)
-    anchor = Path.cwd() / "-" if str(path) == "-" else path
-    tree = strip_nulls(load_tree(anchor, text, file))
-    return validate_tree(tree, file), tree
+    return load_with_tree(path, text, overrides)[0]
 
 
 def strict_problems(scenario: Scenario, tree: Doc) -> list[Problem]:

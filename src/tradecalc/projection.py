@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -90,6 +91,17 @@ class Projection:
     def gap_at_by_year(self) -> float:
         """Target minus measure in the deadline year [US$ m]; negative when exceeded."""
         return float(gap(self.scenario.target.value_usd_m, self.measure_at_by_year))
+
+    def measure_parts(self, year: int | None = None) -> dict[str, float]:
+        """What each lever adds to the measure in one year (default: the deadline) [US$ m]."""
+        j = self.at(self.scenario.by_year if year is None else year)
+        c, counts = self.components, self.layout.flow_counts
+        return {
+            "baseline_usd_m": float(c.baseline[0, counts, j].sum()),
+            "pta_usd_m": float(c.pta[0, counts, j].sum()),
+            "tta_usd_m": float(c.tta[0, counts, j].sum()),
+            "deals_usd_m": float(c.deals[0, self.layout.deal_counts, j].sum()),
+        }
 
     def by_year(self) -> list[dict[str, Any]]:
         """One summary dict per year, the JSON ``years`` rows."""
@@ -237,8 +249,14 @@ class Projection:
         return pd.DataFrame.from_records(list(self.rows()), columns=list(CSV_COLUMNS))
 
 
-def project(scenario: Scenario | str | os.PathLike, path: str | None = None) -> Projection:
+def project(
+    scenario: Scenario | str | os.PathLike,
+    path: str | None = None,
+    overrides: Sequence[str] = (),
+) -> Projection:
     """Project a scenario (a :class:`Scenario` or a path to a YAML file) year by year.
+
+    ``overrides`` are ``KEY=VALUE`` assignments applied to a file, like ``--set``.
 
     Use in a notebook::
 
@@ -247,6 +265,6 @@ def project(scenario: Scenario | str | os.PathLike, path: str | None = None) -> 
     """
     if not isinstance(scenario, Scenario):
         path = str(scenario) if path is None else path
-        scenario = load_scenario(scenario)
+        scenario = load_scenario(scenario, overrides=overrides)
     layout, params = compile_scenario(scenario)
     return Projection(scenario, path or "", layout, evaluate(layout, params))

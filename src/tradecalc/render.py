@@ -1,4 +1,8 @@
-"""Projection -> rich renderables, JSON, CSV or Markdown text. Returns, never prints."""
+"""Results -> views -> rich renderables, Markdown, JSON or CSV text. Returns, never prints.
+
+Each command builds a :class:`View` (a headline, tables of text cells, notes); the same view
+renders to the terminal (rich) and to Markdown, so the two never drift apart.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,19 @@ import csv
 import io
 import json
 import math
+from dataclasses import dataclass, field
 from typing import Any
 
-from tradecalc.projection import CSV_COLUMNS, Projection
+from tradecalc.comparison import Comparison
+from tradecalc.projection import Projection
 
 BAR_WIDTH = 10
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
-def usd(value: float) -> str:
+def usd(value: float | None) -> str:
     """``1234.56`` -> ``'1,234.6'`` (US$ million, one decimal)."""
-    return f"{value:,.1f}"
+    return "n/a" if value is None else f"{value:,.1f}"
 
 
 def percent(value: float | None, digits: int = 1) -> str:
@@ -30,115 +36,86 @@ def bar(share: float, width: int = BAR_WIDTH) -> str:
     return ("█" * full + (_EIGHTHS[part] if part else "")).ljust(width)
 
 
-def verdict(p: Projection) -> str:
-    """One sentence: reached in YEAR, or not reached by the horizon."""
-    s = p.scenario
-    if p.reached_year is None:
-        return f"not reached by {s.horizon}"
-    late = " (after the deadline)" if p.reached_year > s.by_year else ""
-    return f"reached in {p.reached_year}{late}"
+@dataclass
+class TextTable:
+    """A table of formatted cells; columns in ``right`` are right-justified numbers."""
+
+    title: str
+    headers: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    right: set[int] = field(default_factory=set)
+    bold_rows: set[int] = field(default_factory=set)
 
 
-def headline(p: Projection) -> list[tuple[str, str]]:
-    """Label/value pairs of the header, shared by the table and Markdown views."""
-    s = p.scenario
-    gap = p.gap_at_by_year
-    gap_text = (
-        f"{usd(gap)} US$ m short ({percent(gap / s.target.value_usd_m, 0)} of target)"
-        if gap > 0
-        else f"none: {usd(-gap)} US$ m above target"
-    )
-    return [
-        ("Scenario", s.name),
-        ("Base year", f"{s.base_year}: measure {usd(float(p.measure[0]))} US$ m"),
-        (
-            "Target",
-            f"{usd(s.target.value_usd_m)} US$ m by {s.by_year}, counting "
-            f"{', '.join(s.target.counts)}",
-        ),
-        ("Verdict", verdict(p)),
-        ("Required growth", f"{percent(p.required_cagr, 2)} a year, {s.base_year}-{s.by_year}"),
-        (f"Gap in {s.by_year}", gap_text),
-    ]
+@dataclass
+class View:
+    """What a command shows a person: headline pairs, tables and notes."""
+
+    heading: str
+    description: str = ""
+    headline: list[tuple[str, str]] = field(default_factory=list)
+    tables: list[TextTable] = field(default_factory=list)
+    notes_title: str = ""
+    notes: list[str] = field(default_factory=list)
+    footer: str = ""
+    truncate_notes: bool = False  # one line per note in the terminal (full text elsewhere)
 
 
-YEAR_COLUMNS = (
-    ("Year", "year"),
-    ("Baseline", "baseline_usd_m"),
-    ("PTA", "pta_usd_m"),
-    ("TTA", "tta_usd_m"),
-    ("Deals", "deals_usd_m"),
-    ("Total", "total_usd_m"),
-    ("Measure", "measure_usd_m"),
-)
-BREAKDOWN_COLUMNS = (
-    ("Baseline", "baseline_usd_m"),
-    ("PTA", "pta_usd_m"),
-    ("TTA", "tta_usd_m"),
-    ("Deals", "deals_usd_m"),
-    ("Total", "total_usd_m"),
-)
+# --- rendering a view ------------------------------------------------------------------------
 
 
-def provenance_lines(p: Projection) -> list[str]:
-    """The assumptions that carry no source, and inputs with neither, one line each."""
-    lines = [f"{a.path}: {a.text}" for a in p.assumptions if a.source is None]
-    lines += [f"{path}: no source or assumption given" for path in p.unsourced]
-    return lines
-
-
-def table(p: Projection) -> list[Any]:
-    """Rich renderables for the terminal: header, years, breakdown, assumptions."""
+def to_rich(view: View) -> list[Any]:
+    """Rich renderables for the terminal."""
     from rich.table import Table
     from rich.text import Text
 
-    s = p.scenario
-    header = Table.grid(padding=(0, 2))
-    header.add_column(style="bold")
-    header.add_column()
-    for label, value in headline(p):
-        header.add_row(label, value)
-
-    years = Table(
-        title=f"Trade by year, US$ m (measure counts {', '.join(s.target.counts)})",
-        title_justify="left",
-    )
-    for label, _ in YEAR_COLUMNS:
-        years.add_column(label, justify="right")
-    years.add_column("% of target", justify="left", no_wrap=True)
-    for row in p.by_year():
-        cells = [str(row["year"])] + [usd(row[key]) for _, key in YEAR_COLUMNS[1:]]
-        share = row["share_of_target"]
-        style = "bold" if row["year"] == s.by_year else None
-        years.add_row(*cells, f"{bar(share)} {percent(share)}", style=style)
-
-    breakdown = Table(title=f"By direction and sector in {s.by_year}, US$ m", title_justify="left")
-    for label in ("Direction", "Sector", "Category"):
-        breakdown.add_column(label)
-    for label, _ in BREAKDOWN_COLUMNS:
-        breakdown.add_column(label, justify="right")
-    for group in p.breakdown():
-        category = group["category"] + ("" if group["counts"] else " (not counted)")
-        breakdown.add_row(
-            group["direction"],
-            group["sector"],
-            category,
-            *(usd(group[key]) for _, key in BREAKDOWN_COLUMNS),
-        )
-
-    out: list[Any] = [header, Text(""), years, Text(""), breakdown]
-    notes = provenance_lines(p)
-    if notes:
-        out += [Text(""), Text(f"Assumptions without a source ({len(notes)}):", style="bold")]
+    out: list[Any] = []
+    if view.headline:
+        header = Table.grid(padding=(0, 2))
+        header.add_column(style="bold")
+        header.add_column()
+        for label, value in view.headline:
+            header.add_row(label, value)
+        out.append(header)
+    for text_table in view.tables:
+        table = Table(title=text_table.title, title_justify="left")
+        for i, heading in enumerate(text_table.headers):
+            if i in text_table.right:  # numbers never wrap; a long heading may
+                widest = max((len(row[i]) for row in text_table.rows), default=1)
+                table.add_column(heading, justify="right", min_width=widest, overflow="fold")
+            else:
+                table.add_column(heading, no_wrap=i == 0)
+        for i, row in enumerate(text_table.rows):
+            table.add_row(*row, style="bold" if i in text_table.bold_rows else None)
+        out += [Text(""), table] if out else [table]
+    if view.notes or view.footer:
         listing = Table.grid(padding=(0, 0, 0, 2), pad_edge=True)
-        listing.add_column(no_wrap=True, overflow="ellipsis")
-        for line in notes:
+        listing.add_column(no_wrap=view.truncate_notes, overflow="ellipsis")
+        for line in view.notes:
             listing.add_row(f"- {line}")
-        listing.add_row(
-            Text("(full texts and sources: -f json, keys 'assumptions', 'sources')", style="dim")
-        )
-        out.append(listing)
+        if view.footer:
+            listing.add_row(Text(view.footer, style="dim"))
+        out += [Text(""), Text(view.notes_title, style="bold"), listing]
     return out
+
+
+def to_markdown(view: View) -> str:
+    """The view as Markdown, for reports."""
+    parts = [f"## {view.heading}", ""]
+    if view.description:
+        parts += [view.description, ""]
+    parts += [f"- **{label}:** {value}" for label, value in view.headline]
+    for table in view.tables:
+        align = ["---:" if i in table.right else "---" for i in range(len(table.headers))]
+        parts += ["", f"### {table.title}", "", _md_row(table.headers), _md_row(align)]
+        parts += [_md_row(row) for row in table.rows]
+    if view.notes:
+        parts += ["", f"### {view.notes_title.rstrip(':')}", ""] + [f"- {n}" for n in view.notes]
+    return "\n".join(parts) + "\n"
+
+
+def _md_row(cells: list[str]) -> str:
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
 
 def _clean(value):
@@ -158,61 +135,175 @@ def to_json(document: Any) -> str:
 
 
 def to_csv(rows, columns) -> str:
-    """CSV text with a header, full-precision numbers and ``\\n`` line ends."""
+    """CSV text with a header, full-precision numbers and ``\\n`` line ends.
+
+    ``rows`` are sequences in column order, or dicts keyed by column.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows(rows)
+    for row in rows:
+        writer.writerow([row.get(c) for c in columns] if isinstance(row, dict) else row)
     return buffer.getvalue()
 
 
-def projection_csv(p: Projection) -> str:
-    return to_csv(p.rows(), CSV_COLUMNS)
+# --- project ---------------------------------------------------------------------------------
 
 
-def _md_table(headers: list[str], rows: list[list[str]], right: set[int]) -> str:
-    def escape(cell: str) -> str:
-        return cell.replace("|", "\\|")
-
-    align = ["---:" if i in right else "---" for i in range(len(headers))]
-    lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(align) + " |"]
-    lines += ["| " + " | ".join(escape(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def projection_markdown(p: Projection) -> str:
-    """The table view as Markdown, for reports."""
+def verdict(p: Projection) -> str:
+    """Reached in YEAR, or not reached by the horizon."""
     s = p.scenario
-    parts = [f"## {s.name}", ""]
-    if s.description:
-        parts += [s.description, ""]
-    parts += [f"- **{label}:** {value}" for label, value in headline(p)]
-    year_rows = [
-        [str(r["year"])]
-        + [usd(r[key]) for _, key in YEAR_COLUMNS[1:]]
-        + [percent(r["share_of_target"])]
-        for r in p.by_year()
+    if p.reached_year is None:
+        return f"not reached by {s.horizon}"
+    late = " (after the deadline)" if p.reached_year > s.by_year else ""
+    return f"reached in {p.reached_year}{late}"
+
+
+def gap_text(p: Projection) -> str:
+    gap, target = p.gap_at_by_year, p.scenario.target.value_usd_m
+    if gap > 0:
+        return f"{usd(gap)} US$ m short ({percent(gap / target, 0)} of target)"
+    return f"none: {usd(-gap)} US$ m above target"
+
+
+def provenance_lines(p: Projection) -> list[str]:
+    """The assumptions that carry no source, and inputs with neither, one line each."""
+    lines = [f"{a.path}: {a.text}" for a in p.assumptions if a.source is None]
+    lines += [f"{path}: no source or assumption given" for path in p.unsourced]
+    return lines
+
+
+YEAR_COLUMNS = (
+    ("Baseline", "baseline_usd_m"),
+    ("PTA", "pta_usd_m"),
+    ("TTA", "tta_usd_m"),
+    ("Deals", "deals_usd_m"),
+    ("Total", "total_usd_m"),
+    ("Measure", "measure_usd_m"),
+)
+BREAKDOWN_COLUMNS = (*YEAR_COLUMNS[:4], ("Total", "total_usd_m"))
+
+
+def projection_view(p: Projection) -> View:
+    """Header, trade by year, breakdown at the deadline, unsourced assumptions."""
+    s = p.scenario
+    counts = ", ".join(s.target.counts)
+    headline = [
+        ("Scenario", s.name),
+        ("Base year", f"{s.base_year}: measure {usd(float(p.measure[0]))} US$ m"),
+        ("Target", f"{usd(s.target.value_usd_m)} US$ m by {s.by_year}, counting {counts}"),
+        ("Verdict", verdict(p)),
+        ("Required growth", f"{percent(p.required_cagr, 2)} a year, {s.base_year}-{s.by_year}"),
+        (f"Gap in {s.by_year}", gap_text(p)),
     ]
-    headers = [label for label, _ in YEAR_COLUMNS] + ["% of target"]
-    parts += [
-        "",
-        "### Trade by year, US$ m",
-        "",
-        _md_table(headers, year_rows, set(range(len(headers)))),
-    ]
-    groups = [
-        [g["direction"], g["sector"], g["category"] + ("" if g["counts"] else " (not counted)")]
-        + [usd(g[key]) for _, key in BREAKDOWN_COLUMNS]
-        for g in p.breakdown()
-    ]
-    headers = ["Direction", "Sector", "Category"] + [label for label, _ in BREAKDOWN_COLUMNS]
-    parts += [
-        "",
-        f"### By direction and sector in {s.by_year}, US$ m",
-        "",
-        _md_table(headers, groups, set(range(3, len(headers)))),
-    ]
+    years = TextTable(
+        f"Trade by year, US$ m (measure counts {counts})",
+        ["Year", *(label for label, _ in YEAR_COLUMNS), "% of target"],
+        right=set(range(len(YEAR_COLUMNS) + 1)),
+    )
+    for i, row in enumerate(p.by_year()):
+        share = row["share_of_target"]
+        years.rows.append(
+            [
+                str(row["year"]),
+                *(usd(row[key]) for _, key in YEAR_COLUMNS),
+                f"{bar(share)} {percent(share)}",
+            ]
+        )
+        if row["year"] == s.by_year:
+            years.bold_rows.add(i)
+    breakdown = TextTable(
+        f"By direction and sector in {s.by_year}, US$ m",
+        ["Direction", "Sector", "Category", *(label for label, _ in BREAKDOWN_COLUMNS)],
+        right=set(range(3, 3 + len(BREAKDOWN_COLUMNS))),
+    )
+    for g in p.breakdown():
+        category = g["category"] + ("" if g["counts"] else " (not counted)")
+        breakdown.rows.append(
+            [g["direction"], g["sector"], category, *(usd(g[k]) for _, k in BREAKDOWN_COLUMNS)]
+        )
     notes = provenance_lines(p)
-    if notes:
-        parts += ["", "### Assumptions without a source", ""] + [f"- {line}" for line in notes]
-    return "\n".join(parts) + "\n"
+    return View(
+        heading=s.name,
+        description=s.description,
+        headline=headline,
+        tables=[years, breakdown],
+        notes_title=f"Assumptions without a source ({len(notes)}):",
+        notes=notes,
+        footer="(full texts and sources: -f json, keys 'assumptions', 'sources')" if notes else "",
+        truncate_notes=True,
+    )
+
+
+# --- compare ---------------------------------------------------------------------------------
+
+COMPARE_CSV_COLUMNS = ("scenario", "path", "year", "measure_usd_m", "total_usd_m")
+
+
+def comparison_view(c: Comparison) -> View:
+    """One column per scenario: measure by year, verdict, required growth, gap, levers."""
+    ps = c.projections
+    table = TextTable(
+        "Measure by year and verdict, US$ m (each scenario on its own target)",
+        ["", *(p.scenario.name for p in ps)],
+        right=set(range(1, len(ps) + 1)),
+    )
+    add = table.rows.append
+    add(["File", *(p.path for p in ps)])
+    add(["Target", *(f"{usd(p.scenario.target.value_usd_m)} by {p.scenario.by_year}" for p in ps)])
+    for year in c.years:
+        cells = []
+        for p in ps:
+            inside = p.layout.base_year <= year <= int(p.years[-1])
+            cells.append(usd(float(p.measure[p.at(year)])) if inside else "")
+        add([str(year), *cells])
+    add(
+        [
+            "Reached",
+            *(
+                str(p.reached_year) if p.reached_year else "not by " + str(p.scenario.horizon)
+                for p in ps
+            ),
+        ]
+    )
+    add(["Required growth", *(percent(p.required_cagr, 2) for p in ps)])
+    add(["Gap at deadline", *(usd(p.gap_at_by_year) for p in ps)])
+    table.bold_rows = {len(table.rows) - 3, len(table.rows) - 1}
+    for label, key in YEAR_COLUMNS[:4]:
+        add([f"{label} at deadline", *(usd(p.measure_parts()[key]) for p in ps)])
+    closest = c.closest()
+    return View(
+        heading="Comparison",
+        headline=[
+            (
+                "Closest",
+                f"{closest.scenario.name} ({closest.path}): {verdict(closest)}, "
+                f"gap at {closest.scenario.by_year} {gap_text(closest)}",
+            )
+        ],
+        tables=[table],
+        notes_title="Not like for like:" if c.notes() else "",
+        notes=c.notes(),
+    )
+
+
+# --- sweep -----------------------------------------------------------------------------------
+
+
+def sweep_view(rows: list[dict[str, Any]], keys: list[str], name: str) -> View:
+    """One row per grid point."""
+    table = TextTable(
+        f"Sweep of {name}: measure and gap at the deadline, US$ m",
+        [*keys, "Reached", "Measure at deadline", "Gap at deadline"],
+        right=set(range(len(keys) + 3)),
+    )
+    for row in rows:
+        table.rows.append(
+            [
+                *(f"{row[k]:g}" for k in keys),
+                str(row["reached_year"] or "-"),
+                usd(row["measure_at_by_year_usd_m"]),
+                usd(row["gap_at_by_year_usd_m"]),
+            ]
+        )
+    return View(heading=f"Sweep of {name}", tables=[table])

@@ -322,3 +322,17 @@ def did_you_mean(word: str, choices) -> str:
 def dotted(loc: Loc) -> str:
     """``("deals", 0, "name")`` -> ``"deals.0.name"``."""
     return ".".join(str(part) for part in loc)
+
+
+def json_schema() -> dict:
+    """JSON Schema of scenario files, from the models, plus the loader's `extends:` key."""
+    schema = Scenario.model_json_schema()
+    schema["properties"]["extends"] = {
+        "type": "string",
+        "description": "Path of a scenario this one builds on, relative to this file.",
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **schema,
+        "title": "tradecalc scenario, version 1",
+    }

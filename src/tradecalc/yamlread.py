@@ -1,0 +1,170 @@
+"""Safe YAML reading that remembers the file and line of every key and item.
+
+Only plain YAML types are built (``yaml.safe_load`` semantics): tags such as
+``!!python/object`` are refused, and alias expansion is capped so a "billion laughs"
+document fails fast instead of eating memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from tradecalc.errors import Problem, ScenarioError
+
+MAX_FILE_BYTES = 5_000_000
+MAX_NODES = 50_000
+"""Cap on YAML nodes after alias expansion: a "billion laughs" document stops here, fast."""
+
+FastSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML has it (several times faster), with the same safe constructors."""
+
+_MAP_TAGS = {"tag:yaml.org,2002:map"}
+_SEQ_TAGS = {"tag:yaml.org,2002:seq"}
+
+Pos = tuple[str, "int | None"]
+"""Where something was written: a file (or a label such as ``--set k=v``) and a line."""
+
+
+class Doc(dict):
+    """A YAML mapping that remembers where each of its keys was written."""
+
+    def __init__(self, *args, pos: dict | None = None, here: Pos | None = None):
+        super().__init__(*args)
+        self.pos: dict = dict(pos or {})
+        self.here = here
+
+
+class DocList(list):
+    """A YAML sequence that remembers where each of its items was written."""
+
+    def __init__(self, *args, pos: list | None = None, here: Pos | None = None):
+        super().__init__(*args)
+        self.pos: list = list(pos or [])
+        self.here = here
+
+
+def fail(file: str, line: int | None, path: str, message: str):
+    """Raise a ScenarioError with one problem."""
+    raise ScenarioError([Problem(file, line, path, message)])
+
+
+def parse_yaml(text: str, file: str, *, lines: bool = True, loader_class=FastSafeLoader):
+    """Parse one YAML document into :class:`Doc`/:class:`DocList`/scalars, or None if empty.
+
+    ``lines=False`` records no line numbers (for text typed on the command line). Syntax
+    errors are re-parsed with PyYAML's pure-Python loader so that messages read the same
+    whether or not PyYAML was built with libyaml.
+    """
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _Builder(loader, file, lines).build(node, "")
+    except yaml.MarkedYAMLError as error:
+        if loader_class is not yaml.SafeLoader:
+            return parse_yaml(text, file, lines=lines, loader_class=yaml.SafeLoader)
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None and lines else None
+        problem = error.problem or error.context or "invalid YAML"
+        fail(file, line, "", f"YAML syntax error: {problem}")
+    except yaml.YAMLError as error:
+        fail(file, None, "", f"YAML error: {error}")
+    finally:
+        loader.dispose()
+
+
+def parse_mapping(text: str, file: str) -> Doc:
+    """Parse a document that must be a mapping (a scenario file)."""
+    doc = parse_yaml(text, file)
+    if doc is None:
+        fail(file, 1, "", "empty file: expected a scenario mapping")
+    if not isinstance(doc, Doc):
+        kind, line = ("a list", doc.here[1]) if isinstance(doc, DocList) else ("a single value", 1)
+        fail(file, line, "", f"expected a mapping of keys, got {kind}")
+    return doc
+
+
+class _Builder:
+    def __init__(self, loader, file: str, lines: bool):
+        self.loader, self.file, self.lines = loader, file, lines
+        self.budget = MAX_NODES
+
+    def pos(self, node) -> Pos:
+        return (self.file, node.start_mark.line + 1 if self.lines else None)
+
+    def fail(self, node, path: str, message: str):
+        fail(*self.pos(node), path, message)
+
+    def build(self, node, path: str):
+        self.budget -= 1
+        if self.budget < 0:
+            self.fail(
+                node,
+                path,
+                f"document too large: more than {MAX_NODES:,} values after expanding aliases",
+            )
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            self.check_tag(node, _SEQ_TAGS, path)
+            out = DocList(here=self.pos(node))
+            for i, item in enumerate(node.value):
+                out.append(self.build(item, f"{path}.{i}" if path else str(i)))
+                out.pos.append(self.pos(item))
+            return out
+        return self.scalar(node, path)
+
+    def mapping(self, node, path: str) -> Doc:
+        self.check_tag(node, _MAP_TAGS, path)
+        self.loader.flatten_mapping(node)  # `<<: *anchor` merge keys
+        out = Doc(here=self.pos(node))
+        for key_node, value_node in node.value:
+            key = self.scalar(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str | int) or isinstance(key, bool):
+                self.fail(key_node, path, "a key must be text")
+            key_path = f"{path}.{key}" if path else str(key)
+            if key in out:
+                self.fail(key_node, key_path, "duplicate key")
+            out[key] = self.build(value_node, key_path)
+            out.pos[key] = self.pos(key_node)
+        return out
+
+    def check_tag(self, node, allowed: set[str], path: str) -> None:
+        if node.tag not in allowed:
+            self.fail(node, path, f"YAML tag {node.tag!r} is not allowed")
+
+    def scalar(self, node, path: str):
+        try:
+            return self.loader.construct_object(node)
+        except yaml.constructor.ConstructorError:
+            self.fail(node, path, f"YAML tag {node.tag!r} is not allowed")
+
+
+def read_text(path: Path, file: str, cited_at: Problem | None = None) -> str:
+    """Read a UTF-8 file, turning every OS or decoding failure into a ScenarioError.
+
+    ``cited_at`` is where another file names this one (its `extends:` line): problems are
+    reported there.
+    """
+    where = cited_at or Problem(file, None, "", "")
+    what = f"cannot read {file}" if cited_at else "cannot read file"
+
+    def cannot(reason: str):
+        fail(where.file, where.line, where.path, f"{what}: {reason}")
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        cannot("no such file")
+    except IsADirectoryError:
+        cannot("is a directory")
+    except OSError as error:
+        cannot(error.strerror or str(error))
+    if len(data) > MAX_FILE_BYTES:
+        cannot(f"larger than {MAX_FILE_BYTES:,} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        fail(file, line, "", f"not UTF-8 text (byte 0x{data[error.start]:02x})")
