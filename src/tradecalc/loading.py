@@ -175,7 +175,8 @@ class Override:
             out = Doc(node, pos=getattr(node, "pos", {}), here=getattr(node, "here", where))
             child = node.get(head)
             if rest:
-                fresh = Doc(here=where) if child is None else child
+                empty = DocList(here=where) if rest[0].isdigit() else Doc(here=where)
+                fresh = empty if child is None else child
                 out[head] = self._set(fresh, rest, (*done, head))
                 out.pos.setdefault(head, where)
             elif self.value is None:  # like `key: null` in a file: back to the default

@@ -45,6 +45,7 @@ class TextTable:
     rows: list[list[str]] = field(default_factory=list)
     right: set[int] = field(default_factory=set)
     bold_rows: set[int] = field(default_factory=set)
+    styles: dict[int, str] = field(default_factory=dict)  # column -> rich style (terminal only)
 
 
 @dataclass
@@ -54,6 +55,7 @@ class View:
     heading: str
     description: str = ""
     headline: list[tuple[str, str]] = field(default_factory=list)
+    headline_styles: dict[str, str] = field(default_factory=dict)  # label -> rich style
     tables: list[TextTable] = field(default_factory=list)
     notes_title: str = ""
     notes: list[str] = field(default_factory=list)
@@ -75,24 +77,31 @@ def to_rich(view: View) -> list[Any]:
         header.add_column(style="bold")
         header.add_column()
         for label, value in view.headline:
-            header.add_row(label, value)
+            header.add_row(Text(label), Text(value, style=view.headline_styles.get(label, "")))
         out.append(header)
     for text_table in view.tables:
         table = Table(title=text_table.title, title_justify="left")
         for i, heading in enumerate(text_table.headers):
             if i in text_table.right:  # numbers never wrap; a long heading may
                 widest = max((len(row[i]) for row in text_table.rows), default=1)
-                table.add_column(heading, justify="right", min_width=widest, overflow="fold")
+                table.add_column(
+                    heading,
+                    justify="right",
+                    min_width=widest,
+                    overflow="fold",
+                    style=text_table.styles.get(i),
+                )
             else:
-                table.add_column(heading, no_wrap=i == 0)
+                table.add_column(heading, no_wrap=i == 0, style=text_table.styles.get(i))
         for i, row in enumerate(text_table.rows):
-            table.add_row(*row, style="bold" if i in text_table.bold_rows else None)
+            cells = [Text(cell) for cell in row]  # Text, not markup: a "[" in a name stays
+            table.add_row(*cells, style="bold" if i in text_table.bold_rows else None)
         out += [Text(""), table] if out else [table]
     if view.notes or view.footer:
         listing = Table.grid(padding=(0, 0, 0, 2), pad_edge=True)
         listing.add_column(no_wrap=view.truncate_notes, overflow="ellipsis")
         for line in view.notes:
-            listing.add_row(f"- {line}")
+            listing.add_row(Text(f"- {line}"))
         if view.footer:
             listing.add_row(Text(view.footer, style="dim"))
         out += [Text(""), Text(view.notes_title, style="bold"), listing]
@@ -159,6 +168,13 @@ def verdict(p: Projection) -> str:
     return f"reached in {p.reached_year}{late}"
 
 
+def verdict_style(p: Projection) -> str:
+    """Green when reached by the deadline, yellow when later, red when not at all."""
+    if p.reached_year is None:
+        return "bold red"
+    return "bold green" if p.reached_year <= p.scenario.by_year else "bold yellow"
+
+
 def gap_text(p: Projection) -> str:
     gap, target = p.gap_at_by_year, p.scenario.target.value_usd_m
     if gap > 0:
@@ -200,6 +216,7 @@ def projection_view(p: Projection) -> View:
         f"Trade by year, US$ m (measure counts {counts})",
         ["Year", *(label for label, _ in YEAR_COLUMNS), "% of target"],
         right=set(range(len(YEAR_COLUMNS) + 1)),
+        styles={len(YEAR_COLUMNS): "bold", len(YEAR_COLUMNS) + 1: "cyan"},
     )
     for i, row in enumerate(p.by_year()):
         share = row["share_of_target"]
@@ -227,6 +244,7 @@ def projection_view(p: Projection) -> View:
         heading=s.name,
         description=s.description,
         headline=headline,
+        headline_styles={"Verdict": verdict_style(p)},
         tables=[years, breakdown],
         notes_title=f"Assumptions without a source ({len(notes)}):",
         notes=notes,
