@@ -281,6 +281,194 @@ def sweep(
 
 
 @app.command()
+def simulate(
+    scenario: ScenarioArg,
+    draws: Annotated[int, typer.Option("--draws", "-n", min=1, help="Number of draws.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
+    format: FormatOption = Format.table,
+    set_: SetOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Monte Carlo over the scenario's uncertainty block: how likely is the target?
+
+    Draws elasticities, utilisation, growth, the transit conversion and each deal's
+    success; reports P10/P50/P90 and the mean of the measure by year, the probability of
+    reaching the target by each year, and when it is first reached. The same seed gives
+    the same output, byte for byte.
+
+    Example:
+
+        tradecalc simulate scenarios/base.yaml --draws 100000 --seed 1
+    """
+    from tradecalc import render
+    from tradecalc.loading import load_scenario
+    from tradecalc.montecarlo import simulate as run
+
+    with _handled():
+        loaded = load_scenario(scenario, _stdin_text([scenario]), set_ or ())
+        with _progress(draws) as progress:
+            result = run(loaded, draws, seed, progress)
+        _emit(
+            format,
+            output,
+            view=lambda: render.simulation_view(result),
+            document=result.to_dict,
+            csv=lambda: render.to_csv(result.to_dict()["years"], render.SIMULATION_CSV_COLUMNS),
+        )
+
+
+@contextlib.contextmanager
+def _progress(draws: int):
+    """A progress bar on stderr for long runs, only on a terminal; else nothing."""
+    if draws < 200_000 or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=_stderr(), transient=True) as bar:
+        task = bar.add_task("drawing", total=draws)
+        yield lambda done, total: bar.update(task, completed=done)
+
+
+class Metric(str, Enum):
+    """What `solve` makes reach the target."""
+
+    measure = "measure"
+    probability = "probability"
+
+
+@app.command()
+def solve(
+    scenario: ScenarioArg,
+    param: Annotated[
+        str, typer.Option("--param", help="Dotted path of a number, e.g. pta.utilization.")
+    ],
+    low: Annotated[float | None, typer.Option("--low", help="Lower end of the search.")] = None,
+    high: Annotated[float | None, typer.Option("--high", help="Upper end of the search.")] = None,
+    target_year: Annotated[
+        int | None, typer.Option("--target-year", help="Deadline instead of target.by_year.")
+    ] = None,
+    metric: Annotated[
+        Metric,
+        typer.Option(
+            "--metric",
+            help="Reach the target with the measure, or with a simulated probability of --at.",
+        ),
+    ] = Metric.measure,
+    at: Annotated[float, typer.Option("--at", min=0, max=1, help="Probability to reach.")] = 0.5,
+    draws: Annotated[int, typer.Option("--draws", "-n", min=1, help="Draws per trial.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
+    format: FormatOption = Format.table,
+    set_: SetOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Find the value of one parameter at which the target is just reached.
+
+    Searches [--low, --high] (defaults: 0..1 for shares and probabilities, -0.5..5 for
+    growth, the horizon for years) by bisection. Exit 1 with "reached": false when no
+    value in the range reaches the target.
+
+    Example:
+
+        tradecalc solve scenarios/base.yaml --param "deals.PSO-SOCAR refined products.value_usd_m"
+    """
+    from tradecalc import render
+    from tradecalc.goalseek import solve as run
+    from tradecalc.loading import Override, read_tree
+
+    with _handled():
+        overrides = [Override.parse(o) for o in set_ or ()]
+        if target_year is not None:
+            overrides.append(Override.parse(f"target.by_year={target_year}", "--target-year"))
+        tree = read_tree(scenario, _stdin_text([scenario]))
+        result = run(
+            tree,
+            param,
+            low,
+            high,
+            overrides=overrides,
+            metric=metric.value,
+            at=at,
+            draws=draws,
+            seed=seed,
+        )
+        _emit(
+            format,
+            output,
+            view=lambda: render.solution_view(result, scenario),
+            document=result.to_dict,
+            csv=lambda: render.to_csv([result.to_dict()], list(result.to_dict())),
+        )
+    if not result.reached:
+        raise typer.Exit(1)
+
+
+@app.command()
+def sensitivity(
+    scenario: ScenarioArg,
+    format: FormatOption = Format.table,
+    set_: SetOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Rank the uncertain inputs by how much they move the measure at the deadline.
+
+    Moves one input at a time to its low and high value (P10/P90 of the uncertainty
+    block, a deal's failure or success; without the block, -30 % and +30 %) and ranks
+    them as a tornado.
+
+    Example:
+
+        tradecalc sensitivity scenarios/base.yaml -f csv
+    """
+    from tradecalc import render
+    from tradecalc.loading import load_scenario
+    from tradecalc.sensitivity import sensitivity as run
+
+    with _handled():
+        doc = run(load_scenario(scenario, _stdin_text([scenario]), set_ or ()))
+        _emit(
+            format,
+            output,
+            view=lambda: render.sensitivity_view(doc),
+            document=lambda: doc,
+            csv=lambda: render.to_csv(doc["inputs"], render.SENSITIVITY_CSV_COLUMNS),
+        )
+
+
+@app.command()
+def explain(
+    scenario: ScenarioArg,
+    format: FormatOption = Format.table,
+    set_: SetOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Show what each lever contributes and where every number comes from.
+
+    Contributions by lever (base-year trade, baseline growth, PTA, TTA, each deal) at the
+    deadline and the horizon, every assumption in full, the inputs with no source, and the
+    sources with their URLs and dates.
+
+    Example:
+
+        tradecalc explain scenarios/base.yaml -f markdown > base-audit.md
+    """
+    from tradecalc import render
+    from tradecalc.loading import load_scenario
+    from tradecalc.projection import project as run
+
+    with _handled():
+        loaded = load_scenario(scenario, _stdin_text([scenario]), set_ or ())
+        doc = render.explanation(run(loaded, path=scenario))
+        _emit(
+            format,
+            output,
+            view=lambda: render.explanation_view(doc),
+            document=lambda: doc,
+            csv=lambda: render.to_csv(doc["levers"], render.EXPLAIN_CSV_COLUMNS),
+        )
+
+
+@app.command()
 def validate(
     files: Annotated[list[str], typer.Argument(help="Scenario YAML files.", metavar="FILE...")],
     strict: Annotated[

@@ -47,6 +47,9 @@ class Layout:
     deal_sector: tuple[str, ...]
     deal_category: tuple[str, ...]
     deal_counts: np.ndarray  # (K,) bool
+    sectors: tuple[str, ...]  # (S,) sectors of flows and PTA lines, for draws of theta
+    flow_sector_index: np.ndarray  # (F,) int into `sectors`
+    line_sector_index: np.ndarray  # (L,) int into `sectors`
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,7 @@ def compile_scenario(scenario: Scenario) -> tuple[Layout, Params]:
         tta_applies = [False] * len(flows)
         beta = ave = None
 
+    sectors = tuple(dict.fromkeys([f.sector for f in flows] + [ln.sector for ln in pta_lines]))
     layout = Layout(
         years=np.arange(s.base_year, s.horizon + 1),
         base_year=s.base_year,
@@ -157,6 +161,9 @@ def compile_scenario(scenario: Scenario) -> tuple[Layout, Params]:
         deal_sector=tuple(d.sector for d in s.deals),
         deal_category=tuple(d.category for d in s.deals),
         deal_counts=np.array([d.category in counts for d in s.deals], dtype=bool),
+        sectors=sectors,
+        flow_sector_index=np.array([sectors.index(f.sector) for f in flows], dtype=int),
+        line_sector_index=np.array([sectors.index(ln.sector) for ln in pta_lines], dtype=int),
     )
     theta = s.elasticities.theta
     never = float(s.horizon + 1)  # a start year after the horizon: the lever never acts
@@ -190,11 +197,12 @@ def compile_scenario(scenario: Scenario) -> tuple[Layout, Params]:
     return layout, params
 
 
-def evaluate(layout: Layout, params: Params) -> Components:
-    """Run methods.md sections 1-5 for every draw at once.
+def levers(layout: Layout, params: Params):
+    """Run methods.md sections 1-3 and 5 for every draw at once.
 
-    ``X_f(y) = base_f(y) * m_pta_f(y) * m_tta_f(y)``, split by :func:`shapley_split`, plus
-    each deal's ``weight * value * ramp(y)``.
+    Returns ``(base, m_pta, m_tta, deals)``: the baseline (D, F, Y), the PTA and TTA
+    multipliers per flow (D or 1, F, Y) and each deal's ``weight * value * ramp(y)``
+    (D or 1, K, Y). A parameter with a draw axis of length 1 is shared by every draw.
     """
     p = params
     years = layout.years.astype(float)  # (Y,)
@@ -209,9 +217,9 @@ def evaluate(layout: Layout, params: Params) -> Components:
     tariff = staged_tariff(p.line_mfn[..., col], p.line_preferential[..., col], tariff_phase)
     ratio = ces_tariff_ratio(tariff, p.line_mfn[..., col], p.line_theta[..., col])
     line_effect = pta_effect(ratio, p.line_coverage[..., col], p.utilization[:, col, col], response)
-    onto_flows = np.zeros((len(layout.line_flow), len(layout.flow_sector)))
-    onto_flows[np.arange(len(layout.line_flow)), layout.line_flow] = 1.0
-    m_pta = 1.0 + np.einsum("dly,lf->dfy", line_effect, onto_flows)
+    m_pta = np.ones((line_effect.shape[0], len(layout.flow_sector), len(years)))
+    for line, flow in enumerate(layout.line_flow):  # a handful of lines: a loop beats einsum
+        m_pta[:, flow] += line_effect[:, line]
 
     # 3. TTA: (D, F, Y); the draw picks the conversion
     days = (p.days_before[:, col, col], p.days_after[:, col, col])
@@ -222,11 +230,33 @@ def evaluate(layout: Layout, params: Params) -> Components:
     tta_phase = staging(years, p.tta_start[:, col, col], p.tta_phase_in[:, col, col])
     m_tta = 1.0 + (m_full - 1.0) * tta_phase
 
-    # 4. Shapley split of the two levers
-    pta, tta = shapley_split(base, m_pta, m_tta)
-
     # 5. Deals: (D, K, Y)
     ramp_args = (years, p.deal_start[..., col], p.deal_ramp_years[..., col], p.deal_end[..., col])
     ramp = np.where(p.deal_logistic[..., col], logistic_ramp(*ramp_args), linear_ramp(*ramp_args))
     deals = (p.deal_weight * p.deal_value)[..., col] * ramp
-    return Components(baseline=base, pta=pta, tta=tta, deals=deals)
+    return base, m_pta, m_tta, deals
+
+
+def evaluate(layout: Layout, params: Params) -> Components:
+    """Every component of every draw: the levers, with PTA and TTA split by Shapley.
+
+    ``X_f(y) = base_f(y) * m_pta_f(y) * m_tta_f(y)`` (methods.md section 4), split by
+    :func:`shapley_split`, plus each deal.
+    """
+    base, m_pta, m_tta, deals = levers(layout, params)
+    pta, tta = shapley_split(base, m_pta, m_tta)
+    draws = max(a.shape[0] for a in (base, pta, tta, deals))
+    return Components(*(np.broadcast_to(a, (draws, *a.shape[1:])) for a in (base, pta, tta, deals)))
+
+
+def evaluate_measure(layout: Layout, params: Params) -> np.ndarray:
+    """Just the measure (D, Y), for Monte Carlo: ``base * m_pta * m_tta`` needs no split.
+
+    Equals ``evaluate(layout, params).measure(layout)`` because the Shapley parts add up to
+    the product exactly.
+    """
+    base, m_pta, m_tta, deals = levers(layout, params)
+    product = base * m_pta
+    product *= m_tta
+    flows = np.einsum("dfy,f->dy", product, layout.flow_counts.astype(float))
+    return flows + np.einsum("dky,k->dy", deals, layout.deal_counts.astype(float))

@@ -158,6 +158,19 @@ class Override:
         """A copy of ``tree`` with the value set (only the nodes on the path are copied)."""
         return self._set(tree, self.parts, ())
 
+    def current(self, tree: dict):
+        """The value at this override's path in ``tree`` (None where unset)."""
+        node, done = tree, ()
+        for part in self.parts:
+            if isinstance(node, list):
+                index = self._index(node, part, done)
+                node, done = node[index], (*done, index)
+            elif isinstance(node, dict):
+                node, done = node.get(part), (*done, part)
+            else:
+                return None
+        return node
+
     def _set(self, node, parts: tuple[str, ...], done: tuple):
         head, rest = parts[0], parts[1:]
         where = (self.label, None)
@@ -187,7 +200,7 @@ class Override:
             return out
         fail(self.label, None, dotted(done), "is a single value: nothing to set inside it")
 
-    def _index(self, items: DocList, part: str, done: tuple) -> int:
+    def _index(self, items: list, part: str, done: tuple) -> int:
         path = dotted((*done, part))
         if part.isdigit():
             if int(part) < len(items):
@@ -313,6 +326,23 @@ def _fields_at(loc: Loc) -> list[str]:
             return []
         model = _model_in(field.annotation)
     return list(model.model_fields) if _is_model(model) else []
+
+
+def is_integer_field(loc: Loc) -> bool:
+    """Whether the Scenario field at ``loc`` holds whole numbers (years, counts of years)."""
+    model: typing.Any = Scenario
+    field = None
+    for part in loc:
+        if isinstance(part, int) or (isinstance(part, str) and part.isdigit()):
+            continue
+        if not _is_model(model) or part not in model.model_fields:
+            return False
+        field = model.model_fields[part]
+        model = _model_in(field.annotation)
+    if field is None:
+        return False
+    kinds = typing.get_args(field.annotation) or (field.annotation,)
+    return int in kinds and float not in kinds
 
 
 def _is_model(kind) -> bool:

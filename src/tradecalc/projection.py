@@ -214,6 +214,47 @@ class Projection:
             if must_be_sourced(loc) and item.source is None and item.assumption is None
         ]
 
+    def levers(self) -> list[dict[str, Any]]:
+        """What each lever adds at the deadline and at the horizon, with its provenance.
+
+        Base-year trade, baseline growth since then, PTA, TTA and each deal; the rows that
+        count add up to the measure. Deals the target does not count are listed apart.
+        """
+        s, c, lay = self.scenario, self.components, self.layout
+        counted = lay.flow_counts
+        ends = (self.at(s.by_year), self.at(s.horizon))
+
+        def flows(values, j) -> float:
+            return float(values[0, counted, j].sum())
+
+        def row(lever, name, category, counts, values, item=None) -> dict[str, Any]:
+            return {
+                "lever": lever,
+                "name": name,
+                "category": category,
+                "counts": counts,
+                "at_by_year_usd_m": values[0],
+                "at_horizon_usd_m": values[1],
+                "source": getattr(item, "source", None),
+                "assumption": getattr(item, "assumption", None),
+            }
+
+        start = flows(c.baseline, 0)
+        rows = [
+            row("base-year trade", "", "", True, [start, start]),
+            row("baseline growth", "", "", True, [flows(c.baseline, j) - start for j in ends]),
+        ]
+        if s.pta is not None:
+            rows.append(row("pta", "", "", True, [flows(c.pta, j) for j in ends], s.pta))
+        if s.tta is not None:
+            rows.append(row("tta", "", "", True, [flows(c.tta, j) for j in ends], s.tta))
+        for k, deal in enumerate(s.deals):
+            values = [float(c.deals[0, k, j]) for j in ends]
+            rows.append(
+                row("deal", deal.name, deal.category, bool(lay.deal_counts[k]), values, deal)
+            )
+        return rows
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of `tradecalc project` (scenario-format.md)."""
         s = self.scenario

@@ -30,6 +30,8 @@ def baseline_value(value_usd_m: ArrayLike, growth: ArrayLike, years_since_base: 
     >>> round(float(baseline_value(100.0, 0.15, 5)), 6)  # 100 * 1.15**5
     201.135719
     """
-    return np.asarray(value_usd_m, dtype=float) * (1.0 + np.asarray(growth, dtype=float)) ** (
-        np.asarray(years_since_base, dtype=float)
+    # exp(t log(1 + g)) == (1 + g)**t, and much cheaper over many draws than a power
+    rate = np.log1p(np.asarray(growth, dtype=float))
+    return np.asarray(value_usd_m, dtype=float) * np.exp(
+        rate * np.asarray(years_since_base, dtype=float)
     )
