@@ -332,12 +332,15 @@ def is_integer_field(loc: Loc) -> bool:
     """Whether the Scenario field at ``loc`` holds whole numbers (years, counts of years)."""
     model: typing.Any = Scenario
     field = None
+    item_next = False  # after a list field comes an item's index or name
     for part in loc:
-        if isinstance(part, int) or (isinstance(part, str) and part.isdigit()):
+        if item_next:
+            item_next = False
             continue
         if not _is_model(model) or part not in model.model_fields:
             return False
         field = model.model_fields[part]
+        item_next = typing.get_origin(field.annotation) is list
         model = _model_in(field.annotation)
     if field is None:
         return False
