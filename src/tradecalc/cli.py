@@ -96,6 +96,13 @@ def _stdin_text(paths: list[str]) -> str | None:
     return sys.stdin.read() if "-" in paths else None
 
 
+def _load(scenario: str, overrides: list[str] | None):
+    """The scenario named on the command line (``-``: standard input), with its --set."""
+    from tradecalc.loading import load_scenario
+
+    return load_scenario(scenario, _stdin_text([scenario]), overrides or ())
+
+
 def _write_atomically(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder and a rename: all or nothing."""
     try:
@@ -172,13 +179,11 @@ def project(
         tradecalc project scenarios/base.yaml -f json | jq .target
     """
     from tradecalc import render
-    from tradecalc.loading import load_scenario
     from tradecalc.projection import CSV_COLUMNS
     from tradecalc.projection import project as run
 
     with _handled():
-        text = _stdin_text([scenario])
-        result = run(load_scenario(scenario, text, set_ or ()), path=scenario)
+        result = run(_load(scenario, set_), path=scenario)
         _emit(
             format,
             output,
@@ -301,11 +306,10 @@ def simulate(
         tradecalc simulate scenarios/base.yaml --draws 100000 --seed 1
     """
     from tradecalc import render
-    from tradecalc.loading import load_scenario
     from tradecalc.montecarlo import simulate as run
 
     with _handled():
-        loaded = load_scenario(scenario, _stdin_text([scenario]), set_ or ())
+        loaded = _load(scenario, set_)
         with _progress(draws) as progress:
             result = run(loaded, draws, seed, progress)
         _emit(
@@ -421,11 +425,10 @@ def sensitivity(
         tradecalc sensitivity scenarios/base.yaml -f csv
     """
     from tradecalc import render
-    from tradecalc.loading import load_scenario
     from tradecalc.sensitivity import sensitivity as run
 
     with _handled():
-        doc = run(load_scenario(scenario, _stdin_text([scenario]), set_ or ()))
+        doc = run(_load(scenario, set_))
         _emit(
             format,
             output,
@@ -453,11 +456,10 @@ def explain(
         tradecalc explain scenarios/base.yaml -f markdown > base-audit.md
     """
     from tradecalc import render
-    from tradecalc.loading import load_scenario
     from tradecalc.projection import project as run
 
     with _handled():
-        loaded = load_scenario(scenario, _stdin_text([scenario]), set_ or ())
+        loaded = _load(scenario, set_)
         doc = render.explanation(run(loaded, path=scenario))
         _emit(
             format,

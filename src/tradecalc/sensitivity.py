@@ -32,114 +32,94 @@ def swings(scenario: Scenario, layout: Layout, point: Params) -> list[Swing]:
     s, u = scenario, scenario.uncertainty
     out: list[Swing] = []
 
-    def add(name: str, low, high, low_changes: dict, high_changes: dict) -> None:
+    def column(field: str, index, value, scale: bool = False) -> dict[str, np.ndarray]:
+        """``field`` with column(s) ``index`` set to (or, with ``scale``, multiplied by) value."""
+        array = getattr(point, field).copy()
+        array[:, index] = array[:, index] * value if scale else value
+        return {field: array}
+
+    def add(name: str, low, high, changes) -> None:
+        """``changes(v)`` gives the Params fields for input value ``v``."""
         out.append(
-            Swing(name, low, high, point.replace(**low_changes), point.replace(**high_changes))
+            Swing(name, low, high, point.replace(**changes(low)), point.replace(**changes(high)))
         )
 
-    def scaled(array: np.ndarray, index, factor: float) -> np.ndarray:
-        copy = array.copy()
-        copy[:, index] *= factor
-        return copy
-
-    theta_factors = (
-        (np.exp(-Z90 * u.elasticity_spread), np.exp(Z90 * u.elasticity_spread))
-        if u is not None
-        else (1 - RELATIVE, 1 + RELATIVE)
-    )
-    if theta_factors[0] != 1.0 and (s.pta is not None or s.tta is not None):
+    spread = u.elasticity_spread if u is not None else None
+    if spread != 0.0 and (s.pta is not None or s.tta is not None):
+        lo, hi = (
+            (np.exp(-Z90 * spread), np.exp(Z90 * spread))
+            if u is not None
+            else (1 - RELATIVE, 1 + RELATIVE)
+        )
         for k, sector in enumerate(layout.sectors):
             flows, lines = layout.flow_sector_index == k, layout.line_sector_index == k
             theta = s.elasticities.theta(sector)
-            lo, hi = theta_factors
             add(
                 f"theta: {sector}",
                 float(theta * lo),
                 float(theta * hi),
-                {
-                    "flow_theta": scaled(point.flow_theta, flows, lo),
-                    "line_theta": scaled(point.line_theta, lines, lo),
-                },
-                {
-                    "flow_theta": scaled(point.flow_theta, flows, hi),
-                    "line_theta": scaled(point.line_theta, lines, hi),
+                lambda v, f=flows, ln=lines, t=theta: {
+                    **column("flow_theta", f, v / t, scale=True),
+                    **column("line_theta", ln, v / t, scale=True),
                 },
             )
 
     if s.pta is not None and s.pta.lines:
-        if u is not None and u.utilization is not None:
-            lo, hi = u.utilization.low, u.utilization.high
-        elif u is None:
-            value = s.pta.utilization_value
-            lo, hi = value * (1 - RELATIVE), min(1.0, value * (1 + RELATIVE))
-        else:
-            lo = hi = None
-        if lo is not None:
+        value = s.pta.utilization_value
+        band = u.utilization if u is not None else None
+        if u is None:
             add(
                 "pta.utilization",
-                lo,
-                hi,
-                {"utilization": np.array([lo])},
-                {"utilization": np.array([hi])},
+                value * (1 - RELATIVE),
+                min(1.0, value * (1 + RELATIVE)),
+                lambda v: {"utilization": np.array([v])},
             )
+        elif band is not None:
+            add("pta.utilization", band.low, band.high, lambda v: {"utilization": np.array([v])})
 
     for f, flow in enumerate(s.baseline.flows):
         g = flow.growth
         if u is not None:
-            delta = Z90 * u.growth_sd
-            lo, hi = max(g - delta, -0.99), g + delta
+            lo, hi = max(g - Z90 * u.growth_sd, -0.99), g + Z90 * u.growth_sd
         else:
             lo, hi = sorted((g * (1 - RELATIVE), g * (1 + RELATIVE)))
         if lo != hi:
-            low_g, high_g = point.flow_growth.copy(), point.flow_growth.copy()
-            low_g[:, f], high_g[:, f] = lo, hi
             add(
                 f"growth: {flow.direction}/{flow.sector}",
                 lo,
                 hi,
-                {"flow_growth": low_g},
-                {"flow_growth": high_g},
+                lambda v, f=f: column("flow_growth", f, v),
             )
 
     if s.tta is not None:
-        methods = set(u.tta_methods) if u is not None else set()
-        if methods == {"semi_elasticity", "ave"}:
+        if u is not None and set(u.tta_methods) == {"semi_elasticity", "ave"}:
             add(
                 "tta.method",
                 "semi_elasticity",
                 "ave",
-                {"tta_use_ave": np.array([False])},
-                {"tta_use_ave": np.array([True])},
+                lambda v: {"tta_use_ave": np.array([v == "ave"])},
             )
         elif u is None:
-            saved = s.tta.transit_days_before - s.tta.transit_days_after
             before = s.tta.transit_days_before
-            lo, hi = before - saved * (1 - RELATIVE), max(0.0, before - saved * (1 + RELATIVE))
+            saved = before - s.tta.transit_days_after
             add(
                 "tta.transit_days_after",
-                lo,
-                hi,
-                {"days_after": np.array([lo])},
-                {"days_after": np.array([hi])},
+                before - saved * (1 - RELATIVE),
+                max(0.0, before - saved * (1 + RELATIVE)),
+                lambda v: {"days_after": np.array([v])},
             )
 
     for k, deal in enumerate(s.deals):
         p = deal.probability
-        if u is not None and u.deals == "bernoulli":
-            lo, hi = 0.0, 1.0
-        elif u is None:
-            lo, hi = p * (1 - RELATIVE), min(1.0, p * (1 + RELATIVE))
-        else:
-            continue
-        low_w, high_w = point.deal_weight.copy(), point.deal_weight.copy()
-        low_w[:, k], high_w[:, k] = lo, hi
-        add(
-            f"deal: {deal.name}",
-            lo,
-            hi,
-            {"deal_weight": low_w},
-            {"deal_weight": high_w},
-        )
+        if u is None:
+            add(
+                f"deal: {deal.name}",
+                p * (1 - RELATIVE),
+                min(1.0, p * (1 + RELATIVE)),
+                lambda v, k=k: column("deal_weight", k, v),
+            )
+        elif u.deals == "bernoulli":  # the deal fails or succeeds
+            add(f"deal: {deal.name}", 0.0, 1.0, lambda v, k=k: column("deal_weight", k, v))
     return out
 
 
