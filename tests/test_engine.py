@@ -165,3 +165,35 @@ def test_provenance_lists(write):
     assert [a.path for a in p.assumptions] == ["baseline.flows.1"]  # utilisation was given
     p = project(write(TOY + PTA.replace("  utilization: 1.0\n", "")))
     assert "pta.utilization" in [a.path for a in p.assumptions]
+
+
+SMART = """\
+pta:
+  start_year: 2025
+  method: smart
+  utilization: 1.0
+  lines:
+    - {direction: pak_to_aze, sector: textiles, mfn_tariff: 0.15, import_demand_elasticity: -1.5,
+       partner_import_share: 0.2}
+"""
+
+
+def test_smart_method_through_the_engine(write):
+    p = project(write(TOY + SMART))
+    pta = {r["year"]: r["pta_usd_m"] for r in p.by_year()}
+    # hand-computed: creation 1.5 * 0.15 / 1.15 plus diversion (s1 - 0.2) / 0.2 on the flow
+    weighted = 0.2 * 1.15**1.5
+    gain = 1.5 * 0.15 / 1.15 + (weighted / (weighted + 0.8) - 0.2) / 0.2
+    assert pta[2024] == 0.0
+    assert pta[2025] == pytest.approx(24.3 * 1.05**2 * gain)
+
+
+def test_smart_needs_its_inputs(write):
+    from tradecalc import ScenarioError, load_scenario
+
+    write(TOY + SMART.replace(",\n       partner_import_share: 0.2", ""))
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario("s.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "s.yaml:14: pta.lines.0.partner_import_share: required when pta.method is smart"
+    ]

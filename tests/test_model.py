@@ -18,6 +18,8 @@ from tradecalc.model import (
     required_cagr,
     semi_elasticity_multiplier,
     shapley_split,
+    smart_creation,
+    smart_diversion,
     staged_tariff,
     staging,
 )
@@ -124,3 +126,15 @@ def test_reached_year_index_and_gap():
     measure = np.array([[100.0, 1999.0, 2000.0, 2500.0], [1.0, 2.0, 3.0, 4.0]])
     assert reached_year_index(measure, 2000.0).tolist() == [2, -1]
     assert_allclose(gap(2000.0, measure[0]), [1900.0, 1.0, 0.0, -500.0])
+
+
+def test_smart_creation_and_diversion_by_hand():
+    # hand-computed: eta -1.5, 15 % -> 0: TC/M = -1.5 * (0 - 0.15) / 1.15 = 0.195652
+    assert_allclose(smart_creation(0.0, 0.15, -1.5), 1.5 * 0.15 / 1.15)
+    # s0 0.2, sigma 1.5: s1 = 0.2 * 1.15**1.5 / (0.2 * 1.15**1.5 + 0.8); TD/M = (s1 - s0) / s0
+    weighted = 0.2 * 1.15**1.5
+    s1 = weighted / (weighted + 0.8)
+    assert_allclose(smart_diversion(0.0, 0.15, 0.2, 1.5), (s1 - 0.2) / 0.2)
+    assert_allclose(smart_diversion(0.15, 0.15, 0.2), 0.0)  # no cut, no diversion
+    # a partner that already supplies everything cannot divert more
+    assert_allclose(smart_diversion(0.0, 0.15, 1.0), 0.0)

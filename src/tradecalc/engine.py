@@ -26,6 +26,7 @@ from tradecalc.model import (
     staged_tariff,
     staging,
 )
+from tradecalc.model.smart import smart_creation, smart_diversion
 from tradecalc.model.transit import DEFAULT_AVE_PER_DAY, DEFAULT_BETA_PER_DAY
 from tradecalc.scenario import Scenario
 
@@ -47,6 +48,7 @@ class Layout:
     deal_sector: tuple[str, ...]
     deal_category: tuple[str, ...]
     deal_counts: np.ndarray  # (K,) bool
+    pta_smart: bool  # PTA lines by WITS-SMART instead of the CES direct effect
     sectors: tuple[str, ...]  # (S,) sectors of flows and PTA lines, for draws of theta
     flow_sector_index: np.ndarray  # (F,) int into `sectors`
     line_sector_index: np.ndarray  # (L,) int into `sectors`
@@ -63,6 +65,9 @@ class Params:
     line_mfn: np.ndarray  # (D, L)
     line_preferential: np.ndarray  # (D, L)
     line_theta: np.ndarray  # (D, L)
+    line_eta: np.ndarray  # (D, L) import-demand elasticity (smart; NaN for ces)
+    line_sigma: np.ndarray  # (D, L) substitution elasticity (smart)
+    line_share: np.ndarray  # (D, L) partner's import share (smart; NaN for ces)
     pta_start: np.ndarray  # (D,)
     pta_phase_in: np.ndarray  # (D,)
     pta_response: np.ndarray  # (D,)
@@ -119,6 +124,10 @@ class Components:
         return flows + self.deals[:, layout.deal_counts].sum(axis=1)
 
 
+def _or_nan(value: float | None) -> float:
+    return np.nan if value is None else value
+
+
 def _row(values, dtype=float) -> np.ndarray:
     return np.asarray([values], dtype=dtype).reshape(1, -1)
 
@@ -161,6 +170,7 @@ def compile_scenario(scenario: Scenario) -> tuple[Layout, Params]:
         deal_sector=tuple(d.sector for d in s.deals),
         deal_category=tuple(d.category for d in s.deals),
         deal_counts=np.array([d.category in counts for d in s.deals], dtype=bool),
+        pta_smart=s.pta is not None and s.pta.method == "smart",
         sectors=sectors,
         flow_sector_index=np.array([sectors.index(f.sector) for f in flows], dtype=int),
         line_sector_index=np.array([sectors.index(ln.sector) for ln in pta_lines], dtype=int),
@@ -175,6 +185,9 @@ def compile_scenario(scenario: Scenario) -> tuple[Layout, Params]:
         line_mfn=_row([ln.mfn_tariff for ln in pta_lines]),
         line_preferential=_row([ln.preferential_tariff for ln in pta_lines]),
         line_theta=_row([theta(ln.sector) for ln in pta_lines]),
+        line_eta=_row([_or_nan(ln.import_demand_elasticity) for ln in pta_lines]),
+        line_sigma=_row([ln.substitution_elasticity for ln in pta_lines]),
+        line_share=_row([_or_nan(ln.partner_import_share) for ln in pta_lines]),
         pta_start=_row(s.pta.start_year if s.pta else never).ravel(),
         pta_phase_in=_row(s.pta.phase_in_years if s.pta else 1).ravel(),
         pta_response=_row(s.pta.response_years if s.pta else 1).ravel(),
@@ -215,7 +228,14 @@ def levers(layout: Layout, params: Params):
     tariff_phase = staging(years, p.pta_start[:, col, col], p.pta_phase_in[:, col, col])
     response = staging(years, p.pta_start[:, col, col], p.pta_response[:, col, col])
     tariff = staged_tariff(p.line_mfn[..., col], p.line_preferential[..., col], tariff_phase)
-    ratio = ces_tariff_ratio(tariff, p.line_mfn[..., col], p.line_theta[..., col])
+    mfn = p.line_mfn[..., col]
+    if layout.pta_smart:
+        gain = smart_creation(tariff, mfn, p.line_eta[..., col]) + smart_diversion(
+            tariff, mfn, p.line_share[..., col], p.line_sigma[..., col]
+        )
+        ratio = 1.0 + gain
+    else:
+        ratio = ces_tariff_ratio(tariff, mfn, p.line_theta[..., col])
     line_effect = pta_effect(ratio, p.line_coverage[..., col], p.utilization[:, col, col], response)
     m_pta = np.ones((line_effect.shape[0], len(layout.flow_sector), len(years)))
     for line, flow in enumerate(layout.line_flow):  # a handful of lines: a loop beats einsum

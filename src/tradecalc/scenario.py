@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from tradecalc.model.smart import DEFAULT_SUBSTITUTION_ELASTICITY
+
 Direction = Literal["pak_to_aze", "aze_to_pak"]
 Category = Literal["goods", "energy", "defence", "services", "investment"]
 DIRECTIONS: tuple[Direction, ...] = ("pak_to_aze", "aze_to_pak")
@@ -90,13 +92,19 @@ class Baseline(_Model):
 
 
 class PtaLine(_Provenance):
-    """One tariff concession of the PTA on one flow."""
+    """One tariff concession of the PTA on one flow.
+
+    The last three fields are for ``pta.method: smart`` (WITS-SMART) only.
+    """
 
     direction: Direction
     sector: Text
     coverage: Fraction = 1.0
     mfn_tariff: NonNegative
     preferential_tariff: NonNegative = 0.0
+    import_demand_elasticity: Annotated[float, Field(lt=0.0)] | None = None
+    substitution_elasticity: Annotated[float, Field(gt=0.0)] = DEFAULT_SUBSTITUTION_ELASTICITY
+    partner_import_share: Annotated[float, Field(gt=0.0, le=1.0)] | None = None
 
 
 class Pta(_Provenance):
@@ -106,7 +114,7 @@ class Pta(_Provenance):
     phase_in_years: Annotated[int, Field(ge=1)] = 1
     response_years: Annotated[int, Field(ge=1)] = 1
     utilization: Fraction | None = None
-    method: Literal["ces"] = "ces"
+    method: Literal["ces", "smart"] = "ces"
     lines: list[PtaLine] = Field(default_factory=list)
 
     @property
@@ -224,6 +232,10 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
                     ("pta", "lines", i, "preferential_tariff"),
                     f"must be <= mfn_tariff {line.mfn_tariff:g}, got {line.preferential_tariff:g}",
                 )
+            if s.pta.method == "smart":
+                for needed in ("import_demand_elasticity", "partner_import_share"):
+                    if getattr(line, needed) is None:
+                        add(("pta", "lines", i, needed), "required when pta.method is smart")
             covered[key] += line.coverage
             if covered[key] > 1.0 + 1e-9:
                 add(

@@ -8,6 +8,7 @@ random numbers.
 from tradecalc.model.baseline import baseline_value
 from tradecalc.model.deals import linear_ramp, logistic_ramp
 from tradecalc.model.shapley import shapley_split
+from tradecalc.model.smart import smart_creation, smart_diversion
 from tradecalc.model.target import gap, reached_year_index, required_cagr
 from tradecalc.model.tariffs import ces_tariff_ratio, pta_effect, staged_tariff, staging
 from tradecalc.model.transit import ave_multiplier, semi_elasticity_multiplier
@@ -24,6 +25,8 @@ __all__ = [
     "required_cagr",
     "semi_elasticity_multiplier",
     "shapley_split",
+    "smart_creation",
+    "smart_diversion",
     "staged_tariff",
     "staging",
 ]
