@@ -87,10 +87,6 @@ class Params:
     deal_end: np.ndarray  # (D, K); inf when open-ended
     deal_logistic: np.ndarray  # (D, K) bool
 
-    @property
-    def draws(self) -> int:
-        return self.flow_value.shape[0]
-
     def replace(self, **changes) -> Params:
         return dataclasses.replace(self, **changes)
 

@@ -22,7 +22,6 @@ from tradecalc.scenario import (
     provenance_items,
 )
 
-COMPONENTS = ("baseline", "pta", "tta", "deal")
 CSV_COLUMNS = (
     "scenario",
     "year",
