@@ -394,3 +394,29 @@ def test_every_command_help_has_an_example():
     for command in ["compare", "sweep", "schema", "project", "validate"]:
         text = ok(command, "--help")
         assert "Example:" in text and f"tradecalc {command}" in text
+
+
+COMMANDS = {
+    "project": ["project", "scenarios/base.yaml"],
+    "compare": ["compare", "scenarios/base.yaml", "scenarios/push-2030.yaml"],
+    "sweep": ["sweep", "scenarios/base.yaml", "--grid", "deal_value_scale=0:2:3"],
+    "simulate": ["simulate", "scenarios/base.yaml", "--draws", "500"],
+    "solve": ["solve", "scenarios/base.yaml", "--param", "deal_value_scale"],
+    "sensitivity": ["sensitivity", "scenarios/base.yaml"],
+    "explain": ["explain", "scenarios/base.yaml"],
+}
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_in_every_format(command, fmt):
+    stdout = ok(*COMMANDS[command], "-f", fmt)
+    if fmt == "json":
+        assert json.loads(stdout)
+    elif fmt == "csv":
+        frame = pd.read_csv(io.StringIO(stdout))
+        assert len(frame) >= 1 and not frame.columns.str.startswith("Unnamed").any()
+    elif fmt == "markdown":
+        assert stdout.startswith("## ")
+    else:
+        assert stdout.strip()
