@@ -6,13 +6,31 @@ In a notebook::
     p = tradecalc.project("scenarios/base.yaml")
     p.reached_year, p.required_cagr
     p.frame.groupby(["year", "component"]).value_usd_m.sum().unstack()
+
+Names are imported on first use, so ``import tradecalc`` (and the command line's start-up)
+costs little.
 """
 
-from tradecalc.errors import Problem, ScenarioError, TradecalcError
-from tradecalc.loading import load_scenario
-from tradecalc.projection import Projection, project
-from tradecalc.scenario import Scenario
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tradecalc.errors import Problem, ScenarioError, TradecalcError
+    from tradecalc.loading import load_scenario
+    from tradecalc.projection import Projection, project
+    from tradecalc.scenario import Scenario
+
+_HOMES = {
+    "Problem": "tradecalc.errors",
+    "ScenarioError": "tradecalc.errors",
+    "TradecalcError": "tradecalc.errors",
+    "load_scenario": "tradecalc.loading",
+    "Projection": "tradecalc.projection",
+    "project": "tradecalc.projection",
+    "Scenario": "tradecalc.scenario",
+}
 __all__ = [
     "Problem",
     "Projection",
@@ -23,3 +41,9 @@ __all__ = [
     "project",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    if name in _HOMES:
+        return getattr(importlib.import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'tradecalc' has no attribute {name!r}")

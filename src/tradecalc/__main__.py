@@ -1,5 +1,5 @@
 """Run the command line as ``python -m tradecalc``."""
 
-from tradecalc.cli import main
+from tradecalc.entry import main
 
 main()

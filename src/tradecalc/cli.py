@@ -93,7 +93,11 @@ def _handled():
 def _stdin_text(paths: list[str]) -> str | None:
     if paths.count("-") > 1:
         raise ScenarioError([Problem("-", None, "", "standard input can be read only once")])
-    return sys.stdin.read() if "-" in paths else None
+    if "-" not in paths:
+        return None
+    from tradecalc.yamlread import decode, read_limited
+
+    return decode(read_limited(sys.stdin.buffer, "<stdin>"), "<stdin>")
 
 
 def _load(scenario: str, overrides: list[str] | None):

@@ -26,7 +26,7 @@ class Problem:
 
 
 class ScenarioError(TradecalcError):
-    """A scenario file cannot be read or is invalid; carries every problem found."""
+    """Bad input: a scenario cannot be read or is invalid, or an argument is; every problem."""
 
     exit_code = 2
 

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from tradecalc.engine import compile_scenario, evaluate_measure
-from tradecalc.loading import Override, is_integer_field, resolve
+from tradecalc.loading import NumberField, Override, number_field, resolve
 from tradecalc.montecarlo import measure_draws
 from tradecalc.scenario import Scenario
 from tradecalc.yamlread import Doc, fail
 
-FRACTIONS = {"probability", "utilization", "coverage", "route_share", "deal_value_scale"}
 MAX_STEPS = 200
 
 
@@ -59,11 +58,11 @@ def solve(
     label = f"--param {param}"
     parts = tuple(param.split("."))
     scenario = resolve(tree, overrides)[0]
-    current = Override(parts, None, label).current(scenario.model_dump())
-    if isinstance(current, bool) or not isinstance(current, int | float):
+    field = number_field(parts)
+    if field is None:
         fail(label, None, param, "must name a number in the scenario, e.g. pta.utilization")
-    low, high = _bracket(parts[-1], current, scenario, low, high)
-    integral = is_integer_field(parts)
+    integral = field.integral
+    low, high = _bracket(parts, field, scenario, low, high)
 
     def trial(x) -> Scenario:
         value = round(x) if integral else float(x)
@@ -91,18 +90,43 @@ def solve(
     )
 
 
-def _bracket(name: str, current, scenario: Scenario, low, high) -> tuple[float, float]:
-    """Default search range of a parameter, unless given."""
-    if name in FRACTIONS:
-        default = (0.0, 1.0) if name != "deal_value_scale" else (0.0, 100.0)
-    elif name == "growth":
+def _bracket(
+    parts: tuple[str, ...], field: NumberField, scenario: Scenario, low, high
+) -> tuple[float, float]:
+    """The search range: as given, else a default for the field, inside its allowed bounds."""
+    s, name = scenario, parts[-1]
+    dump = scenario.model_dump()
+    current = Override(parts, None, "").current(dump)
+    scale = 10.0 * max(abs(current or 0.0), 1.0)
+    if name == "growth":
         default = (-0.5, 5.0)
-    elif name == "transit_days_after" and scenario.tta is not None:
-        default = (0.0, scenario.tta.transit_days_before)
-    elif name.endswith("_year"):
-        default = (scenario.base_year, scenario.horizon)
+    elif name == "by_year":
+        default = (s.base_year + 1, s.horizon)
+    elif name == "end_year":
+        default = (Override((*parts[:-1], "start_year"), None, "").current(dump), s.horizon)
+    elif name == "horizon":
+        default = (s.by_year, s.base_year + 100)
+    elif name == "transit_days_before" and s.tta is not None:
+        default = (s.tta.transit_days_after, 10.0 * max(s.tta.transit_days_before, 1.0))
+    elif name.endswith("_year") or name == "base_year":
+        default = (s.base_year, s.horizon)
+    elif name.endswith("_years"):
+        default = (1, s.horizon - s.base_year + 1)
+    elif name == "transit_days_after" and s.tta is not None:
+        default = (0.0, s.tta.transit_days_before)
+    elif name == "preferential_tariff":
+        default = (0.0, Override((*parts[:-1], "mfn_tariff"), None, "").current(dump))
+    elif name == "deal_value_scale":
+        default = (0.0, 100.0)
+    elif name.endswith("_usd_m"):
+        default = (0.0, 10.0 * max(abs(current or 0.0), s.target.value_usd_m))
     else:
-        default = (0.0, 10.0 * max(abs(current), scenario.target.value_usd_m))
+        default = (-scale, scale)
+    step = 1 if field.integral else 1e-9
+    if field.low is not None:
+        default = (max(default[0], field.low + (step if field.low_open else 0)), default[1])
+    if field.high is not None:
+        default = (default[0], min(default[1], field.high - (step if field.high_open else 0)))
     low = default[0] if low is None else low
     high = default[1] if high is None else high
     if not low < high:

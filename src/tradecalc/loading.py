@@ -328,24 +328,75 @@ def _fields_at(loc: Loc) -> list[str]:
     return list(model.model_fields) if _is_model(model) else []
 
 
-def is_integer_field(loc: Loc) -> bool:
-    """Whether the Scenario field at ``loc`` holds whole numbers (years, counts of years)."""
+@dataclass(frozen=True)
+class NumberField:
+    """What the Scenario model allows for one numeric field: whole or not, and its bounds."""
+
+    integral: bool
+    low: float | None
+    high: float | None
+    low_open: bool = False  # `gt` rather than `ge`: the bound itself is not allowed
+    high_open: bool = False
+
+
+def number_field(loc: Sequence[str]) -> NumberField | None:
+    """The numeric field at a dotted path (list items by index or name), or None."""
     model: typing.Any = Scenario
-    field = None
+    annotation = None
     item_next = False  # after a list field comes an item's index or name
     for part in loc:
         if item_next:
             item_next = False
             continue
-        if not _is_model(model) or part not in model.model_fields:
-            return False
-        field = model.model_fields[part]
-        item_next = typing.get_origin(field.annotation) is list
-        model = _model_in(field.annotation)
-    if field is None:
-        return False
-    kinds = typing.get_args(field.annotation) or (field.annotation,)
-    return int in kinds and float not in kinds
+        if not _is_model(model):
+            return None
+        if part in model.model_fields:
+            field = model.model_fields[part]
+            item_next = typing.get_origin(field.annotation) is list
+            annotation = (
+                typing.Annotated[(field.annotation, *field.metadata)]
+                if field.metadata
+                else field.annotation
+            )
+        elif model.model_config.get("extra") == "allow":  # elasticities by sector
+            hints = typing.get_type_hints(model, include_extras=True)
+            annotation = typing.get_args(hints["__pydantic_extra__"])[1]
+        else:
+            return None
+        model = _model_in(annotation)
+    return None if annotation is None else _number(annotation)
+
+
+_BOUNDS = (("ge", True, False), ("gt", True, True), ("le", False, False), ("lt", False, True))
+
+
+def _number(annotation) -> NumberField | None:
+    """Unwrap ``Annotated[...]`` and ``X | None`` down to int or float with its bounds."""
+    found: dict[str, typing.Any] = {
+        "low": None,
+        "high": None,
+        "low_open": False,
+        "high_open": False,
+    }
+    integral = None
+    stack = [annotation]
+    while stack:
+        kind = stack.pop()
+        if typing.get_origin(kind) is typing.Annotated:
+            base, *metadata = typing.get_args(kind)
+            stack.append(base)
+            for item in metadata:
+                for constraint in getattr(item, "metadata", [item]):
+                    for name, is_low, is_open in _BOUNDS:
+                        bound = getattr(constraint, name, None)
+                        if bound is not None:
+                            side = "low" if is_low else "high"
+                            found[side], found[f"{side}_open"] = bound, is_open
+        elif kind in (int, float):
+            integral = kind is int if integral is None else integral and kind is int
+        elif typing.get_args(kind):
+            stack.extend(a for a in typing.get_args(kind) if a is not type(None))
+    return None if integral is None else NumberField(integral, **found)
 
 
 def _is_model(kind) -> bool:

@@ -18,11 +18,14 @@ import numpy as np
 from tradecalc.engine import Layout, Params, compile_scenario, evaluate_measure
 from tradecalc.model import reached_year_index
 from tradecalc.scenario import Scenario, Uncertainty
+from tradecalc.yamlread import fail
 
 CHUNK = 2_000
 """Draws per engine call: small enough to stay in cache (fastest here, 2,000 of 1,000 to
 20,000 tried) and fixed, so a seed gives the same numbers on every machine."""
 PERCENTILES = (10, 50, 90)
+MAX_VALUES = 30_000_000
+"""Draws x years kept for the percentiles at most (240 MB): 2.3 million draws over 13 years."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,10 @@ def measure_draws(
 ) -> tuple[Layout, np.ndarray]:
     """The measure of every draw by year, (draws, Y), computed chunk by chunk."""
     layout, point = compile_scenario(scenario)
+    years = len(layout.years)
+    if draws * years > MAX_VALUES:
+        most = MAX_VALUES // years
+        fail("--draws", None, "", f"at most {most:,} draws for {years} years, got {draws:,}")
     spread = scenario.uncertainty or Uncertainty()
     rng = np.random.default_rng(seed)
     out = np.empty((draws, len(layout.years)))

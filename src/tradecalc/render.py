@@ -82,12 +82,13 @@ def to_rich(view: View) -> list[Any]:
             header.add_row(Text(label), Text(value, style=view.headline_styles.get(label, "")))
         out.append(header)
     for text_table in view.tables:
-        table = Table(title=text_table.title, title_justify="left")
+        # every string is Text, never markup: a "[" in a scenario name or path stays as typed
+        table = Table(title=Text(text_table.title, style="italic"), title_justify="left")
         for i, heading in enumerate(text_table.headers):
             if i in text_table.right:  # numbers never wrap; a long heading may
                 widest = max((len(row[i]) for row in text_table.rows), default=1)
                 table.add_column(
-                    heading,
+                    Text(heading),
                     justify="right",
                     min_width=widest,
                     overflow="fold",
@@ -96,9 +97,11 @@ def to_rich(view: View) -> list[Any]:
             else:  # short row labels stay whole; long texts wrap
                 short = max((len(row[i]) for row in text_table.rows), default=0) <= 24
                 style = text_table.styles.get(i)
-                table.add_column(heading, no_wrap=i == 0 and short, overflow="fold", style=style)
+                table.add_column(
+                    Text(heading), no_wrap=i == 0 and short, overflow="fold", style=style
+                )
         for i, row in enumerate(text_table.rows):
-            cells = [Text(cell) for cell in row]  # Text, not markup: a "[" in a name stays
+            cells = [Text(cell) for cell in row]
             table.add_row(*cells, style="bold" if i in text_table.bold_rows else None)
         out += [Text(""), table] if out else [table]
     if view.notes or view.footer:

@@ -7,6 +7,7 @@ document fails fast instead of eating memory.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -20,7 +21,13 @@ MAX_NODES = 50_000
 FastSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser when PyYAML has it (several times faster), with the same safe constructors."""
 
+MAX_DEPTH = 50
+"""Deepest nesting of mappings and lists: a scenario needs about five."""
+
 _MAP_TAGS = {"tag:yaml.org,2002:map"}
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
+_EXPONENT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+$")
 _SEQ_TAGS = {"tag:yaml.org,2002:seq"}
 
 Pos = tuple[str, "int | None"]
@@ -70,6 +77,8 @@ def parse_yaml(text: str, file: str, *, lines: bool = True, loader_class=FastSaf
         fail(file, line, "", f"YAML syntax error: {problem}")
     except yaml.YAMLError as error:
         fail(file, None, "", f"YAML error: {error}")
+    except RecursionError:
+        fail(file, None, "", f"nested more than {MAX_DEPTH} levels deep")
     finally:
         loader.dispose()
 
@@ -96,7 +105,7 @@ class _Builder:
     def fail(self, node, path: str, message: str):
         fail(*self.pos(node), path, message)
 
-    def build(self, node, path: str):
+    def build(self, node, path: str, depth: int = 0):
         self.budget -= 1
         if self.budget < 0:
             self.fail(
@@ -104,30 +113,41 @@ class _Builder:
                 path,
                 f"document too large: more than {MAX_NODES:,} values after expanding aliases",
             )
+        if depth > MAX_DEPTH:  # also stops an alias that contains itself
+            self.fail(node, path, f"nested more than {MAX_DEPTH} levels deep")
         if isinstance(node, yaml.MappingNode):
-            return self.mapping(node, path)
+            return self.mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             self.check_tag(node, _SEQ_TAGS, path)
             out = DocList(here=self.pos(node))
             for i, item in enumerate(node.value):
-                out.append(self.build(item, f"{path}.{i}" if path else str(i)))
+                out.append(self.build(item, f"{path}.{i}" if path else str(i), depth + 1))
                 out.pos.append(self.pos(item))
             return out
         return self.scalar(node, path)
 
-    def mapping(self, node, path: str) -> Doc:
+    def mapping(self, node, path: str, depth: int) -> Doc:
         self.check_tag(node, _MAP_TAGS, path)
-        self.loader.flatten_mapping(node)  # `<<: *anchor` merge keys
+        own = {id(key) for key, _ in node.value if key.tag != _MERGE_TAG}
+        self.loader.flatten_mapping(node)  # `<<: *anchor` merge keys, put first
         out = Doc(here=self.pos(node))
+        merged: set = set()
         for key_node, value_node in node.value:
             key = self.scalar(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str | int) or isinstance(key, bool):
                 self.fail(key_node, path, "a key must be text")
             key_path = f"{path}.{key}" if path else str(key)
             if key in out:
-                self.fail(key_node, key_path, "duplicate key")
-            out[key] = self.build(value_node, key_path)
+                if id(key_node) not in own:
+                    continue  # an earlier merge wins over a later one (YAML merge key spec)
+                if key not in merged:
+                    self.fail(key_node, key_path, "duplicate key")
+            out[key] = self.build(value_node, key_path, depth + 1)
             out.pos[key] = self.pos(key_node)
+            if id(key_node) in own:
+                merged.discard(key)  # the mapping's own key overrides a merged one
+            else:
+                merged.add(key)
         return out
 
     def check_tag(self, node, allowed: set[str], path: str) -> None:
@@ -135,10 +155,32 @@ class _Builder:
             self.fail(node, path, f"YAML tag {node.tag!r} is not allowed")
 
     def scalar(self, node, path: str):
+        if node.tag == _STR_TAG and not node.style and _EXPONENT.match(node.value):
+            return float(node.value)  # YAML 1.1 reads a plain 1e3 as text; people mean 1000
         try:
             return self.loader.construct_object(node)
         except yaml.constructor.ConstructorError:
             self.fail(node, path, f"YAML tag {node.tag!r} is not allowed")
+        except (ValueError, OverflowError) as error:  # e.g. 2024-02-30, a 5,000-digit int
+            self.fail(node, path, f"cannot read {node.value[:40]!r}: {error}")
+
+
+def decode(data: bytes, file: str) -> str:
+    """UTF-8 text of a file's bytes, or a ScenarioError naming the line of the bad byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        fail(file, line, "", f"not UTF-8 text (byte 0x{data[error.start]:02x})")
+
+
+def read_limited(stream, file: str, where: Problem | None = None) -> bytes:
+    """Read at most MAX_FILE_BYTES from a binary stream (a file, standard input)."""
+    data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        where = where or Problem(file, None, "", "")
+        fail(where.file, where.line, where.path, f"larger than {MAX_FILE_BYTES:,} bytes")
+    return data
 
 
 def read_text(path: Path, file: str, cited_at: Problem | None = None) -> str:
@@ -154,17 +196,12 @@ def read_text(path: Path, file: str, cited_at: Problem | None = None) -> str:
         fail(where.file, where.line, where.path, f"{what}: {reason}")
 
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = read_limited(handle, file, where)
     except FileNotFoundError:
         cannot("no such file")
     except IsADirectoryError:
         cannot("is a directory")
     except OSError as error:
         cannot(error.strerror or str(error))
-    if len(data) > MAX_FILE_BYTES:
-        cannot(f"larger than {MAX_FILE_BYTES:,} bytes")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        fail(file, line, "", f"not UTF-8 text (byte 0x{data[error.start]:02x})")
+    return decode(data, file)
