@@ -108,9 +108,22 @@ def _load(scenario: str, overrides: list[str] | None):
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and a rename: all or nothing."""
+    """Write via a temporary file in the same folder and a rename: all or nothing.
+
+    A symbolic link is written through to its target; the file keeps its permissions, or
+    gets the usual ones (0666 less the umask) when new.
+    """
+    target = Path(os.path.realpath(path))
     try:
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        mode = target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        fd, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+        )
     except OSError as error:
         raise ScenarioError(
             [Problem(f"--output {path}", None, "", f"cannot write: {error.strerror}")]
@@ -118,7 +131,8 @@ def _write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-        os.replace(temporary, path)
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
@@ -315,7 +329,7 @@ def simulate(
     with _handled():
         loaded = _load(scenario, set_)
         with _progress(draws) as progress:
-            result = run(loaded, draws, seed, progress)
+            result = run(loaded, draws, seed, progress, where=scenario)
         _emit(
             format,
             output,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tradecalc.errors import Problem, ScenarioError
 from tradecalc.model import (
     ave_multiplier,
     baseline_value,
@@ -253,14 +254,31 @@ def levers(layout: Layout, params: Params):
     return base, m_pta, m_tta, deals
 
 
+def check_finite(values: np.ndarray, where: str) -> None:
+    """Refuse results that overflowed: only extreme inputs together get there."""
+    if not np.isfinite(values).all():
+        raise ScenarioError(
+            [
+                Problem(
+                    where,
+                    None,
+                    "",
+                    "results are too large to compute (not finite): "
+                    "check extreme values, growth rates, tariffs or elasticities",
+                )
+            ]
+        )
+
+
 def evaluate(layout: Layout, params: Params) -> Components:
     """Every component of every draw: the levers, with PTA and TTA split by Shapley.
 
     ``X_f(y) = base_f(y) * m_pta_f(y) * m_tta_f(y)`` (methods.md section 4), split by
     :func:`shapley_split`, plus each deal.
     """
-    base, m_pta, m_tta, deals = levers(layout, params)
-    pta, tta = shapley_split(base, m_pta, m_tta)
+    with np.errstate(over="ignore", invalid="ignore"):  # see check_finite
+        base, m_pta, m_tta, deals = levers(layout, params)
+        pta, tta = shapley_split(base, m_pta, m_tta)
     draws = max(a.shape[0] for a in (base, pta, tta, deals))
     return Components(*(np.broadcast_to(a, (draws, *a.shape[1:])) for a in (base, pta, tta, deals)))
 
@@ -271,8 +289,9 @@ def evaluate_measure(layout: Layout, params: Params) -> np.ndarray:
     Equals ``evaluate(layout, params).measure(layout)`` because the Shapley parts add up to
     the product exactly.
     """
-    base, m_pta, m_tta, deals = levers(layout, params)
-    product = base * m_pta
-    product *= m_tta
+    with np.errstate(over="ignore", invalid="ignore"):  # see check_finite
+        base, m_pta, m_tta, deals = levers(layout, params)
+        product = base * m_pta
+        product *= m_tta
     flows = np.einsum("dfy,f->dy", product, layout.flow_counts.astype(float))
     return flows + np.einsum("dky,k->dy", deals, layout.deal_counts.astype(float))

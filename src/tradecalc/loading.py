@@ -78,16 +78,25 @@ def merge(parent, child, loc: tuple[str, ...] = ()):
 
 
 def _merge_keyed(parent: DocList, child: DocList, fields: tuple[str, ...], loc) -> DocList:
+    """Merge child items into parent items with the same key, the n-th with the n-th.
+
+    Two PTA lines on one flow share a key: the child's first such line merges into the
+    parent's first, its second into the parent's second, and any more are added.
+    """
+
     def key_of(item):
         return tuple(item.get(f) for f in fields) if isinstance(item, dict) else None
 
     out = DocList(parent, pos=parent.pos, here=child.here)
-    index = {key_of(item): i for i, item in enumerate(out) if key_of(item) is not None}
+    slots: dict = {}  # key -> parent positions with that key, in order
+    for i, item in enumerate(parent):
+        if key_of(item) is not None:
+            slots.setdefault(key_of(item), []).append(i)
     for item, pos in zip(child, child.pos, strict=True):
-        key = key_of(item)
-        if key is not None and key in index:
-            out[index[key]] = merge(out[index[key]], item, (*loc, "item"))
-            out.pos[index[key]] = pos
+        free = slots.get(key_of(item)) if key_of(item) is not None else None
+        if free:
+            i = free.pop(0)
+            out[i], out.pos[i] = merge(out[i], item, (*loc, "item")), pos
         else:
             out.append(item)
             out.pos.append(pos)
@@ -207,6 +216,13 @@ class Override:
                 return int(part)
             fail(self.label, None, path, f"no item {part}: the list has {len(items)}")
         names = [_item_name(item) for item in items]
+        if names.count(part) > 1:
+            fail(
+                self.label,
+                None,
+                path,
+                f"{names.count(part)} items are named {part!r}: use the index instead",
+            )
         if part in names:
             return names.index(part)
         known = [n for n in names if n]

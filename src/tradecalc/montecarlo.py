@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from tradecalc.engine import Layout, Params, compile_scenario, evaluate_measure
+from tradecalc.engine import Layout, Params, check_finite, compile_scenario, evaluate_measure
 from tradecalc.model import reached_year_index
 from tradecalc.scenario import Scenario, Uncertainty
 from tradecalc.yamlread import fail
@@ -137,8 +137,12 @@ def measure_draws(
     draws: int,
     seed: int,
     progress: Callable[[int, int], None] | None = None,
+    where: str = "",
 ) -> tuple[Layout, np.ndarray]:
-    """The measure of every draw by year, (draws, Y), computed chunk by chunk."""
+    """The measure of every draw by year, (draws, Y), computed chunk by chunk.
+
+    ``where`` names the scenario (its file) in errors.
+    """
     layout, point = compile_scenario(scenario)
     years = len(layout.years)
     if draws * years > MAX_VALUES:
@@ -151,6 +155,7 @@ def measure_draws(
         size = min(CHUNK, draws - start)
         params = apply_shocks(layout, point, Shocks.draw(rng, size, layout), spread)
         out[start : start + size] = evaluate_measure(layout, params)
+        check_finite(out[start : start + size], where or scenario.name)
         if progress is not None:
             progress(start + size, draws)
     return layout, out
@@ -161,12 +166,14 @@ def simulate(
     draws: int = 10_000,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    where: str = "",
 ) -> Simulation:
     """Monte Carlo of a scenario: percentiles of the measure and the odds of the target.
 
-    ``progress(done, total)`` is called after each chunk.
+    ``progress(done, total)`` is called after each chunk; ``where`` names the scenario's
+    file in errors.
     """
-    layout, measure = measure_draws(scenario, draws, seed, progress)
+    layout, measure = measure_draws(scenario, draws, seed, progress, where)
     years = len(layout.years)
     index = reached_year_index(measure, scenario.target.value_usd_m)
     counts = np.bincount(np.where(index < 0, years, index), minlength=years + 1)

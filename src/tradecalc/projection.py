@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from tradecalc.engine import Components, Layout, compile_scenario, evaluate
+from tradecalc.engine import Components, Layout, check_finite, compile_scenario, evaluate
 from tradecalc.loading import load_scenario
 from tradecalc.model import gap, reached_year_index, required_cagr
 from tradecalc.scenario import (
@@ -307,4 +307,6 @@ def project(
         path = str(scenario) if path is None else path
         scenario = load_scenario(scenario, overrides=overrides)
     layout, params = compile_scenario(scenario)
-    return Projection(scenario, path or "", layout, evaluate(layout, params))
+    components = evaluate(layout, params)
+    check_finite(components.total(), path or scenario.name)
+    return Projection(scenario, path or "", layout, components)

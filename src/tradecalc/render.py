@@ -23,8 +23,10 @@ _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
 def usd(value: float | None) -> str:
-    """``1234.56`` -> ``'1,234.6'`` (US$ million, one decimal)."""
-    return "n/a" if value is None else f"{value:,.1f}"
+    """``1234.56`` -> ``'1,234.6'`` (US$ million, one decimal); ``3.1e+15`` past a trillion."""
+    if value is None:
+        return "n/a"
+    return f"{value:,.1f}" if abs(value) < 1e12 else f"{value:.2e}"
 
 
 def percent(value: float | None, digits: int = 1) -> str:
@@ -374,9 +376,7 @@ def simulation_view(sim: Simulation) -> View:
         )
         if row["year"] == s.by_year:
             years.bold_rows.add(len(years.rows) - 1)
-    first = TextTable(
-        "First year the target is reached, share of draws", ["Year", "Share"], right={0, 1}
-    )
+    first = TextTable("First year reached", ["Year", "Share of draws"], right={0, 1})
     for year, share in doc["reached_year_distribution"].items():
         first.rows.append([year, percent(share)])
     return View(

@@ -21,8 +21,12 @@ DEFAULT_UTILIZATION = 0.7
 """PTA utilisation: an assumption (Keck & Lendle 2012, WTO ERSD-2012-12, give no single value)."""
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
 Year = Annotated[int, Field(ge=1900, le=2200)]
+# Upper limits far beyond any real case, low enough that results stay finite numbers.
+Money = Annotated[float, Field(ge=0.0, le=1e9)]  # US$ million: up to a quadrillion dollars
+Tariff = Annotated[float, Field(ge=0.0, le=10.0)]  # up to 1,000 %
+Theta = Annotated[float, Field(gt=0.0, le=50.0)]
+Days = Annotated[float, Field(ge=0.0, le=3650.0)]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -56,7 +60,7 @@ class Source(_Model):
 class Target(_Provenance):
     """The trade target: a value, a deadline and the categories that count."""
 
-    value_usd_m: Annotated[float, Field(gt=0.0)]
+    value_usd_m: Annotated[float, Field(gt=0.0, le=1e9)]
     by_year: Year | None = None
     counts: list[Category] = Field(default_factory=lambda: list(DEFAULT_COUNTS), min_length=1)
 
@@ -65,9 +69,9 @@ class Elasticities(_Provenance):
     """Trade elasticity theta by sector; keys other than `default` are sector names."""
 
     model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, Annotated[float, Field(gt=0.0)]] = Field(init=False)
+    __pydantic_extra__: dict[str, Theta] = Field(init=False)
 
-    default: Annotated[float, Field(gt=0.0)] = DEFAULT_THETA
+    default: Theta = DEFAULT_THETA
 
     @property
     def by_sector(self) -> dict[str, float]:
@@ -83,8 +87,8 @@ class Flow(_Provenance):
     direction: Direction
     sector: Text
     category: Category = "goods"
-    value_usd_m: NonNegative
-    growth: Annotated[float, Field(gt=-1.0)] = 0.0
+    value_usd_m: Money
+    growth: Annotated[float, Field(gt=-1.0, le=10.0)] = 0.0
 
 
 class Baseline(_Model):
@@ -100,10 +104,10 @@ class PtaLine(_Provenance):
     direction: Direction
     sector: Text
     coverage: Fraction = 1.0
-    mfn_tariff: NonNegative
-    preferential_tariff: NonNegative = 0.0
-    import_demand_elasticity: Annotated[float, Field(lt=0.0)] | None = None
-    substitution_elasticity: Annotated[float, Field(gt=0.0)] = DEFAULT_SUBSTITUTION_ELASTICITY
+    mfn_tariff: Tariff
+    preferential_tariff: Tariff = 0.0
+    import_demand_elasticity: Annotated[float, Field(ge=-50.0, lt=0.0)] | None = None
+    substitution_elasticity: Theta = DEFAULT_SUBSTITUTION_ELASTICITY
     partner_import_share: Annotated[float, Field(gt=0.0, le=1.0)] | None = None
 
 
@@ -127,11 +131,11 @@ class Tta(_Provenance):
 
     start_year: Year
     phase_in_years: Annotated[int, Field(ge=1)] = 1
-    transit_days_before: NonNegative
-    transit_days_after: NonNegative
+    transit_days_before: Days
+    transit_days_after: Days
     route_share: Fraction = 1.0
     method: Literal["semi_elasticity", "ave"] = "semi_elasticity"
-    per_day: Annotated[float, Field(gt=0.0)] | None = None
+    per_day: Annotated[float, Field(gt=0.0, le=1.0)] | None = None
     directions: list[Direction] | None = None
     sectors: list[Text] | None = None
 
@@ -143,7 +147,7 @@ class Deal(_Provenance):
     direction: Direction
     sector: Text
     category: Category = "goods"
-    value_usd_m: NonNegative
+    value_usd_m: Money
     start_year: Year
     ramp_years: Annotated[int, Field(ge=1)] = 1
     ramp: Literal["linear", "logistic"] = "linear"
@@ -159,9 +163,9 @@ class UtilizationRange(_Model):
 class Uncertainty(_Provenance):
     """Spreads that `simulate` draws from."""
 
-    elasticity_spread: NonNegative = 0.0
+    elasticity_spread: Annotated[float, Field(ge=0.0, le=3.0)] = 0.0
     utilization: UtilizationRange | None = None
-    growth_sd: NonNegative = 0.0
+    growth_sd: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
     tta_methods: list[Literal["semi_elasticity", "ave"]] = Field(default_factory=list)
     deals: Literal["bernoulli", "expected"] = "bernoulli"
 
@@ -180,7 +184,7 @@ class Scenario(_Model):
     pta: Pta | None = None
     tta: Tta | None = None
     deals: list[Deal] = Field(default_factory=list)
-    deal_value_scale: NonNegative = 1.0
+    deal_value_scale: Annotated[float, Field(ge=0.0, le=1e4)] = 1.0
     uncertainty: Uncertainty | None = None
     sources: list[Source] = Field(default_factory=list)
 
