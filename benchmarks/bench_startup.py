@@ -4,7 +4,7 @@
 
 Prints the median wall time of N fresh processes for: importing what a projection needs
 (numpy, pydantic, yaml, rich, typer), `tradecalc --help`, and `tradecalc project
-scenarios/base.yaml` in json and table formats; and whether pandas was imported.
+scenarios/base.yaml` in json and table formats; and whether pandas or matplotlib was imported.
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ def main() -> None:
         "import sys; from tradecalc.cli import app\n"
         "sys.argv = ['tradecalc', 'project', 'scenarios/base.yaml', '-f', 'json']\n"
         "try:\n    app()\nexcept SystemExit:\n    pass\n"
-        "print('pandas imported:', 'pandas' in sys.modules, file=sys.stderr)"
+        "print('pandas imported:', 'pandas' in sys.modules, '; matplotlib imported:',\n"
+        "      'matplotlib' in sys.modules, file=sys.stderr)"
     )
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True)
     print(done.stderr.strip())

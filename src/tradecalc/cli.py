@@ -66,6 +66,17 @@ OutputOption = Annotated[
 ]
 
 
+PlotOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--plot",
+        help="Also draw a chart to FILE (.png, .svg or .pdf; needs matplotlib).",
+        metavar="FILE",
+        dir_okay=False,
+    ),
+]
+
+
 def _stderr():
     from rich.console import Console
 
@@ -107,7 +118,7 @@ def _load(scenario: str, overrides: list[str] | None):
     return load_scenario(scenario, _stdin_text([scenario]), overrides or ())
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, content: str | bytes) -> None:
     """Write via a temporary file in the same folder and a rename: all or nothing.
 
     A symbolic link is written through to its target; the file keeps its permissions, or
@@ -129,8 +140,9 @@ def _write_atomically(path: Path, text: str) -> None:
             [Problem(f"--output {path}", None, "", f"cannot write: {error.strerror}")]
         ) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:
@@ -146,8 +158,27 @@ def _emit(
     view: Callable[[], Any],
     document: Callable[[], Any],
     csv: Callable[[], str],
+    plot: Path | None = None,
+    chart: Callable[[Path], bytes] | None = None,
 ) -> None:
-    """Render in the chosen format to stdout, or atomically to ``output``."""
+    """Render in the chosen format to stdout, or atomically to ``output``; draw the chart.
+
+    The chart is drawn first, so a chart that cannot be drawn leaves stdout empty.
+    """
+
+    picture = chart(plot) if plot is not None and chart is not None else None
+    _render(fmt, output, view, document, csv)
+    if picture is not None:
+        _write_atomically(plot, picture)
+
+
+def _charts():
+    from tradecalc import plot
+
+    return plot
+
+
+def _render(fmt: Format, output: Path | None, view, document, csv) -> None:
     from tradecalc import render
 
     if fmt is Format.table:
@@ -185,6 +216,7 @@ def project(
         bool, typer.Option("--check", help="Exit 1 if the target is not reached by its deadline.")
     ] = False,
     output: OutputOption = None,
+    plot: PlotOption = None,
 ) -> None:
     """Project a scenario year by year toward its target.
 
@@ -208,6 +240,8 @@ def project(
             view=lambda: render.projection_view(result),
             document=result.to_dict,
             csv=lambda: render.to_csv(result.rows(), CSV_COLUMNS),
+            plot=plot,
+            chart=lambda path: _charts().projection_chart(result, path),
         )
     reached = result.reached_year
     if check and (reached is None or reached > result.scenario.by_year):
@@ -222,6 +256,7 @@ def compare(
     format: FormatOption = Format.table,
     set_: SetOption = None,
     output: OutputOption = None,
+    plot: PlotOption = None,
 ) -> None:
     """Compare scenarios side by side, each on its own target and deadline.
 
@@ -256,6 +291,8 @@ def compare(
             view=lambda: render.comparison_view(result),
             document=result.to_dict,
             csv=lambda: render.to_csv(result.year_rows(), render.COMPARE_CSV_COLUMNS),
+            plot=plot,
+            chart=lambda path: _charts().comparison_chart(result, path),
         )
 
 
@@ -311,6 +348,7 @@ def simulate(
     format: FormatOption = Format.table,
     set_: SetOption = None,
     output: OutputOption = None,
+    plot: PlotOption = None,
 ) -> None:
     """Monte Carlo over the scenario's uncertainty block: how likely is the target?
 
@@ -336,6 +374,8 @@ def simulate(
             view=lambda: render.simulation_view(result),
             document=result.to_dict,
             csv=lambda: render.to_csv(result.to_dict()["years"], render.SIMULATION_CSV_COLUMNS),
+            plot=plot,
+            chart=lambda path: _charts().simulation_chart(result, path),
         )
 
 
