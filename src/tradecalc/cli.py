@@ -321,7 +321,8 @@ def sweep(
         tradecalc sweep scenarios/base.yaml --grid pta.utilization=0.5:1:6 -f csv
     """
     from tradecalc import render
-    from tradecalc.loading import Override, read_tree
+    from tradecalc.loading import read_tree
+    from tradecalc.overrides import Override
     from tradecalc.sweep import GridAxis, run_sweep
 
     with _handled():
@@ -361,7 +362,7 @@ def simulate(
 
         tradecalc simulate scenarios/base.yaml --draws 100000 --seed 1
     """
-    from tradecalc import render
+    from tradecalc import render, render_analysis
     from tradecalc.montecarlo import simulate as run
 
     with _handled():
@@ -371,9 +372,11 @@ def simulate(
         _emit(
             format,
             output,
-            view=lambda: render.simulation_view(result),
+            view=lambda: render_analysis.simulation_view(result),
             document=result.to_dict,
-            csv=lambda: render.to_csv(result.to_dict()["years"], render.SIMULATION_CSV_COLUMNS),
+            csv=lambda: render.to_csv(
+                result.to_dict()["years"], render_analysis.SIMULATION_CSV_COLUMNS
+            ),
             plot=plot,
             chart=lambda path: _charts().simulation_chart(result, path),
         )
@@ -434,9 +437,10 @@ def solve(
 
         tradecalc solve scenarios/base.yaml --param "deals.PSO-SOCAR refined products.value_usd_m"
     """
-    from tradecalc import render
+    from tradecalc import render, render_analysis
     from tradecalc.goalseek import solve as run
-    from tradecalc.loading import Override, read_tree
+    from tradecalc.loading import read_tree
+    from tradecalc.overrides import Override
 
     with _handled():
         overrides = [Override.parse(o) for o in set_ or ()]
@@ -457,7 +461,7 @@ def solve(
         _emit(
             format,
             output,
-            view=lambda: render.solution_view(result, scenario),
+            view=lambda: render_analysis.solution_view(result, scenario),
             document=result.to_dict,
             csv=lambda: render.to_csv([result.to_dict()], list(result.to_dict())),
         )
@@ -482,7 +486,7 @@ def sensitivity(
 
         tradecalc sensitivity scenarios/base.yaml -f csv
     """
-    from tradecalc import render
+    from tradecalc import render, render_analysis
     from tradecalc.sensitivity import sensitivity as run
 
     with _handled():
@@ -490,9 +494,9 @@ def sensitivity(
         _emit(
             format,
             output,
-            view=lambda: render.sensitivity_view(doc),
+            view=lambda: render_analysis.sensitivity_view(doc),
             document=lambda: doc,
-            csv=lambda: render.to_csv(doc["inputs"], render.SENSITIVITY_CSV_COLUMNS),
+            csv=lambda: render.to_csv(doc["inputs"], render_analysis.SENSITIVITY_CSV_COLUMNS),
         )
 
 
@@ -513,18 +517,18 @@ def explain(
 
         tradecalc explain scenarios/base.yaml -f markdown > base-audit.md
     """
-    from tradecalc import render
+    from tradecalc import render, render_analysis
     from tradecalc.projection import project as run
 
     with _handled():
         loaded = _load(scenario, set_)
-        doc = render.explanation(run(loaded, path=scenario))
+        doc = render_analysis.explanation(run(loaded, path=scenario))
         _emit(
             format,
             output,
-            view=lambda: render.explanation_view(doc),
+            view=lambda: render_analysis.explanation_view(doc),
             document=lambda: doc,
-            csv=lambda: render.to_csv(doc["levers"], render.EXPLAIN_CSV_COLUMNS),
+            csv=lambda: render.to_csv(doc["levers"], render_analysis.EXPLAIN_CSV_COLUMNS),
         )
 
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from tradecalc.engine import compile_scenario, evaluate_measure
-from tradecalc.loading import NumberField, Override, number_field, resolve
+from tradecalc.loading import resolve
 from tradecalc.montecarlo import measure_draws
+from tradecalc.overrides import NumberField, Override, number_field
 from tradecalc.scenario import Scenario
 from tradecalc.yamlread import Doc, fail
 

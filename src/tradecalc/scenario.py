@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from collections import Counter
 from typing import Annotated, Literal
 
@@ -352,3 +353,18 @@ def json_schema() -> dict:
         **schema,
         "title": "tradecalc scenario, version 1",
     }
+
+
+def is_model(kind) -> bool:
+    return isinstance(kind, type) and issubclass(kind, BaseModel)
+
+
+def model_in(annotation):
+    """The pydantic model inside ``X | None`` or ``list[X]``, else the annotation itself."""
+    if is_model(annotation):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = model_in(arg)
+        if is_model(found):
+            return found
+    return annotation

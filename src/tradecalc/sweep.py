@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 
 from tradecalc.engine import Params, compile_scenario, evaluate
-from tradecalc.loading import Override, resolve
+from tradecalc.loading import resolve
 from tradecalc.model import gap, reached_year_index
+from tradecalc.overrides import Override
 from tradecalc.yamlread import Doc, fail
 
 MAX_POINTS = 100_000

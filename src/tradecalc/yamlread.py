@@ -165,6 +165,19 @@ class _Builder:
             self.fail(node, path, f"cannot read {node.value[:40]!r}: {error}")
 
 
+def strip_nulls(value):
+    """Drop mapping keys set to null: in a child file, `key: null` removes what it inherits."""
+    if isinstance(value, Doc):
+        return Doc(
+            {k: strip_nulls(v) for k, v in value.items() if v is not None},
+            pos=value.pos,
+            here=value.here,
+        )
+    if isinstance(value, DocList):
+        return DocList([strip_nulls(v) for v in value], pos=value.pos, here=value.here)
+    return value
+
+
 def decode(data: bytes, file: str) -> str:
     """UTF-8 text of a file's bytes, or a ScenarioError naming the line of the bad byte."""
     try:

@@ -1,0 +1,221 @@
+"""Views of the policy-analysis commands: simulate, solve, sensitivity, explain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tradecalc.goalseek import Solution
+from tradecalc.montecarlo import Simulation
+from tradecalc.projection import Projection
+from tradecalc.render import TextTable, View, bar, percent, usd
+
+# --- simulate --------------------------------------------------------------------------------
+
+SIMULATION_CSV_COLUMNS = (
+    "year",
+    "mean_usd_m",
+    "p10_usd_m",
+    "p50_usd_m",
+    "p90_usd_m",
+    "probability_reached",
+)
+
+
+def simulation_view(sim: Simulation) -> View:
+    """Percentiles of the measure by year, the odds of the target, when it is first reached."""
+    doc = sim.to_dict()
+    s = sim.scenario
+    spread = "from the uncertainty block" if s.uncertainty is not None else "none given: no spread"
+    headline = [
+        ("Scenario", s.name),
+        ("Draws", f"{sim.draws:,} (seed {sim.seed}); spreads {spread}"),
+        ("Target", f"{usd(s.target.value_usd_m)} US$ m by {s.by_year}"),
+        (f"P(reached by {s.by_year})", percent(sim.probability_at_deadline)),
+    ]
+    years = TextTable(
+        "Measure by year across draws, US$ m",
+        ["Year", "Mean", "P10", "P50", "P90", "P(reached by year)"],
+        right={0, 1, 2, 3, 4, 5},
+        styles={5: "cyan"},
+    )
+    for row in doc["years"]:
+        share = row["probability_reached"]
+        years.rows.append(
+            [
+                str(row["year"]),
+                *(usd(row[k]) for k in ("mean_usd_m", "p10_usd_m", "p50_usd_m", "p90_usd_m")),
+                f"{bar(share)} {percent(share)}",
+            ]
+        )
+        if row["year"] == s.by_year:
+            years.bold_rows.add(len(years.rows) - 1)
+    first = TextTable("First year reached", ["Year", "Share of draws"], right={0, 1})
+    for year, share in doc["reached_year_distribution"].items():
+        first.rows.append([year, percent(share)])
+    return View(
+        heading=f"Simulation of {s.name}",
+        headline=headline,
+        headline_styles={headline[-1][0]: "bold"},
+        tables=[years, first],
+    )
+
+
+# --- solve -----------------------------------------------------------------------------------
+
+
+def solution_view(solution: Solution, name: str) -> View:
+    sol = solution
+    measure = f"{usd(sol.measure_at_by_year_usd_m)} US$ m" if sol.reached else "n/a"
+    value = "none in range" if sol.value is None else f"{sol.value:.6g}"
+    headline = [
+        ("Scenario", name),
+        ("Parameter", sol.param),
+        (
+            "Searched",
+            f"[{sol.low:g}, {sol.high:g}] for the "
+            + ("measure" if sol.metric == "measure" else "probability")
+            + f" reaching the target in {sol.by_year}",
+        ),
+        ("Value", value),
+        (f"Measure in {sol.by_year}", measure),
+    ]
+    if sol.probability is not None:
+        headline.append(("Probability", percent(sol.probability)))
+    if sol.note:
+        headline.append(("Note", sol.note))
+    style = "bold green" if sol.reached else "bold red"
+    return View(heading=f"Goal seek on {name}", headline=headline, headline_styles={"Value": style})
+
+
+# --- sensitivity -----------------------------------------------------------------------------
+
+SENSITIVITY_CSV_COLUMNS = (
+    "input",
+    "low",
+    "high",
+    "measure_low_usd_m",
+    "measure_high_usd_m",
+    "swing_usd_m",
+)
+
+
+def _value(v) -> str:
+    return f"{v:.4g}" if isinstance(v, float) else str(v)
+
+
+def sensitivity_view(doc: dict[str, Any]) -> View:
+    """A tornado: the inputs ranked by how far they swing the measure at the deadline."""
+    widest = max((r["swing_usd_m"] for r in doc["inputs"]), default=0.0) or 1.0
+    table = TextTable(
+        f"Measure in {doc['by_year']} when one input moves to its low or high value, US$ m",
+        ["Input", "Low -> high", "At low", "At high", "Swing"],
+        right={2, 3, 4},
+    )
+    for r in doc["inputs"]:
+        table.rows.append(
+            [
+                r["input"],
+                f"{_value(r['low'])} -> {_value(r['high'])}",
+                usd(r["measure_low_usd_m"]),
+                usd(r["measure_high_usd_m"]),
+                f"{usd(r['swing_usd_m'])} {bar(r['swing_usd_m'] / widest, 8)}",
+            ]
+        )
+    headline = [
+        ("Scenario", doc["scenario"]["name"]),
+        (
+            f"Measure in {doc['by_year']}",
+            f"{usd(doc['measure_at_by_year_usd_m'])} US$ m "
+            f"(target {usd(doc['target_value_usd_m'])})",
+        ),
+        (
+            "Spreads",
+            "P10/P90 of the uncertainty block; deals fail or succeed"
+            if doc["spreads"] == "uncertainty block"
+            else "each input -30 % / +30 %",
+        ),
+    ]
+    return View(
+        heading=f"Sensitivity of {doc['scenario']['name']}", headline=headline, tables=[table]
+    )
+
+
+# --- explain ---------------------------------------------------------------------------------
+
+EXPLAIN_CSV_COLUMNS = (
+    "lever",
+    "name",
+    "category",
+    "counts",
+    "at_by_year_usd_m",
+    "at_horizon_usd_m",
+    "source",
+    "assumption",
+)
+
+
+def explanation(p: Projection) -> dict[str, Any]:
+    """The JSON document of `tradecalc explain`: levers, assumptions, sources."""
+    s = p.scenario
+    return {
+        "scenario": {"name": s.name, "path": p.path, "description": s.description},
+        "by_year": s.by_year,
+        "horizon": s.horizon,
+        "measure_at_by_year_usd_m": p.measure_at_by_year,
+        "measure_at_horizon_usd_m": float(p.measure[-1]),
+        "levers": p.levers(),
+        "assumptions": [vars(a) for a in p.assumptions],
+        "unsourced": p.unsourced,
+        "sources": [src.model_dump(exclude_none=True) for src in s.sources],
+    }
+
+
+def explanation_view(doc: dict[str, Any]) -> View:
+    """Contributions by lever, every assumption in full, and the sources to check them."""
+    by, horizon = doc["by_year"], doc["horizon"]
+    levers = TextTable(
+        "What each lever adds to the measure, US$ m (counted rows sum to the measure)",
+        ["Lever", "Category", "Counts", str(by), str(horizon), "Source"],
+        right={3, 4},
+    )
+    for r in doc["levers"]:
+        label = r["lever"] + (f": {r['name']}" if r["name"] else "")
+        source = r["source"] or ("assumption" if r["assumption"] else "")
+        levers.rows.append(
+            [
+                label,
+                r["category"],
+                "yes" if r["counts"] else "no",
+                usd(r["at_by_year_usd_m"]),
+                usd(r["at_horizon_usd_m"]),
+                source,
+            ]
+        )
+    levers.rows.append(
+        [
+            "measure",
+            "",
+            "",
+            usd(doc["measure_at_by_year_usd_m"]),
+            usd(doc["measure_at_horizon_usd_m"]),
+            "",
+        ]
+    )
+    levers.bold_rows.add(len(levers.rows) - 1)
+    assumptions = TextTable(
+        "Assumptions (with the source they build on, if any)", ["Input", "Source", "Assumption"]
+    )
+    for a in doc["assumptions"]:
+        assumptions.rows.append([a["path"], a["source"] or "none", a["text"]])
+    sources = TextTable("Sources", ["Id", "Date", "Title", "URL"])
+    for src in doc["sources"]:
+        sources.rows.append([src["id"], src.get("date", ""), src["title"], src.get("url", "")])
+    unsourced = [f"{path}: no source or assumption given" for path in doc["unsourced"]]
+    return View(
+        heading=f"Explanation of {doc['scenario']['name']}",
+        description=doc["scenario"]["description"],
+        headline=[("Scenario", doc["scenario"]["name"]), ("File", doc["scenario"]["path"])],
+        tables=[levers, assumptions, sources],
+        notes_title="Inputs with no source and no assumption:" if unsourced else "",
+        notes=unsourced,
+    )
