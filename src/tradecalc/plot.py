@@ -51,14 +51,13 @@ def _finish(plt, figure, axes, path: Path, target: float, by_year: int) -> bytes
 def projection_chart(p: Projection, path: Path) -> bytes:
     """Stacked areas of what each lever adds to the measure, with the target."""
     plt = _pyplot(path)
-    c, lay = p.components, p.layout
-    counted = lay.flow_counts
-    layers = {
-        "baseline": c.baseline[0, counted].sum(axis=0),
-        "PTA": c.pta[0, counted].sum(axis=0),
-        "TTA": c.tta[0, counted].sum(axis=0),
-        "deals": c.deals[0, lay.deal_counts].sum(axis=0),
+    names = {
+        "baseline_usd_m": "baseline",
+        "pta_usd_m": "PTA",
+        "tta_usd_m": "TTA",
+        "deals_usd_m": "deals",
     }
+    layers = {names[key]: layer for key, layer in p.measure_layers.items()}
     figure, axes = plt.subplots(figsize=(8, 4.5))
     axes.stackplot(p.years, *layers.values(), labels=list(layers), alpha=0.8)
     axes.set_title(f"{p.scenario.name}: trade the target counts")

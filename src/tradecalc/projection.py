@@ -91,16 +91,21 @@ class Projection:
         """Target minus measure in the deadline year [US$ m]; negative when exceeded."""
         return float(gap(self.scenario.target.value_usd_m, self.measure_at_by_year))
 
-    def measure_parts(self, year: int | None = None) -> dict[str, float]:
-        """What each lever adds to the measure in one year (default: the deadline) [US$ m]."""
-        j = self.at(self.scenario.by_year if year is None else year)
-        c, counts = self.components, self.layout.flow_counts
+    @cached_property
+    def measure_layers(self) -> dict[str, np.ndarray]:
+        """What each lever adds to the measure, by year [US$ m]; the layers sum to it."""
+        c, lay = self.components, self.layout
         return {
-            "baseline_usd_m": float(c.baseline[0, counts, j].sum()),
-            "pta_usd_m": float(c.pta[0, counts, j].sum()),
-            "tta_usd_m": float(c.tta[0, counts, j].sum()),
-            "deals_usd_m": float(c.deals[0, self.layout.deal_counts, j].sum()),
+            "baseline_usd_m": c.baseline[0, lay.flow_counts].sum(axis=0),
+            "pta_usd_m": c.pta[0, lay.flow_counts].sum(axis=0),
+            "tta_usd_m": c.tta[0, lay.flow_counts].sum(axis=0),
+            "deals_usd_m": c.deals[0, lay.deal_counts].sum(axis=0),
         }
+
+    def measure_parts(self, year: int | None = None) -> dict[str, float]:
+        """:attr:`measure_layers` in one year (default: the deadline) [US$ m]."""
+        j = self.at(self.scenario.by_year if year is None else year)
+        return {key: float(layer[j]) for key, layer in self.measure_layers.items()}
 
     def by_year(self) -> list[dict[str, Any]]:
         """One summary dict per year, the JSON ``years`` rows."""
@@ -220,11 +225,11 @@ class Projection:
         count add up to the measure. Deals the target does not count are listed apart.
         """
         s, c, lay = self.scenario, self.components, self.layout
-        counted = lay.flow_counts
         ends = (self.at(s.by_year), self.at(s.horizon))
+        layers = self.measure_layers
 
-        def flows(values, j) -> float:
-            return float(values[0, counted, j].sum())
+        def flows(key: str, j: int) -> float:
+            return float(layers[key][j])
 
         def row(lever, name, category, counts, values, item=None) -> dict[str, Any]:
             return {
@@ -238,15 +243,17 @@ class Projection:
                 "assumption": getattr(item, "assumption", None),
             }
 
-        start = flows(c.baseline, 0)
+        start = flows("baseline_usd_m", 0)
         rows = [
             row("base-year trade", "", "", True, [start, start]),
-            row("baseline growth", "", "", True, [flows(c.baseline, j) - start for j in ends]),
+            row(
+                "baseline growth", "", "", True, [flows("baseline_usd_m", j) - start for j in ends]
+            ),
         ]
         if s.pta is not None:
-            rows.append(row("pta", "", "", True, [flows(c.pta, j) for j in ends], s.pta))
+            rows.append(row("pta", "", "", True, [flows("pta_usd_m", j) for j in ends], s.pta))
         if s.tta is not None:
-            rows.append(row("tta", "", "", True, [flows(c.tta, j) for j in ends], s.tta))
+            rows.append(row("tta", "", "", True, [flows("tta_usd_m", j) for j in ends], s.tta))
         for k, deal in enumerate(s.deals):
             values = [float(c.deals[0, k, j]) for j in ends]
             rows.append(
