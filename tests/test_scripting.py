@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from tradecalc import cli
 from tradecalc.cli import app
-from tradecalc.scenario import json_schema
+from tradecalc.schema import json_schema
 
 runner = CliRunner()
 

@@ -113,9 +113,28 @@ def _stdin_text(paths: list[str]) -> str | None:
 
 def _load(scenario: str, overrides: list[str] | None):
     """The scenario named on the command line (``-``: standard input), with its --set."""
-    from tradecalc.loading import load_scenario
+    return _load_tree(scenario, overrides)[0]
 
-    return load_scenario(scenario, _stdin_text([scenario]), overrides or ())
+
+def _load_tree(scenario: str, overrides: list[str] | None, text: str | None = None):
+    """:func:`_load` with the merged tree; plausibility warnings go to stderr."""
+    from tradecalc.loading import load_with_tree, warning_problems
+
+    if text is None and scenario == "-":
+        text = _stdin_text([scenario])
+    loaded, tree = load_with_tree(scenario, text, overrides or ())
+    _report(warning_problems(loaded, tree))
+    return loaded, tree
+
+
+def _projection(scenario: str, overrides: list[str] | None, text: str | None = None):
+    """Load and project a scenario named on the command line, recording its --set."""
+    from tradecalc.loading import overridden_items
+    from tradecalc.projection import run_loaded
+
+    loaded, tree = _load_tree(scenario, overrides, text)
+    changed = frozenset(overridden_items(loaded, tree))
+    return run_loaded(loaded, scenario, overrides or (), changed)
 
 
 def _write_atomically(path: Path, content: str | bytes) -> None:
@@ -230,10 +249,9 @@ def project(
     """
     from tradecalc import render
     from tradecalc.projection import CSV_COLUMNS
-    from tradecalc.projection import project as run
 
     with _handled():
-        result = run(_load(scenario, set_), path=scenario)
+        result = _projection(scenario, set_)
         _emit(
             format,
             output,
@@ -270,16 +288,13 @@ def compare(
     """
     from tradecalc import render
     from tradecalc.comparison import Comparison
-    from tradecalc.loading import load_scenario
-    from tradecalc.projection import project as run
 
     with _handled():
         text = _stdin_text(scenarios)
         problems, projections = [], []
         for path in scenarios:
             try:
-                s = load_scenario(path, text if path == "-" else None, set_ or ())
-                projections.append(run(s, path=path))
+                projections.append(_projection(path, set_, text if path == "-" else None))
             except ScenarioError as error:
                 problems += error.problems
         if problems:
@@ -518,11 +533,9 @@ def explain(
         tradecalc explain scenarios/base.yaml -f markdown > base-audit.md
     """
     from tradecalc import render, render_analysis
-    from tradecalc.projection import project as run
 
     with _handled():
-        loaded = _load(scenario, set_)
-        doc = render_analysis.explanation(run(loaded, path=scenario))
+        doc = render_analysis.explanation(_projection(scenario, set_))
         _emit(
             format,
             output,
@@ -547,7 +560,7 @@ def validate(
 
         tradecalc validate --strict scenarios/*.yaml
     """
-    from tradecalc.loading import load_with_tree, strict_problems
+    from tradecalc.loading import load_with_tree, strict_problems, warning_problems
 
     console = _stderr()
     failed = False
@@ -556,8 +569,10 @@ def validate(
         for file in files:
             try:
                 scenario, tree = load_with_tree(file, text if file == "-" else None)
-                if strict and (problems := strict_problems(scenario, tree)):
+                warnings = warning_problems(scenario, tree)
+                if strict and (problems := strict_problems(scenario, tree) + warnings):
                     raise ScenarioError(problems)
+                _report(warnings)
             except ScenarioError as error:
                 _report(error.problems)
                 failed = True
@@ -576,7 +591,7 @@ def schema() -> None:
         tradecalc schema > schema/scenario.schema.json
     """
     from tradecalc import render
-    from tradecalc.scenario import json_schema
+    from tradecalc.schema import json_schema
 
     sys.stdout.write(render.to_json(json_schema()))
 

@@ -16,6 +16,8 @@ from pydantic import ValidationError
 from tradecalc.errors import Problem, ScenarioError
 from tradecalc.overrides import Override
 from tradecalc.scenario import (
+    CODE_PATTERN,
+    DIRECTION_PATTERN,
     Loc,
     Scenario,
     did_you_mean,
@@ -23,6 +25,7 @@ from tradecalc.scenario import (
     is_model,
     model_in,
     must_be_sourced,
+    plausibility_warnings,
     provenance_items,
     semantic_problems,
 )
@@ -32,9 +35,20 @@ KEYED_LISTS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("deals",): ("name",),
     ("baseline", "flows"): ("direction", "sector"),
     ("pta", "lines"): ("direction", "sector"),
+    ("tariff_changes",): ("name",),
+    ("history",): ("year", "reporter", "period"),
     ("sources",): ("id",),
 }
 """Lists whose items `extends:` merges by key instead of replacing the whole list."""
+
+
+PATTERN_MESSAGES = {
+    DIRECTION_PATTERN: (
+        "must be <a>_to_<b> from the two economies' codes in lower case, e.g. pak_to_aze"
+    ),
+    CODE_PATTERN: ("must be an upper-case code, ISO 3166 alpha-3 where one exists, e.g. PAK"),
+}
+"""Plain words for the patterns a scenario's strings must match."""
 
 
 def display_name(path: Path) -> str:
@@ -192,6 +206,54 @@ def strict_problems(scenario: Scenario, tree: Doc) -> list[Problem]:
     ]
 
 
+def warning_problems(scenario: Scenario, tree: Doc) -> list[Problem]:
+    """Plausibility warnings (percentages typed as whole numbers, a base year off the record).
+
+    Printed on stderr without changing the exit status; ``validate --strict`` makes them
+    errors.
+    """
+    return _sorted(
+        [
+            _problem(tree, loc, f"warning: {message}", tree.here[0])
+            for loc, message in plausibility_warnings(scenario)
+        ]
+    )
+
+
+def overridden_items(scenario: Scenario, tree: Doc) -> list[str]:
+    """Dotted paths of the provenance items (flows, deals, ...) that an override changed.
+
+    An override writes its label (``--set KEY=VALUE``) as the position of what it sets, so
+    an item is changed when a position inside it names an option rather than a file line.
+    """
+    changed = []
+    for loc, _ in provenance_items(scenario):
+        node, here = tree, tree.here
+        for part in loc:
+            node, here = _child(node, part)
+        if node is not None and _set_inside(node, here):
+            changed.append(dotted(loc))
+    return changed
+
+
+def _child(node, part):
+    if isinstance(node, Doc) and part in node:
+        return node[part], node.pos.get(part)
+    if isinstance(node, DocList) and isinstance(part, int) and part < len(node):
+        return node[part], node.pos[part]
+    return None, None
+
+
+def _set_inside(node, here) -> bool:
+    if here is not None and here[1] is None and str(here[0]).startswith("--"):
+        return True
+    if isinstance(node, Doc):
+        return any(_set_inside(value, node.pos.get(key)) for key, value in node.items())
+    if isinstance(node, DocList):
+        return any(_set_inside(value, pos) for value, pos in zip(node, node.pos, strict=False))
+    return False
+
+
 def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.file, p.line or 0, p.path))
 
@@ -209,6 +271,8 @@ def _pydantic_problem(tree: Doc, error: dict, default_file: str) -> Problem:
         message = f"unknown key{hint}"
     elif kind == "missing":
         message = "required key is missing"
+    elif kind == "string_pattern_mismatch" and error["ctx"]["pattern"] in PATTERN_MESSAGES:
+        message = f"{PATTERN_MESSAGES[error['ctx']['pattern']]}, got {error['input']!r}"
     else:
         message = error["msg"]
         message = message[0].lower() + message[1:]

@@ -11,11 +11,11 @@ from typing import Any
 import numpy as np
 
 from tradecalc.engine import Components, Layout, check_finite, compile_scenario, evaluate
-from tradecalc.loading import load_scenario
+from tradecalc.loading import load_with_tree, overridden_items
 from tradecalc.model import gap, reached_year_index, required_cagr
 from tradecalc.scenario import (
+    CATEGORIES,
     DEFAULT_UTILIZATION,
-    DIRECTIONS,
     Scenario,
     dotted,
     must_be_sourced,
@@ -32,6 +32,23 @@ CSV_COLUMNS = (
     "name",
     "value_usd_m",
 )
+
+
+LEVER_COLUMNS = (
+    ("Baseline", "baseline_usd_m"),
+    ("PTA", "pta_usd_m"),
+    ("Tariff changes", "tariff_changes_usd_m"),
+    ("TTA", "tta_usd_m"),
+    ("Deals", "deals_usd_m"),
+)
+"""Column labels and JSON keys of the levers, in the order every view shows them."""
+
+
+def lever_columns(scenario: Scenario) -> tuple[tuple[str, str], ...]:
+    """:data:`LEVER_COLUMNS` less tariff changes when the scenario has none."""
+    if scenario.tariff_changes:
+        return LEVER_COLUMNS
+    return tuple(c for c in LEVER_COLUMNS if c[1] != "tariff_changes_usd_m")
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,10 @@ class Projection:
     path: str
     layout: Layout
     components: Components
+    overrides: tuple[str, ...] = ()
+    """The ``--set`` assignments this projection ran with, as typed."""
+    overridden: frozenset[str] = frozenset()
+    """Dotted paths of the provenance items (flows, deals, ...) that an override changed."""
 
     @property
     def years(self) -> np.ndarray:
@@ -102,6 +123,46 @@ class Projection:
             "deals_usd_m": c.deals[0, lay.deal_counts].sum(axis=0),
         }
 
+    @cached_property
+    def not_counted(self) -> dict[str, np.ndarray]:
+        """Trade in the categories the target does not count, by category and year [US$ m]."""
+        c, lay = self.components, self.layout
+        flows = (c.baseline + c.pta + c.tta)[0]
+        out = {}
+        for category in CATEGORIES:
+            if category in self.scenario.target.counts:
+                continue
+            in_flows = np.array([fc == category for fc in lay.flow_category], dtype=bool)
+            in_deals = np.array([dc == category for dc in lay.deal_category], dtype=bool)
+            if in_flows.any() or in_deals.any():
+                out[category] = flows[in_flows].sum(axis=0) + c.deals[0, in_deals].sum(axis=0)
+        return out
+
+    @property
+    def counts_text(self) -> str:
+        """What the measure counts and leaves out, in words."""
+        return counts_text(self.scenario.target.counts)
+
+    def history(self) -> list[dict[str, Any]]:
+        """The record (observed values), oldest first: the JSON ``history`` rows."""
+        s = self.scenario
+        rows = []
+        for h in sorted(s.history, key=lambda h: (h.year, h.reporter != s.reporter, h.period)):
+            row: dict[str, Any] = {
+                "year": h.year,
+                "reporter": h.reporter,
+                "period": h.period,
+                "months": h.months,
+                "total_usd_m": h.total_usd_m,
+                "by_direction_usd_m": dict(h.by_direction or {}),
+                "mirror": h.reporter != s.reporter,
+                "label": observed_label(s, h),
+                "source": h.source,
+                "assumption": h.assumption,
+            }
+            rows.append(row)
+        return rows
+
     def measure_parts(self, year: int | None = None) -> dict[str, float]:
         """:attr:`measure_layers` in one year (default: the deadline) [US$ m]."""
         j = self.at(self.scenario.by_year if year is None else year)
@@ -110,12 +171,14 @@ class Projection:
     def by_year(self) -> list[dict[str, Any]]:
         """One summary dict per year, the JSON ``years`` rows."""
         c = self.components
+        directions = self.scenario.directions
         flows_by_direction = {
-            d: np.array([fd == d for fd in self.layout.flow_direction]) for d in DIRECTIONS
+            d: np.array([fd == d for fd in self.layout.flow_direction], dtype=bool)
+            for d in directions
         }
         deals_by_direction = {
             d: np.array([dd == d for dd in self.layout.deal_direction], dtype=bool)
-            for d in DIRECTIONS
+            for d in directions
         }
         flow_total = (c.baseline + c.pta + c.tta)[0]
         target = self.scenario.target.value_usd_m
@@ -130,18 +193,35 @@ class Projection:
                 "tta_usd_m": float(c.tta[0, :, j].sum()),
                 "deals_usd_m": float(c.deals[0, :, j].sum()),
             }
-            for d in DIRECTIONS:
+            for d in directions:
                 row[f"{d}_usd_m"] = float(
                     flow_total[flows_by_direction[d], j].sum()
                     + c.deals[0, deals_by_direction[d], j].sum()
                 )
+            row["not_counted_usd_m"] = float(self.total[j] - self.measure[j])
+            row["not_counted_by_category_usd_m"] = {
+                category: float(values[j]) for category, values in self.not_counted.items()
+            }
             row["share_of_target"] = float(self.measure[j] / target)
             rows.append(row)
         return rows
 
     def rows(self):
-        """Tidy rows ``(scenario, year, direction, sector, category, component, name, value)``."""
+        """Tidy rows ``(scenario, year, direction, sector, category, component, name, value)``.
+
+        The record comes first, as ``component`` ``observed`` (``name`` says whose figure and
+        which period, ``direction`` is empty for a total); the projection's rows follow, and
+        summing those by year gives ``total_usd_m``.
+        """
         layout, c, name = self.layout, self.components, self.scenario.name
+        for h in self.history():
+            label = f"{h['reporter']} {h['period']}" + (
+                f" {h['months']} months" if h["months"] else ""
+            )
+            yield (name, h["year"], "", "", "", "observed", label, float(h["total_usd_m"]))
+            for direction, value in h["by_direction_usd_m"].items():
+                if value is not None:
+                    yield (name, h["year"], direction, "", "", "observed", label, float(value))
         for j, year in enumerate(self.years):
             for f, (direction, sector, category) in enumerate(
                 zip(layout.flow_direction, layout.flow_sector, layout.flow_category, strict=True)
@@ -174,7 +254,7 @@ class Projection:
         year = self.scenario.by_year if year is None else year
         groups: dict[tuple[str, str, str], dict[str, Any]] = {}
         for _, y, direction, sector, category, component, _, value in self.rows():
-            if y != year:
+            if y != year or component == "observed":
                 continue
             group = groups.setdefault(
                 (direction, sector, category),
@@ -272,16 +352,22 @@ class Projection:
                 "base_year": s.base_year,
                 "horizon": s.horizon,
             },
+            "economies": [{"code": c, "name": s.economy_name(c)} for c in s.codes],
+            "directions": {d: s.direction_label(d) for d in s.directions},
+            "baseline_reporter": s.reporter,
             "target": {
                 "value_usd_m": s.target.value_usd_m,
                 "by_year": s.by_year,
                 "counts": list(s.target.counts),
+                "counts_text": self.counts_text,
                 "reached_year": self.reached_year,
                 "required_cagr": self.required_cagr,
                 "measure_at_by_year_usd_m": self.measure_at_by_year,
                 "gap_at_by_year_usd_m": self.gap_at_by_year,
             },
             "years": self.by_year(),
+            "history": self.history(),
+            "overrides": list(self.overrides),
             "breakdown_at_by_year": self.breakdown(),
             "assumptions": [a.__dict__ for a in self.assumptions],
             "unsourced": self.unsourced,
@@ -296,24 +382,57 @@ class Projection:
         return pd.DataFrame.from_records(list(self.rows()), columns=list(CSV_COLUMNS))
 
 
+def counts_text(counts) -> str:
+    """``"goods and energy (customs-comparable); not counted: services, brokered, ..."``."""
+    counted = [c for c in CATEGORIES if c in counts]
+    left_out = [c for c in CATEGORIES if c not in counts]
+    text = " and ".join([", ".join(counted[:-1]), counted[-1]] if len(counted) > 1 else counted)
+    if set(counted) == {"goods", "energy"}:
+        text += " (customs-comparable)"
+    return text + (f"; not counted: {', '.join(left_out)}" if left_out else "; counts everything")
+
+
+def observed_label(s: Scenario, h) -> str:
+    """``"observed (AZE customs)"``, ``"mirror (PAK, FY Jul-Jun)"``, ..."""
+    kind = "observed" if h.reporter == s.reporter else "mirror"
+    period = {"calendar": "", "fy_jul_jun": ", FY Jul-Jun", "partial": f", {h.months} months"}
+    return f"{kind} ({h.reporter}{period[h.period]})"
+
+
 def project(
     scenario: Scenario | str | os.PathLike,
     path: str | None = None,
     overrides: Sequence[str] = (),
+    text: str | None = None,
 ) -> Projection:
     """Project a scenario (a :class:`Scenario` or a path to a YAML file) year by year.
 
-    ``overrides`` are ``KEY=VALUE`` assignments applied to a file, like ``--set``.
+    ``overrides`` are ``KEY=VALUE`` assignments applied to a file, like ``--set``; the
+    projection records them. ``text`` is the YAML when ``scenario`` is ``"-"`` (stdin).
 
     Use in a notebook::
 
-        p = project("scenarios/base.yaml")
+        p = project("scenarios/base.yaml", overrides=["pta.utilization=0.9"])
         p.frame.groupby("year").value_usd_m.sum()   # == p.total
     """
+    overridden: frozenset[str] = frozenset()
     if not isinstance(scenario, Scenario):
         path = str(scenario) if path is None else path
-        scenario = load_scenario(scenario, overrides=overrides)
+        scenario, tree = load_with_tree(scenario, text, overrides)
+        overridden = frozenset(overridden_items(scenario, tree))
+    elif overrides:
+        raise TypeError("overrides apply to a file; use Scenario.replace() on a loaded scenario")
+    return run_loaded(scenario, path or "", overrides, overridden)
+
+
+def run_loaded(
+    scenario: Scenario,
+    path: str = "",
+    overrides: Sequence[str] = (),
+    overridden: frozenset[str] = frozenset(),
+) -> Projection:
+    """The projection of a scenario already loaded with ``overrides`` (recorded, not applied)."""
     layout, params = compile_scenario(scenario)
     components = evaluate(layout, params)
     check_finite(components.total(), path or scenario.name)
-    return Projection(scenario, path or "", layout, components)
+    return Projection(scenario, path, layout, components, tuple(overrides), frozenset(overridden))

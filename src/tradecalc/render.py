@@ -13,10 +13,13 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from tradecalc.comparison import Comparison
-from tradecalc.projection import Projection
+import numpy as np
 
-BAR_WIDTH = 10
+from tradecalc.comparison import Comparison
+from tradecalc.projection import LEVER_COLUMNS, Projection, lever_columns
+from tradecalc.scenario import CATEGORY_MEANING, CUSTOMS_CATEGORIES
+
+BAR_WIDTH = 8
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
@@ -196,63 +199,125 @@ def provenance_lines(p: Projection) -> list[str]:
     return lines
 
 
-YEAR_COLUMNS = (
-    ("Baseline", "baseline_usd_m"),
-    ("PTA", "pta_usd_m"),
-    ("TTA", "tta_usd_m"),
-    ("Deals", "deals_usd_m"),
-    ("Total", "total_usd_m"),
-    ("Measure", "measure_usd_m"),
-)
-BREAKDOWN_COLUMNS = (*YEAR_COLUMNS[:4], ("Total", "total_usd_m"))
+def overrides_text(p: Projection) -> str:
+    return "; ".join(f"--set {o}" for o in p.overrides)
 
 
-def projection_view(p: Projection) -> View:
-    """Header, trade by year, breakdown at the deadline, unsourced assumptions."""
+def projection_headline(p: Projection) -> list[tuple[str, str]]:
+    """The header lines of `project`: what is measured, the verdict, the growth it needs."""
     s = p.scenario
-    counts = ", ".join(s.target.counts)
+    a, b = s.codes
+    extra = [c for c in s.target.counts if c not in CUSTOMS_CATEGORIES]
+    verdict_text = verdict(p) + " (expected path: deals weighted by their odds)"
+    if extra:
+        verdict_text += f"; counts {', '.join(extra)}: not customs-comparable"
     headline = [
         ("Scenario", s.name),
+        (
+            "Economies",
+            f"{s.economy_name(a)} ({a}) and {s.economy_name(b)} ({b}); "
+            f"baseline as reported by {s.reporter}",
+        ),
+        ("Measure", p.counts_text),
         ("Base year", f"{s.base_year}: measure {usd(float(p.measure[0]))} US$ m"),
-        ("Target", f"{usd(s.target.value_usd_m)} US$ m by {s.by_year}, counting {counts}"),
-        ("Verdict", verdict(p)),
+        ("Target", f"{usd(s.target.value_usd_m)} US$ m a year by {s.by_year}"),
+        ("Verdict", verdict_text),
         ("Required growth", f"{percent(p.required_cagr, 2)} a year, {s.base_year}-{s.by_year}"),
         (f"Gap in {s.by_year}", gap_text(p)),
     ]
-    years = TextTable(
-        f"Trade by year, US$ m (measure counts {counts})",
-        ["Year", *(label for label, _ in YEAR_COLUMNS), "% of target"],
-        right=set(range(len(YEAR_COLUMNS) + 1)),
-        styles={len(YEAR_COLUMNS): "bold", len(YEAR_COLUMNS) + 1: "cyan"},
-    )
-    for i, row in enumerate(p.by_year()):
-        share = row["share_of_target"]
-        years.rows.append(
-            [
-                str(row["year"]),
-                *(usd(row[key]) for _, key in YEAR_COLUMNS),
-                f"{bar(share)} {percent(share)}",
-            ]
+    everything = p.total >= s.target.value_usd_m
+    if p.not_counted and everything.any() and p.reached_year is None:
+        year = int(p.years[int(np.argmax(everything))])
+        headline.append(("If all were counted", f"reached in {year} (not the target's measure)"))
+    if p.overrides:
+        headline.append(("Overrides", overrides_text(p)))
+    return headline
+
+
+def projection_view(p: Projection) -> View:
+    """Header, the record and trade by year, memo lines, breakdown, unsourced assumptions."""
+    s = p.scenario
+    levers = lever_columns(s)
+    memo = bool(p.not_counted)
+    tables = []
+    if s.history:
+        a, b = s.directions
+        record = TextTable(
+            "The record, US$ m (observed; not part of the projection)",
+            ["Year", "Kind", "Total", s.direction_label(a), s.direction_label(b), "Source"],
+            right={0, 2, 3, 4},
         )
+        for h in p.history():
+            by = h["by_direction_usd_m"]
+            record.rows.append(
+                [
+                    str(h["year"]),
+                    h["label"],
+                    usd(h["total_usd_m"]),
+                    *(usd(by[d]) if by.get(d) is not None else "" for d in (a, b)),
+                    h["source"] or "assumption",
+                ]
+            )
+        tables.append(record)
+    headers = ["Year", *(label for label, _ in levers), "Measure"]
+    headers += ["Not counted"] if memo else []
+    years = TextTable(
+        f"Projection, US$ m: the levers add up to the measure ({', '.join(s.target.counts)})"
+        + ("; memo: trade not counted" if memo else ""),
+        [*headers, "% of target"],
+        right=set(range(len(headers))),
+        styles={len(levers) + 1: "bold", len(headers): "cyan"},
+    )
+    layers = p.measure_layers
+    for j, row in enumerate(p.by_year()):
+        share = row["share_of_target"]
+        cells = [str(row["year"]), *(usd(float(layers[key][j])) for _, key in levers)]
+        cells.append(usd(row["measure_usd_m"]))
+        cells += [usd(row["not_counted_usd_m"])] if memo else []
+        years.rows.append([*cells, f"{bar(share)} {percent(share)}"])
         if row["year"] == s.by_year:
-            years.bold_rows.add(i)
+            years.bold_rows.add(len(years.rows) - 1)
+    tables.append(years)
+    if memo:
+        memo_table = TextTable(
+            "Memo: not counted by the target, US$ m",
+            ["Category", "What it is", str(s.by_year), str(s.horizon)],
+            right={2, 3},
+        )
+        for category, values in p.not_counted.items():
+            memo_table.rows.append(
+                [
+                    category,
+                    CATEGORY_MEANING[category],
+                    usd(float(values[p.at(s.by_year)])),
+                    usd(float(values[p.at(s.horizon)])),
+                ]
+            )
+        tables.append(memo_table)
     breakdown = TextTable(
         f"By direction and sector in {s.by_year}, US$ m",
-        ["Direction", "Sector", "Category", *(label for label, _ in BREAKDOWN_COLUMNS)],
-        right=set(range(3, 3 + len(BREAKDOWN_COLUMNS))),
+        ["Direction", "Sector", "Category", *(label for label, _ in levers), "Total"],
+        right=set(range(3, 4 + len(levers))),
     )
     for g in p.breakdown():
         category = g["category"] + ("" if g["counts"] else " (not counted)")
         breakdown.rows.append(
-            [g["direction"], g["sector"], category, *(usd(g[k]) for _, k in BREAKDOWN_COLUMNS)]
+            [
+                g["direction"],
+                g["sector"],
+                category,
+                *(usd(g[key]) for _, key in levers),
+                usd(g["total_usd_m"]),
+            ]
         )
+    tables.append(breakdown)
     notes = provenance_lines(p)
     return View(
         heading=s.name,
         description=s.description,
-        headline=headline,
+        headline=projection_headline(p),
         headline_styles={"Verdict": verdict_style(p)},
-        tables=[years, breakdown],
+        tables=tables,
         notes_title=f"Assumptions without a source ({len(notes)}):",
         notes=notes,
         footer="(full texts and sources: -f json, keys 'assumptions', 'sources')" if notes else "",
@@ -294,7 +359,7 @@ def comparison_view(c: Comparison) -> View:
     add(["Required growth", *(percent(p.required_cagr, 2) for p in ps)])
     add(["Gap at deadline", *(usd(p.gap_at_by_year) for p in ps)])
     table.bold_rows = {len(table.rows) - 3, len(table.rows) - 1}
-    for label, key in YEAR_COLUMNS[:4]:
+    for label, key in LEVER_COLUMNS:
         add([f"{label} at deadline", *(usd(p.measure_parts()[key]) for p in ps)])
     closest = c.closest()
     return View(

@@ -1,8 +1,9 @@
-"""Scenario file models (pydantic v2): the contract of scenario-format.md, version 1."""
+"""Scenario file models (pydantic v2): the contract of docs/scenario-format.md, version 2."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import typing
 from collections import Counter
 from typing import Annotated, Literal
@@ -11,15 +12,25 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tradecalc.model.smart import DEFAULT_SUBSTITUTION_ELASTICITY
 
-Direction = Literal["pak_to_aze", "aze_to_pak"]
-Category = Literal["goods", "energy", "defence", "services", "investment"]
-DIRECTIONS: tuple[Direction, ...] = ("pak_to_aze", "aze_to_pak")
-DEFAULT_COUNTS: tuple[Category, ...] = ("goods", "energy", "services")
+Category = Literal["goods", "energy", "services", "brokered", "defence", "investment"]
+CATEGORIES: tuple[Category, ...] = typing.get_args(Category)
+CUSTOMS_CATEGORIES: tuple[Category, ...] = ("goods", "energy")
+"""What either side's customs record between the two economies (methods.md 6)."""
+DEFAULT_COUNTS: tuple[Category, ...] = CUSTOMS_CATEGORIES
+CATEGORY_MEANING: dict[str, str] = {
+    "goods": "merchandise of the two economies' origin",
+    "energy": "fuel and power of the two economies' origin",
+    "services": "cross-border services (balance of payments, not customs)",
+    "brokered": "goods traded between the two economies' firms but of third-country origin",
+    "defence": "military sales",
+    "investment": "capital flows and pledges (not trade)",
+}
 
 DEFAULT_THETA = 4.0
 """Aggregate trade elasticity, "roughly four": Simonovska & Waugh (2014), JIE 92."""
 DEFAULT_UTILIZATION = 0.7
 """PTA utilisation: an assumption (Keck & Lendle 2012, WTO ERSD-2012-12, give no single value)."""
+DEFAULT_ECONOMIES = (("PAK", "Pakistan"), ("AZE", "Azerbaijan"))
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 Year = Annotated[int, Field(ge=1900, le=2200)]
@@ -28,7 +39,23 @@ Money = Annotated[float, Field(ge=0.0, le=1e9)]  # US$ million: up to a quadrill
 Tariff = Annotated[float, Field(ge=0.0, le=10.0)]  # up to 1,000 %
 Theta = Annotated[float, Field(gt=0.0, le=50.0)]
 Days = Annotated[float, Field(ge=0.0, le=3650.0)]
+Growth = Annotated[float, Field(gt=-1.0, le=10.0)]
 Text = Annotated[str, Field(min_length=1)]
+CODE_PATTERN = r"^[A-Z][A-Z0-9]{1,9}$"
+DIRECTION_PATTERN = r"^[a-z][a-z0-9]{1,9}_to_[a-z][a-z0-9]{1,9}$"
+Code = Annotated[str, Field(pattern=CODE_PATTERN)]
+Direction = Annotated[str, Field(pattern=DIRECTION_PATTERN)]
+Response = Literal["yotov2016", "linear", "immediate"]
+
+
+def _d(text: str):
+    """Field metadata with a description (shown by editors on hover, via the JSON Schema)."""
+    return Field(description=text)
+
+
+def direction_name(a: str, b: str) -> str:
+    """``("PAK", "AZE")`` -> ``"pak_to_aze"``: the direction from economy a to economy b."""
+    return f"{a.lower()}_to_{b.lower()}"
 
 
 class _Model(BaseModel):
@@ -38,18 +65,22 @@ class _Model(BaseModel):
 class _Provenance(_Model):
     """Where a number comes from: an id in `sources`, or an assumption stated in words."""
 
-    source: Text | None = None
-    assumption: Text | None = None
+    source: Annotated[Text | None, _d("Id of an entry in `sources:` that gives this figure.")] = (
+        None
+    )
+    assumption: Annotated[
+        Text | None, _d("The assumption behind this figure, in words, with its arithmetic.")
+    ] = None
 
 
 class Source(_Model):
     """A published document a scenario cites."""
 
-    id: Text
-    title: Text
-    url: str | None = None
-    date: str | None = None
-    note: str | None = None
+    id: Annotated[Text, _d("Short id that `source:` fields refer to.")]
+    title: Annotated[Text, _d("Publisher and title.")]
+    url: Annotated[str | None, _d("Where to read it.")] = None
+    date: Annotated[str | None, _d("Publication date, ISO 8601 (YYYY-MM-DD) where known.")] = None
+    note: Annotated[str | None, _d("Anything a reader should know about this source.")] = None
 
     @field_validator("date", mode="before")
     @classmethod
@@ -58,42 +89,127 @@ class Source(_Model):
         return value.isoformat() if isinstance(value, dt.date) else value
 
 
+class Economy(_Model):
+    """One of the two economies of a scenario."""
+
+    code: Annotated[
+        Code, _d("ISO 3166 alpha-3 code where one exists (e.g. PAK), else a short upper-case code.")
+    ]
+    name: Annotated[
+        Text | None, _d("Name shown in outputs; may be omitted for an ISO 3166 alpha-3 code.")
+    ] = None
+
+
 class Target(_Provenance):
     """The trade target: a value, a deadline and the categories that count."""
 
-    value_usd_m: Annotated[float, Field(gt=0.0, le=1e9)]
-    by_year: Year | None = None
-    counts: list[Category] = Field(default_factory=lambda: list(DEFAULT_COUNTS), min_length=1)
+    value_usd_m: Annotated[float, Field(gt=0.0, le=1e9, description="Target annual trade [US$ m].")]
+    by_year: Annotated[
+        Year | None, _d("Deadline year (default: horizon); used by --check, simulate, solve.")
+    ] = None
+    counts: Annotated[
+        list[Category],
+        Field(
+            min_length=1,
+            description="Categories the target counts (default goods, energy: customs-comparable).",
+        ),
+    ] = Field(default_factory=lambda: list(DEFAULT_COUNTS))
 
 
-class Elasticities(_Provenance):
-    """Trade elasticity theta by sector; keys other than `default` are sector names."""
+class _SectorNumbers(_Provenance):
+    """A number per sector: keys other than `source`/`assumption`/`default` are sector names."""
 
     model_config = ConfigDict(extra="allow")
     __pydantic_extra__: dict[str, Theta] = Field(init=False)
-
-    default: Theta = DEFAULT_THETA
 
     @property
     def by_sector(self) -> dict[str, float]:
         return dict(self.model_extra or {})
 
+
+class Elasticities(_SectorNumbers):
+    """Trade elasticity theta by sector (tariff exponent theta + 1); other keys are sectors."""
+
+    default: Annotated[
+        Theta, _d("Trade elasticity theta for sectors not listed (Simonovska & Waugh 2014: 4).")
+    ] = DEFAULT_THETA
+
     def theta(self, sector: str) -> float:
         return self.by_sector.get(sector, self.default)
+
+
+class TariffElasticities(_SectorNumbers):
+    """The tariff exponent epsilon itself by sector (replaces theta + 1 for those sectors)."""
 
 
 class Flow(_Provenance):
     """Trade in one (direction, sector) in the base year and its growth without new policy."""
 
-    direction: Direction
-    sector: Text
-    category: Category = "goods"
-    value_usd_m: Money
-    growth: Annotated[float, Field(gt=-1.0, le=10.0)] = 0.0
+    direction: Annotated[Direction, _d("<a>_to_<b> from the economies' codes, lower case.")]
+    sector: Annotated[Text, _d("Sector name (free text), e.g. agrifood, textiles, pharma.")]
+    category: Annotated[Category, _d("What kind of trade (methods.md 6).")] = "goods"
+    value_usd_m: Annotated[Money, _d("Value in the base year [US$ m].")]
+    growth: Annotated[Growth, _d("Trend growth a year without new policy [fraction].")] = 0.0
 
 
 class Baseline(_Model):
-    flows: list[Flow] = Field(min_length=1)
+    reporter: Annotated[
+        Code | None, _d("Whose statistics the flows follow (default: the first economy).")
+    ] = None
+    flows: Annotated[list[Flow], Field(min_length=1, description="One per (direction, sector).")]
+
+
+class HistoryEntry(_Provenance):
+    """One observed annual value, by reporter and period."""
+
+    year: Annotated[Year, _d("Calendar year, or the year a fiscal year ends.")]
+    reporter: Annotated[Code, _d("Whose statistics (an economy code).")]
+    period: Annotated[
+        Literal["calendar", "fy_jul_jun", "partial"],
+        _d("calendar, fy_jul_jun (labelled by the year it ends) or partial."),
+    ] = "calendar"
+    months: Annotated[int | None, Field(ge=1, le=12, description="Months covered (partial).")] = (
+        None
+    )
+    total_usd_m: Annotated[Money, _d("Observed trade, both directions [US$ m].")]
+    by_direction: Annotated[
+        dict[str, Money | None] | None,
+        _d("Observed value by direction [US$ m]; null = not published."),
+    ] = None
+
+
+class Pta(_Provenance):
+    """Preferential Trade Agreement: tariff cuts, staging, utilisation, response profile."""
+
+    start_year: Annotated[Year, _d("Year the PTA enters into force.")]
+    phase_in_years: Annotated[
+        int, Field(ge=1, description="Years to the full tariff cut; 1 = at once.")
+    ] = 1
+    response: Annotated[
+        Response | None,
+        _d("How trade responds over time: yotov2016 (default), linear or immediate."),
+    ] = None
+    response_years: Annotated[
+        int | None, Field(ge=1, description="Years to the full response (response: linear).")
+    ] = None
+    utilization: Annotated[
+        Fraction | None, _d("Share of eligible trade using the preference (default 0.7).")
+    ] = None
+    method: Annotated[Literal["ces", "smart"], _d("ces (default) or smart (WITS-SMART).")] = "ces"
+    lines: Annotated[list[PtaLine], _d("Tariff concessions, one or more per flow.")] = Field(
+        default_factory=list
+    )
+
+    @property
+    def utilization_value(self) -> float:
+        return DEFAULT_UTILIZATION if self.utilization is None else self.utilization
+
+    @property
+    def response_profile(self) -> Response:
+        """yotov2016 by default; linear when a version-1 file gives only `response_years`."""
+        if self.response is not None:
+            return self.response
+        return "linear" if self.response_years is not None else "yotov2016"
 
 
 class PtaLine(_Provenance):
@@ -102,92 +218,156 @@ class PtaLine(_Provenance):
     The last three fields are for ``pta.method: smart`` (WITS-SMART) only.
     """
 
-    direction: Direction
-    sector: Text
-    coverage: Fraction = 1.0
-    mfn_tariff: Tariff
-    preferential_tariff: Tariff = 0.0
-    import_demand_elasticity: Annotated[float, Field(ge=-50.0, lt=0.0)] | None = None
-    substitution_elasticity: Theta = DEFAULT_SUBSTITUTION_ELASTICITY
-    partner_import_share: Annotated[float, Field(gt=0.0, le=1.0)] | None = None
+    direction: Annotated[Direction, _d("Direction of the flow the line applies to.")]
+    sector: Annotated[Text, _d("Sector of the flow the line applies to.")]
+    coverage: Annotated[Fraction, _d("Share of the flow's trade covered by the line.")] = 1.0
+    mfn_tariff: Annotated[Tariff, _d("Tariff before the PTA [fraction].")]
+    preferential_tariff: Annotated[Tariff, _d("Tariff under the PTA [fraction].")] = 0.0
+    import_demand_elasticity: Annotated[
+        float | None, Field(ge=-50.0, lt=0.0, description="eta < 0 (smart only).")
+    ] = None
+    substitution_elasticity: Annotated[
+        Theta, _d("sigma between suppliers (smart only; WITS default 1.5).")
+    ] = DEFAULT_SUBSTITUTION_ELASTICITY
+    partner_import_share: Annotated[
+        float | None,
+        Field(gt=0.0, le=1.0, description="Partner's share of the importer's imports (smart)."),
+    ] = None
 
 
-class Pta(_Provenance):
-    """Preferential Trade Agreement: tariff cuts, staging, utilisation, response lag."""
+class TariffChange(_Provenance):
+    """Any other change of an applied tariff on a share of a flow: a cut or an increase."""
 
-    start_year: Year
-    phase_in_years: Annotated[int, Field(ge=1)] = 1
-    response_years: Annotated[int, Field(ge=1)] = 1
-    utilization: Fraction | None = None
-    method: Literal["ces", "smart"] = "ces"
-    lines: list[PtaLine] = Field(default_factory=list)
-
-    @property
-    def utilization_value(self) -> float:
-        return DEFAULT_UTILIZATION if self.utilization is None else self.utilization
+    name: Annotated[Text, _d("Unique name.")]
+    direction: Annotated[Direction, _d("Direction of the flow affected.")]
+    sector: Annotated[Text, _d("Sector of the flow affected.")]
+    coverage: Annotated[Fraction, _d("Share of the flow affected.")] = 1.0
+    tariff_before: Annotated[Tariff, _d("Applied tariff before the change [fraction].")]
+    tariff_after: Annotated[Tariff, _d("Applied tariff after the change [fraction].")]
+    year: Annotated[Year, _d("First year of the new tariff.")]
+    phase_in_years: Annotated[int, Field(ge=1, description="Years to the full change.")] = 1
+    response: Annotated[Response, _d("Response profile (default immediate).")] = "immediate"
+    response_years: Annotated[
+        int | None, Field(ge=1, description="Years to the full response (response: linear).")
+    ] = None
 
 
 class Tta(_Provenance):
-    """Transit Trade Agreement: days saved on a route, converted into trade."""
+    """Transit Trade Agreement: days saved (or lost) on a route, converted into trade."""
 
-    start_year: Year
-    phase_in_years: Annotated[int, Field(ge=1)] = 1
-    transit_days_before: Days
-    transit_days_after: Days
-    route_share: Fraction = 1.0
-    method: Literal["semi_elasticity", "ave"] = "semi_elasticity"
-    per_day: Annotated[float, Field(gt=0.0, le=1.0)] | None = None
-    directions: list[Direction] | None = None
-    sectors: list[Text] | None = None
+    start_year: Annotated[Year, _d("Year the route changes.")]
+    phase_in_years: Annotated[int, Field(ge=1, description="Years to the full change.")] = 1
+    transit_days_before: Annotated[Days, _d("Transit days today.")]
+    transit_days_after: Annotated[Days, _d("Transit days on the new route (may be more).")]
+    route_share: Annotated[Fraction, _d("Share of the flows' trade using the route.")] = 1.0
+    method: Annotated[
+        Literal["semi_elasticity", "ave"], _d("semi_elasticity (default, beta) or ave (a).")
+    ] = "semi_elasticity"
+    per_day: Annotated[
+        float | None,
+        Field(gt=0.0, le=1.0, description="beta (default 0.01) or a (default 0.006) per day."),
+    ] = None
+    directions: Annotated[list[Direction] | None, _d("Only these directions (default all).")] = None
+    sectors: Annotated[list[Text] | None, _d("Only these sectors (default all).")] = None
 
 
 class Deal(_Provenance):
     """A sector deal: new trade ramping up to an annual value, with a probability."""
 
-    name: Text
-    direction: Direction
-    sector: Text
-    category: Category = "goods"
-    value_usd_m: Money
-    start_year: Year
-    ramp_years: Annotated[int, Field(ge=1)] = 1
-    ramp: Literal["linear", "logistic"] = "linear"
-    end_year: Year | None = None
-    probability: Fraction = 1.0
+    name: Annotated[Text, _d("Unique name.")]
+    direction: Annotated[Direction, _d("<a>_to_<b>.")]
+    sector: Annotated[Text, _d("Sector name.")]
+    category: Annotated[Category, _d("What kind of trade (methods.md 6).")] = "goods"
+    value_usd_m: Annotated[Money, _d("Central annual value at full scale [US$ m].")]
+    value_range_usd_m: Annotated[
+        list[Money] | None,
+        Field(min_length=2, max_length=2, description="P10 and P90 of the value [US$ m]."),
+    ] = None
+    start_year: Annotated[Year, _d("First year of trade, before any delay.")]
+    delay_years_mean: Annotated[
+        float | None, Field(ge=0.0, le=50.0, description="Expected slip of the start [years].")
+    ] = None
+    ramp_years: Annotated[int, Field(ge=1, le=100, description="Years to full scale.")] = 1
+    ramp: Annotated[Literal["linear", "logistic"], _d("Shape of the ramp.")] = "linear"
+    end_year: Annotated[Year | None, _d("Last year of trade (default: open-ended).")] = None
+    annual_survival: Annotated[
+        Fraction | None, _d("Chance a running deal continues each year.")
+    ] = None
+    group: Annotated[Text | None, _d("Deals in one group succeed or fail together.")] = None
+    probability: Annotated[Fraction, _d("Chance the deal happens at all (required).")]
 
 
 class UtilizationRange(_Model):
-    low: Fraction
-    high: Fraction
+    low: Annotated[Fraction, _d("Lowest utilisation drawn.")]
+    high: Annotated[Fraction, _d("Highest utilisation drawn.")]
 
 
 class Uncertainty(_Provenance):
-    """Spreads that `simulate` draws from."""
+    """Spreads that `simulate` draws from (and the odds line of `project`)."""
 
-    elasticity_spread: Annotated[float, Field(ge=0.0, le=3.0)] = 0.0
-    utilization: UtilizationRange | None = None
-    growth_sd: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
-    tta_methods: list[Literal["semi_elasticity", "ave"]] = Field(default_factory=list)
-    deals: Literal["bernoulli", "expected"] = "bernoulli"
+    elasticity_spread: Annotated[
+        float, Field(ge=0.0, le=3.0, description="Sigma of a lognormal multiplier on theta.")
+    ] = 0.0
+    utilization: Annotated[UtilizationRange | None, _d("Uniform range of utilisation.")] = None
+    growth_sd: Annotated[
+        float, Field(ge=0.0, le=1.0, description="Sd of a persistent shift of trend growth.")
+    ] = 0.0
+    shock_sd: Annotated[
+        Annotated[float, Field(ge=0.0, le=3.0)] | Literal["from_history"],
+        _d("Sd of annual log-level shocks common to all flows, or from_history."),
+    ] = 0.0
+    flow_shock_sd: Annotated[
+        float, Field(ge=0.0, le=3.0, description="Sd of independent annual shocks per flow.")
+    ] = 0.0
+    deal_value_spread: Annotated[
+        float, Field(ge=0.0, le=3.0, description="Log-sd of deal values that give no range.")
+    ] = 0.0
+    deal_delay_years_mean: Annotated[
+        float | None, Field(ge=0.0, le=50.0, description="Default delay_years_mean of deals.")
+    ] = None
+    deal_annual_survival: Annotated[Fraction | None, _d("Default annual_survival of deals.")] = None
+    tta_methods: Annotated[
+        list[Literal["semi_elasticity", "ave"]], _d("Transit conversions drawn with equal odds.")
+    ] = Field(default_factory=list)
+    deals: Annotated[
+        Literal["bernoulli", "expected"], _d("bernoulli: each deal (group) happens or not.")
+    ] = "bernoulli"
 
 
 class Scenario(_Model):
     """A whole scenario file, after `extends:` has been resolved."""
 
-    schema_version: Literal[1] = 1
-    name: Text
-    description: str = ""
-    base_year: Year
-    horizon: Year
+    schema_version: Annotated[Literal[1], _d("Format version: 1.")] = 1
+    name: Annotated[Text, _d("Shown in every table.")]
+    description: Annotated[str, _d("Which question this scenario answers.")] = ""
+    economies: Annotated[
+        list[Economy],
+        _d("The two economies (default PAK, AZE); directions are <a>_to_<b>."),
+    ] = Field(default_factory=lambda: [Economy(code=c, name=n) for c, n in DEFAULT_ECONOMIES])
+    base_year: Annotated[Year, _d("Year of the baseline flows.")]
+    horizon: Annotated[Year, _d("Last projected year (inclusive).")]
     target: Target
     elasticities: Elasticities = Field(default_factory=Elasticities)
+    tariff_elasticities: Annotated[
+        TariffElasticities | None, _d("Tariff exponent by sector (instead of theta + 1).")
+    ] = None
     baseline: Baseline
+    history: Annotated[list[HistoryEntry], _d("Observed annual values (the record).")] = Field(
+        default_factory=list
+    )
     pta: Pta | None = None
+    tariff_changes: Annotated[list[TariffChange], _d("Other changes of applied tariffs.")] = Field(
+        default_factory=list
+    )
     tta: Tta | None = None
-    deals: list[Deal] = Field(default_factory=list)
-    deal_value_scale: Annotated[float, Field(ge=0.0, le=1e4)] = 1.0
+    deals: Annotated[list[Deal], _d("Sector deals: new trade.")] = Field(default_factory=list)
+    deal_value_scale: Annotated[
+        float, Field(ge=0.0, le=1e4, description="Multiplies every deal's value and range.")
+    ] = 1.0
     uncertainty: Uncertainty | None = None
-    sources: list[Source] = Field(default_factory=list)
+    sources: Annotated[list[Source], _d("Documents cited by `source:` ids.")] = Field(
+        default_factory=list
+    )
 
     @property
     def by_year(self) -> int:
@@ -197,8 +377,76 @@ class Scenario(_Model):
     def years(self) -> range:
         return range(self.base_year, self.horizon + 1)
 
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(e.code for e in self.economies)
+
+    @property
+    def directions(self) -> tuple[str, ...]:
+        """``("pak_to_aze", "aze_to_pak")``: a to b, then b to a."""
+        a, b = self.codes[0], self.codes[-1]
+        return (direction_name(a, b), direction_name(b, a))
+
+    @property
+    def reporter(self) -> str:
+        """Whose statistics the baseline follows."""
+        return self.baseline.reporter or self.codes[0]
+
+    def economy_name(self, code: str) -> str:
+        for economy in self.economies:
+            if economy.code == code:
+                return economy.name or iso_name(code) or code
+        return code
+
+    def direction_label(self, direction: str) -> str:
+        """``"pak_to_aze"`` -> ``"Pakistan → Azerbaijan"``."""
+        a, b = self.codes[0], self.codes[-1]
+        if direction == direction_name(b, a):
+            a, b = b, a
+        return f"{self.economy_name(a)} → {self.economy_name(b)}"
+
+    @property
+    def pair_label(self) -> str:
+        """``"Pakistan–Azerbaijan"``."""
+        return "–".join(self.economy_name(c) for c in self.codes)
+
+    def calendar_record(self) -> list[tuple[int, float]]:
+        """The baseline reporter's calendar-year totals in `history:`, by year."""
+        return sorted(
+            (h.year, h.total_usd_m)
+            for h in self.history
+            if h.reporter == self.reporter and h.period == "calendar"
+        )
+
+
+Pta.model_rebuild()
 
 Loc = tuple[str | int, ...]
+
+
+def iso_name(code: str) -> str | None:
+    """The ISO 3166 short name of an alpha-3 code (pycountry, imported only here), or None."""
+    known = dict(DEFAULT_ECONOMIES)
+    if code in known:
+        return known[code]
+    try:
+        import pycountry
+    except ImportError:  # pragma: no cover - a dependency; a broken install names no country
+        return None
+    country = pycountry.countries.get(alpha_3=code)
+    if country is None:
+        return None
+    return getattr(country, "common_name", None) or country.name
+
+
+def yearly_log_changes(record: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Year-on-year log changes of consecutive positive values, keyed by the later year."""
+    values = dict(record)
+    return [
+        (year, math.log(values[year] / values[year - 1]))
+        for year in sorted(values)
+        if year - 1 in values and values[year] > 0 and values[year - 1] > 0
+    ]
 
 
 def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
@@ -209,6 +457,13 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
     def add(loc: Loc, message: str) -> None:
         problems.append((loc, message))
 
+    _check_economies(add, s)
+    directions = set(s.directions)
+
+    def check_direction(loc: Loc, direction: str) -> None:
+        if direction not in directions:
+            add(loc, f"not a direction of {', '.join(s.codes)}: use {' or '.join(s.directions)}")
+
     if not s.base_year < s.by_year <= s.horizon:
         add(
             ("target", "by_year") if s.target.by_year is not None else ("horizon",),
@@ -218,20 +473,26 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
     if s.horizon - s.base_year > 100:
         add(("horizon",), f"at most 100 years after base_year {s.base_year}, got {s.horizon}")
 
+    if s.baseline.reporter is not None and s.baseline.reporter not in s.codes:
+        add(("baseline", "reporter"), f"not one of the economies {', '.join(s.codes)}")
     flow_keys = [(f.direction, f.sector) for f in s.baseline.flows]
-    for key, n in Counter(flow_keys).items():
-        if n > 1:
-            i = len(flow_keys) - 1 - flow_keys[::-1].index(key)
+    for i, key in enumerate(flow_keys):
+        check_direction(("baseline", "flows", i, "direction"), key[0])
+        if flow_keys.index(key) != i:
             add(("baseline", "flows", i), f"duplicate flow {key[0]}/{key[1]}")
     sectors = {f.sector for f in s.baseline.flows}
+
+    def check_flow(loc: Loc, direction: str, sector: str, what: str) -> None:
+        check_direction((*loc, "direction"), direction)
+        if (direction, sector) not in flow_keys:
+            add(loc, f"no baseline flow {direction}/{sector} for this {what}")
 
     if s.pta is not None:
         _check_start(add, ("pta", "start_year"), s.pta.start_year, s)
         covered: Counter[tuple[str, str]] = Counter()
         for i, line in enumerate(s.pta.lines):
             key = (line.direction, line.sector)
-            if key not in flow_keys:
-                add(("pta", "lines", i), f"no baseline flow {key[0]}/{key[1]} for this line")
+            check_flow(("pta", "lines", i), *key, "line")
             if line.preferential_tariff > line.mfn_tariff:
                 add(
                     ("pta", "lines", i, "preferential_tariff"),
@@ -248,15 +509,22 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
                     f"coverages of flow {key[0]}/{key[1]} sum to {covered[key]:g}, more than 1",
                 )
         sectors |= {line.sector for line in s.pta.lines}
+        if s.pta.response_years is not None and s.pta.response_profile != "linear":
+            add(("pta", "response_years"), "only used with response: linear")
+
+    names = [c.name for c in s.tariff_changes]
+    for i, change in enumerate(s.tariff_changes):
+        if names.index(change.name) != i:
+            add(("tariff_changes", i, "name"), f"duplicate tariff change name {change.name!r}")
+        check_flow(("tariff_changes", i), change.direction, change.sector, "tariff change")
+        _check_start(add, ("tariff_changes", i, "year"), change.year, s)
+        if change.response_years is not None and change.response != "linear":
+            add(("tariff_changes", i, "response_years"), "only used with response: linear")
 
     if s.tta is not None:
         _check_start(add, ("tta", "start_year"), s.tta.start_year, s)
-        if s.tta.transit_days_after > s.tta.transit_days_before:
-            add(
-                ("tta", "transit_days_after"),
-                f"must be <= transit_days_before {s.tta.transit_days_before:g}, "
-                f"got {s.tta.transit_days_after:g}",
-            )
+        for j, direction in enumerate(s.tta.directions or []):
+            check_direction(("tta", "directions", j), direction)
         flow_sectors = {f.sector for f in s.baseline.flows}
         for j, sector in enumerate(s.tta.sectors or []):
             if sector not in flow_sectors:
@@ -266,24 +534,57 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
     for i, deal in enumerate(s.deals):
         if names.index(deal.name) != i:
             add(("deals", i, "name"), f"duplicate deal name {deal.name!r}")
+        check_direction(("deals", i, "direction"), deal.direction)
         _check_start(add, ("deals", i, "start_year"), deal.start_year, s)
         if deal.end_year is not None and deal.end_year < deal.start_year:
             add(
                 ("deals", i, "end_year"),
                 f"must be >= start_year {deal.start_year}, got {deal.end_year}",
             )
+        if deal.value_range_usd_m is not None:
+            low, high = deal.value_range_usd_m
+            if not low <= deal.value_usd_m <= high:
+                add(
+                    ("deals", i, "value_range_usd_m"),
+                    f"must satisfy low <= value_usd_m <= high "
+                    f"(got {low:g} <= {deal.value_usd_m:g} <= {high:g})",
+                )
+            elif low == 0.0 and high > 0.0:
+                add(("deals", i, "value_range_usd_m"), "low must be above 0 (a lognormal range)")
 
-    for sector in s.elasticities.by_sector:
-        if sector not in sectors:
-            add(
-                ("elasticities", sector),
-                f"no flow or PTA line has sector {sector!r}{did_you_mean(sector, sectors)}",
-            )
+    for table, name in ((s.elasticities, "elasticities"), (s.tariff_elasticities, None)):
+        if table is None:
+            continue
+        for sector in table.by_sector:
+            if sector not in sectors:
+                add(
+                    (name or "tariff_elasticities", sector),
+                    f"no flow or PTA line has sector {sector!r}{did_you_mean(sector, sectors)}",
+                )
 
-    if s.uncertainty is not None and s.uncertainty.utilization is not None:
-        band = s.uncertainty.utilization
-        if band.low > band.high:
-            add(("uncertainty", "utilization", "low"), f"must be <= high {band.high:g}")
+    keys = [(h.year, h.reporter, h.period) for h in s.history]
+    for i, h in enumerate(s.history):
+        if keys.index(keys[i]) != i:
+            add(("history", i), f"duplicate history entry {h.year}/{h.reporter}/{h.period}")
+        if h.reporter not in s.codes:
+            add(("history", i, "reporter"), f"not one of the economies {', '.join(s.codes)}")
+        for direction in h.by_direction or {}:
+            check_direction(("history", i, "by_direction", direction), direction)
+        if h.period == "partial" and h.months is None:
+            add(("history", i, "months"), "required when period is partial")
+
+    u = s.uncertainty
+    if u is not None:
+        if u.utilization is not None and u.utilization.low > u.utilization.high:
+            add(("uncertainty", "utilization", "low"), f"must be <= high {u.utilization.high:g}")
+        if u.shock_sd == "from_history":
+            changes = yearly_log_changes(s.calendar_record())
+            if len(changes) < 3:
+                add(
+                    ("uncertainty", "shock_sd"),
+                    f"from_history needs at least 3 year-on-year changes of {s.reporter}'s "
+                    f"calendar-year totals in history:, found {len(changes)}",
+                )
 
     known = {src.id for src in s.sources}
     seen: set[str] = set()
@@ -300,9 +601,59 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
     return problems
 
 
+def _check_economies(add, s: Scenario) -> None:
+    if len(s.economies) != 2:
+        add(("economies",), f"exactly two economies, got {len(s.economies)}")
+    elif s.codes[0] == s.codes[1]:
+        add(("economies", 1, "code"), f"the two economies must differ, got {s.codes[1]} twice")
+    for i, economy in enumerate(s.economies):
+        if economy.name is None and iso_name(economy.code) is None:
+            add(
+                ("economies", i, "code"),
+                f"{economy.code!r} is not an ISO 3166 alpha-3 code: give a `name:`",
+            )
+
+
 def _check_start(add, loc: Loc, year: int, s: Scenario) -> None:
     if not s.base_year <= year <= s.horizon:
         add(loc, f"must be within base_year..horizon ({s.base_year}..{s.horizon}), got {year}")
+
+
+def plausibility_warnings(scenario: Scenario) -> list[tuple[Loc, str]]:
+    """Likely mistakes that are still valid input (stderr warnings; errors under --strict)."""
+    s = scenario
+    warnings: list[tuple[Loc, str]] = []
+    percent = "looks like a percentage: values are fractions, 15 % is 0.15"
+    for i, flow in enumerate(s.baseline.flows):
+        if flow.growth > 1.0:
+            warnings.append((("baseline", "flows", i, "growth"), f"{flow.growth:g} {percent}"))
+    tariffs: list[tuple[Loc, float]] = []
+    if s.pta is not None:
+        for i, line in enumerate(s.pta.lines):
+            tariffs += [
+                (("pta", "lines", i, "mfn_tariff"), line.mfn_tariff),
+                (("pta", "lines", i, "preferential_tariff"), line.preferential_tariff),
+            ]
+    for i, change in enumerate(s.tariff_changes):
+        tariffs += [
+            (("tariff_changes", i, "tariff_before"), change.tariff_before),
+            (("tariff_changes", i, "tariff_after"), change.tariff_after),
+        ]
+    warnings += [(loc, f"{value:g} {percent}") for loc, value in tariffs if value > 1.0]
+
+    flows_total = sum(f.value_usd_m for f in s.baseline.flows if f.category in CUSTOMS_CATEGORIES)
+    for i, h in enumerate(s.history):
+        if (h.year, h.reporter, h.period) != (s.base_year, s.reporter, "calendar"):
+            continue
+        if abs(flows_total - h.total_usd_m) > 0.01 * h.total_usd_m:
+            warnings.append(
+                (
+                    ("history", i, "total_usd_m"),
+                    f"{s.reporter}'s {s.base_year} total {h.total_usd_m:g} differs from the "
+                    f"baseline flows' customs-comparable sum {flows_total:g} by more than 1 %",
+                )
+            )
+    return warnings
 
 
 def provenance_items(scenario: Scenario) -> list[tuple[Loc, _Provenance]]:
@@ -311,10 +662,14 @@ def provenance_items(scenario: Scenario) -> list[tuple[Loc, _Provenance]]:
     items: list[tuple[Loc, _Provenance]] = [(("target",), s.target)]
     if "elasticities" in s.model_fields_set:
         items.append((("elasticities",), s.elasticities))
+    if s.tariff_elasticities is not None:
+        items.append((("tariff_elasticities",), s.tariff_elasticities))
     items += [(("baseline", "flows", i), f) for i, f in enumerate(s.baseline.flows)]
+    items += [(("history", i), h) for i, h in enumerate(s.history)]
     if s.pta is not None:
         items.append((("pta",), s.pta))
         items += [(("pta", "lines", i), line) for i, line in enumerate(s.pta.lines)]
+    items += [(("tariff_changes", i), c) for i, c in enumerate(s.tariff_changes)]
     if s.tta is not None:
         items.append((("tta",), s.tta))
     items += [(("deals", i), d) for i, d in enumerate(s.deals)]
@@ -324,8 +679,8 @@ def provenance_items(scenario: Scenario) -> list[tuple[Loc, _Provenance]]:
 
 
 def must_be_sourced(loc: Loc) -> bool:
-    """Flows and deals must carry a source or an assumption (scenario-format.md, Provenance)."""
-    return loc[0] == "deals" or loc[:2] == ("baseline", "flows")
+    """Flows, deals, tariff changes and history entries must carry a source or an assumption."""
+    return loc[0] in ("deals", "tariff_changes", "history") or loc[:2] == ("baseline", "flows")
 
 
 def did_you_mean(word: str, choices) -> str:
@@ -339,20 +694,6 @@ def did_you_mean(word: str, choices) -> str:
 def dotted(loc: Loc) -> str:
     """``("deals", 0, "name")`` -> ``"deals.0.name"``."""
     return ".".join(str(part) for part in loc)
-
-
-def json_schema() -> dict:
-    """JSON Schema of scenario files, from the models, plus the loader's `extends:` key."""
-    schema = Scenario.model_json_schema()
-    schema["properties"]["extends"] = {
-        "type": "string",
-        "description": "Path of a scenario this one builds on, relative to this file.",
-    }
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        **schema,
-        "title": "tradecalc scenario, version 1",
-    }
 
 
 def is_model(kind) -> bool:
