@@ -407,8 +407,8 @@ class Scenario(_Model):
 
     @property
     def pair_label(self) -> str:
-        """``"Pakistan–Azerbaijan"``."""
-        return "–".join(self.economy_name(c) for c in self.codes)
+        """``"Pakistan-Azerbaijan"``."""
+        return "-".join(self.economy_name(c) for c in self.codes)
 
     def calendar_record(self) -> list[tuple[int, float]]:
         """The baseline reporter's calendar-year totals in `history:`, by year."""
