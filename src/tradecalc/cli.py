@@ -583,6 +583,58 @@ def validate(
 
 
 @app.command()
+def init(
+    economies: Annotated[
+        tuple[str, str],
+        typer.Option(
+            "--economies",
+            metavar="CODE CODE",
+            help="The two economies, ISO 3166 alpha-3 codes, e.g. --economies PAK UZB.",
+        ),
+    ],
+    target: Annotated[float, typer.Option("--target", help="Target trade, US$ million a year.")],
+    by: Annotated[int, typer.Option("--by", help="Deadline year.")],
+    base_year: Annotated[
+        int | None, typer.Option("--base-year", help="Base year (default: --by minus 7).")
+    ] = None,
+    name: Annotated[
+        list[str] | None,
+        typer.Option("--name", metavar="CODE=NAME", help="Name of a code with no ISO name."),
+    ] = None,
+    output: OutputOption = None,
+) -> None:
+    """Write a commented starter scenario for any pair of economies.
+
+    Numbers tradecalc cannot know are written as 0 with a PLACEHOLDER assumption, so the file
+    validates and runs at once and says what is left to fill in.
+
+    Example:
+
+        tradecalc init --economies PAK UZB --target 2000 --by 2030 -o pak-uzb.yaml
+    """
+    from tradecalc.starter import starter_yaml
+
+    with _handled():
+        names = {}
+        for item in name or ():
+            code, sep, value = item.partition("=")
+            if not sep or not value.strip():
+                raise ScenarioError(
+                    [Problem("--name", None, "", f"expected CODE=NAME, got {item!r}")]
+                )
+            names[code.strip().upper()] = value.strip()
+        text = starter_yaml(list(economies), target, by, base_year, names)
+        if output is not None and output.exists():
+            raise ScenarioError(
+                [Problem(f"--output {output}", None, "", "exists already: init never overwrites")]
+            )
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            _write_atomically(output, text)
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files (for editors and other tools).
 

@@ -34,6 +34,8 @@ CSV_COLUMNS = (
 )
 
 
+CHANGED_BY_SET = "changed by --set: the assumption text describes the file's value"
+
 LEVER_COLUMNS = (
     ("Baseline", "baseline_usd_m"),
     ("PTA", "pta_usd_m"),
@@ -274,7 +276,7 @@ class Projection:
     def assumptions(self) -> list[Assumption]:
         """Inputs stated as assumptions, including defaults that are assumptions."""
         found = [
-            Assumption(dotted(loc), item.assumption, item.source)
+            Assumption(dotted(loc), self._changed_note(dotted(loc)) + item.assumption, item.source)
             for loc, item in provenance_items(self.scenario)
             if item.assumption is not None
         ]
@@ -288,6 +290,9 @@ class Projection:
                 )
             )
         return found
+
+    def _changed_note(self, path: str) -> str:
+        return f"({CHANGED_BY_SET}) " if path in self.overridden else ""
 
     @property
     def unsourced(self) -> list[str]:
@@ -311,7 +316,8 @@ class Projection:
         def flows(key: str, j: int) -> float:
             return float(layers[key][j])
 
-        def row(lever, name, category, counts, values, item=None) -> dict[str, Any]:
+        def row(lever, name, category, counts, values, item=None, path="") -> dict[str, Any]:
+            changed = any(p == path or p.startswith(f"{path}.") for p in self.overridden)
             return {
                 "lever": lever,
                 "name": name,
@@ -321,24 +327,28 @@ class Projection:
                 "at_horizon_usd_m": values[1],
                 "source": getattr(item, "source", None),
                 "assumption": getattr(item, "assumption", None),
+                "changed_by_set": bool(path) and changed,
             }
 
         start = flows("baseline_usd_m", 0)
+        growth = [flows("baseline_usd_m", j) - start for j in ends]
         rows = [
-            row("base-year trade", "", "", True, [start, start]),
-            row(
-                "baseline growth", "", "", True, [flows("baseline_usd_m", j) - start for j in ends]
-            ),
+            row("base-year trade", "", "", True, [start, start], path="baseline"),
+            row("baseline growth", "", "", True, growth, path="baseline"),
         ]
         if s.pta is not None:
-            rows.append(row("pta", "", "", True, [flows("pta_usd_m", j) for j in ends], s.pta))
+            values = [flows("pta_usd_m", j) for j in ends]
+            rows.append(row("pta", "", "", True, values, s.pta, "pta"))
+        if s.tariff_changes:
+            values = [flows("tariff_changes_usd_m", j) for j in ends]
+            rows.append(row("tariff changes", "", "", True, values, None, "tariff_changes"))
         if s.tta is not None:
-            rows.append(row("tta", "", "", True, [flows("tta_usd_m", j) for j in ends], s.tta))
+            values = [flows("tta_usd_m", j) for j in ends]
+            rows.append(row("tta", "", "", True, values, s.tta, "tta"))
         for k, deal in enumerate(s.deals):
             values = [float(c.deals[0, k, j]) for j in ends]
-            rows.append(
-                row("deal", deal.name, deal.category, bool(lay.deal_counts[k]), values, deal)
-            )
+            counts = bool(lay.deal_counts[k])
+            rows.append(row("deal", deal.name, deal.category, counts, values, deal, f"deals.{k}"))
         return rows
 
     def to_dict(self) -> dict[str, Any]:
@@ -395,7 +405,11 @@ def counts_text(counts) -> str:
 def observed_label(s: Scenario, h) -> str:
     """``"observed (AZE customs)"``, ``"mirror (PAK, FY Jul-Jun)"``, ..."""
     kind = "observed" if h.reporter == s.reporter else "mirror"
-    period = {"calendar": "", "fy_jul_jun": ", FY Jul-Jun", "partial": f", {h.months} months"}
+    period = {
+        "calendar": " customs",
+        "fy_jul_jun": ", FY Jul-Jun",
+        "partial": f", {h.months} months",
+    }
     return f"{kind} ({h.reporter}{period[h.period]})"
 
 

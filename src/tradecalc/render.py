@@ -192,6 +192,18 @@ def gap_text(p: Projection) -> str:
     return f"none: {usd(-gap)} US$ m above target"
 
 
+def arrow(direction: str) -> str:
+    """``"pak_to_aze"`` -> ``"PAK→AZE"``, a short column heading."""
+    return direction.upper().replace("_TO_", "→")
+
+
+def growth_text(p: Projection) -> str:
+    s = p.scenario
+    if p.required_cagr is None:
+        return "n/a: the base-year measure is 0"
+    return f"{percent(p.required_cagr, 2)} a year, {s.base_year}-{s.by_year}"
+
+
 def provenance_lines(p: Projection) -> list[str]:
     """The assumptions that carry no source, and inputs with neither, one line each."""
     lines = [f"{a.path}: {a.text}" for a in p.assumptions if a.source is None]
@@ -222,7 +234,7 @@ def projection_headline(p: Projection) -> list[tuple[str, str]]:
         ("Base year", f"{s.base_year}: measure {usd(float(p.measure[0]))} US$ m"),
         ("Target", f"{usd(s.target.value_usd_m)} US$ m a year by {s.by_year}"),
         ("Verdict", verdict_text),
-        ("Required growth", f"{percent(p.required_cagr, 2)} a year, {s.base_year}-{s.by_year}"),
+        ("Required growth", growth_text(p)),
         (f"Gap in {s.by_year}", gap_text(p)),
     ]
     everything = p.total >= s.target.value_usd_m
@@ -244,7 +256,7 @@ def projection_view(p: Projection) -> View:
         a, b = s.directions
         record = TextTable(
             "The record, US$ m (observed; not part of the projection)",
-            ["Year", "Kind", "Total", s.direction_label(a), s.direction_label(b), "Source"],
+            ["Year", "Kind", "Total", arrow(a), arrow(b), "Source"],
             right={0, 2, 3, 4},
         )
         for h in p.history():

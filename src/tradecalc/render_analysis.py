@@ -151,6 +151,7 @@ EXPLAIN_CSV_COLUMNS = (
     "at_horizon_usd_m",
     "source",
     "assumption",
+    "changed_by_set",
 )
 
 
@@ -159,6 +160,7 @@ def explanation(p: Projection) -> dict[str, Any]:
     s = p.scenario
     return {
         "scenario": {"name": s.name, "path": p.path, "description": s.description},
+        "overrides": list(p.overrides),
         "by_year": s.by_year,
         "horizon": s.horizon,
         "measure_at_by_year_usd_m": p.measure_at_by_year,
@@ -181,6 +183,7 @@ def explanation_view(doc: dict[str, Any]) -> View:
     for r in doc["levers"]:
         label = r["lever"] + (f": {r['name']}" if r["name"] else "")
         source = r["source"] or ("assumption" if r["assumption"] else "")
+        source += " (changed by --set)" if r["changed_by_set"] else ""
         levers.rows.append(
             [
                 label,
@@ -214,7 +217,15 @@ def explanation_view(doc: dict[str, Any]) -> View:
     return View(
         heading=f"Explanation of {doc['scenario']['name']}",
         description=doc["scenario"]["description"],
-        headline=[("Scenario", doc["scenario"]["name"]), ("File", doc["scenario"]["path"])],
+        headline=[
+            ("Scenario", doc["scenario"]["name"]),
+            ("File", doc["scenario"]["path"]),
+            *(
+                [("Overrides", "; ".join(f"--set {o}" for o in doc["overrides"]))]
+                if doc["overrides"]
+                else []
+            ),
+        ],
         tables=[levers, assumptions, sources],
         notes_title="Inputs with no source and no assumption:" if unsourced else "",
         notes=unsourced,

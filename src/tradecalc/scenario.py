@@ -346,25 +346,29 @@ class Scenario(_Model):
     ] = Field(default_factory=lambda: [Economy(code=c, name=n) for c, n in DEFAULT_ECONOMIES])
     base_year: Annotated[Year, _d("Year of the baseline flows.")]
     horizon: Annotated[Year, _d("Last projected year (inclusive).")]
-    target: Target
-    elasticities: Elasticities = Field(default_factory=Elasticities)
+    target: Annotated[Target, _d("The trade target: value, deadline, what counts.")]
+    elasticities: Annotated[
+        Elasticities, _d("Trade elasticity theta by sector (tariff exponent theta + 1).")
+    ] = Field(default_factory=Elasticities)
     tariff_elasticities: Annotated[
         TariffElasticities | None, _d("Tariff exponent by sector (instead of theta + 1).")
     ] = None
-    baseline: Baseline
+    baseline: Annotated[Baseline, _d("Trade in the base year by flow, and its trend growth.")]
     history: Annotated[list[HistoryEntry], _d("Observed annual values (the record).")] = Field(
         default_factory=list
     )
-    pta: Pta | None = None
+    pta: Annotated[Pta | None, _d("Preferential Trade Agreement (tariff cuts).")] = None
     tariff_changes: Annotated[list[TariffChange], _d("Other changes of applied tariffs.")] = Field(
         default_factory=list
     )
-    tta: Tta | None = None
+    tta: Annotated[Tta | None, _d("Transit Trade Agreement (days saved or lost).")] = None
     deals: Annotated[list[Deal], _d("Sector deals: new trade.")] = Field(default_factory=list)
     deal_value_scale: Annotated[
         float, Field(ge=0.0, le=1e4, description="Multiplies every deal's value and range.")
     ] = 1.0
-    uncertainty: Uncertainty | None = None
+    uncertainty: Annotated[
+        Uncertainty | None, _d("Spreads for simulate and the odds line of project.")
+    ] = None
     sources: Annotated[list[Source], _d("Documents cited by `source:` ids.")] = Field(
         default_factory=list
     )
