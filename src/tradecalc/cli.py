@@ -648,6 +648,33 @@ def schema() -> None:
     sys.stdout.write(render.to_json(json_schema()))
 
 
+@app.command()
+def targets(format: FormatOption = Format.table, output: OutputOption = None) -> None:
+    """List announced bilateral trade targets and what happened to them (the outside view).
+
+    The shipped reference class, with each target's baseline, deadline, outcome, share of
+    target reached, growth and sources; and how many were met by their date.
+
+    Example:
+
+        tradecalc targets -f markdown
+    """
+    from tradecalc import render, render_targets
+    from tradecalc.outside_view import targets_document
+
+    with _handled():
+        doc = targets_document()
+        _emit(
+            format,
+            output,
+            view=lambda: render_targets.targets_view(doc),
+            document=lambda: doc,
+            csv=lambda: render.to_csv(
+                render_targets.targets_csv_rows(doc), render_targets.TARGETS_CSV_COLUMNS
+            ),
+        )
+
+
 def main() -> None:
     """Entry point of the `tradecalc` console script."""
     try:
