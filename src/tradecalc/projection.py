@@ -46,6 +46,16 @@ LEVER_COLUMNS = (
 """Column labels and JSON keys of the levers, in the order every view shows them."""
 
 
+COMPONENT_KEYS = {
+    "baseline": "baseline_usd_m",
+    "pta": "pta_usd_m",
+    "tariff_change": "tariff_changes_usd_m",
+    "tta": "tta_usd_m",
+    "deal": "deals_usd_m",
+}
+"""CSV ``component`` -> the JSON key of its lever."""
+
+
 def lever_columns(scenario: Scenario) -> tuple[tuple[str, str], ...]:
     """:data:`LEVER_COLUMNS` less tariff changes when the scenario has none."""
     if scenario.tariff_changes:
@@ -121,6 +131,7 @@ class Projection:
         return {
             "baseline_usd_m": c.baseline[0, lay.flow_counts].sum(axis=0),
             "pta_usd_m": c.pta[0, lay.flow_counts].sum(axis=0),
+            "tariff_changes_usd_m": c.tariff_changes[0, lay.flow_counts].sum(axis=0),
             "tta_usd_m": c.tta[0, lay.flow_counts].sum(axis=0),
             "deals_usd_m": c.deals[0, lay.deal_counts].sum(axis=0),
         }
@@ -129,7 +140,7 @@ class Projection:
     def not_counted(self) -> dict[str, np.ndarray]:
         """Trade in the categories the target does not count, by category and year [US$ m]."""
         c, lay = self.components, self.layout
-        flows = (c.baseline + c.pta + c.tta)[0]
+        flows = c.flows()[0]
         out = {}
         for category in CATEGORIES:
             if category in self.scenario.target.counts:
@@ -182,7 +193,7 @@ class Projection:
             d: np.array([dd == d for dd in self.layout.deal_direction], dtype=bool)
             for d in directions
         }
-        flow_total = (c.baseline + c.pta + c.tta)[0]
+        flow_total = c.flows()[0]
         target = self.scenario.target.value_usd_m
         rows = []
         for j, year in enumerate(self.years):
@@ -192,6 +203,7 @@ class Projection:
                 "measure_usd_m": float(self.measure[j]),
                 "baseline_usd_m": float(c.baseline[0, :, j].sum()),
                 "pta_usd_m": float(c.pta[0, :, j].sum()),
+                "tariff_changes_usd_m": float(c.tariff_changes[0, :, j].sum()),
                 "tta_usd_m": float(c.tta[0, :, j].sum()),
                 "deals_usd_m": float(c.deals[0, :, j].sum()),
             }
@@ -228,7 +240,7 @@ class Projection:
             for f, (direction, sector, category) in enumerate(
                 zip(layout.flow_direction, layout.flow_sector, layout.flow_category, strict=True)
             ):
-                for component, values in (("baseline", c.baseline), ("pta", c.pta), ("tta", c.tta)):
+                for component, values, item in self._flow_components(f):
                     yield (
                         name,
                         int(year),
@@ -236,7 +248,7 @@ class Projection:
                         sector,
                         category,
                         component,
-                        "",
+                        item,
                         float(values[0, f, j]),
                     )
             for k, deal in enumerate(layout.deal_name):
@@ -250,6 +262,16 @@ class Projection:
                     deal,
                     float(c.deals[0, k, j]),
                 )
+
+    def _flow_components(self, f: int):
+        """``(component, values, name)`` on flow ``f``: baseline, pta, tariff_change, tta."""
+        c, lay = self.components, self.layout
+        yield "baseline", c.baseline, ""
+        yield "pta", c.pta, ""
+        if len(lay.change_flow):
+            names = "; ".join(n for n, cf in zip(lay.change_name, lay.change_flow) if cf == f)
+            yield "tariff_change", c.tariff_changes, names
+        yield "tta", c.tta, ""
 
     def breakdown(self, year: int | None = None) -> list[dict[str, Any]]:
         """Trade by (direction, sector, category) in one year (default: the deadline)."""
@@ -265,10 +287,11 @@ class Projection:
                     "sector": sector,
                     "category": category,
                     "counts": category in self.scenario.target.counts,
-                    **{f"{k}_usd_m": 0.0 for k in ("baseline", "pta", "tta", "deals", "total")},
+                    **{key: 0.0 for _, key in LEVER_COLUMNS},
+                    "total_usd_m": 0.0,
                 },
             )
-            group["deals_usd_m" if component == "deal" else f"{component}_usd_m"] += value
+            group[COMPONENT_KEYS[component]] += value
             group["total_usd_m"] += value
         return list(groups.values())
 
