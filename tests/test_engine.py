@@ -16,8 +16,9 @@ PTA = """\
 pta:
   start_year: 2025
   utilization: 1.0
+  response: immediate
   lines: [{direction: pak_to_aze, sector: textiles, coverage: 1.0, mfn_tariff: 0.15}]
-elasticities: {default: 5.0}
+elasticities: {default: 4.0}
 """
 TTA = "tta: {start_year: 2025, transit_days_before: 21, transit_days_after: 14}\n"
 
@@ -37,21 +38,21 @@ def test_pta_check_value_through_the_engine(write):
     p = project(write(TOY + PTA))
     row = {r["year"]: r for r in p.by_year()}
     textiles_2025 = 24.3 * 1.05**2
-    # methods.md check: theta 5, 15 % -> 0 gives +101.1 % on the covered flow
+    # methods.md check: theta 4 (tariff exponent 5), 15 % -> 0 gives +101.1 % on the covered flow
     assert row[2024]["pta_usd_m"] == 0.0
     assert row[2025]["pta_usd_m"] == pytest.approx(textiles_2025 * 1.0114, rel=1e-4)
 
 
 def test_pta_staging_and_response_lag(write):
     text = TOY + PTA.replace(
-        "utilization: 1.0", "utilization: 1.0\n  phase_in_years: 2\n  response_years: 4"
+        "response: immediate", "phase_in_years: 2\n  response: linear\n  response_years: 4"
     )
     p = project(write(text))
     pta = {r["year"]: r["pta_usd_m"] for r in p.by_year()}
     base = 24.3 * 1.05**2
-    # hand-computed: 2025 tariff halfway (7.5 %), response 1/4
-    half = (1.075 / 1.15) ** -5 - 1
-    assert pta[2025] == pytest.approx(base * half * 0.25)
+    # hand-computed: 2025 tariff halfway (7.5 %), a quarter of the log effect (methods.md 2)
+    half = (1.075 / 1.15) ** -5
+    assert pta[2025] == pytest.approx(base * (half**0.25 - 1))
     full = 1.15**5 - 1
     assert pta[2028] == pytest.approx(24.3 * 1.05**5 * full)  # response complete in 2028
 
@@ -97,15 +98,16 @@ deals:
   - {name: Fuel, direction: aze_to_pak, sector: energy, category: energy, value_usd_m: 300,
      start_year: 2026, ramp_years: 3, probability: 0.5, end_year: 2029, assumption: toy}
   - {name: Jets, direction: pak_to_aze, sector: other, category: defence, value_usd_m: 100,
-     start_year: 2024, ramp: logistic, ramp_years: 4, assumption: toy}
+     start_year: 2024, ramp: logistic, ramp_years: 4, probability: 1, assumption: toy}
 """
 
 
 def test_deals_ramps_probability_and_categories(write):
     p = project(write(TOY + DEALS))
     deals = {r["year"]: r["deals_usd_m"] for r in p.by_year()}
-    # hand-computed: 0.5 * 300 * (1/3, 2/3, 1, 1, 0) from 2026; jets 100 / (1 + 9**-((y - 2026)/2))
-    jets = {y: 100 / (1 + 9 ** (-(y - 2026) / 2)) for y in range(2024, 2031)}
+    # hand-computed: 0.5 * 300 * (1/3, 2/3, 1, 1, 0) from 2026; jets 100 / (1 + 9**-((y - 2025)/2))
+    # (methods.md 5: midpoint s + R/2 - 1 = 2025, k = 2 ln 9 / R)
+    jets = {y: 100 / (1 + 9 ** (-(y - 2025) / 2)) for y in range(2024, 2031)}
     fuel = {2026: 50.0, 2027: 100.0, 2028: 150.0, 2029: 150.0, 2030: 0.0}
     for year in range(2024, 2031):
         assert deals[year] == pytest.approx(fuel.get(year, 0.0) + jets[year])
@@ -124,7 +126,7 @@ def test_deal_value_scale(write):
 def test_reached_year(write):
     text = (
         TOY + "deals: [{name: Big, direction: aze_to_pak, sector: energy, category: energy, "
-        "value_usd_m: 2000, start_year: 2028, ramp_years: 2}]\n"
+        "value_usd_m: 2000, start_year: 2028, ramp_years: 2, probability: 1}]\n"
     )
     p = project(write(text))
     # hand-computed: 2028 has 1000 + ~33 of baseline; 2029 has 2000 + baseline
@@ -181,11 +183,12 @@ pta:
 def test_smart_method_through_the_engine(write):
     p = project(write(TOY + SMART))
     pta = {r["year"]: r["pta_usd_m"] for r in p.by_year()}
-    # hand-computed: creation 1.5 * 0.15 / 1.15 plus diversion (s1 - 0.2) / 0.2 on the flow
-    weighted = 0.2 * 1.15**1.5
-    gain = 1.5 * 0.15 / 1.15 + (weighted / (weighted + 0.8) - 0.2) / 0.2
+    # hand-computed (methods.md 2, WITS-SMART): creation 1.5 * 0.15 / 1.15 plus first-order
+    # diversion sigma (1 - s0) (t0 - t1) / (1 + t0) = 1.5 * 0.8 * 0.15 / 1.15, both per unit of M;
+    # default response yotov2016: 0.291 / 0.993 of the log effect in the first year
+    gain = 1.5 * 0.15 / 1.15 + 1.5 * 0.8 * 0.15 / 1.15
     assert pta[2024] == 0.0
-    assert pta[2025] == pytest.approx(24.3 * 1.05**2 * gain)
+    assert pta[2025] == pytest.approx(24.3 * 1.05**2 * ((1 + gain) ** (0.291 / 0.993) - 1))
 
 
 def test_smart_needs_its_inputs(write):
@@ -197,3 +200,64 @@ def test_smart_needs_its_inputs(write):
     assert [str(p) for p in caught.value.problems] == [
         "s.yaml:14: pta.lines.0.partner_import_share: required when pta.method is smart"
     ]
+
+
+CHANGE = """\
+tariff_changes:
+  - {name: Rice duty, direction: pak_to_aze, sector: textiles, tariff_before: 0.0,
+     tariff_after: 0.15, year: 2027, assumption: toy}
+"""
+
+
+def test_tariff_increase_check_value_through_the_engine(write):
+    p = project(write(TOY + CHANGE))
+    row = {r["year"]: r for r in p.by_year()}
+    # methods.md check: an increase 0 -> 15 % at theta 4 (exponent 5) gives -50.3 %, immediately
+    assert row[2026]["tariff_changes_usd_m"] == 0.0
+    base = 24.3 * 1.05**4
+    assert row[2027]["tariff_changes_usd_m"] / base == pytest.approx(-0.503, abs=5e-4)
+    names = {r[6] for r in p.rows() if r[5] == "tariff_change"}
+    assert names == {"Rice duty", ""}  # named on its flow, empty on the other
+
+
+def test_yotov_profile_is_the_default(write):
+    p = project(write(TOY + PTA.replace("  response: immediate\n", "")))
+    pta = {r["year"]: r["pta_usd_m"] for r in p.by_year()}
+    # methods.md 2: w = 0.291 / 0.993 of the log effect for k = 0..3 (2025-2028); full 1.15**5
+    for year in (2025, 2028):
+        base = 24.3 * 1.05 ** (year - 2023)
+        assert pta[year] == pytest.approx(base * (1.15 ** (5 * 0.291 / 0.993) - 1))
+    # k = 4..7: (0.291 + 0.414) / 0.993
+    assert pta[2029] == pytest.approx(24.3 * 1.05**6 * (1.15 ** (5 * 0.705 / 0.993) - 1))
+
+
+def test_three_levers_add_up_exactly(write):
+    p = project(write(TOY + PTA + TTA + CHANGE))
+    for r in p.by_year():
+        parts = sum(r[k] for k in ("baseline_usd_m", "pta_usd_m", "tariff_changes_usd_m"))
+        parts += r["tta_usd_m"] + r["deals_usd_m"]
+        assert parts == pytest.approx(r["total_usd_m"], rel=1e-12)
+    # hand-computed 2027 textiles: base * 1.15**5 * 1.15**-5 * e^0.07 (the cut and the rise cancel)
+    textiles = 24.3 * 1.05**4 * math.exp(0.07)
+    assert p.total[4] == pytest.approx(textiles + 2.7 * math.exp(0.07))
+
+
+DELAYED = """\
+deals:
+  - {name: Slow, direction: aze_to_pak, sector: energy, category: energy, value_usd_m: 100,
+     start_year: 2025, probability: 0.5, delay_years_mean: 1.0, annual_survival: 0.5,
+     assumption: toy}
+"""
+
+
+def test_deal_path_is_expected_over_delay_and_survival(write):
+    p = project(write(TOY + DELAYED))
+    deals = {r["year"]: r["deals_usd_m"] for r in p.by_year()}
+    # hand-computed: p V sum_d Poisson(d; 1) 0.5**(y - 2025 - d) over d <= y - 2025
+    def expected(year):
+        k = year - 2025
+        return 0.5 * 100 * sum(math.exp(-1) / math.factorial(d) * 0.5 ** (k - d) for d in range(k + 1))
+
+    for year in range(2025, 2031):
+        assert deals[year] == pytest.approx(expected(year), rel=1e-9)
+    assert deals[2024] == 0.0

@@ -17,7 +17,9 @@ def problems(name: str) -> list[str]:
 def test_toy_loads_with_defaults(write):
     s = load_scenario(write(TOY))
     assert s.by_year == 2030
-    assert s.target.counts == ["goods", "energy", "services"]
+    assert s.target.counts == ["goods", "energy"]  # v2: customs-comparable by default
+    assert s.codes == ("PAK", "AZE") and s.reporter == "PAK"
+    assert s.directions == ("pak_to_aze", "aze_to_pak")
     assert s.elasticities.default == 4.0
     assert s.baseline.flows[1].growth == 0.0
     assert s.deal_value_scale == 1.0
@@ -141,7 +143,8 @@ def test_every_problem_is_reported_at_once(write):
     )
     assert problems("s.yaml") == [
         "s.yaml:7: baseline.flows.0.growth: input should be greater than -1, got -2",
-        "s.yaml:8: baseline.flows.1.direction: input should be 'pak_to_aze' or 'aze_to_pak', got 'x'",
+        "s.yaml:8: baseline.flows.1.direction: must be <a>_to_<b> from the two economies' codes "
+        "in lower case, e.g. pak_to_aze, got 'x'",
     ]
 
 
@@ -156,8 +159,8 @@ pta:
     - {direction: pak_to_aze, sector: textiles, coverage: 0.5, mfn_tariff: 0.1, preferential_tariff: 0.2}
 tta: {start_year: 2025, transit_days_before: 14, transit_days_after: 21}
 deals:
-  - {name: D, direction: aze_to_pak, sector: energy, value_usd_m: 1, start_year: 2026, end_year: 2025}
-  - {name: D, direction: aze_to_pak, sector: energy, value_usd_m: 1, start_year: 2020}
+  - {name: D, direction: aze_to_pak, sector: energy, value_usd_m: 1, start_year: 2026, end_year: 2025, probability: 1}
+  - {name: D, direction: aze_to_pak, sector: energy, value_usd_m: 1, start_year: 2020, probability: 1}
 """
     )
     assert problems("s.yaml") == [
@@ -165,7 +168,6 @@ deals:
         "(got 2023 < 2031 <= 2030)",
         "s.yaml:13: pta.lines.1.coverage: coverages of flow pak_to_aze/textiles sum to 1.2, more than 1",
         "s.yaml:13: pta.lines.1.preferential_tariff: must be <= mfn_tariff 0.1, got 0.2",
-        "s.yaml:14: tta.transit_days_after: must be <= transit_days_before 14, got 21",
         "s.yaml:16: deals.0.end_year: must be >= start_year 2026, got 2025",
         "s.yaml:17: deals.1.name: duplicate deal name 'D'",
         "s.yaml:17: deals.1.start_year: must be within base_year..horizon (2023..2030), got 2020",
@@ -187,7 +189,7 @@ def test_extends_merges_deeply_and_by_key(write):
 pta: {start_year: 2025, utilization: 0.5, lines: [{direction: pak_to_aze, sector: textiles, mfn_tariff: 0.15}]}
 deals:
   - {name: A, direction: aze_to_pak, sector: energy, value_usd_m: 100, start_year: 2026, probability: 0.2}
-  - {name: B, direction: aze_to_pak, sector: energy, value_usd_m: 50, start_year: 2026}
+  - {name: B, direction: aze_to_pak, sector: energy, value_usd_m: 50, start_year: 2026, probability: 1}
 sources: [{id: s1, title: One}]
 """,
         "base.yaml",
@@ -202,7 +204,7 @@ baseline:
     - {direction: aze_to_pak, sector: chemicals, growth: 0.1}
 deals:
   - {name: A, probability: 1}
-  - {name: C, direction: pak_to_aze, sector: textiles, value_usd_m: 5, start_year: 2027, source: s1}
+  - {name: C, direction: pak_to_aze, sector: textiles, value_usd_m: 5, start_year: 2027, probability: 1, source: s1}
 target: {counts: [goods]}
 """,
         "child.yaml",
@@ -243,3 +245,40 @@ def test_stdin_text_extends_from_the_working_directory(write):
     write(TOY, "base.yaml")
     s = load_scenario("-", text="extends: base.yaml\nname: Piped\n")
     assert s.name == "Piped" and s.base_year == 2023
+
+
+def test_a_slower_route_is_allowed(write):
+    """v2: transit_days_after above transit_days_before is a disruption, not an error."""
+    write(TOY + "tta: {start_year: 2025, transit_days_before: 14, transit_days_after: 21}\n")
+    assert load_scenario("s.yaml").tta.transit_days_after == 21
+
+
+def test_probability_is_required(write):
+    write(TOY + "deals: [{name: D, direction: aze_to_pak, sector: energy, value_usd_m: 1, start_year: 2026}]\n")
+    assert problems("s.yaml") == ["s.yaml:9: deals.0.probability: required key is missing"]
+
+
+def test_v2_rules_across_fields(write):
+    write(
+        TOY
+        + """history:
+  - {year: 2022, reporter: PAK, total_usd_m: 20}
+  - {year: 2022, reporter: PAK, total_usd_m: 21}
+  - {year: 2021, reporter: PAK, period: partial, total_usd_m: 5}
+tariff_changes:
+  - {name: T, direction: pak_to_aze, sector: rice, tariff_before: 0, tariff_after: 0.15, year: 2028}
+deals:
+  - {name: D, direction: aze_to_pak, sector: energy, value_usd_m: 10, value_range_usd_m: [20, 30],
+     start_year: 2026, probability: 1}
+uncertainty: {shock_sd: from_history}
+"""
+    )
+    assert problems("s.yaml") == [
+        "s.yaml:11: history.1: duplicate history entry 2022/PAK/calendar",
+        "s.yaml:12: history.2.months: required when period is partial",
+        "s.yaml:14: tariff_changes.0: no baseline flow pak_to_aze/rice for this tariff change",
+        "s.yaml:16: deals.0.value_range_usd_m: must satisfy low <= value_usd_m <= high "
+        "(got 20 <= 10 <= 30)",
+        "s.yaml:18: uncertainty.shock_sd: from_history needs at least 3 year-on-year changes of "
+        "PAK's calendar-year totals in history:, found 0",
+    ]

@@ -269,7 +269,8 @@ class Projection:
         yield "baseline", c.baseline, ""
         yield "pta", c.pta, ""
         if len(lay.change_flow):
-            names = "; ".join(n for n, cf in zip(lay.change_name, lay.change_flow) if cf == f)
+            pairs = zip(lay.change_name, lay.change_flow, strict=True)
+            names = "; ".join(n for n, flow in pairs if flow == f)
             yield "tariff_change", c.tariff_changes, names
         yield "tta", c.tta, ""
 

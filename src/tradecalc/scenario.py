@@ -461,7 +461,8 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
     def add(loc: Loc, message: str) -> None:
         problems.append((loc, message))
 
-    _check_economies(add, s)
+    if not _economies_ok(add, s):
+        return problems  # every direction and reporter would be wrong too: fix this first
     directions = set(s.directions)
 
     def check_direction(loc: Loc, direction: str) -> None:
@@ -605,17 +606,22 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
     return problems
 
 
-def _check_economies(add, s: Scenario) -> None:
+def _economies_ok(add, s: Scenario) -> bool:
+    ok = True
     if len(s.economies) != 2:
         add(("economies",), f"exactly two economies, got {len(s.economies)}")
+        ok = False
     elif s.codes[0] == s.codes[1]:
         add(("economies", 1, "code"), f"the two economies must differ, got {s.codes[1]} twice")
+        ok = False
     for i, economy in enumerate(s.economies):
         if economy.name is None and iso_name(economy.code) is None:
             add(
                 ("economies", i, "code"),
                 f"{economy.code!r} is not an ISO 3166 alpha-3 code: give a `name:`",
             )
+            ok = False
+    return ok
 
 
 def _check_start(add, loc: Loc, year: int, s: Scenario) -> None:
