@@ -84,12 +84,49 @@ def test_base_scenario_json_check_values():
 
 
 LEVERS = {
-    # methods.md checks: PTA theta 5, 15 % -> 0 on the whole flow: +101.1 %
+    # methods.md checks: PTA theta 4 (tariff exponent 5), 15 % -> 0 on the whole flow: +101.1 %
     "pta": (
-        "pta: {start_year: 2024, utilization: 1.0, lines: [{direction: pak_to_aze, "
-        "sector: textiles, mfn_tariff: 0.15}]}\nelasticities: {default: 5}\n",
+        "pta: {start_year: 2024, utilization: 1.0, response: immediate, lines: [{direction: "
+        "pak_to_aze, sector: textiles, mfn_tariff: 0.15}]}\nelasticities: {default: 4}\n",
         "pta_usd_m",
         1.0114,
+    ),
+    # theta 3.8, 15 % -> 0: +95.6 %
+    "pta-3.8": (
+        "pta: {start_year: 2024, utilization: 1.0, response: immediate, lines: [{direction: "
+        "pak_to_aze, sector: textiles, mfn_tariff: 0.15}]}\nelasticities: {default: 3.8}\n",
+        "pta_usd_m",
+        0.956,
+    ),
+    # the tariff exponent given directly: 5 is theta 4's
+    "tariff-elasticity": (
+        "pta: {start_year: 2024, utilization: 1.0, response: immediate, lines: [{direction: "
+        "pak_to_aze, sector: textiles, mfn_tariff: 0.15}]}\ntariff_elasticities: {textiles: 5}\n"
+        "elasticities: {default: 1}\n",
+        "pta_usd_m",
+        1.0114,
+    ),
+    # theta 4, 10 % -> 5 %: +26.2 %
+    "pta-10-5": (
+        "pta: {start_year: 2024, utilization: 1.0, response: immediate, lines: [{direction: "
+        "pak_to_aze, sector: textiles, mfn_tariff: 0.10, preferential_tariff: 0.05}]}\n",
+        "pta_usd_m",
+        0.262,
+    ),
+    # response yotov2016 on an effect of full ratio exp(0.993): +33.8 % in years 0-3
+    "yotov2016": (
+        "pta: {start_year: 2024, utilization: 1.0, lines: [{direction: pak_to_aze, "
+        "sector: textiles, mfn_tariff: 0.15, preferential_tariff: 0.0}]}\n"
+        "tariff_elasticities: {textiles: 7.104938}\n",  # 0.993 / ln(1.15): full ratio e^0.993
+        "pta_usd_m",
+        0.338,
+    ),
+    # a tariff increase 0 -> 15 % at theta 4: -50.3 %
+    "increase": (
+        "tariff_changes: [{name: T, direction: pak_to_aze, sector: textiles, tariff_before: 0, "
+        "tariff_after: 0.15, year: 2024, assumption: toy}]\n",
+        "tariff_changes_usd_m",
+        -0.503,
     ),
     # TTA 21 -> 14 days, semi-elasticity: +7.25 %
     "tta": (

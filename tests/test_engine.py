@@ -253,10 +253,13 @@ deals:
 def test_deal_path_is_expected_over_delay_and_survival(write):
     p = project(write(TOY + DELAYED))
     deals = {r["year"]: r["deals_usd_m"] for r in p.by_year()}
+
     # hand-computed: p V sum_d Poisson(d; 1) 0.5**(y - 2025 - d) over d <= y - 2025
     def expected(year):
         k = year - 2025
-        return 0.5 * 100 * sum(math.exp(-1) / math.factorial(d) * 0.5 ** (k - d) for d in range(k + 1))
+        return (
+            0.5 * 100 * sum(math.exp(-1) / math.factorial(d) * 0.5 ** (k - d) for d in range(k + 1))
+        )
 
     for year in range(2025, 2031):
         assert deals[year] == pytest.approx(expected(year), rel=1e-9)

@@ -254,7 +254,10 @@ def test_a_slower_route_is_allowed(write):
 
 
 def test_probability_is_required(write):
-    write(TOY + "deals: [{name: D, direction: aze_to_pak, sector: energy, value_usd_m: 1, start_year: 2026}]\n")
+    write(
+        TOY
+        + "deals: [{name: D, direction: aze_to_pak, sector: energy, value_usd_m: 1, start_year: 2026}]\n"
+    )
     assert problems("s.yaml") == ["s.yaml:9: deals.0.probability: required key is missing"]
 
 

@@ -12,11 +12,12 @@ from tradecalc.engine import compile_scenario, evaluate
 from tradecalc.model import (
     ave_multiplier,
     baseline_value,
-    ces_tariff_ratio,
-    pta_effect,
+    response_share,
     semi_elasticity_multiplier,
     staged_tariff,
     staging,
+    tariff_change_multiplier,
+    tariff_ratio,
 )
 from tradecalc.scenario import Scenario
 
@@ -47,7 +48,16 @@ def scenarios(draw):
         "pta": {
             "start_year": draw(st.integers(2023, 2035)),
             "phase_in_years": draw(st.integers(1, 5)),
-            "response_years": draw(st.integers(1, 5)),
+            **draw(
+                st.sampled_from(
+                    [
+                        {},  # yotov2016, the default
+                        {"response": "immediate"},
+                        {"response": "linear", "response_years": 3},
+                        {"response_years": 2},  # a version-1 file: linear
+                    ]
+                )
+            ),
             "utilization": draw(fractions),
             "lines": [
                 {
@@ -59,10 +69,22 @@ def scenarios(draw):
                 }
             ],
         },
+        "tariff_changes": [
+            {
+                "name": "T",
+                "direction": "pak_to_aze",
+                "sector": "textiles",
+                "coverage": draw(fractions),
+                "tariff_before": draw(tariffs),
+                "tariff_after": draw(tariffs),  # a cut or an increase
+                "year": draw(st.integers(2023, 2035)),
+                "phase_in_years": draw(st.integers(1, 3)),
+            }
+        ],
         "tta": {
             "start_year": draw(st.integers(2023, 2035)),
             "transit_days_before": 21.0,
-            "transit_days_after": draw(st.floats(0.0, 21.0)),
+            "transit_days_after": draw(st.floats(0.0, 42.0)),  # faster or slower
             "route_share": draw(fractions),
             "method": draw(st.sampled_from(["semi_elasticity", "ave"])),
         },
@@ -89,11 +111,12 @@ def run(scenario: Scenario, **changes):
 
 
 def product_form(scenario: Scenario, flow_index: int, year: int) -> float:
-    """base * m_pta * m_tta for one flow and year, by scalar loops over methods.md 1-4."""
+    """base * m_pta * m_tc * m_tta for one flow and year, by scalar loops over methods.md 1-4."""
     s, f = scenario, scenario.baseline.flows[flow_index]
     theta = s.elasticities.default
+    epsilon = theta + 1  # methods.md 2: customs values are pre-duty
     base = baseline_value(f.value_usd_m, f.growth, year - s.base_year)
-    m_pta = 1.0
+    full = 1.0
     for line in s.pta.lines:
         if (line.direction, line.sector) == (f.direction, f.sector):
             tariff = staged_tariff(
@@ -101,12 +124,15 @@ def product_form(scenario: Scenario, flow_index: int, year: int) -> float:
                 line.preferential_tariff,
                 staging(year, s.pta.start_year, s.pta.phase_in_years),
             )
-            ratio = ces_tariff_ratio(tariff, line.mfn_tariff, theta)
-            m_pta += pta_effect(
-                ratio,
-                line.coverage,
-                s.pta.utilization,
-                staging(year, s.pta.start_year, s.pta.response_years),
+            ratio = tariff_ratio(tariff, line.mfn_tariff, epsilon)
+            full += line.coverage * s.pta.utilization * (ratio - 1.0)
+    share = response_share(year - s.pta.start_year, s.pta.response_profile, s.pta.response_years)
+    m_pta = full**share
+    m_tc = 1.0
+    for c in s.tariff_changes:
+        if (c.direction, c.sector) == (f.direction, f.sector):
+            m_tc *= tariff_change_multiplier(
+                year, c.year, c.tariff_before, c.tariff_after, c.coverage, epsilon, c.phase_in_years
             )
     t = s.tta
     if t.method == "ave":
@@ -116,14 +142,14 @@ def product_form(scenario: Scenario, flow_index: int, year: int) -> float:
             t.transit_days_before, t.transit_days_after, t.route_share
         )
     m_tta = 1.0 + (m_full - 1.0) * staging(year, t.start_year, t.phase_in_years)
-    return float(base * m_pta * m_tta)
+    return float(base * m_pta * m_tc * m_tta)
 
 
 @settings(max_examples=150, deadline=None)
 @given(scenarios())
 def test_components_add_up_to_the_product_form(scenario):
     layout, c = run(scenario)
-    parts = c.baseline + c.pta + c.tta  # (1, F, Y): the Shapley split of methods.md section 4
+    parts = c.flows()  # (1, F, Y): the three-lever Shapley split of methods.md section 4
     for f in range(len(scenario.baseline.flows)):
         for j, year in enumerate(layout.years):
             assert parts[0, f, j] == pytest.approx(
@@ -155,11 +181,26 @@ def test_more_of_a_lever_never_lowers_trade(scenario, cut, utilization, days, pr
 
 
 @settings(max_examples=100, deadline=None)
+@given(scenarios(), st.floats(0.0, 1.0), st.floats(0.0, 30.0))
+def test_a_tariff_increase_or_a_slower_route_never_raises_trade(scenario, rise, extra_days):
+    layout, params = compile_scenario(scenario)
+    before = evaluate(layout, params).total()
+
+    def at_most(**changes):
+        after = evaluate(layout, params.replace(**changes)).total()
+        assert np.all(after <= before + 1e-9 * np.abs(before))
+
+    at_most(change_after=params.change_after + rise)  # a higher tariff after the change
+    at_most(days_after=params.days_after + extra_days)  # a slower route
+
+
+@settings(max_examples=100, deadline=None)
 @given(scenarios())
 def test_no_levers_equals_the_baseline(scenario):
-    bare = scenario.model_copy(update={"pta": None, "tta": None, "deals": []})
+    bare = scenario.model_copy(update={"pta": None, "tta": None, "deals": [], "tariff_changes": []})
     _, c = run(bare)
     assert np.all(c.pta == 0) and np.all(c.tta == 0) and c.deals.shape[1] == 0
+    assert np.all(c.tariff_changes == 0)
     years = np.arange(2023, 2036) - 2023
     expected = sum(f.value_usd_m * (1 + f.growth) ** years for f in scenario.baseline.flows)
     assert_allclose(c.total()[0], expected)
@@ -170,7 +211,10 @@ def test_no_levers_equals_the_baseline(scenario):
 def test_levers_with_no_effect_equal_the_baseline(scenario):
     layout, params = compile_scenario(scenario)
     neutral = params.replace(
-        utilization=np.zeros(1), route_share=np.zeros(1), deal_weight=np.zeros((1, 1))
+        utilization=np.zeros(1),
+        route_share=np.zeros(1),
+        deal_weight=np.zeros((1, 1)),
+        change_coverage=np.zeros((1, 1)),
     )
     c = evaluate(layout, neutral)
     assert_allclose(c.total(), c.baseline.sum(axis=1))

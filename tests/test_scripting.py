@@ -178,7 +178,7 @@ def test_output_writes_the_same_as_stdout(tmp_path, fmt):
     if fmt != "table":  # the terminal table depends on the terminal's width
         assert target.read_text(encoding="utf-8") == ok("project", "scenarios/base.yaml", "-f", fmt)
     else:
-        assert "Trade by year" in target.read_text(encoding="utf-8")
+        assert "Projection, US$ m" in target.read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
 
 
@@ -233,7 +233,7 @@ def test_sweep_rows_match_single_projections(write):
 def test_sweep_integer_grid_and_csv(write):
     write(
         TOY
-        + "deals: [{name: D, direction: aze_to_pak, sector: energy, value_usd_m: 2000, start_year: 2024}]\n"
+        + "deals: [{name: D, direction: aze_to_pak, sector: energy, value_usd_m: 2000, start_year: 2024, probability: 1}]\n"
     )
     frame = pd.read_csv(
         io.StringIO(ok("sweep", "s.yaml", "--grid", "deals.D.start_year=2024:2030:7", "-f", "csv"))
@@ -282,9 +282,10 @@ def test_schema_file_is_current():
     assert printed == json_schema()
     committed = json.loads((ROOT / "schema" / "scenario.schema.json").read_text(encoding="utf-8"))
     assert committed == printed, "regenerate: tradecalc schema > schema/scenario.schema.json"
-    assert {"name", "base_year", "horizon", "target", "baseline", "extends"} <= set(
-        printed["properties"]
-    )
+    full = printed["$defs"]["Scenario"]["properties"]
+    assert {"name", "base_year", "horizon", "target", "baseline", "extends"} <= set(full)
+    assert set(printed["$defs"]["Scenario"]["required"]) >= {"name", "baseline", "target"}
+    assert "required" not in printed["$defs"]["PartialScenario"]["properties"]["baseline"]
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.name)
@@ -359,7 +360,7 @@ def test_colour_on_a_terminal_unless_no_color():
     env["TERM"] = "xterm-256color"
     assert COLOUR.search(run_on_a_terminal(env))
     plain = run_on_a_terminal({**env, "NO_COLOR": "1"})
-    assert "Trade by year" in plain and not COLOUR.search(plain)
+    assert "Projection, US$ m" in plain and not COLOUR.search(plain)
 
 
 def test_broken_pipe_is_quiet():
@@ -382,7 +383,7 @@ def test_interrupt_exits_130(monkeypatch, capsys):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("tradecalc.loading.load_scenario", interrupted)
+    monkeypatch.setattr("tradecalc.loading.load_with_tree", interrupted)
     monkeypatch.setattr(sys, "argv", ["tradecalc", "project", "scenarios/base.yaml"])
     with pytest.raises(SystemExit) as exited:
         cli.main()
