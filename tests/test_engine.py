@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -264,3 +265,21 @@ def test_deal_path_is_expected_over_delay_and_survival(write):
     for year in range(2025, 2031):
         assert deals[year] == pytest.approx(expected(year), rel=1e-9)
     assert deals[2024] == 0.0
+
+
+def test_smart_side_outputs_in_explain(write):
+    from tradecalc.cli import app
+    from typer.testing import CliRunner
+
+    name = write(TOY + SMART)
+    result = CliRunner().invoke(app, ["explain", name, "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    rows = {r["year"]: r for r in json.loads(result.stdout)["smart"]}
+    m = 24.3 * 1.05**2  # 2025 covered, utilised imports from the partner
+    creation = 1.5 * 0.15 / 1.15 * m  # eta M (t0 - t1) / (1 + t0)
+    diversion = 1.5 * 0.8 * 0.15 / 1.15 * m  # sigma (1 - s0) M (t0 - t1) / (1 + t0)
+    assert rows[2025]["trade_creation_usd_m"] == pytest.approx(creation)
+    assert rows[2025]["trade_diversion_usd_m"] == pytest.approx(diversion)
+    assert rows[2025]["tariff_revenue_change_usd_m"] == pytest.approx(-0.15 * m)  # t1 = 0
+    assert rows[2025]["consumer_surplus_usd_m"] == pytest.approx(0.5 * 0.15 * creation)
+    assert rows[2024]["trade_creation_usd_m"] == 0.0

@@ -12,7 +12,14 @@ import numpy as np
 
 from tradecalc.engine import Components, Layout, check_finite, compile_scenario, evaluate
 from tradecalc.loading import load_with_tree, overridden_items
-from tradecalc.model import gap, reached_year_index, required_cagr
+from tradecalc.model import (
+    gap,
+    reached_year_index,
+    required_cagr,
+    smart_effects,
+    staged_tariff,
+    staging,
+)
 from tradecalc.scenario import (
     CATEGORIES,
     DEFAULT_UTILIZATION,
@@ -175,6 +182,40 @@ class Projection:
             }
             rows.append(row)
         return rows
+
+    def smart_side_outputs(self) -> list[dict[str, Any]] | None:
+        """WITS-SMART's side outputs by year, for ``pta.method: smart`` (else None).
+
+        Per year, summed over the PTA lines: trade creation and diversion, the importer's
+        tariff revenue change ``t1 M1 - t0 M0`` and the consumer-surplus gain
+        ``0.5 (t0 - t1) TC`` [US$ m] (Laird & Yeats 1986), on the covered, utilised trade of
+        the year's baseline at the year's staged tariff, with trade fully responded.
+        """
+        pta = self.scenario.pta
+        if pta is None or pta.method != "smart":
+            return None
+        years = self.years
+        phase = staging(years, pta.start_year, pta.phase_in_years)
+        keys = [(f.direction, f.sector) for f in self.scenario.baseline.flows]
+        totals = np.zeros((4, len(years)))
+        for line in pta.lines:
+            flow = keys.index((line.direction, line.sector))
+            imports = self.components.baseline[0, flow] * line.coverage * pta.utilization_value
+            tariff = staged_tariff(line.mfn_tariff, line.preferential_tariff, phase)
+            effects = smart_effects(
+                imports,
+                tariff,
+                line.mfn_tariff,
+                line.partner_import_share,
+                line.import_demand_elasticity,
+                line.substitution_elasticity,
+            )
+            totals += np.asarray(effects)
+        names = ("trade_creation", "trade_diversion", "tariff_revenue_change", "consumer_surplus")
+        return [
+            {"year": int(year), **{f"{n}_usd_m": float(totals[i, j]) for i, n in enumerate(names)}}
+            for j, year in enumerate(years)
+        ]
 
     def measure_parts(self, year: int | None = None) -> dict[str, float]:
         """:attr:`measure_layers` in one year (default: the deadline) [US$ m]."""
@@ -402,6 +443,7 @@ class Projection:
             "years": self.by_year(),
             "history": self.history(),
             "overrides": list(self.overrides),
+            "smart": self.smart_side_outputs(),
             "breakdown_at_by_year": self.breakdown(),
             "assumptions": [a.__dict__ for a in self.assumptions],
             "unsourced": self.unsourced,

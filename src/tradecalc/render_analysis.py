@@ -166,6 +166,7 @@ def explanation(p: Projection) -> dict[str, Any]:
         "measure_at_by_year_usd_m": p.measure_at_by_year,
         "measure_at_horizon_usd_m": float(p.measure[-1]),
         "levers": p.levers(),
+        "smart": p.smart_side_outputs(),
         "assumptions": [vars(a) for a in p.assumptions],
         "unsourced": p.unsourced,
         "sources": [src.model_dump(exclude_none=True) for src in s.sources],
@@ -210,6 +211,23 @@ def explanation_view(doc: dict[str, Any]) -> View:
     )
     for a in doc["assumptions"]:
         assumptions.rows.append([a["path"], a["source"] or "none", a["text"]])
+    tables = [levers]
+    if doc.get("smart"):
+        smart = TextTable(
+            "WITS-SMART side outputs of the PTA (importer's view, full response), US$ m",
+            ["Year", "Creation", "Diversion", "Tariff revenue change", "Consumer surplus"],
+            right={0, 1, 2, 3, 4},
+        )
+        for r in doc["smart"]:
+            keys = ("trade_creation", "trade_diversion", "tariff_revenue_change")
+            smart.rows.append(
+                [
+                    str(r["year"]),
+                    *(usd(r[f"{k}_usd_m"]) for k in keys),
+                    usd(r["consumer_surplus_usd_m"]),
+                ]
+            )
+        tables.append(smart)
     sources = TextTable("Sources", ["Id", "Date", "Title", "URL"])
     for src in doc["sources"]:
         sources.rows.append([src["id"], src.get("date", ""), src["title"], src.get("url", "")])
@@ -226,7 +244,7 @@ def explanation_view(doc: dict[str, Any]) -> View:
                 else []
             ),
         ],
-        tables=[levers, assumptions, sources],
+        tables=[*tables, assumptions, sources],
         notes_title="Inputs with no source and no assumption:" if unsourced else "",
         notes=unsourced,
     )
