@@ -268,8 +268,9 @@ def test_deal_path_is_expected_over_delay_and_survival(write):
 
 
 def test_smart_side_outputs_in_explain(write):
-    from tradecalc.cli import app
     from typer.testing import CliRunner
+
+    from tradecalc.cli import app
 
     name = write(TOY + SMART)
     result = CliRunner().invoke(app, ["explain", name, "-f", "json"])
