@@ -6,23 +6,73 @@ import contextlib
 import io
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer._click as click
+from typer.core import TyperGroup
 
 from tradecalc.errors import Problem, ScenarioError
 
+
+class _Group(TyperGroup):
+    """The command group, with usage errors as one line (``OPTION: message``), exit 2."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as error:
+            error.show()  # `tradecalc` alone: the help
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            _stderr_line(_usage_line(error))
+            sys.exit(error.exit_code)
+        except click.exceptions.Abort:
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_line(error) -> str:
+    """``--draws: ...``, ``SCENARIO: ...`` or ``tradecalc project: ...``: one line."""
+    from tradecalc.sanitize import clean
+
+    param = getattr(error, "param", None)
+    if param is not None:
+        name = param.opts[0] if getattr(param, "opts", None) else param.human_readable_name
+        where = name if name.startswith("-") else name.upper()
+    elif getattr(error, "option_name", None):
+        where = error.option_name
+    else:
+        context = getattr(error, "ctx", None)
+        where = context.command_path if context is not None else "tradecalc"
+    message = error.message if isinstance(error, click.BadParameter) else error.format_message()
+    message = " ".join(message.split())
+    if isinstance(error, click.exceptions.MissingParameter):
+        message = "missing"
+    elif isinstance(error, click.exceptions.NoSuchOption):
+        message = message.replace(f"No such option: {where}", "no such option").strip()
+    return f"{clean(where)}: {clean(message[:1].lower() + message[1:], 400)}"
+
+
+def _stderr_line(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
 app = typer.Typer(
     name="tradecalc",
+    cls=_Group,
     help=(
         "Project bilateral trade toward a target, lever by lever, with sources.\n\n"
         "Example:\n\n    tradecalc project scenarios/base.yaml\n\n"
-        "Exit status: 0 ok; 1 --check and the target is missed; 2 bad arguments or an "
-        "invalid scenario; 130 interrupted."
+        "Exit status: 0 ok; 1 --check and the target is missed, or a file could not be "
+        "written; 2 bad arguments or an invalid scenario; 130 interrupted; 141 the reader of "
+        "the output left early (| head)."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -61,7 +111,6 @@ OutputOption = Annotated[
         "-o",
         help="Write to FILE (atomically) instead of stdout.",
         metavar="FILE",
-        dir_okay=False,
     ),
 ]
 
@@ -72,7 +121,6 @@ PlotOption = Annotated[
         "--plot",
         help="Also draw a chart to FILE (.png, .svg or .pdf; needs matplotlib).",
         metavar="FILE",
-        dir_okay=False,
     ),
 ]
 
@@ -80,25 +128,47 @@ PlotOption = Annotated[
 def _stderr():
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
 
 
 def _report(problems: list[Problem]) -> None:
-    console = _stderr()
+    """One plain line per problem (Problem escapes control characters and cuts long values)."""
     for problem in problems:
-        console.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+        _stderr_line(str(problem))
+
+
+SIGPIPE_STATUS = 141
+"""Exit status when the reader of stdout leaves early (`| head`): 128 + SIGPIPE, as git."""
 
 
 @contextlib.contextmanager
-def _handled():
-    """Turn bad input into exit 2 with one line per problem; Ctrl-C into exit 130."""
+def _handled(targets: list[tuple[str, Path | None]] = (), inputs: list[str] = ()):
+    """Check the output files, then run: bad input is exit 2 with one line per problem, a
+    failed write exit 1, Ctrl-C exit 130, a closed pipe on stdout a quiet exit 141.
+    """
+    from tradecalc.safeio import WriteError
+
     try:
+        if targets:
+            from tradecalc.safeio import check_targets
+
+            check_targets(list(targets), list(inputs))
         yield
-    except ScenarioError as error:
+    except (ScenarioError, WriteError) as error:
         _report(error.problems)
         raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
+    except BrokenPipeError:
+        _quiet_stdout()
+        raise typer.Exit(SIGPIPE_STATUS) from None
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit does not fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _stdin_text(paths: list[str]) -> str | None:
@@ -137,39 +207,6 @@ def _projection(scenario: str, overrides: list[str] | None, text: str | None = N
     return run_loaded(loaded, scenario, overrides or (), changed)
 
 
-def _write_atomically(path: Path, content: str | bytes) -> None:
-    """Write via a temporary file in the same folder and a rename: all or nothing.
-
-    A symbolic link is written through to its target; the file keeps its permissions, or
-    gets the usual ones (0666 less the umask) when new.
-    """
-    target = Path(os.path.realpath(path))
-    try:
-        mode = target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    try:
-        fd, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-        )
-    except OSError as error:
-        raise ScenarioError(
-            [Problem(f"--output {path}", None, "", f"cannot write: {error.strerror}")]
-        ) from None
-    try:
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
 def _emit(
     fmt: Format,
     output: Path | None,
@@ -185,10 +222,23 @@ def _emit(
     The chart is drawn first, so a chart that cannot be drawn leaves stdout empty.
     """
 
+    from tradecalc.safeio import write_atomically
+
     picture = chart(plot) if plot is not None and chart is not None else None
     _render(fmt, output, view, document, csv)
     if picture is not None:
-        _write_atomically(plot, picture)
+        write_atomically(plot, picture, "--plot")
+
+
+def _table_width(fmt: Format, output: Path | None) -> int | None:
+    """Columns a table may use: the terminal's (80 off a terminal), 100 in a file."""
+    if fmt is not Format.table:
+        return None
+    if output is not None:
+        return 100
+    from rich.console import Console
+
+    return Console().width
 
 
 def _charts():
@@ -223,7 +273,9 @@ def _render(fmt: Format, output: Path | None, view, document, csv) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        _write_atomically(output, text)
+        from tradecalc.safeio import write_atomically
+
+        write_atomically(output, text)
 
 
 @app.command()
@@ -250,7 +302,7 @@ def project(
     from tradecalc import render
     from tradecalc.projection import CSV_COLUMNS
 
-    with _handled():
+    with _handled([("--output", output), ("--plot", plot)], [scenario]):
         result = _projection(scenario, set_)
         _emit(
             format,
@@ -261,8 +313,9 @@ def project(
             plot=plot,
             chart=lambda path: _charts().projection_chart(result, path),
         )
-    reached = result.reached_year
-    if check and (reached is None or reached > result.scenario.by_year):
+    from tradecalc.verdict import on_time
+
+    if check and not on_time(result.reached_year, result.scenario.by_year):
         raise typer.Exit(1)
 
 
@@ -289,7 +342,7 @@ def compare(
     from tradecalc import render
     from tradecalc.comparison import Comparison
 
-    with _handled():
+    with _handled([("--output", output), ("--plot", plot)], scenarios):
         text = _stdin_text(scenarios)
         problems, projections = [], []
         for path in scenarios:
@@ -303,7 +356,7 @@ def compare(
         _emit(
             format,
             output,
-            view=lambda: render.comparison_view(result),
+            view=lambda: render.comparison_view(result, _table_width(format, output)),
             document=result.to_dict,
             csv=lambda: render.to_csv(result.year_rows(), render.COMPARE_CSV_COLUMNS),
             plot=plot,
@@ -340,11 +393,11 @@ def sweep(
     from tradecalc.overrides import Override
     from tradecalc.sweep import GridAxis, run_sweep
 
-    with _handled():
+    with _handled([("--output", output)], [scenario]):
         axes = [GridAxis.parse(spec) for spec in grid]
         overrides = [Override.parse(o) for o in set_ or ()]
         tree = read_tree(scenario, _stdin_text([scenario]))
-        rows = run_sweep(tree, axes, overrides)
+        rows = run_sweep(tree, axes, overrides, where=scenario)
         keys = [axis.key for axis in axes]
         columns = [*keys, "reached_year", "measure_at_by_year_usd_m", "gap_at_by_year_usd_m"]
         _emit(
@@ -380,7 +433,7 @@ def simulate(
     from tradecalc import render, render_analysis
     from tradecalc.montecarlo import simulate as run
 
-    with _handled():
+    with _handled([("--output", output), ("--plot", plot)], [scenario]):
         loaded = _load(scenario, set_)
         with _progress(draws) as progress:
             result = run(loaded, draws, seed, progress, where=scenario)
@@ -457,7 +510,7 @@ def solve(
     from tradecalc.loading import read_tree
     from tradecalc.overrides import Override
 
-    with _handled():
+    with _handled([("--output", output)], [scenario]):
         overrides = [Override.parse(o) for o in set_ or ()]
         if target_year is not None:
             overrides.append(Override.parse(f"target.by_year={target_year}", "--target-year"))
@@ -504,8 +557,8 @@ def sensitivity(
     from tradecalc import render, render_analysis
     from tradecalc.sensitivity import sensitivity as run
 
-    with _handled():
-        doc = run(_load(scenario, set_))
+    with _handled([("--output", output)], [scenario]):
+        doc = run(_load(scenario, set_), where=scenario)
         _emit(
             format,
             output,
@@ -534,7 +587,7 @@ def explain(
     """
     from tradecalc import render, render_analysis
 
-    with _handled():
+    with _handled([("--output", output)], [scenario]):
         doc = render_analysis.explanation(_projection(scenario, set_))
         _emit(
             format,
@@ -561,6 +614,7 @@ def validate(
         tradecalc validate --strict scenarios/*.yaml
     """
     from tradecalc.loading import load_with_tree, strict_problems, warning_problems
+    from tradecalc.sanitize import clean
 
     console = _stderr()
     failed = False
@@ -577,7 +631,7 @@ def validate(
                 _report(error.problems)
                 failed = True
             else:
-                console.print(f"{file}: ok", markup=False)
+                console.print(f"{clean(file)}: ok")
     if failed:
         raise typer.Exit(2)
 
@@ -614,7 +668,7 @@ def init(
     """
     from tradecalc.starter import starter_yaml
 
-    with _handled():
+    with _handled([("--output", output)]):
         names = {}
         for item in name or ():
             code, sep, value = item.partition("=")
@@ -631,7 +685,9 @@ def init(
         if output is None:
             sys.stdout.write(text)
         else:
-            _write_atomically(output, text)
+            from tradecalc.safeio import write_atomically
+
+            write_atomically(output, text)
 
 
 @app.command()
@@ -645,7 +701,9 @@ def schema() -> None:
     from tradecalc import render
     from tradecalc.schema import json_schema
 
-    sys.stdout.write(render.to_json(json_schema()))
+    with _handled():
+        sys.stdout.write(render.to_json(json_schema()))
+        sys.stdout.flush()
 
 
 @app.command()
@@ -677,12 +735,17 @@ def targets(format: FormatOption = Format.table, output: OutputOption = None) ->
 
 def main() -> None:
     """Entry point of the `tradecalc` console script."""
+    import signal
+
+    def terminated(signum, frame):  # like Ctrl-C: unwind, so no temporary file is left
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminated)
     try:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
     except BrokenPipeError:
-        # `tradecalc ... | head`: the reader left; say nothing and leave quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(1)
+        # `tradecalc ... | head`: the reader left; say nothing and leave as git does.
+        _quiet_stdout()
+        sys.exit(SIGPIPE_STATUS)

@@ -21,8 +21,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        """One safe line: control characters and bidi controls escaped, long values cut."""
+        from tradecalc.sanitize import clean
+
+        file, path, message = clean(self.file), clean(self.path), clean(self.message, 400)
+        where = f"{file}:{self.line}" if self.line is not None else file
+        return f"{where}: {path}: {message}" if path else f"{where}: {message}"
 
 
 class ScenarioError(TradecalcError):

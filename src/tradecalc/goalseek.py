@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ from tradecalc.loading import resolve
 from tradecalc.montecarlo import measure_draws
 from tradecalc.overrides import NumberField, Override, number_field
 from tradecalc.scenario import Scenario
+from tradecalc.verdict import check_finite, deadline_index
 from tradecalc.yamlread import Doc, fail
 
 MAX_STEPS = 200
@@ -69,22 +71,25 @@ def solve(
         value = round(x) if integral else float(x)
         return resolve(tree, [*overrides, Override(parts, value, f"{label}={value}")])[0]
 
-    def score(s: Scenario) -> tuple[float, float]:
+    def score(x) -> tuple[float, float]:
         """(how far past the target, the measure at the deadline); past >= 0 means reached."""
-        j = s.by_year - s.base_year
+        s = trial(x)
+        j = deadline_index(s)
+        where = f"{label}={x:g}"
         if metric == "probability":
-            _, m = measure_draws(s, draws, seed)
+            _, m = measure_draws(s, draws, seed, where=where)
             share = float((m[:, j] >= s.target.value_usd_m).mean())
             return share - at, float(m[:, j].mean())
         layout, params = compile_scenario(s)
-        measure = float(evaluate_measure(layout, params)[0, j])
-        return measure - s.target.value_usd_m, measure
+        m = evaluate_measure(layout, params)
+        check_finite(m, where)
+        return float(m[0, j]) - s.target.value_usd_m, float(m[0, j])
 
-    value, note = _bisect(lambda x: score(trial(x))[0], low, high, integral)
+    value, note = _bisect(lambda x: score(x)[0], low, high, integral)
     if value is None:
         return Solution(param, None, False, scenario.by_year, None, low, high, metric, None, note)
     found = trial(value)
-    past, measure = score(found)
+    past, measure = score(value)
     probability = past + at if metric == "probability" else None
     return Solution(
         param, value, True, found.by_year, measure, low, high, metric, probability, note
@@ -123,6 +128,9 @@ def _bracket(
         default = (0.0, 10.0 * max(abs(current or 0.0), s.target.value_usd_m))
     else:
         default = (-scale, scale)
+    for option, given in (("--low", low), ("--high", high)):
+        if given is not None and not math.isfinite(given):
+            fail(option, None, "", f"must be a finite number, got {given:g}")
     step = 1 if field.integral else 1e-9
     if field.low is not None:
         default = (max(default[0], field.low + (step if field.low_open else 0)), default[1])

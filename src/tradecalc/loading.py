@@ -57,8 +57,16 @@ def display_name(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
+MAX_EXTENDS = 32
+"""Files in one `extends:` chain at most: a real chain has two or three."""
+
+
 def load_tree(path: Path, text: str | None = None, file: str | None = None, _chain=()) -> Doc:
-    """Parse a scenario and the files it `extends:`, merged into one :class:`Doc`."""
+    """Parse a scenario and the files it `extends:`, merged into one :class:`Doc`.
+
+    Parents must be regular files; a chain longer than :data:`MAX_EXTENDS` or one that comes
+    back to a file already read (through any path or symbolic link) is refused.
+    """
     file = file or display_name(path)
     if text is None:
         text = read_text(path, file)
@@ -69,14 +77,29 @@ def load_tree(path: Path, text: str | None = None, file: str | None = None, _cha
         return doc
     if not isinstance(parent_ref, str) or not parent_ref:
         fail(file, extends_line, "extends", "must be a file path")
-    parent = (path.parent / parent_ref).resolve()
-    chain = (*_chain, path.resolve())
-    if parent in chain:
-        names = " -> ".join(display_name(p) for p in (*chain, parent))
-        fail(file, extends_line, "extends", f"cycle: {names}")
+    if "\0" in parent_ref:
+        fail(file, extends_line, "extends", "the path contains a NUL character")
+    chain = (*_chain, (_identity(path), path))
+    if len(chain) >= MAX_EXTENDS:
+        fail(file, extends_line, "extends", f"more than {MAX_EXTENDS} files deep")
+    parent = Path(os.path.realpath(path.parent / parent_ref))
     parent_file = display_name(parent)
-    parent_text = read_text(parent, parent_file, Problem(file, extends_line, "extends", ""))
+    cited = Problem(file, extends_line, "extends", "")
+    parent_text = read_text(parent, parent_file, cited, regular_only=True)
+    here = _identity(parent)
+    if here is not None and here in {identity for identity, _ in chain}:
+        names = " -> ".join(display_name(p) for p in (*(p for _, p in chain), parent))
+        fail(file, extends_line, "extends", f"cycle: {names}")
     return merge(load_tree(parent, parent_text, parent_file, chain), doc)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode): the same file whatever path or link names it."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
 
 
 def merge(parent, child, loc: tuple[str, ...] = ()):
@@ -100,7 +123,11 @@ def _merge_keyed(parent: DocList, child: DocList, fields: tuple[str, ...], loc) 
     """
 
     def key_of(item):
-        return tuple(item.get(f) for f in fields) if isinstance(item, dict) else None
+        if not isinstance(item, dict):
+            return None
+        key = tuple(item.get(f) for f in fields)
+        # a list or mapping where a name belongs is invalid: validation reports it, unmerged
+        return key if all(isinstance(k, str | int | float | None) for k in key) else None
 
     out = DocList(parent, pos=parent.pos, here=child.here)
     slots: dict = {}  # key -> parent positions with that key, in order

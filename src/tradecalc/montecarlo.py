@@ -15,9 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from tradecalc.engine import Layout, Params, check_finite, compile_scenario, evaluate_measure
+from tradecalc import budget
+from tradecalc.engine import Layout, Params, compile_scenario, evaluate_measure
 from tradecalc.model import reached_year_index
 from tradecalc.scenario import Scenario, Uncertainty
+from tradecalc.verdict import check_finite, deadline_index
 from tradecalc.yamlread import fail
 
 CHUNK = 2_000
@@ -96,7 +98,7 @@ class Simulation:
 
     @property
     def probability_at_deadline(self) -> float:
-        return float(self.probability_by_year[self.scenario.by_year - self.scenario.base_year])
+        return float(self.probability_by_year[deadline_index(self.scenario)])
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of `tradecalc simulate` (scenario-format.md)."""
@@ -148,11 +150,13 @@ def measure_draws(
     if draws * years > MAX_VALUES:
         most = MAX_VALUES // years
         fail("--draws", None, "", f"at most {most:,} draws for {years} years, got {draws:,}")
+    budget.check_work("--draws", draws, layout, "--draws, the deals or the horizon")
+    chunk = budget.chunk_size(layout, CHUNK)  # CHUNK unless the scenario is very large
     spread = scenario.uncertainty or Uncertainty()
     rng = np.random.default_rng(seed)
     out = np.empty((draws, len(layout.years)))
-    for start in range(0, draws, CHUNK):
-        size = min(CHUNK, draws - start)
+    for start in range(0, draws, chunk):
+        size = min(chunk, draws - start)
         params = apply_shocks(layout, point, Shocks.draw(rng, size, layout), spread)
         out[start : start + size] = evaluate_measure(layout, params)
         check_finite(out[start : start + size], where or scenario.name)
@@ -177,15 +181,16 @@ def simulate(
     years = len(layout.years)
     index = reached_year_index(measure, scenario.target.value_usd_m)
     counts = np.bincount(np.where(index < 0, years, index), minlength=years + 1)
+    mean = measure.mean(axis=0)
+    # in place: the draws are not needed after this, and a copy would double the memory
+    levels = np.percentile(measure, PERCENTILES, axis=0, overwrite_input=True)
     return Simulation(
         scenario=scenario,
         draws=draws,
         seed=seed,
         years=layout.years,
-        mean=measure.mean(axis=0),
-        percentiles=dict(
-            zip(PERCENTILES, np.percentile(measure, PERCENTILES, axis=0), strict=True)
-        ),
+        mean=mean,
+        percentiles=dict(zip(PERCENTILES, levels, strict=True)),
         first_reached=counts / draws,
     )
 

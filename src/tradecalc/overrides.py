@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tradecalc.sanitize import nfc
 from tradecalc.scenario import Scenario, did_you_mean, dotted, is_model, model_in
 from tradecalc.yamlread import Doc, DocList, fail, parse_yaml, strip_nulls
 
@@ -23,7 +24,7 @@ class Override:
     def parse(cls, assignment: str, option: str = "--set") -> Override:
         label = f"{option} {assignment}"
         key, sep, raw = assignment.partition("=")
-        parts = tuple(key.strip().split("."))
+        parts = tuple(nfc(key.strip()).split("."))
         if not sep or not all(parts):
             fail(label, None, "", "expected KEY=VALUE with a dotted KEY, e.g. pta.utilization=0.9")
         if parts[0] == "extends":
@@ -64,7 +65,7 @@ class Override:
             out = Doc(node, pos=getattr(node, "pos", {}), here=getattr(node, "here", where))
             child = node.get(head)
             if rest:
-                empty = DocList(here=where) if rest[0].isdigit() else Doc(here=where)
+                empty = DocList(here=where) if _is_index(rest[0]) else Doc(here=where)
                 fresh = empty if child is None else child
                 out[head] = self._set(fresh, rest, (*done, head))
                 out.pos.setdefault(head, where)
@@ -78,7 +79,7 @@ class Override:
 
     def _index(self, items: list, part: str, done: tuple) -> int:
         path = dotted((*done, part))
-        if part.isdigit():
+        if _is_index(part):
             if int(part) < len(items):
                 return int(part)
             fail(self.label, None, path, f"no item {part}: the list has {len(items)}")
@@ -95,6 +96,11 @@ class Override:
         known = [n for n in names if n]
         listed = f"; names: {', '.join(known)}" if known else ""
         fail(self.label, None, path, f"no item named {part!r}{did_you_mean(part, known)}{listed}")
+
+
+def _is_index(part: str) -> bool:
+    """An ASCII number: ``²`` or ``٣`` are names, not indexes."""
+    return part.isascii() and part.isdigit()
 
 
 def _item_name(item) -> str | None:

@@ -25,6 +25,8 @@ def _pyplot(path: Path):
     except ImportError:
         fail(f"--plot {path}", None, "", "needs matplotlib: pip install 'tradecalc[plot]'")
     matplotlib.use("Agg")
+    # names and labels are the user's text: a "$" must not start mathtext (nor fail in it)
+    matplotlib.rcParams["text.parse_math"] = False
     import matplotlib.pyplot as plt
 
     return plt

@@ -10,16 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from tradecalc.engine import Components, Layout, check_finite, compile_scenario, evaluate
+from tradecalc import verdict
+from tradecalc.engine import Components, Layout, compile_scenario, evaluate
 from tradecalc.loading import load_with_tree, overridden_items
-from tradecalc.model import (
-    gap,
-    reached_year_index,
-    required_cagr,
-    smart_effects,
-    staged_tariff,
-    staging,
-)
+from tradecalc.model import required_cagr, smart_effects, staged_tariff, staging
 from tradecalc.scenario import (
     CATEGORIES,
     DEFAULT_UTILIZATION,
@@ -112,8 +106,7 @@ class Projection:
     @property
     def reached_year(self) -> int | None:
         """First year the measure reaches the target, or None within the horizon."""
-        index = int(reached_year_index(self.measure, self.scenario.target.value_usd_m))
-        return None if index < 0 else int(self.years[index])
+        return verdict.reached_year(self.years, self.measure, self.scenario.target.value_usd_m)
 
     @property
     def required_cagr(self) -> float | None:
@@ -124,12 +117,12 @@ class Projection:
 
     @property
     def measure_at_by_year(self) -> float:
-        return float(self.measure[self.at(self.scenario.by_year)])
+        return float(self.measure[verdict.deadline_index(self.scenario)])
 
     @property
     def gap_at_by_year(self) -> float:
         """Target minus measure in the deadline year [US$ m]; negative when exceeded."""
-        return float(gap(self.scenario.target.value_usd_m, self.measure_at_by_year))
+        return verdict.gap_at_deadline(self.scenario, self.measure)
 
     @cached_property
     def measure_layers(self) -> dict[str, np.ndarray]:
@@ -514,5 +507,5 @@ def run_loaded(
     """The projection of a scenario already loaded with ``overrides`` (recorded, not applied)."""
     layout, params = compile_scenario(scenario)
     components = evaluate(layout, params)
-    check_finite(components.total(), path or scenario.name)
+    verdict.check_finite(components.total(), path or scenario.name)
     return Projection(scenario, path, layout, components, tuple(overrides), frozenset(overridden))

@@ -17,7 +17,9 @@ import numpy as np
 
 from tradecalc.comparison import Comparison
 from tradecalc.projection import LEVER_COLUMNS, Projection, lever_columns
+from tradecalc.sanitize import clean, csv_cell
 from tradecalc.scenario import CATEGORY_MEANING, CUSTOMS_CATEGORIES
+from tradecalc.verdict import on_time
 
 BAR_WIDTH = 8
 _EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -71,10 +73,21 @@ class View:
 # --- rendering a view ------------------------------------------------------------------------
 
 
+LONG = 2_000
+"""Characters of one text in a table or report at most (a 1 MB name is cut, not shown)."""
+
+
 def to_rich(view: View) -> list[Any]:
-    """Rich renderables for the terminal."""
+    """Rich renderables for the terminal.
+
+    Every string is :class:`~rich.text.Text`, never markup, and :func:`clean`: a ``[`` in a
+    scenario name stays as typed, an escape sequence or a bidi override is shown escaped.
+    """
     from rich.table import Table
     from rich.text import Text
+
+    def text(value: str, style: str = "", limit: int = LONG) -> Text:
+        return Text(clean(value, limit), style=style)
 
     out: list[Any] = []
     if view.headline:
@@ -82,28 +95,28 @@ def to_rich(view: View) -> list[Any]:
         header.add_column(style="bold")
         header.add_column()
         for label, value in view.headline:
-            header.add_row(Text(label), Text(value, style=view.headline_styles.get(label, "")))
+            header.add_row(text(label), text(value, view.headline_styles.get(label, "")))
         out.append(header)
     for text_table in view.tables:
-        # every string is Text, never markup: a "[" in a scenario name or path stays as typed
-        table = Table(title=Text(text_table.title, style="italic"), title_justify="left")
+        rows = [[clean(cell, LONG) for cell in row] for row in text_table.rows]
+        table = Table(title=text(text_table.title, "italic"), title_justify="left")
         for i, heading in enumerate(text_table.headers):
             if i in text_table.right:  # numbers never wrap; a long heading may
-                widest = max((len(row[i]) for row in text_table.rows), default=1)
+                widest = max((len(row[i]) for row in rows), default=1)
                 table.add_column(
-                    Text(heading),
+                    text(heading),
                     justify="right",
                     min_width=widest,
                     overflow="fold",
                     style=text_table.styles.get(i),
                 )
             else:  # short row labels stay whole; long texts wrap
-                short = max((len(row[i]) for row in text_table.rows), default=0) <= 24
+                short = max((len(row[i]) for row in rows), default=0) <= 24
                 style = text_table.styles.get(i)
                 table.add_column(
-                    Text(heading), no_wrap=i == 0 and short, overflow="fold", style=style
+                    text(heading), no_wrap=i == 0 and short, overflow="fold", style=style
                 )
-        for i, row in enumerate(text_table.rows):
+        for i, row in enumerate(rows):
             cells = [Text(cell) for cell in row]
             table.add_row(*cells, style="bold" if i in text_table.bold_rows else None)
         out += [Text(""), table] if out else [table]
@@ -111,30 +124,31 @@ def to_rich(view: View) -> list[Any]:
         listing = Table.grid(padding=(0, 0, 0, 2), pad_edge=True)
         listing.add_column(no_wrap=view.truncate_notes, overflow="ellipsis")
         for line in view.notes:
-            listing.add_row(Text(f"- {line}"))
+            listing.add_row(text(f"- {line}"))
         if view.footer:
-            listing.add_row(Text(view.footer, style="dim"))
-        out += [Text(""), Text(view.notes_title, style="bold"), listing]
+            listing.add_row(text(view.footer, "dim"))
+        out += [Text(""), text(view.notes_title, "bold"), listing]
     return out
 
 
 def to_markdown(view: View) -> str:
-    """The view as Markdown, for reports."""
-    parts = [f"## {view.heading}", ""]
+    """The view as Markdown, for reports (every text :func:`clean`, ``|`` escaped)."""
+    parts = [f"## {clean(view.heading, LONG)}", ""]
     if view.description:
-        parts += [view.description, ""]
-    parts += [f"- **{label}:** {value}" for label, value in view.headline]
+        parts += [clean(view.description, LONG), ""]
+    parts += [f"- **{clean(label, LONG)}:** {clean(value, LONG)}" for label, value in view.headline]
     for table in view.tables:
         align = ["---:" if i in table.right else "---" for i in range(len(table.headers))]
-        parts += ["", f"### {table.title}", "", _md_row(table.headers), _md_row(align)]
+        parts += ["", f"### {clean(table.title, LONG)}", "", _md_row(table.headers), _md_row(align)]
         parts += [_md_row(row) for row in table.rows]
     if view.notes:
-        parts += ["", f"### {view.notes_title.rstrip(':')}", ""] + [f"- {n}" for n in view.notes]
+        parts += ["", f"### {clean(view.notes_title.rstrip(':'), LONG)}", ""]
+        parts += [f"- {clean(n, LONG)}" for n in view.notes]
     return "\n".join(parts) + "\n"
 
 
 def _md_row(cells: list[str]) -> str:
-    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+    return "| " + " | ".join(clean(c, LONG).replace("|", "\\|") for c in cells) + " |"
 
 
 def _clean(value):
@@ -156,13 +170,16 @@ def to_json(document: Any) -> str:
 def to_csv(rows, columns) -> str:
     """CSV text with a header, full-precision numbers and ``\\n`` line ends.
 
+    Text cells go through :func:`csv_cell`: a leading ``=`` cannot run as a formula.
+
     ``rows`` are sequences in column order, or dicts keyed by column.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([row.get(c) for c in columns] if isinstance(row, dict) else row)
+        cells = [row.get(c) for c in columns] if isinstance(row, dict) else row
+        writer.writerow([csv_cell(cell) for cell in cells])
     return buffer.getvalue()
 
 
@@ -174,7 +191,7 @@ def verdict(p: Projection) -> str:
     s = p.scenario
     if p.reached_year is None:
         return f"not reached by {s.horizon}"
-    late = " (after the deadline)" if p.reached_year > s.by_year else ""
+    late = "" if on_time(p.reached_year, s.by_year) else " (after the deadline)"
     return f"reached in {p.reached_year}{late}"
 
 
@@ -182,7 +199,7 @@ def verdict_style(p: Projection) -> str:
     """Green when reached by the deadline, yellow when later, red when not at all."""
     if p.reached_year is None:
         return "bold red"
-    return "bold green" if p.reached_year <= p.scenario.by_year else "bold yellow"
+    return "bold green" if on_time(p.reached_year, p.scenario.by_year) else "bold yellow"
 
 
 def gap_text(p: Projection) -> str:
@@ -342,15 +359,15 @@ def projection_view(p: Projection) -> View:
 COMPARE_CSV_COLUMNS = ("scenario", "path", "year", "measure_usd_m", "total_usd_m")
 
 
-def comparison_view(c: Comparison) -> View:
-    """One column per scenario: measure by year, verdict, required growth, gap, levers."""
+def comparison_view(c: Comparison, width: int | None = None) -> View:
+    """One column per scenario: measure by year, verdict, required growth, gap, levers.
+
+    With a ``width`` (the terminal's), scenarios that do not fit side by side are split
+    over several tables, each titled with the scenarios it shows: none is ever cropped.
+    """
     ps = c.projections
-    table = TextTable(
-        "Measure by year and verdict, US$ m (each scenario on its own target)",
-        ["", *(p.scenario.name for p in ps)],
-        right=set(range(1, len(ps) + 1)),
-    )
-    add = table.rows.append
+    rows: list[list[str]] = []
+    add = rows.append
     add(["File", *(p.path for p in ps)])
     add(["Target", *(f"{usd(p.scenario.target.value_usd_m)} by {p.scenario.by_year}" for p in ps)])
     for year in c.years:
@@ -363,16 +380,32 @@ def comparison_view(c: Comparison) -> View:
         [
             "Reached",
             *(
-                str(p.reached_year) if p.reached_year else "not by " + str(p.scenario.horizon)
+                str(p.reached_year) if p.reached_year else f"not by {p.scenario.horizon}"
                 for p in ps
             ),
         ]
     )
     add(["Required growth", *(percent(p.required_cagr, 2) for p in ps)])
     add(["Gap at deadline", *(usd(p.gap_at_by_year) for p in ps)])
-    table.bold_rows = {len(table.rows) - 3, len(table.rows) - 1}
+    bold = {len(rows) - 3, len(rows) - 1}
     for label, key in LEVER_COLUMNS:
         add([f"{label} at deadline", *(usd(p.measure_parts()[key]) for p in ps)])
+    title = "Measure by year and verdict, US$ m (each scenario on its own target)"
+    groups = _fit(rows, width)
+    tables = []
+    for first, last in groups:
+        part = "" if len(groups) == 1 else f"; scenarios {first + 1}-{last} of {len(ps)}"
+        if part and first + 1 == last:
+            part = f"; scenario {last} of {len(ps)}"
+        tables.append(
+            TextTable(
+                title[:-1] + part + ")",
+                ["", *(p.scenario.name for p in ps[first:last])],
+                rows=[[row[0], *row[1 + first : 1 + last]] for row in rows],
+                right=set(range(1, last - first + 1)),
+                bold_rows=set(bold),
+            )
+        )
     closest = c.closest()
     return View(
         heading="Comparison",
@@ -383,10 +416,29 @@ def comparison_view(c: Comparison) -> View:
                 f"gap at {closest.scenario.by_year} {gap_text(closest)}",
             )
         ],
-        tables=[table],
+        tables=tables,
         notes_title="Not like for like:" if c.notes() else "",
         notes=c.notes(),
     )
+
+
+def _fit(rows: list[list[str]], width: int | None) -> list[tuple[int, int]]:
+    """Consecutive ranges of scenario columns that fit ``width`` side by side (rich's box:
+    one border, then each column's text with a space each side and a border)."""
+    count = len(rows[0]) - 1
+    if width is None:
+        return [(0, count)]
+    widths = [max(len(clean(row[i], LONG)) for row in rows[1:]) for i in range(count + 1)]
+    label = widths[0] + 3 + 1
+    groups, first, used = [], 0, label
+    for i in range(count):
+        need = max(widths[i + 1], 8) + 3
+        if i > first and used + need > width:
+            groups.append((first, i))
+            first, used = i, label
+        used += need
+    groups.append((first, count))
+    return groups
 
 
 # --- sweep -----------------------------------------------------------------------------------

@@ -422,6 +422,21 @@ class Scenario(_Model):
             if h.reporter == self.reporter and h.period == "calendar"
         )
 
+    def replace(self, **changes) -> Scenario:
+        """A copy with top-level fields changed, validated like a file (unlike ``model_copy``).
+
+        ``s.replace(deal_value_scale=0.5)``; nested values as mappings or models, e.g.
+        ``s.replace(pta={**s.pta.model_dump(), "utilization": 0.9})``. Raises ScenarioError.
+        """
+        from tradecalc.loading import validate_tree
+        from tradecalc.yamlread import Doc
+
+        data = {**self.model_dump(exclude_unset=True), **changes}
+        data = {
+            k: v.model_dump(exclude_unset=True) if is_model(type(v)) else v for k, v in data.items()
+        }
+        return validate_tree(Doc(data, here=("Scenario.replace", None)), "Scenario.replace")
+
 
 Pta.model_rebuild()
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from tradecalc import budget
 from tradecalc.engine import Layout, Params, compile_scenario, evaluate_measure
 from tradecalc.scenario import Scenario
+from tradecalc.verdict import check_finite, deadline_index
 
 Z90 = 1.2815515655446004
 """The 90th percentile of the standard normal: low/high swings are P10/P90 of a spread."""
@@ -18,13 +21,24 @@ RELATIVE = 0.3
 
 @dataclass(frozen=True)
 class Swing:
-    """One input moved to its low and its high value, all else at the point values."""
+    """One input moved to its low and its high value, all else at the point values.
+
+    The parameters are built when asked for, so thousands of swings cost no memory.
+    """
 
     input: str
     low: Any
     high: Any
-    low_params: Params
-    high_params: Params
+    point: Params
+    changes: Callable[[Any], dict[str, np.ndarray]]
+
+    @property
+    def low_params(self) -> Params:
+        return self.point.replace(**self.changes(self.low))
+
+    @property
+    def high_params(self) -> Params:
+        return self.point.replace(**self.changes(self.high))
 
 
 def swings(scenario: Scenario, layout: Layout, point: Params) -> list[Swing]:
@@ -40,9 +54,7 @@ def swings(scenario: Scenario, layout: Layout, point: Params) -> list[Swing]:
 
     def add(name: str, low, high, changes) -> None:
         """``changes(v)`` gives the Params fields for input value ``v``."""
-        out.append(
-            Swing(name, low, high, point.replace(**changes(low)), point.replace(**changes(high)))
-        )
+        out.append(Swing(name, low, high, point, changes))
 
     spread = u.elasticity_spread if u is not None else None
     if spread != 0.0 and (s.pta is not None or s.tta is not None):
@@ -123,16 +135,31 @@ def swings(scenario: Scenario, layout: Layout, point: Params) -> list[Swing]:
     return out
 
 
-def sensitivity(scenario: Scenario) -> dict[str, Any]:
+def sensitivity(scenario: Scenario, where: str = "") -> dict[str, Any]:
     """Tornado of the measure at the deadline, widest swing first.
 
-    Every low and high case runs in one engine call on the draw axis.
+    The low and high cases run through the engine together on the draw axis, in chunks
+    that fit the memory budget. ``where`` names the scenario's file in errors.
     """
     layout, point = compile_scenario(scenario)
     cases = swings(scenario, layout, point)
-    j = scenario.by_year - scenario.base_year
-    every = [point] + [p for c in cases for p in (c.low_params, c.high_params)]
-    measure = evaluate_measure(layout, Params.stack(every))[:, j]
+    runs = 1 + 2 * len(cases)
+    budget.check_work("sensitivity", runs, layout, "the deals, the flows or the horizon")
+    j = deadline_index(scenario)
+
+    def params(i: int) -> Params:
+        if i == 0:
+            return point
+        case = cases[(i - 1) // 2]
+        return case.low_params if i % 2 else case.high_params
+
+    measure = np.empty(runs)
+    chunk = budget.chunk_size(layout, 2_000)
+    for start in range(0, runs, chunk):
+        stop = min(runs, start + chunk)
+        values = evaluate_measure(layout, Params.stack([params(i) for i in range(start, stop)]))
+        check_finite(values, where or scenario.name)
+        measure[start:stop] = values[:, j]
     base, lows, highs = measure[0], measure[1::2], measure[2::2]
     rows = [
         {

@@ -9,14 +9,17 @@ from typing import Any
 
 import numpy as np
 
+from tradecalc import budget
 from tradecalc.engine import Params, compile_scenario, evaluate
 from tradecalc.loading import resolve
-from tradecalc.model import gap, reached_year_index
 from tradecalc.overrides import Override
+from tradecalc.verdict import check_finite, outcome
 from tradecalc.yamlread import Doc, fail
 
 MAX_POINTS = 100_000
 """Grid points at most: each is validated like a file (about 0.6 ms), so 100,000 take ~1 min."""
+CHUNK = 2_000
+"""Grid points validated and run together: only their rows are kept, so memory stays flat."""
 
 
 @dataclass(frozen=True)
@@ -46,46 +49,55 @@ class GridAxis:
         return cls(key.strip(), tuple(float(v) for v in values))
 
 
-def run_sweep(tree: Doc, axes: list[GridAxis], base: list[Override] = ()) -> list[dict[str, Any]]:
+def run_sweep(
+    tree: Doc, axes: list[GridAxis], base: list[Override] = (), where: str = ""
+) -> list[dict[str, Any]]:
     """One row per grid point: the grid values, reached year, measure and gap at the deadline.
 
     The YAML is read once (``tree``); each point is the tree with its overrides, validated
-    like a file, then all points go through :func:`evaluate` together on the draw axis.
+    like a file, then the points go through :func:`evaluate` together on the draw axis, in
+    chunks that fit the memory budget (only the rows are kept). ``where`` names the file.
     """
     size = math.prod(len(axis.values) for axis in axes)
     if size > MAX_POINTS:
         fail("--grid", None, "", f"{size:,} grid points; at most {MAX_POINTS:,}")
-    points = list(itertools.product(*(axis.values for axis in axes)))
-    scenarios = []
-    for point in points:
-        overrides = list(base) + [
-            Override(tuple(axis.key.split(".")), value, f"--grid {axis.key}={value}")
-            for axis, value in zip(axes, point, strict=True)
-        ]
-        scenarios.append(resolve(tree, overrides)[0])
-    compiled = [compile_scenario(s) for s in scenarios]
-    layout = compiled[0][0]
-    same = all(_same_layout(layout, other) for other, _ in compiled)
-    if same:
-        measure = evaluate(layout, Params.stack([p for _, p in compiled])).measure(layout)
-        measures = list(measure)
-    else:  # grid moves base_year or horizon, or what counts: run points one by one
-        measures = [evaluate(lay, par).measure(lay)[0] for lay, par in compiled]
-    rows = []
-    for point, scenario, (lay, _), m in zip(points, scenarios, compiled, measures, strict=True):
-        target = scenario.target.value_usd_m
-        index = int(reached_year_index(m, target))
-        at_deadline = float(m[scenario.by_year - scenario.base_year])
-        row = {axis.key: value for axis, value in zip(axes, point, strict=True)}
-        row.update(
-            {
-                "reached_year": None if index < 0 else int(lay.years[index]),
-                "measure_at_by_year_usd_m": at_deadline,
-                "gap_at_by_year_usd_m": float(gap(target, at_deadline)),
-            }
-        )
-        rows.append(row)
+    points = itertools.product(*(axis.values for axis in axes))
+    rows: list[dict[str, Any]] = []
+    first = True
+    while batch := list(itertools.islice(points, CHUNK)):
+        scenarios = [resolve(tree, _overrides(base, axes, point))[0] for point in batch]
+        compiled = [compile_scenario(s) for s in scenarios]
+        layout = compiled[0][0]
+        if first:
+            budget.check_work("--grid", size, layout, "the grid points, the deals or the horizon")
+            first = False
+        if all(_same_layout(layout, other) for other, _ in compiled):
+            params = [p for _, p in compiled]
+            measures = []
+            step = budget.chunk_size(layout, CHUNK, budget.EVALUATE_BYTES_PER_VALUE)
+            for start in range(0, len(params), step):
+                stacked = Params.stack(params[start : start + step])
+                measures += list(evaluate(layout, stacked).measure(layout))
+        else:  # grid moves base_year or horizon, or what counts: run points one by one
+            measures = [evaluate(lay, par).measure(lay)[0] for lay, par in compiled]
+        for point, scenario, (lay, _), m in zip(batch, scenarios, compiled, measures, strict=True):
+            check_finite(m, where or scenario.name, _label(axes, point))
+            row = {axis.key: value for axis, value in zip(axes, point, strict=True)}
+            row.update(outcome(scenario, lay.years, m))
+            rows.append(row)
     return rows
+
+
+def _overrides(base, axes: list[GridAxis], point) -> list[Override]:
+    return list(base) + [
+        Override(tuple(axis.key.split(".")), value, f"--grid {axis.key}={value}")
+        for axis, value in zip(axes, point, strict=True)
+    ]
+
+
+def _label(axes: list[GridAxis], point) -> str:
+    """Where a grid point overflowed: ``at pta.utilization=0.5``."""
+    return "at " + ", ".join(f"{a.key}={v}" for a, v in zip(axes, point, strict=True))
 
 
 def _same_layout(a, b) -> bool:

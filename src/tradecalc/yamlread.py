@@ -7,12 +7,16 @@ document fails fast instead of eating memory.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from pathlib import Path
 
 import yaml
 
 from tradecalc.errors import Problem, ScenarioError
+from tradecalc.sanitize import nfc
 
 MAX_FILE_BYTES = 5_000_000
 MAX_NODES = 50_000
@@ -158,11 +162,15 @@ class _Builder:
         if node.tag == _STR_TAG and not node.style and _EXPONENT.match(node.value):
             return float(node.value)  # YAML 1.1 reads a plain 1e3 as text; people mean 1000
         try:
-            return self.loader.construct_object(node)
+            value = self.loader.construct_object(node)
         except yaml.constructor.ConstructorError:
             self.fail(node, path, f"YAML tag {node.tag!r} is not allowed")
         except (ValueError, OverflowError) as error:  # e.g. 2024-02-30, a 5,000-digit int
             self.fail(node, path, f"cannot read {node.value[:40]!r}: {error}")
+        except Exception:  # PyYAML's own slips on odd tagged scalars: !!bool maybe, !!int ""
+            kind = node.tag.rpartition(":")[2]
+            self.fail(node, path, f"cannot read {node.value[:40]!r} as {kind}")
+        return nfc(value) if isinstance(value, str) else value  # one form of "Café"
 
 
 def strip_nulls(value):
@@ -196,11 +204,14 @@ def read_limited(stream, file: str, where: Problem | None = None) -> bytes:
     return data
 
 
-def read_text(path: Path, file: str, cited_at: Problem | None = None) -> str:
+def read_text(
+    path: Path, file: str, cited_at: Problem | None = None, *, regular_only: bool = False
+) -> str:
     """Read a UTF-8 file, turning every OS or decoding failure into a ScenarioError.
 
     ``cited_at`` is where another file names this one (its `extends:` line): problems are
-    reported there.
+    reported there. ``regular_only`` refuses FIFOs, devices and sockets before reading a
+    byte, so `extends: /dev/stdin` or a named pipe cannot make tradecalc wait forever.
     """
     where = cited_at or Problem(file, None, "", "")
     what = f"cannot read {file}" if cited_at else "cannot read file"
@@ -208,13 +219,41 @@ def read_text(path: Path, file: str, cited_at: Problem | None = None) -> str:
     def cannot(reason: str):
         fail(where.file, where.line, where.path, f"{what}: {reason}")
 
+    flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NOCTTY | (os.O_NONBLOCK if regular_only else 0)
     try:
-        with path.open("rb") as handle:
-            data = read_limited(handle, file, where)
+        fd = os.open(path, flags)
     except FileNotFoundError:
         cannot("no such file")
-    except IsADirectoryError:
-        cannot("is a directory")
+    except ValueError:
+        cannot("the path contains a NUL character")
     except OSError as error:
-        cannot(error.strerror or str(error))
+        cannot(_os_reason(error))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            cannot("is a directory")
+        if regular_only and not stat.S_ISREG(mode):
+            cannot(f"not a regular file ({_kind(mode)})")
+        try:
+            data = read_limited(handle, file, where)
+        except OSError as error:
+            cannot(_os_reason(error))
     return decode(data, file)
+
+
+def _os_reason(error: OSError) -> str:
+    if error.errno == errno.ELOOP:
+        return "too many levels of symbolic links (a symlink loop?)"
+    return error.strerror or str(error)
+
+
+def _kind(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return kind
+    return "not a file"
