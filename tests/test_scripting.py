@@ -196,7 +196,10 @@ def test_failed_run_leaves_an_existing_output_untouched(tmp_path):
 def test_output_into_a_missing_folder_is_a_bad_argument(tmp_path):
     result = invoke("project", "scenarios/base.yaml", "-o", str(tmp_path / "no" / "x.json"))
     assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr == f"--output {tmp_path / 'no' / 'x.json'}: no such folder: {tmp_path / 'no'}\n"
+    assert (
+        result.stderr
+        == f"--output {tmp_path / 'no' / 'x.json'}: no such folder: {tmp_path / 'no'}\n"
+    )
 
 
 # --- sweep -----------------------------------------------------------------------------------
