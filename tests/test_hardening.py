@@ -241,7 +241,6 @@ def test_killing_output_never_leaves_a_partial_file(tmp_path):
     target = tmp_path / "out.json"
     expected = runner.invoke(app, ["project", BASE, "-f", "json"]).stdout
     rng = np.random.default_rng(7)
-    outcomes = set()
     for run, sig in enumerate([signal.SIGTERM, signal.SIGINT, signal.SIGKILL] * 3):
         target.write_text("old\n")
         child = subprocess.Popen(
@@ -254,13 +253,11 @@ def test_killing_output_never_leaves_a_partial_file(tmp_path):
         child.wait(timeout=60)
         content = target.read_text()
         assert content in ("old\n", expected), run
-        outcomes.add(content == expected)
         leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name != "out.json")
         if sig != signal.SIGKILL:  # SIGKILL cannot be caught: see safeio's docstring
             assert leftovers == [], (run, sig)
         for name in leftovers:
             (tmp_path / name).unlink()
-    assert outcomes  # both outcomes are fine; the loop above checked each
 
 
 def test_closed_pipe_ends_quietly_with_141():
