@@ -32,3 +32,9 @@ def write(tmp_path, monkeypatch):
         return name
 
     return _write
+
+
+@pytest.fixture
+def in_scenarios(monkeypatch):
+    """Run from scenarios/: the shipped files `extends:` each other by relative path."""
+    monkeypatch.chdir(ROOT / "scenarios")

@@ -34,15 +34,17 @@ def chunk_size(layout, wanted: int, bytes_per_value: int = MEASURE_BYTES_PER_VAL
     return max(1, min(wanted, fits))
 
 
-def check_work(option: str, runs: int, layout, reduce: str) -> None:
+def check_work(option: str, runs: int, layout, reduce: str, cost: int = 1) -> None:
     """Refuse ``runs`` draws (or cases, or points) of ``layout`` beyond :data:`MAX_WORK`.
 
-    ``reduce`` says what the user can make smaller, e.g. "--draws, the deals or the horizon".
+    ``reduce`` says what the user can make smaller, e.g. "--draws, the deals or the horizon";
+    ``cost`` is how much slower than a Monte Carlo draw one run is (measured: sensitivity
+    builds each case's parameters, about 4; sweep keeps every component, about 8).
     """
-    per_draw = values_per_draw(layout)
+    per_draw = values_per_draw(layout) * cost
     if runs * per_draw > MAX_WORK:
         most = max(1, MAX_WORK // per_draw)
-        items = per_draw // len(layout.years)
+        items = values_per_draw(layout) // len(layout.years)
         fail(
             option,
             None,

@@ -12,8 +12,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import typer._click as click
 from typer.core import TyperGroup
+
+try:  # typer 0.2x carries its own copy of click
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - older typer on click
+    from click import exceptions as click_errors
 
 from tradecalc.errors import Problem, ScenarioError
 
@@ -26,14 +30,17 @@ class _Group(TyperGroup):
             return super().main(args, prog_name, complete_var, False, **extra)
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
-        except click.exceptions.NoArgsIsHelpError as error:
+        except getattr(click_errors, "NoArgsIsHelpError", ()) as error:
             error.show()  # `tradecalc` alone: the help
             sys.exit(error.exit_code)
-        except click.ClickException as error:
+        except click_errors.ClickException as error:
             _stderr_line(_usage_line(error))
             sys.exit(error.exit_code)
-        except click.exceptions.Abort:
+        except typer.Abort:
             sys.exit(130)
+        except BrokenPipeError:
+            _quiet_stdout()
+            sys.exit(SIGPIPE_STATUS)
         sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -50,11 +57,12 @@ def _usage_line(error) -> str:
     else:
         context = getattr(error, "ctx", None)
         where = context.command_path if context is not None else "tradecalc"
-    message = error.message if isinstance(error, click.BadParameter) else error.format_message()
+    bad = isinstance(error, click_errors.BadParameter)
+    message = error.message if bad else error.format_message()
     message = " ".join(message.split())
-    if isinstance(error, click.exceptions.MissingParameter):
+    if isinstance(error, click_errors.MissingParameter):
         message = "missing"
-    elif isinstance(error, click.exceptions.NoSuchOption):
+    elif isinstance(error, click_errors.NoSuchOption):
         message = message.replace(f"No such option: {where}", "no such option").strip()
     return f"{clean(where)}: {clean(message[:1].lower() + message[1:], 400)}"
 
@@ -230,6 +238,18 @@ def _emit(
         write_atomically(plot, picture, "--plot")
 
 
+def _StdoutConsole():
+    """rich's Console on stdout, but a closed pipe raises BrokenPipeError (rich would exit 1)."""
+    from rich.console import Console
+
+    class StdoutConsole(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return StdoutConsole(emoji=False)
+
+
 def _table_width(fmt: Format, output: Path | None) -> int | None:
     """Columns a table may use: the terminal's (80 off a terminal), 100 in a file."""
     if fmt is not Format.table:
@@ -255,7 +275,7 @@ def _render(fmt: Format, output: Path | None, view, document, csv) -> None:
 
         renderables = render.to_rich(view())
         if output is None:
-            console = Console()
+            console = _StdoutConsole()
             for renderable in renderables:
                 console.print(renderable)
             return

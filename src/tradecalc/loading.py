@@ -82,10 +82,12 @@ def load_tree(path: Path, text: str | None = None, file: str | None = None, _cha
     chain = (*_chain, (_identity(path), path))
     if len(chain) >= MAX_EXTENDS:
         fail(file, extends_line, "extends", f"more than {MAX_EXTENDS} files deep")
-    parent = Path(os.path.realpath(path.parent / parent_ref))
-    parent_file = display_name(parent)
+    named = path.parent / parent_ref  # opened as written: /dev/stdin is refused by name
+    parent_file = display_name(named)
     cited = Problem(file, extends_line, "extends", "")
-    parent_text = read_text(parent, parent_file, cited, regular_only=True)
+    parent_text = read_text(named, parent_file, cited, regular_only=True)
+    parent = Path(os.path.realpath(named))  # its own `extends:` is relative to where it is
+    parent_file = display_name(parent)
     here = _identity(parent)
     if here is not None and here in {identity for identity, _ in chain}:
         names = " -> ".join(display_name(p) for p in (*(p for _, p in chain), parent))

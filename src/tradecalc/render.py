@@ -394,12 +394,12 @@ def comparison_view(c: Comparison, width: int | None = None) -> View:
     groups = _fit(rows, width)
     tables = []
     for first, last in groups:
-        part = "" if len(groups) == 1 else f"; scenarios {first + 1}-{last} of {len(ps)}"
-        if part and first + 1 == last:
-            part = f"; scenario {last} of {len(ps)}"
+        if len(groups) > 1:  # the split is said in each title, short enough not to wrap
+            shown = f"{first + 1}-{last}" if last - first > 1 else f"{last}"
+            title = f"Measure and verdict, US$ m, scenarios {shown} of {len(ps)} (own targets)"
         tables.append(
             TextTable(
-                title[:-1] + part + ")",
+                title,
                 ["", *(p.scenario.name for p in ps[first:last])],
                 rows=[[row[0], *row[1 + first : 1 + last]] for row in rows],
                 right=set(range(1, last - first + 1)),
@@ -428,7 +428,7 @@ def _fit(rows: list[list[str]], width: int | None) -> list[tuple[int, int]]:
     count = len(rows[0]) - 1
     if width is None:
         return [(0, count)]
-    widths = [max(len(clean(row[i], LONG)) for row in rows[1:]) for i in range(count + 1)]
+    widths = [max(len(clean(row[i], LONG)) for row in rows) for i in range(count + 1)]
     label = widths[0] + 3 + 1
     groups, first, used = [], 0, label
     for i in range(count):

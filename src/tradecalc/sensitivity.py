@@ -144,7 +144,7 @@ def sensitivity(scenario: Scenario, where: str = "") -> dict[str, Any]:
     layout, point = compile_scenario(scenario)
     cases = swings(scenario, layout, point)
     runs = 1 + 2 * len(cases)
-    budget.check_work("sensitivity", runs, layout, "the deals, the flows or the horizon")
+    budget.check_work("sensitivity", runs, layout, "the deals, the flows or the horizon", cost=4)
     j = deadline_index(scenario)
 
     def params(i: int) -> Params:

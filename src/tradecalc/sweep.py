@@ -69,7 +69,9 @@ def run_sweep(
         compiled = [compile_scenario(s) for s in scenarios]
         layout = compiled[0][0]
         if first:
-            budget.check_work("--grid", size, layout, "the grid points, the deals or the horizon")
+            budget.check_work(
+                "--grid", size, layout, "the grid points, the deals or the horizon", cost=8
+            )
             first = False
         if all(_same_layout(layout, other) for other, _ in compiled):
             params = [p for _, p in compiled]

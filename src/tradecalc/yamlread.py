@@ -228,12 +228,11 @@ def read_text(
         cannot("the path contains a NUL character")
     except OSError as error:
         cannot(_os_reason(error))
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISDIR(mode) or (regular_only and not stat.S_ISREG(mode)):
+        os.close(fd)
+        cannot("is a directory" if stat.S_ISDIR(mode) else f"not a regular file ({_kind(mode)})")
     with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            cannot("is a directory")
-        if regular_only and not stat.S_ISREG(mode):
-            cannot(f"not a regular file ({_kind(mode)})")
         try:
             data = read_limited(handle, file, where)
         except OSError as error:
