@@ -62,12 +62,22 @@ def test_csv_rows_sum_to_json_totals(scenario):
         "name",
         "value_usd_m",
     ]
-    assert set(frame.component) <= {"baseline", "pta", "tta", "deal"}
-    sums = frame.groupby("year").value_usd_m.sum()
+    assert set(frame.component) <= {"observed", "baseline", "pta", "tariff_change", "tta", "deal"}
+    observed = frame[frame.component == "observed"]
+    assert observed.value_usd_m.sum() == pytest.approx(
+        sum(h["total_usd_m"] + sum(v for v in h["by_direction_usd_m"].values() if v is not None)
+            for h in doc["history"])
+    )  # fmt: skip
+    projected = frame[frame.component != "observed"]
+    sums = projected.groupby("year").value_usd_m.sum()
     for row in doc["years"]:
         assert sums[row["year"]] == pytest.approx(row["total_usd_m"], rel=1e-12)
-        by_component = frame[frame.year == row["year"]].groupby("component").value_usd_m.sum()
+        by_component = projected[projected.year == row["year"]].groupby("component").value_usd_m
+        by_component = by_component.sum()
         assert by_component.get("pta", 0.0) == pytest.approx(row["pta_usd_m"], abs=1e-9)
+        assert by_component.get("tariff_change", 0.0) == pytest.approx(
+            row["tariff_changes_usd_m"], abs=1e-9
+        )
         assert by_component.get("deal", 0.0) == pytest.approx(row["deals_usd_m"], abs=1e-9)
 
 

@@ -411,7 +411,7 @@ def test_names_are_escaped_in_tables_and_csv_cells_are_not_formulas(write):
 
 def test_names_compare_after_nfc(write):
     composed, decomposed = "Caf\u00e9", "Cafe\u0301"
-    deal = "{{name: {}, direction: pak_to_aze, sector: textiles, value_usd_m: 1, start_year: 2026, assumption: toy}}"
+    deal = "{{name: {}, direction: pak_to_aze, sector: textiles, value_usd_m: 1, start_year: 2026, probability: 1, assumption: toy}}"
     write(TOY + f"deals: [{deal.format(composed)}]\n")
     result = runner.invoke(
         app, ["project", "s.yaml", "-f", "json", "--set", f"deals.{decomposed}.value_usd_m=5"]

@@ -109,7 +109,11 @@ baseline: {flows: [{direction: pak_to_aze, sector: a, value_usd_m: 1e9, growth: 
 pta: {start_year: 2024, lines: [{direction: pak_to_aze, sector: a, mfn_tariff: 10}], utilization: 1}
 tta: {start_year: 2024, transit_days_before: 3650, transit_days_after: 0, method: ave, per_day: 1}
 """
-    message = (
+    message = (  # the percentage warnings first (exit status unchanged), then the refusal
+        "s.yaml:6: baseline.flows.0.growth: warning: 10 looks like a percentage: values are "
+        "fractions, 15 % is 0.15\n"
+        "s.yaml:7: pta.lines.0.mfn_tariff: warning: 10 looks like a percentage: values are "
+        "fractions, 15 % is 0.15\n"
         "s.yaml: results are too large to compute (not finite): check extreme values, "
         "growth rates, tariffs or elasticities\n"
     )
@@ -150,7 +154,7 @@ pta:
     "param",
     [
         "pta.phase_in_years",
-        "pta.response_years",
+        "tariff_changes.0.year",
         "deals.0.ramp_years",
         "target.by_year",
         "deals.2.end_year",
