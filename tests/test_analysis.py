@@ -201,7 +201,7 @@ def test_solve_unreachable_range_exits_1(write):
 def test_solve_whole_years(write):
     text = (
         ONE_FLOW
-        + "deals: [{name: Big, direction: aze_to_pak, sector: energy, category: energy, value_usd_m: 3000, start_year: 2024, ramp_years: 4, assumption: toy}]\n"
+        + "deals: [{name: Big, direction: aze_to_pak, sector: energy, category: energy, value_usd_m: 3000, start_year: 2024, ramp_years: 4, probability: 1, assumption: toy}]\n"
     )
     doc = json.loads(
         invoke("solve", write(text), "--param", "deals.Big.start_year", "-f", "json").stdout
