@@ -368,10 +368,11 @@ def simulate(
 ) -> None:
     """Monte Carlo over the scenario's uncertainty block: how likely is the target?
 
-    Draws elasticities, utilisation, growth, the transit conversion and each deal's
-    success; reports P10/P50/P90 and the mean of the measure by year, the probability of
-    reaching the target by each year, and when it is first reached. The same seed gives
-    the same output, byte for byte.
+    Draws elasticities, utilisation, growth, annual level shocks (shock_sd, calibrated
+    from the record with from_history), the transit conversion, and each deal's success
+    (by group), value, start delay and survival; reports P10/P50/P90 and the mean of the
+    measure by year, the probability of reaching the target by each year, and when it is
+    first reached. The same seed gives the same output, byte for byte.
 
     Example:
 
