@@ -125,7 +125,7 @@ def backtest(
     layout, point = compile_scenario(test)
     central = evaluate_measure(layout, point)[0]
     _, measure = measure_draws(test, draws, seed, where=where)
-    p10, p50, p90 = percentiles(measure, PERCENTILES)
+    p10, p50, p90 = percentiles(measure, PERCENTILES, overwrite=True)
     index = {int(y): j for j, y in enumerate(layout.years)}
     observed_years = [y for y in years if y > start]
     obs = np.array([record[y] for y in observed_years])

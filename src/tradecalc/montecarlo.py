@@ -364,32 +364,40 @@ def simulate(
     index = reached_year_index(measure, scenario.target.value_usd_m)
     counts = np.bincount(np.where(index < 0, years, index), minlength=years + 1)
     shock_sd, shock_sd_years = level_shock_sd(scenario)
+    mean = measure.mean(axis=0)
+    # the draws are not needed after this: partition them in place
+    quantiles = percentiles(measure, PERCENTILES, overwrite=True)
     return Simulation(
         scenario=scenario,
         draws=draws,
         seed=seed,
         years=layout.years,
-        mean=measure.mean(axis=0),
-        percentiles=dict(zip(PERCENTILES, percentiles(measure, PERCENTILES), strict=True)),
+        mean=mean,
+        percentiles=dict(zip(PERCENTILES, quantiles, strict=True)),
         first_reached=counts / draws,
         shock_sd=shock_sd,
         shock_sd_years=shock_sd_years,
     )
 
 
-def percentiles(values: np.ndarray, qs) -> np.ndarray:
+def percentiles(values: np.ndarray, qs, overwrite: bool = False) -> np.ndarray:
     """Percentiles ``qs`` of ``values`` along the first axis, (len(qs), ...).
 
     The linear interpolation of ``numpy.percentile``'s default method (Hyndman & Fan 1996,
     definition 7), by a partial sort; ``numpy.percentile`` would also import ``numpy.ma``,
-    which costs more than the whole odds line of `project`.
+    which costs more than the whole odds line of `project`. ``overwrite=True`` partitions
+    ``values`` in place (no copy of a large array; its order along the axis is lost).
     """
     n = values.shape[0]
     position = np.asarray(qs, dtype=float) / 100.0 * (n - 1)
     low = np.floor(position).astype(int)
     high = np.minimum(low + 1, n - 1)
     kth = sorted({*low.tolist(), *high.tolist()})  # not np.unique: it imports numpy.ma too
-    part = np.partition(values, kth, axis=0)
+    if overwrite:
+        values.partition(kth, axis=0)
+        part = values
+    else:
+        part = np.partition(values, kth, axis=0)
     weight = (position - low).reshape(-1, *([1] * (values.ndim - 1)))
     return part[low] + weight * (part[high] - part[low])
 
