@@ -357,3 +357,21 @@ def test_sensitivity_swings_deal_value_ranges_and_annual_shocks(write):
     assert (shocks["low"], shocks["high"]) == pytest.approx((math.exp(-z), math.exp(z)))
     assert shocks["measure_low_usd_m"] == pytest.approx(base * math.exp(-z) + 500)
     assert shocks["measure_high_usd_m"] == pytest.approx(base * math.exp(z) + 500)
+
+
+def test_sensitivity_swings_a_group_of_deals_together(write):
+    text = ONE_FLOW.replace("value_usd_m: 27.0", "value_usd_m: 100") + (
+        "deals:\n"
+        "  - {name: A, direction: aze_to_pak, sector: energy, category: energy, "
+        "value_usd_m: 1000, start_year: 2024, probability: 0.5, group: g, assumption: toy}\n"
+        "  - {name: B, direction: aze_to_pak, sector: energy, category: energy, "
+        "value_usd_m: 300, start_year: 2024, probability: 0.4, group: g, assumption: toy}\n"
+        "uncertainty: {deals: bernoulli}\n"
+    )
+    doc = sensitivity(load_scenario(write(text)))
+    (group,) = doc["inputs"]
+    assert group["input"] == "deal group: g"
+    base = 100 * 1.05**7
+    # both fail, or both succeed (hand-computed)
+    assert group["measure_low_usd_m"] == pytest.approx(base)
+    assert group["measure_high_usd_m"] == pytest.approx(base + 1300)

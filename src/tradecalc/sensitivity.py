@@ -52,6 +52,10 @@ def swings(scenario: Scenario, layout: Layout, point: Params) -> list[Swing]:
             out[f"{prefix}_epsilon"] = epsilon
         return out
 
+    def group_weight(members: np.ndarray, succeeded: float) -> dict[str, np.ndarray]:
+        """Every deal of a group fails (0) or succeeds (1) together."""
+        return column("deal_weight", members, succeeded)
+
     def add(name: str, low, high, changes) -> None:
         """``changes(v)`` gives the Params fields for input value ``v``."""
         out.append(
@@ -141,8 +145,12 @@ def swings(scenario: Scenario, layout: Layout, point: Params) -> list[Swing]:
                 min(1.0, p * (1 + RELATIVE)),
                 lambda v, k=k: column("deal_weight", k, v),
             )
-        elif u.deals == "bernoulli":  # the deal fails or succeeds
-            add(f"deal: {deal.name}", 0.0, 1.0, lambda v, k=k: column("deal_weight", k, v))
+        elif u.deals == "bernoulli":  # the deal (with its group) fails or succeeds
+            group = layout.deal_group == layout.deal_group[k]
+            if deal.group is None:
+                add(f"deal: {deal.name}", 0.0, 1.0, lambda v, k=k: column("deal_weight", k, v))
+            elif int(np.argmax(group)) == k:  # the group's first deal stands for the group
+                add(f"deal group: {deal.group}", 0.0, 1.0, lambda v, g=group: group_weight(g, v))
             scale = s.deal_value_scale
             if deal.value_range_usd_m is not None:
                 lo, hi = (scale * v for v in deal.value_range_usd_m)
