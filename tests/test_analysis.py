@@ -201,7 +201,7 @@ def test_solve_unreachable_range_exits_1(write):
 def test_solve_whole_years(write):
     text = (
         ONE_FLOW
-        + "deals: [{name: Big, direction: aze_to_pak, sector: energy, category: energy, value_usd_m: 3000, start_year: 2024, ramp_years: 4, assumption: toy}]\n"
+        + "deals: [{name: Big, direction: aze_to_pak, sector: energy, category: energy, value_usd_m: 3000, start_year: 2024, ramp_years: 4, probability: 1, assumption: toy}]\n"
     )
     doc = json.loads(
         invoke("solve", write(text), "--param", "deals.Big.start_year", "-f", "json").stdout
@@ -334,3 +334,44 @@ def test_percentiles_are_of_the_measure(write):
     )
     sim = simulate(load_scenario(write(text)), draws=1000, seed=0)
     assert_allclose(sim.mean, 24.3 * 1.05 ** np.arange(8) + 2.7)
+
+
+def test_sensitivity_swings_deal_value_ranges_and_annual_shocks(write):
+    text = ONE_FLOW.replace("value_usd_m: 27.0", "value_usd_m: 100") + (
+        "deals: [{name: Big, direction: aze_to_pak, sector: energy, category: energy, "
+        "value_usd_m: 1000, value_range_usd_m: [500, 2000], start_year: 2024, "
+        "probability: 0.5, assumption: toy}]\n"
+        "uncertainty: {shock_sd: 0.2, deals: bernoulli}\n"
+    )
+    doc = sensitivity(load_scenario(write(text)))
+    rows = {r["input"]: r for r in doc["inputs"]}
+    base = 100 * 1.05**7
+    value = rows["deal value: Big"]
+    # the deal at its odds (0.5) with its value at P10 or P90: hand-computed
+    assert (value["low"], value["high"]) == (500.0, 2000.0)
+    assert value["measure_low_usd_m"] == pytest.approx(base + 250)
+    assert value["measure_high_usd_m"] == pytest.approx(base + 1000)
+    shocks = rows["annual shocks: level factor"]
+    # the random walk's P10/P90 after 7 years: exp(-+1.2816 * 0.2 * sqrt(7)) on the baseline
+    z = 1.2815515655446004 * 0.2 * math.sqrt(7)
+    assert (shocks["low"], shocks["high"]) == pytest.approx((math.exp(-z), math.exp(z)))
+    assert shocks["measure_low_usd_m"] == pytest.approx(base * math.exp(-z) + 500)
+    assert shocks["measure_high_usd_m"] == pytest.approx(base * math.exp(z) + 500)
+
+
+def test_sensitivity_swings_a_group_of_deals_together(write):
+    text = ONE_FLOW.replace("value_usd_m: 27.0", "value_usd_m: 100") + (
+        "deals:\n"
+        "  - {name: A, direction: aze_to_pak, sector: energy, category: energy, "
+        "value_usd_m: 1000, start_year: 2024, probability: 0.5, group: g, assumption: toy}\n"
+        "  - {name: B, direction: aze_to_pak, sector: energy, category: energy, "
+        "value_usd_m: 300, start_year: 2024, probability: 0.4, group: g, assumption: toy}\n"
+        "uncertainty: {deals: bernoulli}\n"
+    )
+    doc = sensitivity(load_scenario(write(text)))
+    (group,) = doc["inputs"]
+    assert group["input"] == "deal group: g"
+    base = 100 * 1.05**7
+    # both fail, or both succeed (hand-computed)
+    assert group["measure_low_usd_m"] == pytest.approx(base)
+    assert group["measure_high_usd_m"] == pytest.approx(base + 1300)

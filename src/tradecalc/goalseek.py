@@ -32,6 +32,9 @@ class Solution:
     metric: str
     probability: float | None = None
     note: str = ""
+    value_if_certain: float | None = None
+    """For a deal's value or probability under ``metric="measure"`` when the deal's
+    probability is below 1: the value the same deal needs when certain (probability 1)."""
 
     def to_dict(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -67,9 +70,15 @@ def solve(
     integral = field.integral
     low, high = _bracket(parts, field, scenario, low, high)
 
+    range_path, range_now, value_now = _deal_value_range(parts, scenario)
+
     def trial(x) -> Scenario:
         value = round(x) if integral else float(x)
-        return resolve(tree, [*overrides, Override(parts, value, f"{label}={value}")])[0]
+        changes = [Override(parts, value, f"{label}={value}")]
+        if range_path is not None:  # the value's range moves with it, in proportion
+            scaled = [v * value / value_now for v in range_now]
+            changes.append(Override(range_path, scaled, f"{label}={value}"))
+        return resolve(tree, [*overrides, *changes])[0]
 
     def score(x) -> tuple[float, float]:
         """(how far past the target, the measure at the deadline); past >= 0 means reached."""
@@ -91,9 +100,53 @@ def solve(
     found = trial(value)
     past, measure = score(value)
     probability = past + at if metric == "probability" else None
+    certain = None
+    if metric == "measure":
+        certain, scaled = _certain_deal(parts, found)
+        note = "; ".join(n for n in (note, scaled) if n)
+    if range_path is not None:
+        moved = "its value range was scaled with it"
+        note = "; ".join(n for n in (note, moved) if n)
     return Solution(
-        param, value, True, found.by_year, measure, low, high, metric, probability, note
+        param, value, True, found.by_year, measure, low, high, metric, probability, note, certain
     )
+
+
+def _deal_value_range(parts: tuple[str, ...], scenario: Scenario):
+    """For a deal's ``value_usd_m`` with a ``value_range_usd_m``: its path, range and value."""
+    if len(parts) != 3 or parts[0] != "deals" or parts[2] != "value_usd_m":
+        return None, None, None
+    dump = scenario.model_dump()
+    path = (*parts[:-1], "value_range_usd_m")
+    found = Override(path, None, "").current(dump)
+    value = Override(parts, None, "").current(dump)
+    if found is None or not value:
+        return None, None, None
+    return path, list(found), value
+
+
+def _certain_deal(parts: tuple[str, ...], found: Scenario) -> tuple[float | None, str]:
+    """The value a certain deal needs, and the note, when the answer is a deal's value or
+    probability below 1 (methods.md 9: the expected path counts ``p * V``)."""
+    if len(parts) != 3 or parts[0] != "deals" or parts[2] not in ("value_usd_m", "probability"):
+        return None, ""
+    dump = found.model_dump()
+    p = Override((*parts[:-1], "probability"), None, "").current(dump)
+    value = Override((*parts[:-1], "value_usd_m"), None, "").current(dump)
+    if p is None or value is None or p >= 1.0:
+        return None, ""
+    certain = p * value
+    if parts[2] == "value_usd_m":
+        text = (
+            f"scaled by 1/p: the expected path counts this deal at its probability {p:g} "
+            f"(p x value); a certain deal would need {certain:,.1f}"
+        )
+    else:
+        text = (
+            f"the expected path counts the deal as probability x value; it either happens or "
+            f"not: a certain deal (probability 1) would need a value of {certain:,.1f}"
+        )
+    return certain, text
 
 
 def _bracket(

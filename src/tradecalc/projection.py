@@ -409,9 +409,20 @@ class Projection:
             rows.append(row("deal", deal.name, deal.category, counts, values, deal, f"deals.{k}"))
         return rows
 
+    @cached_property
+    def odds(self) -> dict[str, Any] | None:
+        """The odds line's small seeded Monte Carlo; None without an `uncertainty:` block."""
+        return projection_odds(self.scenario)
+
+    @cached_property
+    def outside_view(self) -> dict[str, Any]:
+        """The reference class of announced targets beside the growth this one needs."""
+        return outside_view(self.scenario, self.required_cagr)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of `tradecalc project` (scenario-format.md)."""
         s = self.scenario
+        odds = {} if self.odds is None else {"odds": self.odds}
         return {
             "scenario": {
                 "name": s.name,
@@ -433,6 +444,8 @@ class Projection:
                 "measure_at_by_year_usd_m": self.measure_at_by_year,
                 "gap_at_by_year_usd_m": self.gap_at_by_year,
             },
+            **odds,
+            "outside_view": self.outside_view,
             "years": self.by_year(),
             "history": self.history(),
             "overrides": list(self.overrides),
@@ -449,6 +462,50 @@ class Projection:
         import pandas as pd
 
         return pd.DataFrame.from_records(list(self.rows()), columns=list(CSV_COLUMNS))
+
+
+# --- the odds line and the outside view (issue 9; kept apart from the projection itself) ----
+
+ODDS_DRAWS = 2_000
+"""Draws of the odds line of `project`: one engine chunk, so it costs little."""
+ODDS_SEED = 0
+
+
+def projection_odds(
+    scenario: Scenario, draws: int = ODDS_DRAWS, seed: int = ODDS_SEED
+) -> dict[str, Any] | None:
+    """P(reached by the deadline) and P10/P50/P90 of the measure in the deadline year.
+
+    The same numbers as ``simulate --draws {draws} --seed {seed}``; None when the scenario
+    has no `uncertainty:` block.
+    """
+    if scenario.uncertainty is None:
+        return None
+    from tradecalc.montecarlo import simulate
+
+    sim = simulate(scenario, draws, seed)
+    j = scenario.by_year - scenario.base_year
+    return {
+        "draws": draws,
+        "seed": seed,
+        "probability_by_year": sim.probability_at_deadline,
+        "p10_at_by_year_usd_m": float(sim.percentiles[10][j]),
+        "p50_at_by_year_usd_m": float(sim.percentiles[50][j]),
+        "p90_at_by_year_usd_m": float(sim.percentiles[90][j]),
+        "mean_at_by_year_usd_m": float(sim.mean[j]),
+        "shock_sd": sim.shock_sd,
+        "shock_sd_years": None if sim.shock_sd_years is None else list(sim.shock_sd_years),
+    }
+
+
+def outside_view(scenario: Scenario, required: float | None) -> dict[str, Any]:
+    """The reference-class summary (methods.md 12) and its one line (``text``)."""
+    from tradecalc import outside_view as reference
+
+    return {
+        **reference.summary(),
+        "text": reference.outside_view_line(required, pair=scenario.codes),
+    }
 
 
 def counts_text(counts) -> str:

@@ -232,6 +232,17 @@ def overrides_text(p: Projection) -> str:
     return "; ".join(f"--set {o}" for o in p.overrides)
 
 
+def odds_text(p: Projection) -> str:
+    """The odds line: P(reached by the deadline) and the spread of the deadline year's measure."""
+    o, by = p.odds, p.scenario.by_year
+    return (
+        f"P(reached by {by}) {percent(o['probability_by_year'])}; measure in {by}: "
+        f"P10 {usd(o['p10_at_by_year_usd_m'])}, median {usd(o['p50_at_by_year_usd_m'])}, "
+        f"P90 {usd(o['p90_at_by_year_usd_m'])} US$ m (Monte Carlo, {o['draws']:,} draws, "
+        f"seed {o['seed']})"
+    )
+
+
 def projection_headline(p: Projection) -> list[tuple[str, str]]:
     """The header lines of `project`: what is measured, the verdict, the growth it needs."""
     s = p.scenario
@@ -254,6 +265,9 @@ def projection_headline(p: Projection) -> list[tuple[str, str]]:
         ("Required growth", growth_text(p)),
         (f"Gap in {s.by_year}", gap_text(p)),
     ]
+    if p.odds is not None:
+        headline.insert(headline.index(("Verdict", verdict_text)) + 1, ("Odds", odds_text(p)))
+    headline.append(("Outside view", p.outside_view["text"]))
     everything = p.total >= s.target.value_usd_m
     if p.not_counted and everything.any() and p.reached_year is None:
         year = int(p.years[int(np.argmax(everything))])

@@ -29,6 +29,7 @@ def simulation_view(sim: Simulation) -> View:
     headline = [
         ("Scenario", s.name),
         ("Draws", f"{sim.draws:,} (seed {sim.seed}); spreads {spread}"),
+        ("Annual shocks", shock_text(sim.shock_sd, sim.shock_sd_years, s.reporter)),
         ("Target", f"{usd(s.target.value_usd_m)} US$ m by {s.by_year}"),
         (f"P(reached by {s.by_year})", percent(sim.probability_at_deadline)),
     ]
@@ -60,6 +61,16 @@ def simulation_view(sim: Simulation) -> View:
     )
 
 
+def shock_text(shock_sd: float, years, reporter: str) -> str:
+    """``"sd 0.488 of the log level a year, from AZE's calendar-year record 2019-2023"``."""
+    if shock_sd == 0 and years is None:
+        return "none (shock_sd 0)"
+    text = f"sd {shock_sd:.3f} of the log level a year"
+    if years is not None:
+        text += f", from {reporter}'s calendar-year record {years[0]}-{years[1]}"
+    return text
+
+
 # --- solve -----------------------------------------------------------------------------------
 
 
@@ -81,6 +92,8 @@ def solution_view(solution: Solution, name: str) -> View:
     ]
     if sol.probability is not None:
         headline.append(("Probability", percent(sol.probability)))
+    if sol.value_if_certain is not None:
+        headline.append(("Value if certain", f"{usd(sol.value_if_certain)} US$ m a year"))
     if sol.note:
         headline.append(("Note", sol.note))
     style = "bold green" if sol.reached else "bold red"
@@ -140,6 +153,69 @@ def sensitivity_view(doc: dict[str, Any]) -> View:
     )
 
 
+# --- backtest --------------------------------------------------------------------------------
+
+BACKTEST_CSV_COLUMNS = (
+    "year",
+    "observed_usd_m",
+    "projected_usd_m",
+    "p10_usd_m",
+    "p50_usd_m",
+    "p90_usd_m",
+    "inside_band",
+    "log_error",
+)
+
+
+def backtest_view(doc: dict[str, Any]) -> View:
+    """Observed against projected per year, with the band, and the two summary scores."""
+    table = TextTable(
+        f"{doc['reporter']}'s record against a projection from {doc['from_year']}, US$ m "
+        f"({doc['measure']})",
+        ["Year", "Observed", "Central", "P10", "P50", "P90", "Inside P10-P90", "Log error"],
+        right={0, 1, 2, 3, 4, 5, 7},
+    )
+    for r in doc["years"]:
+        error = r["log_error"]
+        table.rows.append(
+            [
+                str(r["year"]),
+                *(usd(r[k]) for k in BACKTEST_CSV_COLUMNS[1:6]),
+                "yes" if r["inside_band"] else "no",
+                "n/a" if error is None or error != error else f"{error:+.3f}",
+            ]
+        )
+    in_sample = (
+        " (in-sample: calibrated on the same record it is tested against)"
+        if doc["in_sample"]
+        else ""
+    )
+    headline = [
+        ("Scenario", doc["scenario"]["name"]),
+        (
+            "Start",
+            f"{doc['from_year']}: observed {usd(doc['observed_from_usd_m'])} US$ m "
+            f"({doc['reporter']}, calendar year); flows rescaled to it, shares kept",
+        ),
+        ("Draws", f"{doc['draws']:,} (seed {doc['seed']})"),
+        (
+            "Annual shocks",
+            shock_text(doc["shock_sd"], doc["shock_sd_years"], doc["reporter"]) + in_sample,
+        ),
+        ("Mean abs. log error", f"{doc['mean_abs_log_error']:.3f} (central path)"),
+        (
+            "Coverage",
+            f"{percent(doc['coverage'], 0)} of observations inside P10-P90 (80 % nominal)",
+        ),
+    ]
+    return View(
+        heading=f"Back-test of {doc['scenario']['name']}",
+        headline=headline,
+        headline_styles={"Coverage": "bold"},
+        tables=[table],
+    )
+
+
 # --- explain ---------------------------------------------------------------------------------
 
 EXPLAIN_CSV_COLUMNS = (
@@ -165,6 +241,8 @@ def explanation(p: Projection) -> dict[str, Any]:
         "horizon": s.horizon,
         "measure_at_by_year_usd_m": p.measure_at_by_year,
         "measure_at_horizon_usd_m": float(p.measure[-1]),
+        "required_cagr": p.required_cagr,
+        "outside_view": p.outside_view,
         "levers": p.levers(),
         "smart": p.smart_side_outputs(),
         "assumptions": [vars(a) for a in p.assumptions],
@@ -243,6 +321,7 @@ def explanation_view(doc: dict[str, Any]) -> View:
                 if doc["overrides"]
                 else []
             ),
+            ("Outside view", doc["outside_view"]["text"]),
         ],
         tables=[*tables, assumptions, sources],
         notes_title="Inputs with no source and no assumption:" if unsourced else "",

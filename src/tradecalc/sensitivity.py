@@ -10,11 +10,12 @@ import numpy as np
 
 from tradecalc import budget
 from tradecalc.engine import Layout, Params, compile_scenario, evaluate_measure
+from tradecalc.model.deal_risk import Z90
+from tradecalc.montecarlo import level_shock_sd
 from tradecalc.scenario import Scenario
 from tradecalc.verdict import check_finite, deadline_index
 
-Z90 = 1.2815515655446004
-"""The 90th percentile of the standard normal: low/high swings are P10/P90 of a spread."""
+# Z90, the 90th percentile of the standard normal: low/high swings are P10/P90 of a spread.
 RELATIVE = 0.3
 """Without an `uncertainty:` block, each input swings by this share of its value (+-30 %)."""
 
@@ -52,6 +53,23 @@ def swings(scenario: Scenario, layout: Layout, point: Params) -> list[Swing]:
         array[:, index] = array[:, index] * value if scale else value
         return {field: array}
 
+    def theta_changes(sector: int, m: float) -> dict[str, np.ndarray]:
+        """theta of one sector times ``m``: the exponent theta + 1 (or a given one) moves too."""
+        out = column("flow_theta", layout.flow_sector_index == sector, m, scale=True)
+        for prefix in ("line", "change"):
+            epsilon = getattr(point, f"{prefix}_epsilon").copy()
+            here = getattr(layout, f"{prefix}_sector_index") == sector
+            given = getattr(layout, f"{prefix}_tariff_exponent_given")
+            epsilon[:, here] = np.where(
+                given[here], epsilon[:, here] * m, (epsilon[:, here] - 1.0) * m + 1.0
+            )
+            out[f"{prefix}_epsilon"] = epsilon
+        return out
+
+    def group_weight(members: np.ndarray, succeeded: float) -> dict[str, np.ndarray]:
+        """Every deal of a group fails (0) or succeeds (1) together."""
+        return column("deal_weight", members, succeeded)
+
     def add(name: str, low, high, changes) -> None:
         """``changes(v)`` gives the Params fields for input value ``v``."""
         out.append(Swing(name, low, high, point, changes))
@@ -64,16 +82,12 @@ def swings(scenario: Scenario, layout: Layout, point: Params) -> list[Swing]:
             else (1 - RELATIVE, 1 + RELATIVE)
         )
         for k, sector in enumerate(layout.sectors):
-            flows, lines = layout.flow_sector_index == k, layout.line_sector_index == k
             theta = s.elasticities.theta(sector)
             add(
                 f"theta: {sector}",
                 float(theta * lo),
                 float(theta * hi),
-                lambda v, f=flows, ln=lines, t=theta: {
-                    **column("flow_theta", f, v / t, scale=True),
-                    **column("line_theta", ln, v / t, scale=True),
-                },
+                lambda v, k=k, t=theta: theta_changes(k, v / t),
             )
 
     if s.pta is not None and s.pta.lines:
@@ -103,6 +117,19 @@ def swings(scenario: Scenario, layout: Layout, point: Params) -> list[Swing]:
                 lambda v, f=f: column("flow_growth", f, v),
             )
 
+    if u is not None:
+        shock_sd, _ = level_shock_sd(s)
+        spread = float(np.hypot(shock_sd, u.flow_shock_sd))
+        if spread > 0:  # the random walk's P10/P90 level in each year: exp(-+z sd sqrt(t))
+            t = np.sqrt(layout.years - layout.base_year)
+            at = np.sqrt(s.by_year - s.base_year)
+            add(
+                "annual shocks: level factor",
+                float(np.exp(-Z90 * spread * at)),
+                float(np.exp(Z90 * spread * at)),
+                lambda v: {"flow_level": (v ** (t / at))[np.newaxis, np.newaxis, :]},
+            )
+
     if s.tta is not None:
         if u is not None and set(u.tta_methods) == {"semi_elasticity", "ave"}:
             add(
@@ -130,8 +157,30 @@ def swings(scenario: Scenario, layout: Layout, point: Params) -> list[Swing]:
                 min(1.0, p * (1 + RELATIVE)),
                 lambda v, k=k: column("deal_weight", k, v),
             )
-        elif u.deals == "bernoulli":  # the deal fails or succeeds
-            add(f"deal: {deal.name}", 0.0, 1.0, lambda v, k=k: column("deal_weight", k, v))
+        elif u.deals == "bernoulli":  # the deal (with its group) fails or succeeds
+            group = layout.deal_group == layout.deal_group[k]
+            if deal.group is None:
+                add(f"deal: {deal.name}", 0.0, 1.0, lambda v, k=k: column("deal_weight", k, v))
+            elif int(np.argmax(group)) == k:  # the group's first deal stands for the group
+                add(f"deal group: {deal.group}", 0.0, 1.0, lambda v, g=group: group_weight(g, v))
+            scale = s.deal_value_scale
+            if deal.value_range_usd_m is not None:
+                lo, hi = (scale * v for v in deal.value_range_usd_m)
+            elif u.deal_value_spread > 0:
+                value = scale * deal.value_usd_m
+                lo, hi = (
+                    value * np.exp(-Z90 * u.deal_value_spread),
+                    value * np.exp(Z90 * u.deal_value_spread),
+                )
+            else:
+                continue
+            if lo != hi:  # P10/P90 of the value, the deal happening as its odds say
+                add(
+                    f"deal value: {deal.name}",
+                    float(lo),
+                    float(hi),
+                    lambda v, k=k: column("deal_value", k, v),
+                )
     return out
 
 
