@@ -154,7 +154,7 @@ pta:
     "param",
     [
         "pta.phase_in_years",
-        "tariff_changes.0.year",
+        "tariff_changes.0.coverage",
         "deals.0.ramp_years",
         "target.by_year",
         "deals.2.end_year",

@@ -409,7 +409,7 @@ COMMANDS = {
     "compare": ["compare", "scenarios/base.yaml", "scenarios/push-2030.yaml"],
     "sweep": ["sweep", "scenarios/base.yaml", "--grid", "deal_value_scale=0:2:3"],
     "simulate": ["simulate", "scenarios/base.yaml", "--draws", "500"],
-    "solve": ["solve", "scenarios/base.yaml", "--param", "deal_value_scale"],
+    "solve": ["solve", "scenarios/base.yaml", "--param", "baseline.flows.0.growth"],
     "sensitivity": ["sensitivity", "scenarios/base.yaml"],
     "explain": ["explain", "scenarios/base.yaml"],
 }
