@@ -158,7 +158,7 @@ class _Chart:
 
 
 def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width)) if text else ""
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) if text else ""
 
 
 def _money_axis(axes, log: bool, low: float, high: float) -> None:
