@@ -477,6 +477,8 @@ def sensitivity_chart(doc: Mapping[str, Any], path: Path, *, top: int = 12) -> b
             )
             value = row[value_key]
             shown = f"{value:.3g}" if isinstance(value, float) else str(value)
+            if row["input"].startswith("deal:") and value in (0.0, 1.0):
+                shown = "fails" if value == 0.0 else "succeeds"  # bernoulli: all or nothing
             right = end > base or (end == base and value_key == "high")
             axes.annotate(
                 shown,
