@@ -36,6 +36,13 @@ def odds_text(odds: Mapping[str, Any] | None, by_year: int) -> str:
     return text
 
 
+def no_odds_text(scenario) -> str:
+    """Why a projection carries no odds."""
+    if scenario.uncertainty is None:
+        return "none: the scenario has no uncertainty block"
+    return "not computed here: see tradecalc simulate"
+
+
 def outside_text(outside: Mapping[str, Any] | None) -> str:
     """The one-line outside view (the reference class of bilateral targets), or empty."""
     if not outside:

@@ -15,7 +15,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from tradecalc.briefing import odds_text, outside_text, overrides_text, version
+from tradecalc.briefing import no_odds_text, odds_text, outside_text, overrides_text, version
 from tradecalc.projection import Projection, lever_columns
 from tradecalc.render import growth_text, percent, usd, verdict
 
@@ -136,8 +136,7 @@ def _facts(p: Projection, doc: Mapping[str, Any]) -> str:
         ("Growth needed", growth_text(p)),
         (
             "Odds",
-            odds_text(doc.get("odds"), s.by_year)
-            or "not computed: the scenario has no uncertainty block",
+            odds_text(doc.get("odds"), s.by_year) or no_odds_text(s),
         ),
     ]
     outside = outside_text(doc.get("outside_view"))

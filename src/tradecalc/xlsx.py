@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from tradecalc.briefing import odds_text, outside_text, overrides_text, version
+from tradecalc.briefing import no_odds_text, odds_text, outside_text, overrides_text, version
 from tradecalc.yamlread import fail
 
 CREATED = dt.datetime(2000, 1, 1)
@@ -206,7 +206,7 @@ def summary_pairs(p, doc: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
             (f"P90 in {s.by_year}, US$ m", odds.get("p90_at_by_year_usd_m"), MONEY),
         ]
     else:
-        pairs.append(("Odds", "none: the scenario has no uncertainty block", NUMBER))
+        pairs.append(("Odds", no_odds_text(s), NUMBER))
     outside = doc.get("outside_view")
     if outside:
         share = [*(outside.get("share_of_target_range") or ()), None, None]
