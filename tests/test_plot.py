@@ -1,30 +1,180 @@
-"""--plot FILE: a chart next to the data, drawn only when asked for."""
+"""--plot FILE: charts fit for a briefing, drawn only when asked for."""
 
 from __future__ import annotations
 
 import builtins
 import json
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
+from tests.briefing_fixtures import BACKTEST, BRIEF
 from tests.conftest import ROOT
 from typer.testing import CliRunner
 
+from tradecalc import plot
 from tradecalc.cli import app
+from tradecalc.comparison import Comparison
+from tradecalc.montecarlo import simulate
+from tradecalc.projection import project
+from tradecalc.sensitivity import sensitivity
 
 runner = CliRunner()
 BASE = str(ROOT / "scenarios" / "base.yaml")
 MAGIC = {".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def svg_text(data: bytes) -> str:
+    """Every text of an SVG (which must parse), wrapped lines joined by single spaces."""
+    root = ET.fromstring(data)
+    return " ".join(" ".join("".join(t.itertext()).split()) for t in root.iter(f"{SVG}text"))
+
+
+@pytest.fixture
+def brief(write):
+    return project(write(BRIEF, "brief.yaml"))
+
+
+def charts(p):
+    """Every chart, drawn from the fixture scenario: name -> draw(path) -> bytes."""
+    other = project(p.path, overrides=["target.value_usd_m=800", "target.by_year=2029"])
+    sim = simulate(p.scenario, 300, 0)
+    return {
+        "project": lambda path: plot.projection_chart(p, path),
+        "project-log": lambda path: plot.projection_chart(p, path, log=True),
+        "compare": lambda path: plot.comparison_chart(Comparison([p, other]), path),
+        "simulate": lambda path: plot.simulation_chart(sim, path),
+        "sensitivity": lambda path: plot.sensitivity_chart(sensitivity(p.scenario), path),
+        "backtest": lambda path: plot.backtest_chart(BACKTEST, path),
+    }
+
+
+KINDS = ["project", "project-log", "compare", "simulate", "sensitivity", "backtest"]
+# what each chart must say in words (the SVG keeps text as text)
+MUST_SAY = {
+    "project": [
+        "deal Mills & Looms <b>",
+        "target 500 by 2030",
+        "deadline 2030",
+        "observed (AZE customs)",
+        "mirror (PAK, FY Jul-Jun)",
+        "memo: all trade, with brokered",
+        "Verdict: not reached by 2032",
+        "Sources: stats.",
+        "tradecalc 0.1.0",
+    ],
+    "project-log": ["deal Mills & Looms <b>", "target 500 by 2030", "Log scale"],
+    "compare": ["target 500 by 2030", "target 800 by 2029", "observed (AZE customs)"],
+    "simulate": ["target 500 by 2030", "P10-P90 of draws", "P(target by 2030) = 0.0 %"],
+    "sensitivity": ["deal: Mills & Looms <b>", "input at its low value", "off the scale"],
+    "backtest": [
+        "Backtest from 2019",
+        "75 % of observed years inside P10-P90",
+        "observed, outside the band",
+    ],
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_chart_is_print_quality_svg_and_png_the_same_bytes_twice(brief, kind):
+    draw = charts(brief)[kind]
+    png = draw(Path("c.png"))
+    width, height = png_size(png)
+    assert width >= 1600 and height >= 600  # 10 in at 200 dpi, whatever the legend adds
+    svg = draw(Path("c.svg"))
+    text = svg_text(svg)
+    for words in MUST_SAY[kind]:
+        assert words in text, words
+    assert draw(Path("c.svg")) == svg
+    assert draw(Path("c.png")) == png
+
+
+def test_pdf_has_no_date_and_is_the_same_bytes_twice(brief):
+    first = plot.projection_chart(brief, Path("c.pdf"))
+    assert first.startswith(b"%PDF") and b"CreationDate" not in first
+    assert plot.projection_chart(brief, Path("c.pdf")) == first
+
+
+def test_svg_bytes_do_not_depend_on_the_process(tmp_path, brief):
+    """Two fresh interpreters draw the same SVG (fixed hash salt, no date)."""
+    script = (
+        "import sys; from pathlib import Path; from tradecalc.projection import project; "
+        "from tradecalc.plot import projection_chart; "
+        "sys.stdout.buffer.write(projection_chart(project('brief.yaml'), Path('c.svg')))"
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", script], capture_output=True, check=True).stdout
+        for _ in range(2)
+    ]
+    assert runs[0] == runs[1] and b"<dc:date>" not in runs[0]
+
+
+def test_a_dollar_in_a_name_is_not_maths(brief):
+    text = svg_text(plot.projection_chart(brief, Path("c.svg")))
+    assert "Push to $2 bn" in text
+
+
+def test_each_deal_is_its_own_band_and_uncounted_trade_is_not_stacked(brief):
+    svg = plot.projection_chart(brief, Path("c.svg"))
+    text = svg_text(svg)
+    # the counted deal is a band; the brokered one only appears in the memo line's label
+    assert "deal Mills & Looms <b>: 10.0 in 2030" in text  # hand-computed: 40 x 0.25
+    assert "deal Fuel swap" not in text
+    assert "memo: all trade, with brokered (not counted)" in text
+
+
+def test_odds_and_outside_view_from_the_document_reach_the_subtitle(brief):
+    doc = brief.to_dict()
+    doc["odds"] = {
+        "draws": 2000,
+        "seed": 0,
+        "probability_by_year": 0.031,
+        "p10_at_by_year_usd_m": 30.0,
+        "p90_at_by_year_usd_m": 61.5,
+    }
+    doc["outside_view"] = {
+        "cases": 6,
+        "met_by_deadline": 0,
+        "share_of_target_range": [0.054, 0.53],
+        "fastest_cagr": 0.306,
+    }
+    text = svg_text(plot.projection_chart(brief, Path("c.svg"), document=doc))
+    assert "P(target by 2030) = 3.1 % (Monte Carlo, 2,000 draws, seed 0)" in text
+    assert "0 of 6 comparable bilateral targets were met by their deadline" in text
+
+
+def test_overrides_are_in_the_footer(write, tmp_path):
+    path = write(BRIEF, "brief.yaml")
+    chart = tmp_path / "c.svg"
+    result = runner.invoke(
+        app, ["project", path, "-f", "json", "--set", "deals.1.probability=1", "--plot", str(chart)]
+    )
+    assert result.exit_code == 0, result.stderr
+    text = svg_text(chart.read_bytes())
+    assert "Overrides: --set deals.1.probability=1." in text
+    assert "Changed by --set (see the footer)." in text
 
 
 @pytest.mark.parametrize("suffix", MAGIC)
 @pytest.mark.parametrize(
     "command",
     [
-        ["project", BASE],
+        ["project", BASE, "--log"],
         ["compare", BASE, str(ROOT / "scenarios" / "push-2030.yaml")],
         ["simulate", BASE, "--draws", "200"],
+        ["sensitivity", BASE],
     ],
-    ids=["project", "compare", "simulate"],
+    ids=["project", "compare", "simulate", "sensitivity"],
 )
 def test_plot_writes_a_chart_and_leaves_stdout_as_data(tmp_path, command, suffix):
     chart = tmp_path / f"chart{suffix}"
@@ -53,3 +203,18 @@ def test_plot_without_matplotlib_says_how_to_get_it(tmp_path, monkeypatch):
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.endswith("needs matplotlib: pip install 'tradecalc[plot]'\n")
     assert not (tmp_path / "c.png").exists()
+
+
+def test_a_plain_run_imports_neither_matplotlib_nor_an_xlsx_writer():
+    script = (
+        "import sys\n"
+        f"sys.argv = ['tradecalc', 'project', {BASE!r}, '-f', 'json']\n"
+        "from tradecalc.entry import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'matplotlib', 'xlsxwriter', 'openpyxl', 'PIL'})\n"
+        "sys.stderr.write(repr(heavy))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert json.loads(result.stdout)["scenario"]["name"] == "Base case"
+    assert result.stderr == "[]"

@@ -96,6 +96,17 @@ class Format(str, Enum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    xlsx = "xlsx"
+
+
+SUFFIX_FORMATS = {
+    ".json": Format.json,
+    ".csv": Format.csv,
+    ".md": Format.markdown,
+    ".markdown": Format.markdown,
+    ".xlsx": Format.xlsx,
+}
+"""What an --output suffix implies; any other suffix (.txt, ...) takes any text format."""
 
 
 ScenarioArg = Annotated[
@@ -117,7 +128,12 @@ OutputOption = Annotated[
     typer.Option(
         "--output",
         "-o",
-        help="Write to FILE (atomically) instead of stdout.",
+        help=(
+            "Write to FILE (atomically) instead of stdout. With the table format (the "
+            "default) its suffix sets the format: .json, .csv, .md markdown, .xlsx workbook "
+            "(needs XlsxWriter), anything else the table; a suffix that contradicts -f is an "
+            "error."
+        ),
         metavar="FILE",
     ),
 ]
@@ -130,6 +146,19 @@ PlotOption = Annotated[
         help="Also draw a chart to FILE (.png, .svg or .pdf; needs matplotlib).",
         metavar="FILE",
     ),
+]
+
+
+ChartOption = Annotated[
+    bool,
+    typer.Option(
+        "--chart",
+        help="Also draw the measure against the target in the terminal, below the table "
+        "(table format only).",
+    ),
+]
+LogOption = Annotated[
+    bool, typer.Option("--log", help="Log scale for the --plot chart (e.g. 27 to 2,000).")
 ]
 
 
@@ -224,16 +253,20 @@ def _emit(
     csv: Callable[[], str],
     plot: Path | None = None,
     chart: Callable[[Path], bytes] | None = None,
+    workbook: Callable[[], bytes] | None = None,
 ) -> None:
     """Render in the chosen format to stdout, or atomically to ``output``; draw the chart.
 
     The chart is drawn first, so a chart that cannot be drawn leaves stdout empty.
     """
-
     from tradecalc.safeio import write_atomically
 
+    fmt = _output_format(fmt, output)
     picture = chart(plot) if plot is not None and chart is not None else None
-    _render(fmt, output, view, document, csv)
+    if fmt is Format.xlsx:
+        _write_workbook(output, workbook or (lambda: _xlsx().document_workbook(document(), "")))
+    else:
+        _render(fmt, output, view, document, csv)
     if picture is not None:
         write_atomically(plot, picture, "--plot")
 
@@ -261,6 +294,73 @@ def _table_width(fmt: Format, output: Path | None) -> int | None:
     return Console().width
 
 
+def _output_format(fmt: Format, output: Path | None) -> Format:
+    """-f, or the format the --output suffix implies; a contradiction is an error.
+
+    The table (the default) gives way to a known suffix: ``-o out.json`` writes JSON.
+    """
+    from tradecalc.yamlread import fail
+
+    implied = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if implied is not None and fmt is Format.table:
+        fmt = implied
+    elif implied is not None and implied is not fmt:
+        fail(
+            f"--output {output}",
+            None,
+            "",
+            f"a {output.suffix} file holds {implied.value}, not {fmt.value}: "
+            f"use -f {implied.value} or another file name",
+        )
+    if fmt is Format.xlsx:
+        if output is None and sys.stdout.isatty():
+            fail("--format xlsx", None, "", "a workbook is not for the terminal: add -o FILE.xlsx")
+        if output is not None and output.suffix.lower() != ".xlsx":
+            fail(f"--output {output}", None, "", "a workbook's file name must end in .xlsx")
+        _xlsx().require()
+    return fmt
+
+
+def _write_workbook(output: Path | None, workbook: Callable[[], bytes]) -> None:
+    data = workbook()
+    if output is None:  # a pipe or a file: _output_format refused the terminal
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        _write_atomically(output, data)
+
+
+def _xlsx():
+    from tradecalc import xlsx
+
+    return xlsx
+
+
+def _with_chart(view: Callable[[], Any], picture: Callable[[], Any], fmt, output, chart: bool):
+    """The table view followed by the terminal chart when --chart is given (table only)."""
+    if not chart:
+        return view
+    if _output_format(fmt, output) is not Format.table:
+        from tradecalc.yamlread import fail
+
+        fail("--chart", None, "", "the terminal chart comes with the table: drop -f, or use --plot")
+
+    def both():
+        from rich.text import Text
+
+        from tradecalc import render
+
+        return [*render.to_rich(view()), Text(""), picture()]
+
+    return both
+
+
+def _termcharts():
+    from tradecalc import termchart
+
+    return termchart
+
+
 def _charts():
     from tradecalc import plot
 
@@ -273,7 +373,8 @@ def _render(fmt: Format, output: Path | None, view, document, csv) -> None:
     if fmt is Format.table:
         from rich.console import Console
 
-        renderables = render.to_rich(view())
+        shown = view()  # a View, or rich renderables (the view and a --chart)
+        renderables = shown if isinstance(shown, list) else render.to_rich(shown)
         if output is None:
             console = _StdoutConsole()
             for renderable in renderables:
@@ -308,6 +409,8 @@ def project(
     ] = False,
     output: OutputOption = None,
     plot: PlotOption = None,
+    log: LogOption = False,
+    chart: ChartOption = False,
 ) -> None:
     """Project a scenario year by year toward its target.
 
@@ -324,14 +427,22 @@ def project(
 
     with _handled([("--output", output), ("--plot", plot)], [scenario]):
         result = _projection(scenario, set_)
+        doc = _once(result.to_dict)
         _emit(
             format,
             output,
-            view=lambda: render.projection_view(result),
-            document=result.to_dict,
+            view=_with_chart(
+                lambda: render.projection_view(result),
+                lambda: _termcharts().projection_chart(result),
+                format,
+                output,
+                chart,
+            ),
+            document=doc,
             csv=lambda: render.to_csv(result.rows(), CSV_COLUMNS),
             plot=plot,
-            chart=lambda path: _charts().projection_chart(result, path),
+            chart=lambda path: _charts().projection_chart(result, path, log=log, document=doc()),
+            workbook=lambda: _xlsx().projection_workbook(result, doc()),
         )
     from tradecalc.verdict import on_time
 
@@ -348,6 +459,8 @@ def compare(
     set_: SetOption = None,
     output: OutputOption = None,
     plot: PlotOption = None,
+    log: LogOption = False,
+    chart: ChartOption = False,
 ) -> None:
     """Compare scenarios side by side, each on its own target and deadline.
 
@@ -376,11 +489,18 @@ def compare(
         _emit(
             format,
             output,
-            view=lambda: render.comparison_view(result, _table_width(format, output)),
+            view=_with_chart(
+                lambda: render.comparison_view(result, _table_width(format, output)),
+                lambda: _termcharts().comparison_chart(result),
+                format,
+                output,
+                chart,
+            ),
             document=result.to_dict,
             csv=lambda: render.to_csv(result.year_rows(), render.COMPARE_CSV_COLUMNS),
             plot=plot,
-            chart=lambda path: _charts().comparison_chart(result, path),
+            chart=lambda path: _charts().comparison_chart(result, path, log=log),
+            workbook=lambda: _xlsx().comparison_workbook(result),
         )
 
 
@@ -438,6 +558,8 @@ def simulate(
     set_: SetOption = None,
     output: OutputOption = None,
     plot: PlotOption = None,
+    log: LogOption = False,
+    chart: ChartOption = False,
 ) -> None:
     """Monte Carlo over the scenario's uncertainty block: how likely is the target?
 
@@ -461,13 +583,19 @@ def simulate(
         _emit(
             format,
             output,
-            view=lambda: render_analysis.simulation_view(result),
+            view=_with_chart(
+                lambda: render_analysis.simulation_view(result),
+                lambda: _termcharts().simulation_chart(result, _record(loaded)),
+                format,
+                output,
+                chart,
+            ),
             document=result.to_dict,
             csv=lambda: render.to_csv(
                 result.to_dict()["years"], render_analysis.SIMULATION_CSV_COLUMNS
             ),
             plot=plot,
-            chart=lambda path: _charts().simulation_chart(result, path),
+            chart=lambda path: _charts().simulation_chart(result, path, log=log),
         )
 
 
@@ -564,6 +692,15 @@ def sensitivity(
     format: FormatOption = Format.table,
     set_: SetOption = None,
     output: OutputOption = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            "--plot",
+            help="Also draw the tornado to FILE (.png, .svg or .pdf; needs matplotlib).",
+            metavar="FILE",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Rank the uncertain inputs by how much they move the measure at the deadline.
 
@@ -586,7 +723,88 @@ def sensitivity(
             view=lambda: render_analysis.sensitivity_view(doc),
             document=lambda: doc,
             csv=lambda: render.to_csv(doc["inputs"], render_analysis.SENSITIVITY_CSV_COLUMNS),
+            plot=plot,
+            chart=lambda path: _charts().sensitivity_chart(doc, path),
         )
+
+
+def _once(make: Callable[[], Any]) -> Callable[[], Any]:
+    """``make`` called at most once: a document both printed and charted is built once."""
+    cache: list[Any] = []
+
+    def get():
+        if not cache:
+            cache.append(make())
+        return cache[0]
+
+    return get
+
+
+def _record(loaded) -> list[dict[str, Any]]:
+    """The record (history rows) of a loaded scenario, for charts."""
+    if not loaded.history:
+        return []
+    from tradecalc.projection import run_loaded
+
+    return run_loaded(loaded).history()
+
+
+@app.command()
+def report(
+    scenarios: Annotated[
+        list[str], typer.Argument(help="Scenario YAML files (- for stdin).", metavar="SCENARIO...")
+    ],
+    set_: SetOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the page to FILE.html (atomically) instead of stdout.",
+            metavar="FILE",
+            dir_okay=False,
+        ),
+    ] = None,
+    log: Annotated[
+        bool | None,
+        typer.Option(
+            "--log/--linear",
+            help="Scale of the charts (default: log when values span 30 times or more).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Write a one-page HTML brief: verdict, odds, outside view, chart, years, levers, sources.
+
+    One self-contained file (inline CSS and SVG charts, no network) that reads on a phone and
+    prints on two A4 pages. Charts need matplotlib; without it the page says so.
+
+    Example:
+
+        tradecalc report scenarios/base.yaml -o brief.html
+    """
+    from tradecalc.report import report_html
+
+    with _handled():
+        if output is not None and output.suffix.lower() not in (".html", ".htm"):
+            raise ScenarioError(
+                [Problem(f"--output {output}", None, "", "the brief's file name must end in .html")]
+            )
+        text = _stdin_text(scenarios)
+        problems, projections = [], []
+        for path in scenarios:
+            try:
+                projections.append(_projection(path, set_, text if path == "-" else None))
+            except ScenarioError as error:
+                problems += error.problems
+        if problems:
+            raise ScenarioError(problems)
+        page = report_html(projections, log=log)
+        if output is None:
+            sys.stdout.write(page)
+            sys.stdout.flush()
+        else:
+            _write_atomically(output, page)
 
 
 @app.command()
