@@ -63,7 +63,11 @@ def _usage_line(error) -> str:
     if isinstance(error, click_errors.MissingParameter):
         message = "missing"
     elif isinstance(error, click_errors.NoSuchOption):
-        message = message.replace(f"No such option: {where}", "no such option").strip()
+        import difflib
+
+        names = [o.lstrip("-") for o in getattr(error, "possibilities", None) or ()]
+        close = difflib.get_close_matches(where.lstrip("-"), names, n=1, cutoff=0.6)
+        message = "no such option" + (f" (did you mean '--{close[0]}'?)" if close else "")
     return f"{clean(where)}: {clean(message[:1].lower() + message[1:], 400)}"
 
 
@@ -322,12 +326,14 @@ def _output_format(fmt: Format, output: Path | None) -> Format:
 
 
 def _write_workbook(output: Path | None, workbook: Callable[[], bytes]) -> None:
+    from tradecalc.safeio import write_atomically
+
     data = workbook()
     if output is None:  # a pipe or a file: _output_format refused the terminal
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        _write_atomically(output, data)
+        write_atomically(output, data)
 
 
 def _xlsx():
@@ -804,7 +810,9 @@ def report(
             sys.stdout.write(page)
             sys.stdout.flush()
         else:
-            _write_atomically(output, page)
+            from tradecalc.safeio import write_atomically
+
+            write_atomically(output, page)
 
 
 @app.command()

@@ -47,6 +47,7 @@ th { background: #f0f0f0; } td.n, th.n { text-align: right; font-variant-numeric
          white-space: nowrap; }
 tr.deadline td { font-weight: 700; background: #fff8e6; }
 ol.assumptions { font-size: .85rem; padding-left: 1.4rem; } ol.assumptions li { margin: .2rem 0; }
+.print-only { display: none; }
 code { font-size: .85em; }
 @media (max-width: 40rem) {
   body { font-size: 15px; } main { padding: .6rem; } h1 { font-size: 1.3rem; }
@@ -57,13 +58,16 @@ code { font-size: .85em; }
   body { font-size: 9pt; line-height: 1.3; } main { max-width: none; padding: 0; }
   h1 { font-size: 15pt; } h2 { font-size: 11pt; margin: .8rem 0 .3rem; }
   h3 { font-size: 10pt; margin: .6rem 0 .2rem; }
-  table { font-size: 7.5pt; } th, td { padding: .05rem .3rem; }
+  table { font-size: 7pt; } th, td { padding: 0 .3rem; }
   figure { break-inside: avoid; margin: .3rem 0; overflow: visible; }
-  figure svg { max-height: 85mm; min-width: 0; }
+  figure svg { max-height: 75mm; min-width: 0; }
   .verdict { break-inside: avoid; background: none; }
   ol.assumptions { font-size: 6.5pt; line-height: 1.25; columns: 2; column-gap: 6mm; }
   ol.assumptions li { margin: 0 0 .1rem; }
-  section.sources { font-size: 6.5pt; } section.sources ol { columns: 3; column-gap: 5mm; }
+  ol.assumptions .clamp { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical;
+    overflow: hidden; }
+  .screen-only { display: none; } .print-only { display: block; }
+  section.sources { font-size: 6pt; } section.sources ol { columns: 4; column-gap: 4mm; }
   footer { font-size: 7pt; }
   a { color: inherit; text-decoration: none; }
   .scroll { overflow: visible; }
@@ -206,13 +210,17 @@ def _scenario(p: Projection, doc: Mapping[str, Any], log: bool | None, level: in
         _table(["Lever", "Counted", str(s.by_year), str(s.horizon), "Source"], lever_rows, {2, 3})
     )
     items = "".join(
-        f"<li><code>{_e(a['path'])}</code>: {_e(a['text'])}"
+        f"<li><div class=clamp><code>{_e(a['path'])}</code>: {_e(a['text'])}"
         + (f" <span class=muted>[{_e(a['source'])}]</span>" if a.get("source") else "")
-        + "</li>"
+        + "</div></li>"
         for a in doc.get("assumptions", [])
     )
     if items:
         parts.append(f"<{sub}>Assumptions</{sub}>")
+        parts.append(
+            '<p class="print-only muted">Printed: the first two lines of each assumption; '
+            "the full texts are on screen and in <code>tradecalc explain</code>.</p>"
+        )
         parts.append(f'<ol class="assumptions">{items}</ol>')
     parts.append("</section>")
     return "\n".join(parts)
