@@ -177,3 +177,27 @@ def test_no_record_exits_2(write):
         "s.yaml: history: the back-test needs at least two of AZE's calendar-year totals "
         "(the baseline reporter's), found 0\n"
     )
+
+
+def test_backtest_plot_draws_the_fan_from_the_start_year(tmp_path):
+    from typer.testing import CliRunner
+
+    from tradecalc.cli import app
+
+    chart = tmp_path / "bt.svg"
+    result = CliRunner().invoke(
+        app,
+        [
+            "backtest",
+            "scenarios/base.yaml",
+            "--from",
+            "2020",
+            "--draws",
+            "500",
+            "--plot",
+            str(chart),
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    svg = chart.read_text(encoding="utf-8")
+    assert "Backtest from 2020" in svg and "In-sample" in svg and "2020" in svg

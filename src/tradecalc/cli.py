@@ -857,6 +857,8 @@ def backtest(
     format: FormatOption = Format.table,
     set_: SetOption = None,
     output: OutputOption = None,
+    plot: PlotOption = None,
+    log: LogOption = False,
 ) -> None:
     """Would the scenario have foreseen the record? Project from an observed year and score it.
 
@@ -868,12 +870,12 @@ def backtest(
 
     Example:
 
-        tradecalc backtest scenarios/base.yaml --from 2020
+        tradecalc backtest scenarios/base.yaml --from 2020 --plot backtest.png
     """
     from tradecalc import render, render_analysis
     from tradecalc.backtest import backtest as run
 
-    with _handled():
+    with _handled([("--output", output), ("--plot", plot)], [scenario]):
         doc = run(_load(scenario, set_), from_year, draws, seed, where=scenario)
         _emit(
             format,
@@ -881,6 +883,8 @@ def backtest(
             view=lambda: render_analysis.backtest_view(doc),
             document=lambda: doc,
             csv=lambda: render.to_csv(doc["years"], render_analysis.BACKTEST_CSV_COLUMNS),
+            plot=plot,
+            chart=lambda path: _charts().backtest_chart(doc, path, log=log),
         )
 
 

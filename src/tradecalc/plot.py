@@ -525,19 +525,21 @@ def backtest_chart(doc: Mapping[str, Any], path: Path, *, log: bool = False) -> 
     """The `backtest` JSON as a chart: the P10-P90 fan from ``from_year``, the median, the
     central path and the observed values (filled inside the band, crossed outside)."""
     rows = [r for r in doc.get("years", []) if r.get("year") is not None]
+    fan = doc.get("path") or rows  # every year from the start (the fan opens there), if given
     chart = _Chart(path)
     axes = chart.axes
+
+    def column(key: str, of=rows) -> list[float]:
+        return [np.nan if r.get(key) is None else float(r[key]) for r in of]
+
+    fan_years = [r["year"] for r in fan]
+    low, mid, high = (column(k, fan) for k in ("p10_usd_m", "p50_usd_m", "p90_usd_m"))
+    axes.fill_between(fan_years, low, high, color=SKY, alpha=0.45, linewidth=0, label="P10-P90")
+    axes.plot(fan_years, mid, color=BLUE, linewidth=2.2, label="median (P50)", zorder=5)
     years = [r["year"] for r in rows]
-
-    def column(key: str) -> list[float]:
-        return [np.nan if r.get(key) is None else float(r[key]) for r in rows]
-
-    low, mid, high = column("p10_usd_m"), column("p50_usd_m"), column("p90_usd_m")
-    axes.fill_between(years, low, high, color=SKY, alpha=0.45, linewidth=0, label="P10-P90")
-    axes.plot(years, mid, color=BLUE, linewidth=2.2, label="median (P50)", zorder=5)
     axes.plot(
-        years,
-        column("projected_usd_m"),
+        fan_years,
+        column("projected_usd_m", fan),
         color=BLACK,
         linestyle="--",
         linewidth=1.4,
@@ -555,8 +557,8 @@ def backtest_chart(doc: Mapping[str, Any], path: Path, *, log: bool = False) -> 
         if xs:
             axes.scatter(xs, ys, marker=marker, s=60, color=colour, zorder=6, label=label)
     shown = [v for v in (*low, *high, *observed) if np.isfinite(v)]
-    if years:
-        _year_axis(axes, min(years), max(years))
+    if fan_years:
+        _year_axis(axes, min(fan_years), max(fan_years))
     _money_axis(axes, log, _positive(shown), max(shown, default=1.0))
     if doc.get("from_year") is not None:
         axes.axvline(doc["from_year"], color=GREY, linestyle=":", linewidth=1.2)
@@ -573,6 +575,9 @@ def backtest_chart(doc: Mapping[str, Any], path: Path, *, log: bool = False) -> 
         [
             "; ".join(facts) + "." if facts else "",
             f"Observed values as reported by {reporter}." if reporter else "",
+            "In-sample: the annual shock sd was calibrated on this same record."
+            if doc.get("in_sample")
+            else "",
         ],
     )
     return chart.save(footer_text([]))
