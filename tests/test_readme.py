@@ -37,3 +37,47 @@ def test_readme_example(command, expected):
     )
     assert done.stderr == ""
     assert done.stdout == expected
+
+
+SHIPPED = ["base", "pta-tta-only", "deals-realised", "push-2030", "official-count"]
+
+
+def results_table() -> str:
+    """The README's results table, computed from the tool (`project -f json`)."""
+    from tradecalc.projection import project
+
+    def usd(value: float) -> str:
+        return f"{value:,.1f}"
+
+    rows = []
+    for name in SHIPPED:
+        p = project(ROOT / "scenarios" / f"{name}.yaml")
+        doc = p.to_dict()
+        parts = p.measure_parts()
+        odds = doc["odds"]
+        reached = p.reached_year
+        rows.append(
+            f"| `{name}.yaml` | "
+            + " | ".join(
+                usd(parts[k])
+                for k in (
+                    "baseline_usd_m",
+                    "pta_usd_m",
+                    "tariff_changes_usd_m",
+                    "tta_usd_m",
+                    "deals_usd_m",
+                )
+            )
+            + f" | {usd(p.measure_at_by_year)}"
+            + f" | {usd(doc['years'][p.at(2030)]['not_counted_usd_m'])}"
+            + f" | {'not by ' + str(p.scenario.horizon) if reached is None else reached}"
+            + f" | {100 * odds['probability_by_year']:.1f} %"
+            + f" | {usd(odds['p10_at_by_year_usd_m'])}–{usd(odds['p90_at_by_year_usd_m'])} |"
+        )
+    return "\n".join(rows)
+
+
+def test_readme_results_table_is_the_tools():
+    block = README.split("<!-- results-table")[1].split("<!-- end results-table")[0]
+    rows = [line for line in block.splitlines() if line.startswith("| `")]
+    assert "\n".join(rows) == results_table()
