@@ -38,3 +38,21 @@ def write(tmp_path, monkeypatch):
 def in_scenarios(monkeypatch):
     """Run from scenarios/: the shipped files `extends:` each other by relative path."""
     monkeypatch.chdir(ROOT / "scenarios")
+
+
+def system_tool(*names: str) -> str:
+    """The path of a system program a test needs (jq, chromium), from the Debian packages.
+
+    `.ci/run` installs them, so under CI (``CI`` set) a missing one fails the test; on a
+    developer's machine without it the test is skipped with the package to install.
+    """
+    import os
+    import shutil
+
+    for name in names:
+        if found := shutil.which(name):
+            return found
+    message = f"needs {names[0]} (apt-get install {names[0]}; .ci/run installs it)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import ROOT
+from tests.conftest import ROOT, system_tool
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -29,6 +29,8 @@ def test_readme_has_examples():
 
 @pytest.mark.parametrize(("command", "expected"), examples(), ids=lambda v: v[:50])
 def test_readme_example(command, expected):
+    if "| jq" in command:
+        system_tool("jq")
     # the tradecalc and python of this environment come first on PATH
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     env.pop("NO_COLOR", None)
@@ -72,7 +74,7 @@ def results_table() -> str:
             + f" | {usd(doc['years'][p.at(2030)]['not_counted_usd_m'])}"
             + f" | {'not by ' + str(p.scenario.horizon) if reached is None else reached}"
             + f" | {100 * odds['probability_by_year']:.1f} %"
-            + f" | {usd(odds['p10_at_by_year_usd_m'])}–{usd(odds['p90_at_by_year_usd_m'])} |"
+            + f" | {usd(odds['p10_at_by_year_usd_m'])}\N{EN DASH}{usd(odds['p90_at_by_year_usd_m'])} |"
         )
     return "\n".join(rows)
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from tests.briefing_fixtures import BRIEF
-from tests.conftest import ROOT
+from tests.conftest import ROOT, system_tool
 from typer.testing import CliRunner
 
 from tradecalc import report
@@ -130,13 +129,10 @@ def test_report_refuses_another_suffix(write):
     assert result.stderr == "--output brief.pdf: the brief's file name must end in .html\n"
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 def chromium(*args: str) -> subprocess.CompletedProcess:
-    assert CHROMIUM, "chromium is installed by .ci/run"
+    browser = system_tool("chromium", "chromium-browser")
     return subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", *args],
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", *args],
         capture_output=True,
         timeout=120,
         check=True,
