@@ -445,7 +445,7 @@ def test_compare_never_drops_a_scenario_golden_80():
     assert max(len(line) for line in rendered.splitlines()) <= 80
     for p in SCENARIOS:
         assert os.path.relpath(p, ROOT) in rendered
-    assert "scenarios 1 of 5" in rendered  # the split is said in the titles
+    assert "scenarios 1-3 of 5" in rendered  # the split is said in the titles
 
 
 def test_compare_at_80_columns_through_the_command_line():

@@ -382,7 +382,6 @@ def comparison_view(c: Comparison, width: int | None = None) -> View:
     ps = c.projections
     rows: list[list[str]] = []
     add = rows.append
-    add(["File", *(p.path for p in ps)])
     add(["Target", *(f"{usd(p.scenario.target.value_usd_m)} by {p.scenario.by_year}" for p in ps)])
     for year in c.years:
         cells = []
@@ -402,8 +401,9 @@ def comparison_view(c: Comparison, width: int | None = None) -> View:
     add(["Required growth", *(percent(p.required_cagr, 2) for p in ps)])
     add(["Gap at deadline", *(usd(p.gap_at_by_year) for p in ps)])
     bold = {len(rows) - 3, len(rows) - 1}
+    add(["Levers at deadline:", *("" for _ in ps)])
     for label, key in LEVER_COLUMNS:
-        add([f"{label} at deadline", *(usd(p.measure_parts()[key]) for p in ps)])
+        add([f"  {label}", *(usd(p.measure_parts()[key]) for p in ps)])
     title = "Measure by year and verdict, US$ m (each scenario on its own target)"
     groups = _fit(rows, width)
     tables = []
@@ -428,7 +428,8 @@ def comparison_view(c: Comparison, width: int | None = None) -> View:
                 "Closest",
                 f"{closest.scenario.name} ({closest.path}): {verdict(closest)}, "
                 f"gap at {closest.scenario.by_year} {gap_text(closest)}",
-            )
+            ),
+            ("Files", "; ".join(f"{p.scenario.name}: {p.path}" for p in ps)),
         ],
         tables=tables,
         notes_title="Not like for like:" if c.notes() else "",
