@@ -278,3 +278,25 @@ def test_golden_table():
     if os.environ.get("TRADECALC_GOLDEN") == "update":
         golden.write_text(rendered, encoding="utf-8")
     assert rendered == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("ramp", "shares"),
+    [
+        # methods.md 5 check values for ramp_years 3 from the start year on
+        ("linear", [1 / 3, 2 / 3, 1.0, 1.0]),
+        ("logistic", [0.325, 0.675, 0.90, 0.975]),
+    ],
+)
+def test_ramp_check_values_through_json(write, ramp, shares):
+    deal = (
+        "deals: [{name: D, direction: aze_to_pak, sector: energy, category: energy, "
+        f"value_usd_m: 100, start_year: 2025, ramp_years: 3, ramp: {ramp}, probability: 1, "
+        "assumption: toy}]\n"
+    )
+    result = invoke("project", write(TOY + deal), "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    deals = {row["year"]: row["deals_usd_m"] for row in json.loads(result.stdout)["years"]}
+    assert deals[2024] == 0.0
+    got = [deals[year] / 100 for year in range(2025, 2029)]
+    assert got == pytest.approx(shares, abs=5e-4)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from tradecalc.briefing import footer_text, odds_text, outside_text
+from tradecalc.briefing import footer_text, odds_text, outside_text, overrides_text
 from tradecalc.comparison import Comparison
 from tradecalc.montecarlo import Simulation
 from tradecalc.projection import Projection, lever_columns
@@ -345,8 +345,8 @@ def projection_chart(
             f"{growth_text(p)}).",
             odds_text(doc.get("odds"), s.by_year),
             outside_text(doc.get("outside_view")),
-            f"Measure: {p.counts_text}."
-            + (" Changed by --set (see the footer)." if p.overrides else ""),
+            f"Measure: {p.counts_text}.",
+            f"Changed by {overrides_text(p.overrides)}." if p.overrides else "",
             LOG_NOTE if log else "",
         ],
     )
