@@ -153,7 +153,7 @@ def test_odds_and_outside_view_from_the_document_reach_the_subtitle(brief):
     assert "0 of 6 comparable bilateral targets were met by their deadline" in text
 
 
-def test_overrides_are_in_the_footer(write, tmp_path):
+def test_overrides_are_in_the_subtitle_and_the_footer(write, tmp_path):
     path = write(BRIEF, "brief.yaml")
     chart = tmp_path / "c.svg"
     result = runner.invoke(
@@ -162,7 +162,7 @@ def test_overrides_are_in_the_footer(write, tmp_path):
     assert result.exit_code == 0, result.stderr
     text = svg_text(chart.read_bytes())
     assert "Overrides: --set deals.1.probability=1." in text
-    assert "Changed by --set (see the footer)." in text
+    assert "Changed by --set deals.1.probability=1." in text
 
 
 @pytest.mark.parametrize("suffix", MAGIC)
