@@ -29,7 +29,6 @@ from tradecalc.model import (
     rescale_to_total,
     response_share,
     semi_elasticity_multiplier,
-    shapley_split,
     shapley_split_levers,
     shock_sd_from_history,
     smart_consumer_surplus,
@@ -246,7 +245,9 @@ def brute_force_shapley(base, multipliers):
 def test_two_lever_special_case_is_the_section_4_formula():
     # methods.md 4: pta = base (m_pta - 1)(1 + m_tta) / 2; tta likewise
     base, m_pta, m_tta = 50.0, 1.3, 1.07
-    assert_allclose(shapley_split_levers(base, m_pta, m_tta), shapley_split(base, m_pta, m_tta))
+    # methods.md 4: pta = base (m_pta - 1) (1 + m_tta) / 2, tta likewise
+    two_lever = (base * (m_pta - 1) * (1 + m_tta) / 2, base * (m_tta - 1) * (1 + m_pta) / 2)
+    assert_allclose(shapley_split_levers(base, m_pta, m_tta), two_lever)
     assert_allclose(shapley_split_levers(100, 1.2, 1.1), (21.0, 11.0))  # 100*.2*2.1/2, 100*.1*2.2/2
 
 

@@ -14,22 +14,19 @@ from tradecalc.model.backtest import (
 )
 from tradecalc.model.baseline import baseline_value
 from tradecalc.model.deal_risk import deal_alive, poisson_delay, two_piece_lognormal
-from tradecalc.model.deals import deal_ramp, expected_deal_path, linear_ramp, logistic_ramp
+from tradecalc.model.deals import deal_ramp, expected_deal_path
 from tradecalc.model.response import RESPONSE_PROFILES, response_share
-from tradecalc.model.shapley import shapley_split, shapley_split_levers
+from tradecalc.model.shapley import shapley_split_levers
 from tradecalc.model.smart import (
     SmartEffects,
     smart_consumer_surplus,
     smart_creation,
-    smart_diversion,
     smart_diversion_first_order,
     smart_effects,
     smart_tariff_revenue_change,
 )
 from tradecalc.model.target import gap, reached_year_index, required_cagr
 from tradecalc.model.tariffs import (
-    ces_tariff_ratio,
-    pta_effect,
     pta_full_ratio,
     pta_multiplier,
     staged_tariff,
@@ -47,19 +44,15 @@ __all__ = [
     "ave_multiplier",
     "band_coverage",
     "baseline_value",
-    "ces_tariff_ratio",
     "deal_alive",
     "deal_ramp",
     "expected_deal_path",
     "gap",
     "inside_band",
     "level_shock_factor",
-    "linear_ramp",
     "log_error",
-    "logistic_ramp",
     "mean_absolute_log_error",
     "poisson_delay",
-    "pta_effect",
     "pta_full_ratio",
     "pta_multiplier",
     "reached_year_index",
@@ -67,12 +60,10 @@ __all__ = [
     "rescale_to_total",
     "response_share",
     "semi_elasticity_multiplier",
-    "shapley_split",
     "shapley_split_levers",
     "shock_sd_from_history",
     "smart_consumer_surplus",
     "smart_creation",
-    "smart_diversion",
     "smart_diversion_first_order",
     "smart_effects",
     "smart_tariff_revenue_change",
