@@ -248,6 +248,20 @@ def _projection(scenario: str, overrides: list[str] | None, text: str | None = N
     return run_loaded(loaded, scenario, overrides or (), changed)
 
 
+def _projections(scenarios: list[str], overrides: list[str] | None):
+    """:func:`_projection` of each scenario, with the problems of every file reported at once."""
+    text = _stdin_text(scenarios)
+    problems, projections = [], []
+    for path in scenarios:
+        try:
+            projections.append(_projection(path, overrides, text if path == "-" else None))
+        except ScenarioError as error:
+            problems += error.problems
+    if problems:
+        raise ScenarioError(problems)
+    return projections
+
+
 def _emit(
     fmt: Format,
     output: Path | None,
@@ -482,16 +496,7 @@ def compare(
     from tradecalc.comparison import Comparison
 
     with _handled([("--output", output), ("--plot", plot)], scenarios):
-        text = _stdin_text(scenarios)
-        problems, projections = [], []
-        for path in scenarios:
-            try:
-                projections.append(_projection(path, set_, text if path == "-" else None))
-            except ScenarioError as error:
-                problems += error.problems
-        if problems:
-            raise ScenarioError(problems)
-        result = Comparison(projections)
+        result = Comparison(_projections(scenarios, set_))
         _emit(
             format,
             output,
@@ -791,21 +796,12 @@ def report(
     """
     from tradecalc.report import report_html
 
-    with _handled():
+    with _handled([("--output", output)], scenarios):
         if output is not None and output.suffix.lower() not in (".html", ".htm"):
             raise ScenarioError(
                 [Problem(f"--output {output}", None, "", "the brief's file name must end in .html")]
             )
-        text = _stdin_text(scenarios)
-        problems, projections = [], []
-        for path in scenarios:
-            try:
-                projections.append(_projection(path, set_, text if path == "-" else None))
-            except ScenarioError as error:
-                problems += error.problems
-        if problems:
-            raise ScenarioError(problems)
-        page = report_html(projections, log=log)
+        page = report_html(_projections(scenarios, set_), log=log)
         if output is None:
             sys.stdout.write(page)
             sys.stdout.flush()
