@@ -46,6 +46,8 @@ CHUNK = 2_000
 """Draws per engine call: small enough to stay in cache (fastest here, 2,000 of 1,000 to
 20,000 tried) and fixed, so a seed gives the same numbers on every machine."""
 PERCENTILES = (10, 50, 90)
+CACHE_BYTES = 64 * 2**20
+"""Shocks a goal seek keeps between its trials at most (10,000 draws of base.yaml: 6 MB)."""
 MAX_VALUES = 30_000_000
 """Draws x years at most: a cap on the work of one run (2.3 million draws over 13 years), and
 on the matrix :func:`measure_draws` keeps (240 MB); :func:`simulate` keeps far less."""
@@ -662,23 +664,49 @@ def _setup(scenario: Scenario, draws: int) -> tuple[Layout, Params, Kernel, int]
     return layout, point, kernel, chunk
 
 
-def _chunks(kernel: Kernel, draws: int, seed: int, chunk: int, where: str):
-    """The measure (size, Y) of each chunk of draws, in order, checked finite."""
-    rng = streams(seed)
+def _chunks(kernel: Kernel, draws: int, seed: int, chunk: int, where: str, cache=None):
+    """The measure (size, Y) of each chunk of draws, in order, checked finite.
+
+    ``cache`` (a dict, optional) keeps the chunks' shocks for the next run with the same
+    draws, seed and kinds of shock (a goal seek's trials), up to :data:`CACHE_BYTES`.
+    """
     spread = kernel.spread
-    for start in range(0, draws, chunk):
+    growth, theta = spread.growth_sd != 0, spread.elasticity_spread != 0
+    risk, layout = kernel.risk, kernel.layout
+    key = (
+        draws,
+        seed,
+        chunk,
+        len(layout.sectors),
+        len(layout.flow_sector),
+        len(layout.deal_name),
+        len(layout.years),
+        growth,
+        theta,
+        risk.shock_sd > 0,
+        risk.flow_shock_sd > 0,
+        risk.value_risk,
+        risk.delay_risk,
+        risk.survival_risk,
+    )
+    kept = cache.get(key) if cache is not None else None
+    rng = streams(seed) if kept is None else None
+    fresh = []
+    for n, start in enumerate(range(0, draws, chunk)):
         size = min(chunk, draws - start)
-        shocks = Shocks.draw(
-            rng,
-            size,
-            kernel.layout,
-            kernel.risk,
-            growth=spread.growth_sd != 0,
-            theta=spread.elasticity_spread != 0,
-        )
+        if kept is not None:
+            shocks = kept[n]
+        else:
+            shocks = Shocks.draw(rng, size, layout, risk, growth=growth, theta=theta)
+            fresh.append(shocks)
         measure = run_chunk(kernel, shocks)
         check_finite(measure, where)
         yield start + size, measure
+    if cache is not None and kept is None:
+        nbytes = sum(a.nbytes for sh in fresh for a in vars(sh).values() if a is not None)
+        cache.clear()
+        if nbytes <= CACHE_BYTES:
+            cache[key] = fresh
 
 
 def run_chunk(kernel: Kernel, shocks: Shocks) -> np.ndarray:
@@ -692,16 +720,17 @@ def measure_draws(
     seed: int,
     progress: Callable[[int, int], None] | None = None,
     where: str = "",
+    cache: dict | None = None,
 ) -> tuple[Layout, np.ndarray]:
     """The measure of every draw by year, (draws, Y), computed chunk by chunk.
 
-    Keeps every draw (draws x years x 8 bytes): for the back-test and for checks;
+    Keeps every draw (draws x years x 8 bytes): for the back-test, goal seeks and checks;
     :func:`simulate` keeps only what its summary needs. ``where`` names the scenario (its
-    file) in errors.
+    file) in errors; ``cache`` reuses the shocks of the previous call (see :func:`_chunks`).
     """
     layout, _, kernel, chunk = _setup(scenario, draws)
     out = np.empty((draws, len(layout.years)))
-    for done, measure in _chunks(kernel, draws, seed, chunk, where or scenario.name):
+    for done, measure in _chunks(kernel, draws, seed, chunk, where or scenario.name, cache):
         out[done - len(measure) : done] = measure
         if progress is not None:
             progress(done, draws)
