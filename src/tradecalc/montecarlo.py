@@ -691,21 +691,25 @@ def _chunks(kernel: Kernel, draws: int, seed: int, chunk: int, where: str, cache
     )
     kept = cache.get(key) if cache is not None else None
     rng = streams(seed) if kept is None else None
-    fresh = []
+    fresh = [] if cache is not None and kept is None else None
+    kept_bytes = 0
     for n, start in enumerate(range(0, draws, chunk)):
         size = min(chunk, draws - start)
         if kept is not None:
             shocks = kept[n]
         else:
             shocks = Shocks.draw(rng, size, layout, risk, growth=growth, theta=theta)
-            fresh.append(shocks)
+            if fresh is not None:
+                fresh.append(shocks)
+                kept_bytes += sum(a.nbytes for a in vars(shocks).values() if a is not None)
+                if kept_bytes > CACHE_BYTES:  # too many to keep: draw them again next time
+                    fresh = None
         measure = run_chunk(kernel, shocks)
         check_finite(measure, where)
         yield start + size, measure
     if cache is not None and kept is None:
-        nbytes = sum(a.nbytes for sh in fresh for a in vars(sh).values() if a is not None)
         cache.clear()
-        if nbytes <= CACHE_BYTES:
+        if fresh is not None:
             cache[key] = fresh
 
 
