@@ -107,6 +107,17 @@ def main() -> None:
             f"{label:<42} {spread:>24} {statistics.median(walls):7.2f}s "
             f"{statistics.median(peaks):6.0f} MiB  {goal}"
         )
+    probe = (
+        "import sys; from tradecalc.cli import main\n"
+        "sys.argv = ['tradecalc', 'project', 'scenarios/base.yaml', '-f', 'json']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('pandas imported:', 'pandas' in sys.modules, '; matplotlib imported:',\n"
+        "      'matplotlib' in sys.modules, file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    print(done.stderr.strip())
 
 
 if __name__ == "__main__":

@@ -46,6 +46,8 @@ CHUNK = 2_000
 """Draws per engine call: small enough to stay in cache (fastest here, 2,000 of 1,000 to
 20,000 tried) and fixed, so a seed gives the same numbers on every machine."""
 PERCENTILES = (10, 50, 90)
+FEED = 16_384
+"""Draws fed to the percentile windows at once (fewer, larger steps: less overhead)."""
 CACHE_BYTES = 64 * 2**20
 """Shocks a goal seek keeps between its trials at most (10,000 draws of base.yaml: 6 MB)."""
 MAX_VALUES = 30_000_000
@@ -402,25 +404,27 @@ class Kernel:
             out[f"{prefix}_epsilon"] = np.where(given, epsilon * m, (epsilon - 1.0) * m + 1.0)
         return out
 
-    def _ramp_tables(self) -> list[tuple[np.ndarray, int]] | None:
-        """Per counted deal: its ramp by whole years since its start (0 before), and the offset.
+    def _ramp_tables(self) -> list[np.ndarray] | None:
+        """Per counted deal: its ramp by year for each whole start delay, (max_delay + 1, Y).
 
-        ``deal_ramp`` of a start ``s`` in year ``y`` depends on ``y - s`` only, an integer
-        here (years and delays are whole), so one row serves every draw's delayed start.
+        Row ``d`` is ``deal_ramp`` with the start ``d`` years late (years and delays are
+        whole), the same numbers for every draw with that delay; the end year is applied
+        after. None when a start is not a whole year.
         """
         p, years = self.point, self.years
         if not np.all(p.deal_start == np.round(p.deal_start)):
             return None
-        tables = []
-        for k in self.count_deals:
-            start = float(p.deal_start[0, k])
-            lowest = years[0] - (start + self.risk.max_delay) - 1.0  # latest start, minus one
-            elapsed = np.arange(lowest, years[-1] - start + 1.0)
-            share = deal_ramp(
-                start + elapsed, start, p.deal_ramp_years[0, k], np.inf, p.deal_logistic[0, k]
+        delays = np.arange(self.risk.max_delay + 1, dtype=float)[:, np.newaxis]
+        return [
+            deal_ramp(
+                years,
+                p.deal_start[0, k] + delays,
+                p.deal_ramp_years[0, k],
+                np.inf,
+                p.deal_logistic[0, k],
             )
-            tables.append((share, int(-lowest)))
-        return tables
+            for k in self.count_deals
+        ]
 
     def measure(self, shocks: Shocks) -> np.ndarray:
         """The measure (D, Y) of the draws of ``shocks``."""
@@ -546,18 +550,14 @@ class Kernel:
             )
             deals = scaled[..., np.newaxis] * ramp
             return np.einsum("dky,k->dy", deals, np.ones(len(ks)))
+        delay = (start - p.deal_start[:, ks]).astype(int)  # row of each deal's table
+        ended = np.isfinite(end)
         total = np.zeros((draws, len(years)))
-        span = np.arange(len(years))
-        for i, (table, offset) in enumerate(self.ramps):
-            rows = np.flatnonzero(success[:, i])  # a failed deal adds exactly 0
-            if not len(rows):
-                continue
-            s = np.broadcast_to(start[:, i], (draws,))[rows]
-            share = table[(years[0] - s + offset).astype(int)[:, np.newaxis] + span]
-            e = np.broadcast_to(end[:, i], (draws,))[rows]
-            share = np.where(years <= e[:, np.newaxis], share, 0.0)
-            v = np.broadcast_to(scaled[:, i], (draws,))[rows]
-            total[rows] += v[:, np.newaxis] * share
+        for i, rows in enumerate(self.ramps):
+            share = rows[delay[:, i]]
+            if ended[:, i].any():
+                share = np.where(years <= end[:, i, np.newaxis], share, 0.0)
+            total += scaled[:, i, np.newaxis] * share  # a failed deal adds exactly 0
         return total
 
     def _delay(self, uniform: np.ndarray) -> np.ndarray:
@@ -762,10 +762,14 @@ def simulate(
     counts = np.zeros(years + 1, dtype=np.int64)
     total = None
     windows = RankWindows(draws, years, PERCENTILES)
+    pending: list[np.ndarray] = []  # chunks not yet fed to the windows: fed 16,384 at a time
     for done, measure in _chunks(kernel, draws, seed, chunk, where or scenario.name):
         index = reached_year_index(measure, target)
         counts += np.bincount(np.where(index < 0, years, index), minlength=years + 1)
-        windows.add(measure)
+        pending.append(measure.copy())
+        if done == draws or sum(len(m) for m in pending) >= FEED:
+            windows.add(np.concatenate(pending))
+            pending.clear()
         # the running sum draw after draw, as numpy sums the rows of the whole matrix
         if total is not None:
             measure[0] += total

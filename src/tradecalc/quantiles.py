@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-PILOT = 20_000
+PILOT = 16_384
 """Draws kept whole before the windows start to shrink."""
 MARGIN = 10.0
 """Half-width of a window, in standard deviations of the wanted rank."""
