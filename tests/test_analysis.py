@@ -117,13 +117,13 @@ def test_only_deal_uncertainty_matches_the_exact_probability(write):
 
 def test_draws_run_in_bounded_chunks(write, monkeypatch):
     sizes = []
-    original = montecarlo.evaluate_measure
+    original = montecarlo.run_chunk
 
-    def recording(layout, params):
-        sizes.append(params.flow_growth.shape[0])
-        return original(layout, params)
+    def recording(kernel, shocks):
+        sizes.append(len(shocks.utilization))
+        return original(kernel, shocks)
 
-    monkeypatch.setattr(montecarlo, "evaluate_measure", recording)
+    monkeypatch.setattr(montecarlo, "run_chunk", recording)
     s = load_scenario(write(TOY + "uncertainty: {growth_sd: 0.02}\n"))
     simulate(s, draws=2 * montecarlo.CHUNK + 5, seed=0)
     assert sizes == [montecarlo.CHUNK, montecarlo.CHUNK, 5]

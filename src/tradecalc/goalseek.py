@@ -80,13 +80,26 @@ def solve(
             changes.append(Override(range_path, scaled, f"{label}={value}"))
         return resolve(tree, [*overrides, *changes])[0]
 
+    shocks: dict = {}  # the same draws for every trial (common random numbers), drawn once
+    last: list = []  # (scenario without its target, measure) of the last trial
+
+    def draws_of(s: Scenario, where: str):
+        """The measure of every draw; the last trial's when only the target moved."""
+        target = s.target.model_copy(update={"value_usd_m": 0.0})  # what counts stays
+        key = s.model_copy(update={"target": target, "by_year": None}).model_dump()
+        if last and last[0] == key:
+            return last[1]
+        _, m = measure_draws(s, draws, seed, where=where, cache=shocks)
+        last[:] = [key, m]
+        return m
+
     def score(x) -> tuple[float, float]:
         """(how far past the target, the measure at the deadline); past >= 0 means reached."""
         s = trial(x)
         j = deadline_index(s)
         where = f"{label}={x:g}"
         if metric == "probability":
-            _, m = measure_draws(s, draws, seed, where=where)
+            m = draws_of(s, where)
             share = float((m[:, j] >= s.target.value_usd_m).mean())
             return share - at, float(m[:, j].mean())
         layout, params = compile_scenario(s)
@@ -94,7 +107,8 @@ def solve(
         check_finite(m, where)
         return float(m[0, j]) - s.target.value_usd_m, float(m[0, j])
 
-    value, note = _bisect(lambda x: score(x)[0], low, high, integral)
+    step = 1.0 / draws if metric == "probability" else None
+    value, note = _bisect(lambda x: score(x)[0], low, high, integral, step)
     if value is None:
         return Solution(param, None, False, scenario.by_year, None, low, high, metric, None, note)
     found = trial(value)
@@ -196,8 +210,20 @@ def _bracket(
     return low, high
 
 
-def _bisect(f: Callable[[float], float], low: float, high: float, integral: bool):
-    """The point where ``f`` (monotone, either way) crosses 0, or None with a note."""
+def _bisect(
+    f: Callable[[float], float],
+    low: float,
+    high: float,
+    integral: bool,
+    step: float | None = None,
+):
+    """The point where ``f`` (monotone, either way) crosses 0, or None with a note.
+
+    ``step``: ``f`` moves in steps of this size (a simulated probability: 1/draws). The
+    search then stops once ``f`` differs by at most one step across the bracket (one draw
+    changes sides in it: a narrower bracket would not say more about the probability), and
+    the note states that precision.
+    """
     f_low, f_high = f(low), f(high)
     if f_low < 0 and f_high < 0:
         return None, f"not reached anywhere in [{low:g}, {high:g}]"
@@ -205,14 +231,23 @@ def _bisect(f: Callable[[float], float], low: float, high: float, integral: bool
         end = low if f_low <= f_high else high
         return end, f"reached across the whole range [{low:g}, {high:g}]; closest end given"
     below, above = (low, high) if f_low < 0 else (high, low)  # f(below) < 0 <= f(above)
+    f_below, f_above = min(f_low, f_high), max(f_low, f_high)
     for _ in range(MAX_STEPS):
         if integral and abs(above - below) <= 1:
             return round(above), ""
+        if step is not None and f_above - f_below <= step * (1 + 1e-9):
+            return above, (
+                f"precision: the simulated probability moves in steps of 1/draws ({step:g}); "
+                f"it crosses the goal between {min(below, above):.6g} and "
+                f"{max(below, above):.6g}, where one draw "
+                "changes sides (search stopped there)"
+            )
         if not integral and abs(above - below) <= 1e-12 * max(1.0, abs(above)):
             return above, ""
         middle = (below + above) / 2
-        if f(middle) >= 0:
-            above = middle
+        value = f(middle)
+        if value >= 0:
+            above, f_above = middle, value
         else:
-            below = middle
+            below, f_below = middle, value
     return above, ""

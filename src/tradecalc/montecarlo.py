@@ -16,15 +16,28 @@ from typing import Any
 import numpy as np
 
 from tradecalc import budget
-from tradecalc.engine import Layout, Params, compile_scenario, evaluate_measure
+from tradecalc.engine import Layout, Params, compile_scenario, evaluate_measure, levers
 from tradecalc.model import (
+    ave_multiplier,
+    baseline_value,
+    deal_ramp,
     level_shock_factor,
     poisson_delay,
+    pta_multiplier,
     reached_year_index,
+    response_share,
+    semi_elasticity_multiplier,
     shock_sd_from_history,
+    smart_creation,
+    smart_diversion_first_order,
+    staged_tariff,
+    staging,
+    tariff_change_multiplier,
+    tariff_ratio,
     two_piece_lognormal,
 )
 from tradecalc.model.deal_risk import Z90
+from tradecalc.quantiles import RankWindows
 from tradecalc.scenario import Scenario, Uncertainty, yearly_log_changes
 from tradecalc.verdict import check_finite, deadline_index
 from tradecalc.yamlread import fail
@@ -33,8 +46,13 @@ CHUNK = 2_000
 """Draws per engine call: small enough to stay in cache (fastest here, 2,000 of 1,000 to
 20,000 tried) and fixed, so a seed gives the same numbers on every machine."""
 PERCENTILES = (10, 50, 90)
+FEED = 16_384
+"""Draws fed to the percentile windows at once (fewer, larger steps: less overhead)."""
+CACHE_BYTES = 64 * 2**20
+"""Shocks a goal seek keeps between its trials at most (10,000 draws of base.yaml: 6 MB)."""
 MAX_VALUES = 30_000_000
-"""Draws x years kept for the percentiles at most (240 MB): 2.3 million draws over 13 years."""
+"""Draws x years at most: a cap on the work of one run (2.3 million draws over 13 years), and
+on the matrix :func:`measure_draws` keeps (240 MB); :func:`simulate` keeps far less."""
 
 
 STREAMS = (
@@ -159,14 +177,28 @@ class Shocks:
         draws: int,
         layout: Layout,
         risk: Risk | None = None,
+        growth: bool = True,
+        theta: bool = True,
     ) -> Shocks:
-        """One chunk of shocks from the generators of :func:`streams`."""
+        """One chunk of shocks from the generators of :func:`streams`.
+
+        ``growth=False`` or ``theta=False`` leaves out the normals that a zero ``growth_sd``
+        or ``elasticity_spread`` multiplies (their streams are separate: the rest is the same).
+        """
         flows, deals, steps = len(layout.flow_sector), len(layout.deal_name), len(layout.years) - 1
         r = risk
         return cls(
-            theta=rng["theta"].standard_normal((draws, len(layout.sectors))),
+            theta=(
+                rng["theta"].standard_normal((draws, len(layout.sectors)))
+                if theta
+                else np.zeros((draws, len(layout.sectors)))
+            ),
             utilization=rng["utilization"].random(draws),
-            growth=rng["growth"].standard_normal((draws, flows)),
+            growth=(
+                rng["growth"].standard_normal((draws, flows))
+                if growth
+                else np.zeros((draws, flows))
+            ),
             method=rng["method"].random(draws),
             deals=rng["success"].random((draws, deals)),
             level=(rng["level"].standard_normal((draws, steps)) if r and r.shock_sd > 0 else None),
@@ -259,6 +291,306 @@ def _deal_draws(layout: Layout, point: Params, shocks: Shocks, risk: Risk | None
     return out
 
 
+def _distinct_columns(*rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Year columns that differ in any of ``rows`` (each (..., Y)): (first of each, index of each).
+
+    A lever that depends on the year only through these rows takes the same value in two
+    columns with equal keys, so it is computed on the distinct columns and gathered back.
+    """
+    keys = np.concatenate([np.broadcast_to(r, r.shape).reshape(-1, r.shape[-1]) for r in rows])
+    seen: dict[bytes, int] = {}
+    first, index = [], []
+    for y in range(keys.shape[1]):
+        key = keys[:, y].tobytes()
+        if key not in seen:
+            seen[key] = len(first)
+            first.append(y)
+        index.append(seen[key])
+    return np.array(first, dtype=int), np.array(index, dtype=int)
+
+
+class Kernel:
+    """The measure of a chunk of draws from its shocks, with what the draws do not change
+    computed once (methods.md sections 1-5 and 8).
+
+    The same numbers, to the last bit, as ``evaluate_measure(layout, apply_shocks(...))``:
+    every element goes through the same floating-point operations in the same order. What
+    changes is how much is computed: a lever that has no draw axis (growth without
+    ``growth_sd``, the tariff path, response shares, the deals' ramp shapes) is computed
+    once; a lever that depends on the year only through its staging and response share is
+    computed on the distinct years and gathered; a flow without a PTA line, tariff change or
+    TTA route skips that lever (its multiplier is exactly 1); a deal that failed in a draw
+    adds exactly 0 and is skipped. The measure of a chunk is (D, Y), draws-major.
+    """
+
+    def __init__(self, layout: Layout, point: Params, spread: Uncertainty, risk: Risk):
+        self.layout, self.point, self.spread, self.risk = layout, point, spread, risk
+        p, col = point, np.newaxis
+        years = layout.years.astype(float)
+        self.years = years
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            # growth: max(point + sd * z, -0.99); without a spread it is the same every draw
+            self.t = years - layout.base_year
+            if spread.growth_sd == 0:
+                growth = np.maximum(p.flow_growth, -0.99)
+                self.base = baseline_value(p.flow_value[..., col], growth[..., col], self.t)
+            else:
+                self.base = None
+            self.fixed_theta = spread.elasticity_spread == 0
+            if self.fixed_theta:
+                self.theta = self._moved(np.ones((1, len(layout.sectors))))
+            # PTA: the tariff path and the response share have no draw axis
+            flows_with_lines = list(dict.fromkeys(layout.line_flow.tolist()))
+            self.pta_flows = np.array(flows_with_lines, dtype=int)
+            self.line_slot = np.array([flows_with_lines.index(f) for f in layout.line_flow])
+            phase = staging(years, p.pta_start[:, col, col], p.pta_phase_in[:, col, col])
+            weight = response_share(
+                years - p.pta_start[:, col, col],
+                layout.pta_profile,
+                p.pta_response_years[:, col, col],
+            )
+            cols, self.pta_index = _distinct_columns(phase, weight)
+            self.pta_weight = weight[..., cols]
+            self.tariff = staged_tariff(p.line_mfn[..., col], p.line_preferential[..., col], phase)[
+                ..., cols
+            ]
+            self.smart_ratio = None
+            if layout.pta_smart:
+                mfn, tariff = p.line_mfn[..., col], self.tariff
+                ratio = 1.0 + smart_creation(tariff, mfn, p.line_eta[..., col])
+                share, sigma = p.line_share[..., col], p.line_sigma[..., col]
+                self.smart_ratio = ratio + smart_diversion_first_order(tariff, mfn, share, sigma)
+            # tariff changes: each on its distinct years
+            self.changes = []
+            for c in range(len(layout.change_flow)):
+                phase = staging(years, p.change_year[:, c, col], p.change_phase_in[:, c, col])
+                share = response_share(
+                    years - p.change_year[:, c, col],
+                    layout.change_profile[c],
+                    p.change_response_years[:, c, col],
+                )
+                cols, index = _distinct_columns(phase, share)
+                self.changes.append((years[cols], index))
+            # TTA: the flows on the route; the semi-elasticity conversion has no draw axis
+            route = p.route_share[:, col, col] * layout.tta_applies[:, col]
+            self.tta_flows = np.flatnonzero(np.any(route != 0.0, axis=(0, 2)))
+            self.route = route[:, self.tta_flows]
+            self.days = (p.days_before[:, col, col], p.days_after[:, col, col])
+            self.semi = semi_elasticity_multiplier(*self.days, self.route, p.tta_beta[:, col, col])
+            phase = staging(years, p.tta_start[:, col, col], p.tta_phase_in[:, col, col])
+            cols, self.tta_index = _distinct_columns(phase)
+            self.tta_phase = phase[..., cols]
+            self.pta_slot = {int(f): i for i, f in enumerate(self.pta_flows)}
+            self.tta_slot = {int(f): i for i, f in enumerate(self.tta_flows)}
+            # deals: fixed unless drawn (bernoulli); ramp shapes tabulated by years since start
+            self.count_flows = np.flatnonzero(layout.flow_counts)
+            self.count_deals = np.flatnonzero(layout.deal_counts)
+            self.fixed_deals = None
+            if spread.deals != "bernoulli" or not len(self.count_deals):
+                deals = levers(layout, point)[4]
+                self.fixed_deals = np.einsum("dky,k->dy", deals, layout.deal_counts.astype(float))
+            else:
+                self.ramps = self._ramp_tables()
+                self.delay_cdf = self._delay_tables()
+
+    def _moved(self, multiplier: np.ndarray) -> dict[str, np.ndarray]:
+        """flow_theta and the tariff exponents moved by theta's multiplier, as apply_shocks."""
+        layout, point = self.layout, self.point
+        out = {"flow_theta": point.flow_theta * multiplier[:, layout.flow_sector_index]}
+        for prefix in ("line", "change"):
+            epsilon = getattr(point, f"{prefix}_epsilon")
+            m = multiplier[:, getattr(layout, f"{prefix}_sector_index")]
+            given = getattr(layout, f"{prefix}_tariff_exponent_given")
+            out[f"{prefix}_epsilon"] = np.where(given, epsilon * m, (epsilon - 1.0) * m + 1.0)
+        return out
+
+    def _ramp_tables(self) -> list[np.ndarray] | None:
+        """Per counted deal: its ramp by year for each whole start delay, (max_delay + 1, Y).
+
+        Row ``d`` is ``deal_ramp`` with the start ``d`` years late (years and delays are
+        whole), the same numbers for every draw with that delay; the end year is applied
+        after. None when a start is not a whole year.
+        """
+        p, years = self.point, self.years
+        if not np.all(p.deal_start == np.round(p.deal_start)):
+            return None
+        delays = np.arange(self.risk.max_delay + 1, dtype=float)[:, np.newaxis]
+        return [
+            deal_ramp(
+                years,
+                p.deal_start[0, k] + delays,
+                p.deal_ramp_years[0, k],
+                np.inf,
+                p.deal_logistic[0, k],
+            )
+            for k in self.count_deals
+        ]
+
+    def measure(self, shocks: Shocks) -> np.ndarray:
+        """The measure (D, Y) of the draws of ``shocks``."""
+        with np.errstate(over="ignore", invalid="ignore"):  # see check_finite
+            return self._measure(shocks)
+
+    def _measure(self, shocks: Shocks) -> np.ndarray:
+        layout, p, spread, risk, col = self.layout, self.point, self.spread, self.risk, np.newaxis
+        draws = len(shocks.utilization)
+        if self.fixed_theta:
+            moved = self.theta
+        else:
+            moved = self._moved(np.exp(spread.elasticity_spread * shocks.theta))
+        # 1. baseline with the level shocks
+        if self.base is None:
+            growth = np.maximum(p.flow_growth + spread.growth_sd * shocks.growth, -0.99)
+            base = baseline_value(p.flow_value[..., col], growth[..., col], self.t)
+        else:
+            base = self.base
+        level = None
+        if shocks.level is not None:
+            level = level_shock_factor(shocks.level, risk.shock_sd)[:, np.newaxis, :]
+        if shocks.flow_level is not None:
+            per_flow = level_shock_factor(shocks.flow_level, risk.flow_shock_sd)
+            level = per_flow if level is None else level * per_flow
+        # 2. PTA on the flows with lines, on the distinct years: (D or 1, P, U)
+        m_pta = None
+        if len(self.pta_flows):
+            if spread.utilization is not None:
+                low, high = spread.utilization.low, spread.utilization.high
+                utilization = low + (high - low) * shocks.utilization
+            else:
+                utilization = p.utilization
+            if self.smart_ratio is not None:
+                ratio = self.smart_ratio
+            else:
+                epsilon = moved["line_epsilon"]
+                ratio = tariff_ratio(self.tariff, p.line_mfn[..., col], epsilon[..., col])
+            gain = p.line_coverage[..., col] * utilization[:, col, col] * (ratio - 1.0)
+            full = np.ones((gain.shape[0], len(self.pta_flows), gain.shape[2]))
+            for line, slot in enumerate(self.line_slot):
+                full[:, slot] += gain[:, line]
+            m_pta = pta_multiplier(full, self.pta_weight)
+        # 2b. tariff changes: their multipliers multiplied per flow first, as in levers()
+        m_tc: dict[int, np.ndarray] = {}
+        for c, (cols, index) in enumerate(self.changes):
+            flow = int(layout.change_flow[c])
+            m = tariff_change_multiplier(
+                cols,
+                p.change_year[:, c, col],
+                p.change_before[:, c, col],
+                p.change_after[:, c, col],
+                p.change_coverage[:, c, col],
+                moved["change_epsilon"][:, c, col],
+                p.change_phase_in[:, c, col],
+                layout.change_profile[c],
+                p.change_response_years[:, c, col],
+            )[:, index]
+            m_tc[flow] = m if flow not in m_tc else m_tc[flow] * m
+        # 3. TTA on the flows on the route, on the distinct years: (D or 1, T, U)
+        m_tta = None
+        if len(self.tta_flows):
+            if spread.tta_methods:
+                methods = np.array([m == "ave" for m in spread.tta_methods])
+                choice = np.minimum((shocks.method * len(methods)).astype(int), len(methods) - 1)
+                use_ave = methods[choice]
+            else:
+                use_ave = p.tta_use_ave
+            theta = moved["flow_theta"][:, self.tta_flows, col]
+            ave = ave_multiplier(*self.days, theta, self.route, p.tta_ave_per_day[:, col, col])
+            m_full = np.where(use_ave[:, col, col], ave, self.semi)
+            m_tta = 1.0 + (m_full - 1.0) * self.tta_phase
+        # 4. the counted flows: ((base * level) * m_pta) * m_tc) * m_tta, summed in order
+        flows = np.zeros((draws, len(self.years)))
+        for f in self.count_flows:
+            x = (
+                base[:, f]
+                if level is None
+                else base[:, f] * level[:, 0 if level.shape[1] == 1 else f]
+            )
+            if f in self.pta_slot:
+                x = x * m_pta[:, self.pta_slot[f]][:, self.pta_index]
+            if f in m_tc:
+                x = x * m_tc[f]
+            if f in self.tta_slot:
+                x = x * m_tta[:, self.tta_slot[f]][:, self.tta_index]
+            flows += x
+        if self.fixed_deals is not None:
+            return flows + self.fixed_deals
+        return flows + self._deals(shocks, draws)
+
+    def _deals(self, shocks: Shocks, draws: int) -> np.ndarray:
+        """Sum of the counted deals (D, Y) in the draws (bernoulli), as :func:`_deal_draws`
+        and :func:`~tradecalc.model.deal_ramp` give them, for the counted deals only."""
+        p, years, risk, ks = self.point, self.years, self.risk, self.count_deals
+        success = shocks.deals[:, self.layout.deal_group[ks]] < p.deal_weight[:, ks]
+        weight = success.astype(float)
+        value = p.deal_value[:, ks]
+        if shocks.value is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                drawn = two_piece_lognormal(
+                    value, risk.value_low[ks], risk.value_high[ks], shocks.value[:, ks]
+                )
+            value = np.where(value > 0.0, drawn, 0.0)
+        start = p.deal_start[:, ks]
+        if shocks.delay is not None:
+            start = start + self._delay(shocks.delay[:, ks])
+        end = p.deal_end[:, ks]
+        if shocks.survival is not None:
+            q = p.deal_survival[:, ks]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                lived = np.ceil(np.log(shocks.survival[:, ks]) / np.log(q))
+            lifetime = np.where(q >= 1.0, np.inf, np.fmax(1.0, lived))
+            end = np.minimum(end, start + lifetime - 1.0)
+        scaled = weight * value
+        if self.ramps is None or not np.all(start == np.round(start)):  # not whole years
+            ramp = deal_ramp(
+                years,
+                start[..., np.newaxis],
+                p.deal_ramp_years[:, ks, np.newaxis],
+                end[..., np.newaxis],
+                p.deal_logistic[:, ks, np.newaxis],
+            )
+            deals = scaled[..., np.newaxis] * ramp
+            return np.einsum("dky,k->dy", deals, np.ones(len(ks)))
+        delay = (start - p.deal_start[:, ks]).astype(int)  # row of each deal's table
+        ended = np.isfinite(end)
+        total = np.zeros((draws, len(years)))
+        for i, rows in enumerate(self.ramps):
+            share = rows[delay[:, i]]
+            if ended[:, i].any():
+                share = np.where(years <= end[:, i, np.newaxis], share, 0.0)
+            total += scaled[:, i, np.newaxis] * share  # a failed deal adds exactly 0
+        return total
+
+    def _delay(self, uniform: np.ndarray) -> np.ndarray:
+        """:func:`~tradecalc.model.poisson_delay` of the counted deals, by their CDF tables."""
+        if self.delay_cdf is None:
+            lam = self.point.deal_delay_mean[:, self.count_deals]
+            return poisson_delay(uniform, lam, self.risk.max_delay)
+        out = np.empty(uniform.shape, dtype=int)
+        for i, cdf in enumerate(self.delay_cdf):
+            out[:, i] = np.searchsorted(cdf, uniform[:, i], side="left")
+        return out
+
+    def _delay_tables(self) -> list[np.ndarray] | None:
+        """Per counted deal: the Poisson CDF at 0 .. max_delay - 1 as poisson_delay sums it.
+
+        ``poisson_delay`` counts the steps ``n < max_delay`` with ``u > F(n)``; while no
+        probability underflows to 0 that is the number of table entries below ``u``. None
+        (use poisson_delay itself) if one does.
+        """
+        lam = self.point.deal_delay_mean[:, self.count_deals]
+        pmf = np.exp(-lam)
+        cdf = pmf.copy()
+        rows = [cdf]
+        for n in range(1, self.risk.max_delay + 1):
+            pmf = pmf * lam / n
+            if np.any((lam > 0) & ~(pmf > 0.0)):
+                return None
+            cdf = cdf + pmf
+            rows.append(cdf)
+        table = np.concatenate(rows[: self.risk.max_delay])
+        return [table[:, i].copy() for i in range(table.shape[1])]
+
+
 @dataclass(frozen=True)
 class Simulation:
     """Summary of a Monte Carlo run of the measure (what the target counts)."""
@@ -318,17 +650,8 @@ class Simulation:
         }
 
 
-def measure_draws(
-    scenario: Scenario,
-    draws: int,
-    seed: int,
-    progress: Callable[[int, int], None] | None = None,
-    where: str = "",
-) -> tuple[Layout, np.ndarray]:
-    """The measure of every draw by year, (draws, Y), computed chunk by chunk.
-
-    ``where`` names the scenario (its file) in errors.
-    """
+def _setup(scenario: Scenario, draws: int) -> tuple[Layout, Params, Kernel, int]:
+    """Compile, check the budget and build the kernel of a run."""
     layout, point = compile_scenario(scenario)
     years = len(layout.years)
     if draws * years > MAX_VALUES:
@@ -337,17 +660,84 @@ def measure_draws(
     budget.check_work("--draws", draws, layout, "--draws, the deals or the horizon")
     chunk = budget.chunk_size(layout, CHUNK)  # CHUNK unless the scenario is very large
     spread = scenario.uncertainty or Uncertainty()
-    risk = risk_inputs(scenario, layout, point)
-    rng = streams(seed)
-    out = np.empty((draws, len(layout.years)))
-    for start in range(0, draws, chunk):
+    kernel = Kernel(layout, point, spread, risk_inputs(scenario, layout, point))
+    return layout, point, kernel, chunk
+
+
+def _chunks(kernel: Kernel, draws: int, seed: int, chunk: int, where: str, cache=None):
+    """The measure (size, Y) of each chunk of draws, in order, checked finite.
+
+    ``cache`` (a dict, optional) keeps the chunks' shocks for the next run with the same
+    draws, seed and kinds of shock (a goal seek's trials), up to :data:`CACHE_BYTES`.
+    """
+    spread = kernel.spread
+    growth, theta = spread.growth_sd != 0, spread.elasticity_spread != 0
+    risk, layout = kernel.risk, kernel.layout
+    key = (
+        draws,
+        seed,
+        chunk,
+        len(layout.sectors),
+        len(layout.flow_sector),
+        len(layout.deal_name),
+        len(layout.years),
+        growth,
+        theta,
+        risk.shock_sd > 0,
+        risk.flow_shock_sd > 0,
+        risk.value_risk,
+        risk.delay_risk,
+        risk.survival_risk,
+    )
+    kept = cache.get(key) if cache is not None else None
+    rng = streams(seed) if kept is None else None
+    fresh = [] if cache is not None and kept is None else None
+    kept_bytes = 0
+    for n, start in enumerate(range(0, draws, chunk)):
         size = min(chunk, draws - start)
-        shocks = Shocks.draw(rng, size, layout, risk)
-        params = apply_shocks(layout, point, shocks, spread, risk)
-        out[start : start + size] = evaluate_measure(layout, params)
-        check_finite(out[start : start + size], where or scenario.name)
+        if kept is not None:
+            shocks = kept[n]
+        else:
+            shocks = Shocks.draw(rng, size, layout, risk, growth=growth, theta=theta)
+            if fresh is not None:
+                fresh.append(shocks)
+                kept_bytes += sum(a.nbytes for a in vars(shocks).values() if a is not None)
+                if kept_bytes > CACHE_BYTES:  # too many to keep: draw them again next time
+                    fresh = None
+        measure = run_chunk(kernel, shocks)
+        check_finite(measure, where)
+        yield start + size, measure
+    if cache is not None and kept is None:
+        cache.clear()
+        if fresh is not None:
+            cache[key] = fresh
+
+
+def run_chunk(kernel: Kernel, shocks: Shocks) -> np.ndarray:
+    """One engine call: the measure (D, Y) of a chunk of draws."""
+    return kernel.measure(shocks)
+
+
+def measure_draws(
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    progress: Callable[[int, int], None] | None = None,
+    where: str = "",
+    cache: dict | None = None,
+) -> tuple[Layout, np.ndarray]:
+    """The measure of every draw by year, (draws, Y), computed chunk by chunk.
+
+    Keeps every draw (draws x years x 8 bytes): for the back-test, goal seeks and checks;
+    :func:`simulate` keeps only what its summary needs. ``where`` names the scenario (its
+    file) in errors; ``cache`` reuses the shocks of the previous call (see :func:`_chunks`).
+    """
+    layout, _, kernel, chunk = _setup(scenario, draws)
+    out = np.empty((draws, len(layout.years)))
+    for done, measure in _chunks(kernel, draws, seed, chunk, where or scenario.name, cache):
+        out[done - len(measure) : done] = measure
         if progress is not None:
-            progress(start + size, draws)
+            progress(done, draws)
     return layout, out
 
 
@@ -360,23 +750,43 @@ def simulate(
 ) -> Simulation:
     """Monte Carlo of a scenario: percentiles of the measure and the odds of the target.
 
-    ``progress(done, total)`` is called after each chunk; ``where`` names the scenario's
-    file in errors.
+    Memory does not grow with ``draws``: each chunk's measure is summed (mean), counted
+    (first year reached) and fed to :class:`~tradecalc.quantiles.RankWindows`, which keeps
+    only the values near each wanted rank and gives the same percentiles as a sort of every
+    draw. ``progress(done, total)`` is called after each chunk; ``where`` names the
+    scenario's file in errors.
     """
-    layout, measure = measure_draws(scenario, draws, seed, progress, where)
+    layout, _, kernel, chunk = _setup(scenario, draws)
     years = len(layout.years)
-    index = reached_year_index(measure, scenario.target.value_usd_m)
-    counts = np.bincount(np.where(index < 0, years, index), minlength=years + 1)
+    target = scenario.target.value_usd_m
+    counts = np.zeros(years + 1, dtype=np.int64)
+    total = None
+    windows = RankWindows(draws, years, PERCENTILES)
+    pending: list[np.ndarray] = []  # chunks not yet fed to the windows: fed 16,384 at a time
+    for done, measure in _chunks(kernel, draws, seed, chunk, where or scenario.name):
+        index = reached_year_index(measure, target)
+        counts += np.bincount(np.where(index < 0, years, index), minlength=years + 1)
+        pending.append(measure.copy())
+        if done == draws or sum(len(m) for m in pending) >= FEED:
+            windows.add(np.concatenate(pending))
+            pending.clear()
+        # the running sum draw after draw, as numpy sums the rows of the whole matrix
+        if total is not None:
+            measure[0] += total
+        total = measure.sum(axis=0)
+        if progress is not None:
+            progress(done, draws)
+    quantiles = windows.result()
+    if quantiles is None:  # a wanted rank drifted out of its window (odds below 1e-11)
+        _, measure = measure_draws(scenario, draws, seed, where=where)
+        quantiles = percentiles(measure, PERCENTILES, overwrite=True)
     shock_sd, shock_sd_years = level_shock_sd(scenario)
-    mean = measure.mean(axis=0)
-    # the draws are not needed after this: partition them in place
-    quantiles = percentiles(measure, PERCENTILES, overwrite=True)
     return Simulation(
         scenario=scenario,
         draws=draws,
         seed=seed,
         years=layout.years,
-        mean=mean,
+        mean=total / draws,
         percentiles=dict(zip(PERCENTILES, quantiles, strict=True)),
         first_reached=counts / draws,
         shock_sd=shock_sd,

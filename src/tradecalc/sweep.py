@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from dataclasses import dataclass
@@ -12,14 +13,18 @@ import numpy as np
 from tradecalc import budget
 from tradecalc.engine import Params, compile_scenario, evaluate
 from tradecalc.loading import resolve
+from tradecalc.model import gap, reached_year_index
 from tradecalc.overrides import Override
 from tradecalc.verdict import check_finite, outcome
 from tradecalc.yamlread import Doc, fail
 
 MAX_POINTS = 100_000
-"""Grid points at most: each is validated like a file (about 0.6 ms), so 100,000 take ~1 min."""
+"""Grid points at most."""
 CHUNK = 2_000
-"""Grid points validated and run together: only their rows are kept, so memory stays flat."""
+"""Grid points run together through the engine: only their rows are kept."""
+MAX_CORNER_AXES = 8
+"""Axes up to which the corners of the grid are validated (2**8 = 256 points); with more
+axes every point is validated."""
 
 
 @dataclass(frozen=True)
@@ -54,13 +59,163 @@ def run_sweep(
 ) -> list[dict[str, Any]]:
     """One row per grid point: the grid values, reached year, measure and gap at the deadline.
 
-    The YAML is read once (``tree``); each point is the tree with its overrides, validated
-    like a file, then the points go through :func:`evaluate` together on the draw axis, in
-    chunks that fit the memory budget (only the rows are kept). ``where`` names the file.
+    The YAML is read once (``tree``). Each value of each axis is validated once, with the
+    other axes at the scenario's values, and so is every corner of the grid (each axis at
+    its first or last value together), so a value that a rule across fields rejects is
+    reported. When the axes move separate engine parameters (checked at the corners: the
+    parameters built from the axes one at a time equal those of the validated corner, to the
+    bit), each point's parameters are written straight into the engine's arrays along the
+    draw axis and run together in chunks that fit the memory budget. Otherwise (axes that
+    act on the same parameter, or change the years or what counts) every point is validated
+    like a file. ``where`` names the file.
     """
     size = math.prod(len(axis.values) for axis in axes)
     if size > MAX_POINTS:
         fail("--grid", None, "", f"{size:,} grid points; at most {MAX_POINTS:,}")
+    fast = _separable(tree, axes, list(base))
+    if fast is None:
+        return _point_by_point(tree, axes, base, where, size)
+    return _vectorised(fast, axes, size, where)
+
+
+@dataclass
+class _Separable:
+    scenario: Any  # the scenario with the --set overrides
+    layout: Any
+    point: Params
+    tables: list[dict[str, tuple[np.ndarray, np.ndarray]]]  # per axis: field -> (mask, values)
+    targets: list[np.ndarray | None]  # per axis: target.value_usd_m of each value, if it moves
+    deadlines: list[np.ndarray | None]  # per axis: by_year of each value, if it moves
+
+
+def _verdict_inputs(scenario) -> tuple[float, int]:
+    return scenario.target.value_usd_m, scenario.by_year
+
+
+def _separable(tree: Doc, axes: list[GridAxis], base: list[Override]) -> _Separable | None:
+    """Validate each axis value and the corners; the per-axis parameters if they compose."""
+    scenario = resolve(tree, base)[0]
+    layout, point = compile_scenario(scenario)
+    verdict = _verdict_inputs(scenario)
+    tables, targets, deadlines, touched = [], [], [], set()
+    ok = True
+    for axis in axes:
+        compiled = []
+        for value in axis.values:
+            s = resolve(tree, _overrides(base, [axis], (value,)))[0]
+            lay, par = compile_scenario(s)
+            ok = ok and _layout_equal(layout, lay)
+            compiled.append((par, _verdict_inputs(s)))
+        if not ok:
+            continue
+        table = {}
+        for f in dataclasses.fields(Params):
+            values = np.concatenate([getattr(par, f.name) for par, _ in compiled])
+            now = getattr(point, f.name)
+            if values.shape[1:] != now.shape[1:]:
+                ok = False
+                break
+            moved = np.any(~_same(values, now), axis=0)
+            if moved.any():
+                table[f.name] = (moved, values)
+                mine = {(f.name, i) for i in np.flatnonzero(moved)}
+                ok = ok and not (mine & touched)
+                touched |= mine
+        tables.append(table)
+        for slot, out in ((0, targets), (1, deadlines)):
+            moved = np.array([v[slot] for _, v in compiled])
+            if np.any(moved != verdict[slot]):
+                ok = ok and ("verdict", slot) not in touched
+                touched.add(("verdict", slot))
+                out.append(moved)
+            else:
+                out.append(None)
+    corners = len(axes) <= MAX_CORNER_AXES
+    for corner in itertools.product(*({0, len(a.values) - 1} for a in axes)) if corners else ():
+        values = tuple(a.values[i] for a, i in zip(axes, corner, strict=True))
+        s = resolve(tree, _overrides(base, axes, values))[0]  # reports a rule across fields
+        if not ok:
+            continue
+        lay, par = compile_scenario(s)
+        fast = _Separable(scenario, layout, point, tables, targets, deadlines)
+        built, target, deadline = _build(fast, [np.array([i]) for i in corner])
+        ok = (
+            _layout_equal(layout, lay)
+            and all(
+                getattr(built, f.name).shape == getattr(par, f.name).shape
+                and bool(np.all(_same(getattr(built, f.name), getattr(par, f.name))))
+                for f in dataclasses.fields(Params)
+            )
+            and (target[0], deadline[0]) == _verdict_inputs(s)
+        )
+    if not ok or not corners:
+        return None
+    return _Separable(scenario, layout, point, tables, targets, deadlines)
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Elementwise equal, NaN equal to NaN."""
+    if a.dtype == bool or b.dtype == bool:
+        return a == b
+    return (a == b) | (np.isnan(a) & np.isnan(b))
+
+
+def _build(fast: _Separable, index: list[np.ndarray]):
+    """Parameters, targets and deadlines of the points whose value index on each axis is
+    ``index[axis]`` (arrays of one length)."""
+    n = len(index[0])
+    changes = {}
+    for table, idx in zip(fast.tables, index, strict=True):
+        for name, (moved, values) in table.items():
+            if name not in changes:
+                now = getattr(fast.point, name)
+                changes[name] = np.repeat(now, n, axis=0)
+            changes[name][:, moved] = values[idx][:, moved]
+    # a parameter no axis moves keeps its draw axis of 1: the engine shares it
+    params = fast.point.replace(**changes) if changes else fast.point
+    target = np.full(n, fast.scenario.target.value_usd_m, dtype=float)
+    deadline = np.full(n, fast.scenario.by_year, dtype=int)
+    for moved, idx in zip(fast.targets, index, strict=True):
+        if moved is not None:
+            target = moved[idx].astype(float)
+    for moved, idx in zip(fast.deadlines, index, strict=True):
+        if moved is not None:
+            deadline = moved[idx].astype(int)
+    return params, target, deadline
+
+
+def _vectorised(fast: _Separable, axes: list[GridAxis], size: int, where: str) -> list[dict]:
+    layout = fast.layout
+    budget.check_work("--grid", size, layout, "the grid points, the deals or the horizon", cost=8)
+    step = budget.chunk_size(layout, CHUNK, budget.EVALUATE_BYTES_PER_VALUE)
+    shape = [len(axis.values) for axis in axes]
+    years = layout.years
+    rows: list[dict[str, Any]] = []
+    for start in range(0, size, step):
+        flat = np.arange(start, min(start + step, size))
+        index = list(np.unravel_index(flat, shape)) if shape else []
+        params, target, deadline = _build(fast, index)
+        measure = np.broadcast_to(evaluate(layout, params).measure(layout), (len(flat), len(years)))
+        finite = np.isfinite(measure).all(axis=1)
+        if not finite.all():
+            bad = int(np.flatnonzero(~finite)[0])
+            point = tuple(a.values[i[bad]] for a, i in zip(axes, index, strict=True))
+            check_finite(measure[bad], where or fast.scenario.name, _label(axes, point))
+        j = deadline - int(years[0])
+        at = measure[np.arange(len(flat)), j]
+        first = reached_year_index(measure, target)
+        gaps = gap(target, at)
+        for r in range(len(flat)):
+            row = {axis.key: axis.values[i[r]] for axis, i in zip(axes, index, strict=True)}
+            row["reached_year"] = None if first[r] < 0 else int(years[first[r]])
+            row["measure_at_by_year_usd_m"] = float(at[r])
+            row["gap_at_by_year_usd_m"] = float(gaps[r])
+            rows.append(row)
+    return rows
+
+
+def _point_by_point(tree: Doc, axes, base, where: str, size: int) -> list[dict[str, Any]]:
+    """Every point validated like a file (axes that do not separate)."""
     points = itertools.product(*(axis.values for axis in axes))
     rows: list[dict[str, Any]] = []
     first = True
@@ -88,6 +243,18 @@ def run_sweep(
             row.update(outcome(scenario, lay.years, m))
             rows.append(row)
     return rows
+
+
+def _layout_equal(a, b) -> bool:
+    """Every field of two layouts equal."""
+    for f in dataclasses.fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(x, np.ndarray):
+            if not np.array_equal(x, y):
+                return False
+        elif x != y:
+            return False
+    return True
 
 
 def _overrides(base, axes: list[GridAxis], point) -> list[Override]:
