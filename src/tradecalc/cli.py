@@ -161,6 +161,8 @@ ChartOption = Annotated[
         "(table format only).",
     ),
 ]
+DrawsOption = Annotated[int, typer.Option("--draws", "-n", min=1, help="Number of draws.")]
+SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Random seed.")]
 LogOption = Annotated[
     bool, typer.Option("--log", help="Log scale for the --plot chart (e.g. 27 to 2,000).")
 ]
@@ -563,8 +565,8 @@ def sweep(
 @app.command()
 def simulate(
     scenario: ScenarioArg,
-    draws: Annotated[int, typer.Option("--draws", "-n", min=1, help="Number of draws.")] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
+    draws: DrawsOption = 10_000,
+    seed: SeedOption = 0,
     format: FormatOption = Format.table,
     set_: SetOption = None,
     output: OutputOption = None,
@@ -650,7 +652,7 @@ def solve(
     ] = Metric.measure,
     at: Annotated[float, typer.Option("--at", min=0, max=1, help="Probability to reach.")] = 0.5,
     draws: Annotated[int, typer.Option("--draws", "-n", min=1, help="Draws per trial.")] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
+    seed: SeedOption = 0,
     format: FormatOption = Format.table,
     set_: SetOption = None,
     output: OutputOption = None,
@@ -848,8 +850,8 @@ def backtest(
         int | None,
         typer.Option("--from", help="Observed year to start from (default: the first).", min=1900),
     ] = None,
-    draws: Annotated[int, typer.Option("--draws", "-n", min=1, help="Number of draws.")] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
+    draws: DrawsOption = 10_000,
+    seed: SeedOption = 0,
     format: FormatOption = Format.table,
     set_: SetOption = None,
     output: OutputOption = None,
