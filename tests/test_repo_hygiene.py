@@ -58,9 +58,9 @@ def dead_links(markdown: str, folder: Path) -> list[str]:
 
 def test_the_patterns_catch_what_they_should():
     bad = [
-        "see [the spec](" + _UP.replace("\\", "") + "/docs/methods.md)",
-        "from " + "shared" + "/data/pak-aze-reference.yaml",
-        "# Every figure comes from /" + "work" + "/x/data.yaml",
+        "see [the spec](" + _UP.replace("\\", "") + "/" + "docs/methods.md)",
+        "from " + "shared" + "/" + "data/pak-aze-reference.yaml",
+        "# Every figure comes from /" + "work" + "/" + "x/data.yaml",
         "cd /" + "root" + "/project",
         "'/" + "home" + "/user/file'",
     ]
