@@ -352,3 +352,21 @@ def test_a_misspelt_key_fails_the_independent_validator(tmp_path):
         result = _check_jsonschema(bad)
         assert result.returncode == 1, result.stdout
         assert "nmae" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["sweep", "--grid", "deal_value_scale=0:1:2"],
+        ["solve", "--param", "deals.Mills.value_usd_m"],
+        ["simulate", "--draws", "100"],
+        ["explain"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_every_command_warns_about_the_file(write, command):
+    name = write(pair().replace("growth: 0.05", "growth: 5"))
+    result = invoke(command[0], name, *command[1:], "-f", "json")
+    assert result.exit_code in (0, 1), result.stderr  # solve may find no value: exit 1
+    assert result.stderr.startswith("s.yaml:9: baseline.flows.0.growth: warning: 5 looks like")
+    json.loads(result.stdout)

@@ -240,6 +240,15 @@ def _load_tree(scenario: str, overrides: list[str] | None, text: str | None = No
     return loaded, tree
 
 
+def _warn_file(tree, overrides) -> None:
+    """The plausibility warnings of a file that a sweep or goal seek will vary (stderr)."""
+    from tradecalc.loading import resolve, warning_problems
+
+    # a file that does not validate as it stands: the command reports it at the values it tries
+    with contextlib.suppress(ScenarioError):
+        _report(warning_problems(*resolve(tree, overrides)))
+
+
 def _projection(scenario: str, overrides: list[str] | None, text: str | None = None):
     """Load and project a scenario named on the command line, recording its --set."""
     from tradecalc.loading import overridden_items
@@ -550,6 +559,7 @@ def sweep(
         axes = [GridAxis.parse(spec) for spec in grid]
         overrides = [Override.parse(o) for o in set_ or ()]
         tree = read_tree(scenario, _stdin_text([scenario]))
+        _warn_file(tree, overrides)
         rows = run_sweep(tree, axes, overrides, where=scenario)
         keys = [axis.key for axis in axes]
         columns = [*keys, "reached_year", "measure_at_by_year_usd_m", "gap_at_by_year_usd_m"]
@@ -677,6 +687,7 @@ def solve(
         if target_year is not None:
             overrides.append(Override.parse(f"target.by_year={target_year}", "--target-year"))
         tree = read_tree(scenario, _stdin_text([scenario]))
+        _warn_file(tree, overrides)
         result = run(
             tree,
             param,
