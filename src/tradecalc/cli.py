@@ -1,6 +1,5 @@
 """The `tradecalc` command line: parse, call the library, pick a renderer, set the exit code."""
 
-from __future__ import annotations
 
 import contextlib
 import io
