@@ -1,5 +1,8 @@
-"""The `tradecalc` command line: parse, call the library, pick a renderer, set the exit code."""
+"""The `tradecalc` command line: parse, call the library, pick a renderer, set the exit code.
 
+Annotations are real objects here, not strings (no ``from __future__ import annotations``):
+typer reads them at every start, and evaluating strings cost more than building them.
+"""
 
 import contextlib
 import io
