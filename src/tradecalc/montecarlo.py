@@ -33,7 +33,6 @@ from tradecalc.model import (
     staged_tariff,
     staging,
     tariff_change_multiplier,
-    tariff_ratio,
     two_piece_lognormal,
 )
 from tradecalc.model.deal_risk import Z90
@@ -320,6 +319,17 @@ def _level_factor(standard_normals: np.ndarray, sd: float) -> np.ndarray:
     return np.exp(out, out=out)
 
 
+def _powered(on: np.ndarray) -> np.ndarray:
+    """The columns a kernel raises to a power: ``on``, or all when fewer than 2 would be.
+
+    numpy's ``power`` takes shortcuts (``sqrt`` for 0.5, ``1 / x`` for -1, ...) when the
+    exponent does not move along its innermost loop; the reference raises arrays of two
+    years or more, whose innermost loop is the year. A single column would drop that axis
+    and change the loop (and the last bit), so then every column is raised as before.
+    """
+    return on if np.count_nonzero(on) >= 2 else np.ones_like(on)
+
+
 class Kernel:
     """The measure of a chunk of draws from its shocks, with what the draws do not change
     computed once (methods.md sections 1-5 and 8).
@@ -365,6 +375,18 @@ class Kernel:
             self.tariff = staged_tariff(p.line_mfn[..., col], p.line_preferential[..., col], phase)[
                 ..., cols
             ]
+            # the tariff ratio's base (1 + t1) / (1 + t0) on the years where the tariff differs
+            # (as tariff_ratio computes it); a base of exactly 1 gives exactly 1 to any power
+            tcols, self.tariff_index = _distinct_columns(self.tariff)
+            if len(tcols) < 2:  # one column would change numpy's loop: see _powered
+                tcols = self.tariff_index = np.arange(self.tariff.shape[-1])
+            base = (1.0 + self.tariff[..., tcols]) / (1.0 + p.line_mfn[..., col])
+            self.ratio_on = _powered(~np.all(base == 1.0, axis=(0, 1)))
+            self.ratio_base = np.ascontiguousarray(base[..., self.ratio_on])
+            self.ratio_shape = base.shape
+            # PTA response weights of exactly 0 give a multiplier of exactly 1 (x ** 0 is 1)
+            self.weight_on = _powered(~np.all(self.pta_weight == 0.0, axis=(0, 1)))
+            self.weight = np.ascontiguousarray(self.pta_weight[..., self.weight_on])
             self.smart_ratio = None
             if layout.pta_smart:
                 mfn, tariff = p.line_mfn[..., col], self.tariff
@@ -413,6 +435,15 @@ class Kernel:
             m = multiplier[:, getattr(layout, f"{prefix}_sector_index")]
             given = getattr(layout, f"{prefix}_tariff_exponent_given")
             out[f"{prefix}_epsilon"] = np.where(given, epsilon * m, (epsilon - 1.0) * m + 1.0)
+        return out
+
+    def _pta_multiplier(self, full: np.ndarray) -> np.ndarray:
+        """:func:`~tradecalc.model.pta_multiplier` with ``x ** 0`` (exactly 1) not computed."""
+        on = self.weight_on
+        if np.all(on) or np.any(full <= 0.0):  # the latter: pta_multiplier's error
+            return pta_multiplier(full, self.pta_weight)
+        out = np.ones(full.shape)
+        out[..., on] = np.ascontiguousarray(full[..., on]) ** self.weight
         return out
 
     def _ramp_tables(self) -> list[np.ndarray] | None:
@@ -471,14 +502,17 @@ class Kernel:
                 utilization = p.utilization
             if self.smart_ratio is not None:
                 ratio = self.smart_ratio
-            else:
-                epsilon = moved["line_epsilon"]
-                ratio = tariff_ratio(self.tariff, p.line_mfn[..., col], epsilon[..., col])
+            else:  # tariff_ratio on the distinct tariffs (a base of 1 stays 1), gathered below
+                exponent = -moved["line_epsilon"][..., col]
+                ratio = np.ones(np.broadcast_shapes(exponent.shape, self.ratio_shape))
+                ratio[..., self.ratio_on] = self.ratio_base**exponent
             gain = p.line_coverage[..., col] * utilization[:, col, col] * (ratio - 1.0)
             full = np.ones((gain.shape[0], len(self.pta_flows), gain.shape[2]))
             for line, slot in enumerate(self.line_slot):
                 full[:, slot] += gain[:, line]
-            m_pta = pta_multiplier(full, self.pta_weight)
+            if self.smart_ratio is None:
+                full = np.take(full, self.tariff_index, axis=2)
+            m_pta = self._pta_multiplier(full)
         # 2b. tariff changes: their multipliers multiplied per flow first, as in levers()
         m_tc: dict[int, np.ndarray] = {}
         for c, (cols, index) in enumerate(self.changes):
