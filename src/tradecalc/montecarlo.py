@@ -437,6 +437,29 @@ class Kernel:
             out[f"{prefix}_epsilon"] = np.where(given, epsilon * m, (epsilon - 1.0) * m + 1.0)
         return out
 
+    def _tta_drawn(self, use_ave: np.ndarray, theta: np.ndarray, draws: int) -> np.ndarray:
+        """The TTA multiplier (D, T, U) when each draw picks its conversion: the AVE
+        (:func:`~tradecalc.model.ave_multiplier`, a power per draw) only for the draws that
+        pick it, the semi-elasticity's for the others; then ``1 + (m - 1) * phase`` one
+        distinct year at a time, on long rows (numpy's loops are slow on rows of 2)."""
+        flows, years = len(self.tta_flows), self.tta_phase.shape[-1]
+        m_full = np.empty((draws, flows))
+        m_full[...] = self.semi[0, :, 0]
+        pick = np.flatnonzero(use_ave)
+        if pick.size:
+            per_day = self.point.tta_ave_per_day[:, np.newaxis, np.newaxis]
+            ave = ave_multiplier(
+                *self.days, theta[pick] if len(theta) > 1 else theta, self.route, per_day
+            )
+            m_full[pick] = ave[..., 0]
+        step = (m_full - 1.0).reshape(-1)
+        m_tta = np.empty((draws, flows, years))
+        flat = m_tta.reshape(-1, years)
+        for c in range(years):
+            np.multiply(step, self.tta_phase[0, 0, c], out=flat[:, c])
+            flat[:, c] += 1.0
+        return m_tta
+
     def _pta_multiplier(self, full: np.ndarray) -> np.ndarray:
         """:func:`~tradecalc.model.pta_multiplier` with ``x ** 0`` (exactly 1) not computed."""
         on = self.weight_on
@@ -539,9 +562,21 @@ class Kernel:
             else:
                 use_ave = p.tta_use_ave
             theta = moved["flow_theta"][:, self.tta_flows, col]
-            ave = ave_multiplier(*self.days, theta, self.route, p.tta_ave_per_day[:, col, col])
-            m_full = np.where(use_ave[:, col, col], ave, self.semi)
-            m_tta = 1.0 + (m_full - 1.0) * self.tta_phase
+            if (
+                len(use_ave) == draws
+                and self.semi.shape[0] == 1
+                and self.tta_phase.shape[:2]
+                == (
+                    1,
+                    1,
+                )
+            ):
+                m_tta = self._tta_drawn(use_ave, theta, draws)
+            else:
+                per_day = p.tta_ave_per_day[:, col, col]
+                ave = ave_multiplier(*self.days, theta, self.route, per_day)
+                m_full = np.where(use_ave[:, col, col], ave, self.semi)
+                m_tta = 1.0 + (m_full - 1.0) * self.tta_phase
         # 4. the counted flows: ((base * level) * m_pta) * m_tc) * m_tta, summed in order, in
         # one buffer (np.take gathers the distinct years: far faster than fancy indexing)
         flows = np.zeros((draws, len(self.years)))
