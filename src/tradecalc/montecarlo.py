@@ -634,11 +634,16 @@ class Kernel:
         delay = (start - p.deal_start[:, ks]).astype(int)  # row of each deal's table
         ended = np.isfinite(end)
         total = np.zeros((draws, len(years)))
+        share = np.empty((draws, len(years)))
         for i, rows in enumerate(self.ramps):
-            share = rows[delay[:, i]]
-            if ended[:, i].any():
-                share = np.where(years <= end[:, i, np.newaxis], share, 0.0)
-            total += scaled[:, i, np.newaxis] * share  # a failed deal adds exactly 0
+            if len(delay) == draws:
+                np.take(rows, delay[:, i], axis=0, out=share)
+            else:  # no delays drawn: one row for every draw
+                share[...] = rows[delay[0, i]]
+            if ended[:, i].any():  # np.where(years <= end, share, 0.0), in place
+                np.copyto(share, 0.0, where=~(years <= end[:, i, np.newaxis]))
+            np.multiply(scaled[:, i, np.newaxis], share, out=share)
+            total += share  # a failed deal adds exactly 0
         return total
 
     def _delay(self, uniform: np.ndarray) -> np.ndarray:
