@@ -41,9 +41,10 @@ from tradecalc.scenario import Scenario, Uncertainty, yearly_log_changes
 from tradecalc.verdict import check_finite, deadline_index
 from tradecalc.yamlread import fail
 
-CHUNK = 2_000
-"""Draws per engine call: small enough to stay in cache (fastest here, 2,000 of 1,000 to
-20,000 tried) and fixed, so a seed gives the same numbers on every machine."""
+CHUNK = 8_000
+"""Draws per engine call: fastest here of 1,000 to 32,000 tried (8,000 since the kernel reuses
+its buffers: 12 % faster than 2,000 on base.yaml). The shocks fill each stream in draw order,
+so the numbers do not depend on it; a chunk's arrays stay a few MB: memory stays flat."""
 PERCENTILES = (10, 50, 90)
 FEED = 16_384
 """Draws fed to the percentile windows at once (fewer, larger steps: less overhead)."""
