@@ -529,8 +529,11 @@ class Kernel:
                 ratio = self.smart_ratio
             else:  # tariff_ratio on the distinct tariffs (a base of 1 stays 1), gathered below
                 exponent = -moved["line_epsilon"][..., col]
-                ratio = np.ones(np.broadcast_shapes(exponent.shape, self.ratio_shape))
-                ratio[..., self.ratio_on] = self.ratio_base**exponent
+                if np.all(self.ratio_on):
+                    ratio = self.ratio_base**exponent
+                else:
+                    ratio = np.ones(np.broadcast_shapes(exponent.shape, self.ratio_shape))
+                    ratio[..., self.ratio_on] = self.ratio_base**exponent
             gain = p.line_coverage[..., col] * utilization[:, col, col] * (ratio - 1.0)
             full = np.ones((gain.shape[0], len(self.pta_flows), gain.shape[2]))
             for line, slot in enumerate(self.line_slot):
