@@ -115,11 +115,13 @@ class RankWindows:
             high = np.array([w.high for w in windows])[:, np.newaxis]
             at_least = values >= low
             window = at_least & (values <= high)
+            under = rows - np.count_nonzero(at_least, axis=1)
+            hits = np.count_nonzero(window, axis=1)
             for j, w in enumerate(windows):
-                w.below += rows - int(np.count_nonzero(at_least[j]))
-                seg = values[j][window[j]]
-                if not len(seg):
+                w.below += int(under[j])
+                if not hits[j]:
                     continue
+                seg = values[j][window[j]]
                 if w.low > -np.inf:  # a shrunk window: the ends are counted, not kept
                     ends = (seg == w.low) | (seg == w.high)
                     if ends.any():
