@@ -1,12 +1,11 @@
 """The `tradecalc` command line: parse, call the library, pick a renderer, set the exit code.
 
+What the commands share (options, errors, loading, output) is in :mod:`tradecalc.cli_support`.
 Annotations are real objects here, not strings (no ``from __future__ import annotations``):
 typer reads them at every start, and evaluating strings cost more than building them.
 """
 
 import contextlib
-import io
-import os
 import sys
 from collections.abc import Callable
 from enum import Enum
@@ -14,73 +13,41 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
-try:  # typer 0.2x carries its own copy of click
-    from typer._click import exceptions as click_errors
-except ImportError:  # pragma: no cover - older typer on click
-    from click import exceptions as click_errors
-
+from tradecalc.cli_support import (
+    SIGPIPE_STATUS,
+    ChartOption,
+    DrawsOption,
+    Format,
+    FormatOption,
+    Group,
+    LogOption,
+    OutputOption,
+    PlotOption,
+    ScenarioArg,
+    SeedOption,
+    SetOption,
+    emit,
+    handled,
+    load,
+    plot_module,
+    projection_of,
+    projections_of,
+    quiet_stdout,
+    report_problems,
+    stderr_console,
+    stdin_text,
+    table_width,
+    termchart_module,
+    warn_file,
+    with_chart,
+    xlsx_module,
+)
 from tradecalc.errors import Problem, ScenarioError
-
-
-class _Group(TyperGroup):
-    """The command group, with usage errors as one line (``OPTION: message``), exit 2."""
-
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, False, **extra)
-        try:
-            code = super().main(args, prog_name, complete_var, False, **extra)
-        except getattr(click_errors, "NoArgsIsHelpError", ()) as error:
-            error.show()  # `tradecalc` alone: the help
-            sys.exit(error.exit_code)
-        except click_errors.ClickException as error:
-            _stderr_line(_usage_line(error))
-            sys.exit(error.exit_code)
-        except typer.Abort:
-            sys.exit(130)
-        except BrokenPipeError:
-            _quiet_stdout()
-            sys.exit(SIGPIPE_STATUS)
-        sys.exit(code if isinstance(code, int) else 0)
-
-
-def _usage_line(error) -> str:
-    """``--draws: ...``, ``SCENARIO: ...`` or ``tradecalc project: ...``: one line."""
-    from tradecalc.sanitize import clean
-
-    param = getattr(error, "param", None)
-    if param is not None:
-        name = param.opts[0] if getattr(param, "opts", None) else param.human_readable_name
-        where = name if name.startswith("-") else name.upper()
-    elif getattr(error, "option_name", None):
-        where = error.option_name
-    else:
-        context = getattr(error, "ctx", None)
-        where = context.command_path if context is not None else "tradecalc"
-    bad = isinstance(error, click_errors.BadParameter)
-    message = error.message if bad else error.format_message()
-    message = " ".join(message.split())
-    if isinstance(error, click_errors.MissingParameter):
-        message = "missing"
-    elif isinstance(error, click_errors.NoSuchOption):
-        import difflib
-
-        names = [o.lstrip("-") for o in getattr(error, "possibilities", None) or ()]
-        close = difflib.get_close_matches(where.lstrip("-"), names, n=1, cutoff=0.6)
-        message = "no such option" + (f" (did you mean '--{close[0]}'?)" if close else "")
-    return f"{clean(where)}: {clean(message[:1].lower() + message[1:], 400)}"
-
-
-def _stderr_line(text: str) -> None:
-    sys.stderr.write(text + "\n")
-    sys.stderr.flush()
-
 
 app = typer.Typer(
     name="tradecalc",
-    cls=_Group,
+    cls=Group,
     help=(
         "Project bilateral trade toward a target, lever by lever, with sources.\n\n"
         "Example:\n\n    tradecalc project scenarios/base.yaml\n\n"
@@ -93,343 +60,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-
-class Format(str, Enum):
-    """Output formats: a table for people, the others for scripts and reports."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-    xlsx = "xlsx"
-
-
-SUFFIX_FORMATS = {
-    ".json": Format.json,
-    ".csv": Format.csv,
-    ".md": Format.markdown,
-    ".markdown": Format.markdown,
-    ".xlsx": Format.xlsx,
-}
-"""What an --output suffix implies; any other suffix (.txt, ...) takes any text format."""
-
-
-ScenarioArg = Annotated[
-    str, typer.Argument(help="Scenario YAML file, or - for standard input.", metavar="SCENARIO")
-]
-FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
-]
-SetOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--set",
-        metavar="KEY=VALUE",
-        help="Override a field, e.g. pta.utilization=0.9 or deals.0.probability=1 (repeatable).",
-    ),
-]
-OutputOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--output",
-        "-o",
-        help=(
-            "Write to FILE (atomically) instead of stdout. With the table format (the "
-            "default) its suffix sets the format: .json, .csv, .md markdown, .xlsx workbook "
-            "(needs XlsxWriter), anything else the table; a suffix that contradicts -f is an "
-            "error."
-        ),
-        metavar="FILE",
-    ),
-]
-
-
-PlotOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--plot",
-        help="Also draw a chart to FILE (.png, .svg or .pdf; needs matplotlib).",
-        metavar="FILE",
-    ),
-]
-
-
-ChartOption = Annotated[
-    bool,
-    typer.Option(
-        "--chart",
-        help="Also draw the measure against the target in the terminal, below the table "
-        "(table format only).",
-    ),
-]
-DrawsOption = Annotated[int, typer.Option("--draws", "-n", min=1, help="Number of draws.")]
-SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Random seed.")]
-LogOption = Annotated[
-    bool, typer.Option("--log", help="Log scale for the --plot chart (e.g. 27 to 2,000).")
-]
-
-
-def _stderr():
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
-
-
-def _report(problems: list[Problem]) -> None:
-    """One plain line per problem (Problem escapes control characters and cuts long values)."""
-    for problem in problems:
-        _stderr_line(str(problem))
-
-
-SIGPIPE_STATUS = 141
-"""Exit status when the reader of stdout leaves early (`| head`): 128 + SIGPIPE, as git."""
-
-
-@contextlib.contextmanager
-def _handled(targets: list[tuple[str, Path | None]] = (), inputs: list[str] = ()):
-    """Check the output files, then run: bad input is exit 2 with one line per problem, a
-    failed write exit 1, Ctrl-C exit 130, a closed pipe on stdout a quiet exit 141.
-    """
-    from tradecalc.safeio import WriteError
-
-    try:
-        if targets:
-            from tradecalc.safeio import check_targets
-
-            check_targets(list(targets), list(inputs))
-        yield
-    except (ScenarioError, WriteError) as error:
-        _report(error.problems)
-        raise typer.Exit(error.exit_code) from None
-    except KeyboardInterrupt:
-        raise typer.Exit(130) from None
-    except BrokenPipeError:
-        _quiet_stdout()
-        raise typer.Exit(SIGPIPE_STATUS) from None
-
-
-def _quiet_stdout() -> None:
-    """Point stdout at /dev/null, so that flushing it at exit does not fail again."""
-    with contextlib.suppress(OSError, ValueError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-
-
-def _stdin_text(paths: list[str]) -> str | None:
-    if paths.count("-") > 1:
-        raise ScenarioError([Problem("-", None, "", "standard input can be read only once")])
-    if "-" not in paths:
-        return None
-    from tradecalc.yamlread import decode, read_limited
-
-    return decode(read_limited(sys.stdin.buffer, "<stdin>"), "<stdin>")
-
-
-def _load(scenario: str, overrides: list[str] | None):
-    """The scenario named on the command line (``-``: standard input), with its --set."""
-    return _load_tree(scenario, overrides)[0]
-
-
-def _load_tree(scenario: str, overrides: list[str] | None, text: str | None = None):
-    """:func:`_load` with the merged tree; plausibility warnings go to stderr."""
-    from tradecalc.loading import load_with_tree, warning_problems
-
-    if text is None and scenario == "-":
-        text = _stdin_text([scenario])
-    loaded, tree = load_with_tree(scenario, text, overrides or ())
-    _report(warning_problems(loaded, tree))
-    return loaded, tree
-
-
-def _warn_file(tree, overrides) -> None:
-    """The plausibility warnings of a file that a sweep or goal seek will vary (stderr)."""
-    from tradecalc.loading import resolve, warning_problems
-
-    # a file that does not validate as it stands: the command reports it at the values it tries
-    with contextlib.suppress(ScenarioError):
-        _report(warning_problems(*resolve(tree, overrides)))
-
-
-def _projection(scenario: str, overrides: list[str] | None, text: str | None = None):
-    """Load and project a scenario named on the command line, recording its --set."""
-    from tradecalc.loading import overridden_items
-    from tradecalc.projection import run_loaded
-
-    loaded, tree = _load_tree(scenario, overrides, text)
-    changed = frozenset(overridden_items(loaded, tree))
-    return run_loaded(loaded, scenario, overrides or (), changed)
-
-
-def _projections(scenarios: list[str], overrides: list[str] | None):
-    """:func:`_projection` of each scenario, with the problems of every file reported at once."""
-    text = _stdin_text(scenarios)
-    problems, projections = [], []
-    for path in scenarios:
-        try:
-            projections.append(_projection(path, overrides, text if path == "-" else None))
-        except ScenarioError as error:
-            problems += error.problems
-    if problems:
-        raise ScenarioError(problems)
-    return projections
-
-
-def _emit(
-    fmt: Format,
-    output: Path | None,
-    *,
-    view: Callable[[], Any],
-    document: Callable[[], Any],
-    csv: Callable[[], str],
-    plot: Path | None = None,
-    chart: Callable[[Path], bytes] | None = None,
-    workbook: Callable[[], bytes] | None = None,
-) -> None:
-    """Render in the chosen format to stdout, or atomically to ``output``; draw the chart.
-
-    The chart is drawn first, so a chart that cannot be drawn leaves stdout empty.
-    """
-    from tradecalc.safeio import write_atomically
-
-    fmt = _output_format(fmt, output)
-    picture = chart(plot) if plot is not None and chart is not None else None
-    if fmt is Format.xlsx:
-        _write_workbook(output, workbook or (lambda: _xlsx().document_workbook(document(), "")))
-    else:
-        _render(fmt, output, view, document, csv)
-    if picture is not None:
-        write_atomically(plot, picture, "--plot")
-
-
-def _StdoutConsole():
-    """rich's Console on stdout, but a closed pipe raises BrokenPipeError (rich would exit 1)."""
-    from rich.console import Console
-
-    class StdoutConsole(Console):
-        def on_broken_pipe(self) -> None:
-            self.quiet = True
-            raise BrokenPipeError
-
-    return StdoutConsole(emoji=False)
-
-
-def _table_width(fmt: Format, output: Path | None) -> int | None:
-    """Columns a table may use: the terminal's (80 off a terminal), 100 in a file."""
-    if fmt is not Format.table:
-        return None
-    if output is not None:
-        return 100
-    from rich.console import Console
-
-    return Console().width
-
-
-def _output_format(fmt: Format, output: Path | None) -> Format:
-    """-f, or the format the --output suffix implies; a contradiction is an error.
-
-    The table (the default) gives way to a known suffix: ``-o out.json`` writes JSON.
-    """
-    from tradecalc.yamlread import fail
-
-    implied = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
-    if implied is not None and fmt is Format.table:
-        fmt = implied
-    elif implied is not None and implied is not fmt:
-        fail(
-            f"--output {output}",
-            None,
-            "",
-            f"a {output.suffix} file holds {implied.value}, not {fmt.value}: "
-            f"use -f {implied.value} or another file name",
-        )
-    if fmt is Format.xlsx:
-        if output is None and sys.stdout.isatty():
-            fail("--format xlsx", None, "", "a workbook is not for the terminal: add -o FILE.xlsx")
-        if output is not None and output.suffix.lower() != ".xlsx":
-            fail(f"--output {output}", None, "", "a workbook's file name must end in .xlsx")
-        _xlsx().require()
-    return fmt
-
-
-def _write_workbook(output: Path | None, workbook: Callable[[], bytes]) -> None:
-    from tradecalc.safeio import write_atomically
-
-    data = workbook()
-    if output is None:  # a pipe or a file: _output_format refused the terminal
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        write_atomically(output, data)
-
-
-def _xlsx():
-    from tradecalc import xlsx
-
-    return xlsx
-
-
-def _with_chart(view: Callable[[], Any], picture: Callable[[], Any], fmt, output, chart: bool):
-    """The table view followed by the terminal chart when --chart is given (table only)."""
-    if not chart:
-        return view
-    if _output_format(fmt, output) is not Format.table:
-        from tradecalc.yamlread import fail
-
-        fail("--chart", None, "", "the terminal chart comes with the table: drop -f, or use --plot")
-
-    def both():
-        from rich.text import Text
-
-        from tradecalc import render
-
-        return [*render.to_rich(view()), Text(""), picture()]
-
-    return both
-
-
-def _termcharts():
-    from tradecalc import termchart
-
-    return termchart
-
-
-def _charts():
-    from tradecalc import plot
-
-    return plot
-
-
-def _render(fmt: Format, output: Path | None, view, document, csv) -> None:
-    from tradecalc import render
-
-    if fmt is Format.table:
-        from rich.console import Console
-
-        shown = view()  # a View, or rich renderables (the view and a --chart)
-        renderables = shown if isinstance(shown, list) else render.to_rich(shown)
-        if output is None:
-            console = _StdoutConsole()
-            for renderable in renderables:
-                console.print(renderable)
-            return
-        console = Console(file=io.StringIO(), width=100, color_system=None, force_terminal=False)
-        for renderable in renderables:
-            console.print(renderable)
-        text = console.file.getvalue()
-    elif fmt is Format.json:
-        text = render.to_json(document())
-    elif fmt is Format.csv:
-        text = csv()
-    else:
-        text = render.to_markdown(view())
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        from tradecalc.safeio import write_atomically
-
-        write_atomically(output, text)
 
 
 @app.command()
@@ -458,15 +88,15 @@ def project(
     from tradecalc import render
     from tradecalc.projection import CSV_COLUMNS
 
-    with _handled([("--output", output), ("--plot", plot)], [scenario]):
-        result = _projection(scenario, set_)
+    with handled([("--output", output), ("--plot", plot)], [scenario]):
+        result = projection_of(scenario, set_)
         doc = _once(result.to_dict)
-        _emit(
+        emit(
             format,
             output,
-            view=_with_chart(
+            view=with_chart(
                 lambda: render.projection_view(result),
-                lambda: _termcharts().projection_chart(result),
+                lambda: termchart_module().projection_chart(result),
                 format,
                 output,
                 chart,
@@ -474,8 +104,10 @@ def project(
             document=doc,
             csv=lambda: render.to_csv(result.rows(), CSV_COLUMNS),
             plot=plot,
-            chart=lambda path: _charts().projection_chart(result, path, log=log, document=doc()),
-            workbook=lambda: _xlsx().projection_workbook(result, doc()),
+            chart=lambda path: plot_module().projection_chart(
+                result, path, log=log, document=doc()
+            ),
+            workbook=lambda: xlsx_module().projection_workbook(result, doc()),
         )
     from tradecalc.verdict import on_time
 
@@ -508,14 +140,14 @@ def compare(
     from tradecalc import render
     from tradecalc.comparison import Comparison
 
-    with _handled([("--output", output), ("--plot", plot)], scenarios):
-        result = Comparison(_projections(scenarios, set_))
-        _emit(
+    with handled([("--output", output), ("--plot", plot)], scenarios):
+        result = Comparison(projections_of(scenarios, set_))
+        emit(
             format,
             output,
-            view=_with_chart(
-                lambda: render.comparison_view(result, _table_width(format, output)),
-                lambda: _termcharts().comparison_chart(result),
+            view=with_chart(
+                lambda: render.comparison_view(result, table_width(format, output)),
+                lambda: termchart_module().comparison_chart(result),
                 format,
                 output,
                 chart,
@@ -523,8 +155,8 @@ def compare(
             document=result.to_dict,
             csv=lambda: render.to_csv(result.year_rows(), render.COMPARE_CSV_COLUMNS),
             plot=plot,
-            chart=lambda path: _charts().comparison_chart(result, path, log=log),
-            workbook=lambda: _xlsx().comparison_workbook(result),
+            chart=lambda path: plot_module().comparison_chart(result, path, log=log),
+            workbook=lambda: xlsx_module().comparison_workbook(result),
         )
 
 
@@ -557,15 +189,15 @@ def sweep(
     from tradecalc.overrides import Override
     from tradecalc.sweep import GridAxis, run_sweep
 
-    with _handled([("--output", output)], [scenario]):
+    with handled([("--output", output)], [scenario]):
         axes = [GridAxis.parse(spec) for spec in grid]
         overrides = [Override.parse(o) for o in set_ or ()]
-        tree = read_tree(scenario, _stdin_text([scenario]))
-        _warn_file(tree, overrides)
+        tree = read_tree(scenario, stdin_text([scenario]))
+        warn_file(tree, overrides)
         rows = run_sweep(tree, axes, overrides, where=scenario)
         keys = [axis.key for axis in axes]
         columns = [*keys, "reached_year", "measure_at_by_year_usd_m", "gap_at_by_year_usd_m"]
-        _emit(
+        emit(
             format,
             output,
             view=lambda: render.sweep_view(rows, keys, scenario),
@@ -601,16 +233,16 @@ def simulate(
     from tradecalc import render, render_analysis
     from tradecalc.montecarlo import simulate as run
 
-    with _handled([("--output", output), ("--plot", plot)], [scenario]):
-        loaded = _load(scenario, set_)
+    with handled([("--output", output), ("--plot", plot)], [scenario]):
+        loaded = load(scenario, set_)
         with _progress(draws) as progress:
             result = run(loaded, draws, seed, progress, where=scenario)
-        _emit(
+        emit(
             format,
             output,
-            view=_with_chart(
+            view=with_chart(
                 lambda: render_analysis.simulation_view(result),
-                lambda: _termcharts().simulation_chart(result, _record(loaded)),
+                lambda: termchart_module().simulation_chart(result, _record(loaded)),
                 format,
                 output,
                 chart,
@@ -620,7 +252,7 @@ def simulate(
                 result.to_dict()["years"], render_analysis.SIMULATION_CSV_COLUMNS
             ),
             plot=plot,
-            chart=lambda path: _charts().simulation_chart(result, path, log=log),
+            chart=lambda path: plot_module().simulation_chart(result, path, log=log),
         )
 
 
@@ -632,7 +264,7 @@ def _progress(draws: int):
         return
     from rich.progress import Progress
 
-    with Progress(console=_stderr(), transient=True) as bar:
+    with Progress(console=stderr_console(), transient=True) as bar:
         task = bar.add_task("drawing", total=draws)
         yield lambda done, total: bar.update(task, completed=done)
 
@@ -684,12 +316,12 @@ def solve(
     from tradecalc.loading import read_tree
     from tradecalc.overrides import Override
 
-    with _handled([("--output", output)], [scenario]):
+    with handled([("--output", output)], [scenario]):
         overrides = [Override.parse(o) for o in set_ or ()]
         if target_year is not None:
             overrides.append(Override.parse(f"target.by_year={target_year}", "--target-year"))
-        tree = read_tree(scenario, _stdin_text([scenario]))
-        _warn_file(tree, overrides)
+        tree = read_tree(scenario, stdin_text([scenario]))
+        warn_file(tree, overrides)
         result = run(
             tree,
             param,
@@ -701,7 +333,7 @@ def solve(
             draws=draws,
             seed=seed,
         )
-        _emit(
+        emit(
             format,
             output,
             view=lambda: render_analysis.solution_view(result, scenario),
@@ -741,16 +373,16 @@ def sensitivity(
     from tradecalc import render, render_analysis
     from tradecalc.sensitivity import sensitivity as run
 
-    with _handled([("--output", output)], [scenario]):
-        doc = run(_load(scenario, set_), where=scenario)
-        _emit(
+    with handled([("--output", output)], [scenario]):
+        doc = run(load(scenario, set_), where=scenario)
+        emit(
             format,
             output,
             view=lambda: render_analysis.sensitivity_view(doc),
             document=lambda: doc,
             csv=lambda: render.to_csv(doc["inputs"], render_analysis.SENSITIVITY_CSV_COLUMNS),
             plot=plot,
-            chart=lambda path: _charts().sensitivity_chart(doc, path),
+            chart=lambda path: plot_module().sensitivity_chart(doc, path),
         )
 
 
@@ -811,12 +443,12 @@ def report(
     """
     from tradecalc.report import report_html
 
-    with _handled([("--output", output)], scenarios):
+    with handled([("--output", output)], scenarios):
         if output is not None and output.suffix.lower() not in (".html", ".htm"):
             raise ScenarioError(
                 [Problem(f"--output {output}", None, "", "the brief's file name must end in .html")]
             )
-        page = report_html(_projections(scenarios, set_), log=log)
+        page = report_html(projections_of(scenarios, set_), log=log)
         if output is None:
             sys.stdout.write(page)
             sys.stdout.flush()
@@ -845,9 +477,9 @@ def explain(
     """
     from tradecalc import render, render_analysis
 
-    with _handled([("--output", output)], [scenario]):
-        doc = render_analysis.explanation(_projection(scenario, set_))
-        _emit(
+    with handled([("--output", output)], [scenario]):
+        doc = render_analysis.explanation(projection_of(scenario, set_))
+        emit(
             format,
             output,
             view=lambda: render_analysis.explanation_view(doc),
@@ -886,16 +518,16 @@ def backtest(
     from tradecalc import render, render_analysis
     from tradecalc.backtest import backtest as run
 
-    with _handled([("--output", output), ("--plot", plot)], [scenario]):
-        doc = run(_load(scenario, set_), from_year, draws, seed, where=scenario)
-        _emit(
+    with handled([("--output", output), ("--plot", plot)], [scenario]):
+        doc = run(load(scenario, set_), from_year, draws, seed, where=scenario)
+        emit(
             format,
             output,
             view=lambda: render_analysis.backtest_view(doc),
             document=lambda: doc,
             csv=lambda: render.to_csv(doc["years"], render_analysis.BACKTEST_CSV_COLUMNS),
             plot=plot,
-            chart=lambda path: _charts().backtest_chart(doc, path, log=log),
+            chart=lambda path: plot_module().backtest_chart(doc, path, log=log),
         )
 
 
@@ -917,19 +549,19 @@ def validate(
     from tradecalc.loading import load_with_tree, strict_problems, warning_problems
     from tradecalc.sanitize import clean
 
-    console = _stderr()
+    console = stderr_console()
     failed = False
-    with _handled():
-        text = _stdin_text(files)
+    with handled():
+        text = stdin_text(files)
         for file in files:
             try:
                 scenario, tree = load_with_tree(file, text if file == "-" else None)
                 warnings = warning_problems(scenario, tree)
                 if strict and (problems := strict_problems(scenario, tree) + warnings):
                     raise ScenarioError(problems)
-                _report(warnings)
+                report_problems(warnings)
             except ScenarioError as error:
-                _report(error.problems)
+                report_problems(error.problems)
                 failed = True
             else:
                 console.print(f"{clean(file)}: ok")
@@ -969,7 +601,7 @@ def init(
     """
     from tradecalc.starter import starter_yaml
 
-    with _handled([("--output", output)]):
+    with handled([("--output", output)]):
         names = {}
         for item in name or ():
             code, sep, value = item.partition("=")
@@ -1002,7 +634,7 @@ def schema() -> None:
     from tradecalc import render
     from tradecalc.schema import json_schema
 
-    with _handled():
+    with handled():
         sys.stdout.write(render.to_json(json_schema()))
         sys.stdout.flush()
 
@@ -1021,9 +653,9 @@ def targets(format: FormatOption = Format.table, output: OutputOption = None) ->
     from tradecalc import render, render_targets
     from tradecalc.outside_view import targets_document
 
-    with _handled():
+    with handled():
         doc = targets_document()
-        _emit(
+        emit(
             format,
             output,
             view=lambda: render_targets.targets_view(doc),
@@ -1048,5 +680,5 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         # `tradecalc ... | head`: the reader left; say nothing and leave as git does.
-        _quiet_stdout()
+        quiet_stdout()
         sys.exit(SIGPIPE_STATUS)
