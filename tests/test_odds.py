@@ -18,17 +18,9 @@ from typer.testing import CliRunner
 from tradecalc import load_scenario, project
 from tradecalc.cli import app
 from tradecalc.engine import compile_scenario
+from tradecalc.mc_draws import Shocks, apply_shocks, level_shock_sd, risk_inputs
 from tradecalc.model import deal_alive
-from tradecalc.montecarlo import (
-    Shocks,
-    apply_shocks,
-    exact_deal_probability,
-    level_shock_sd,
-    measure_draws,
-    percentiles,
-    risk_inputs,
-    simulate,
-)
+from tradecalc.montecarlo import exact_deal_probability, measure_draws, percentiles, simulate
 from tradecalc.scenario import Uncertainty
 
 runner = CliRunner()

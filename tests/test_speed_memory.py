@@ -21,16 +21,9 @@ from tradecalc.cli import app
 from tradecalc.engine import compile_scenario, evaluate_measure
 from tradecalc.goalseek import solve
 from tradecalc.loading import read_tree
-from tradecalc.montecarlo import (
-    Kernel,
-    Shocks,
-    apply_shocks,
-    measure_draws,
-    percentiles,
-    risk_inputs,
-    simulate,
-    streams,
-)
+from tradecalc.mc_draws import Shocks, apply_shocks, risk_inputs, streams
+from tradecalc.mc_kernel import Kernel
+from tradecalc.montecarlo import measure_draws, percentiles, simulate
 from tradecalc.scenario import Uncertainty
 from tradecalc.sweep import GridAxis, run_sweep
 

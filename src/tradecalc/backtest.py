@@ -16,6 +16,7 @@ import numpy as np
 
 from tradecalc.engine import compile_scenario, evaluate_measure
 from tradecalc.errors import Problem, ScenarioError
+from tradecalc.mc_draws import level_shock_sd
 from tradecalc.model import (
     band_coverage,
     inside_band,
@@ -23,7 +24,7 @@ from tradecalc.model import (
     mean_absolute_log_error,
     rescale_to_total,
 )
-from tradecalc.montecarlo import PERCENTILES, level_shock_sd, measure_draws, percentiles
+from tradecalc.montecarlo import PERCENTILES, measure_draws, percentiles
 from tradecalc.scenario import CUSTOMS_CATEGORIES, Scenario
 
 DEFAULT_DRAWS = 10_000

@@ -10,8 +10,8 @@ import numpy as np
 
 from tradecalc import budget
 from tradecalc.engine import Layout, Params, compile_scenario, evaluate_measure
+from tradecalc.mc_draws import level_shock_sd
 from tradecalc.model.deal_risk import Z90
-from tradecalc.montecarlo import level_shock_sd
 from tradecalc.scenario import Scenario
 from tradecalc.verdict import check_finite, deadline_index
 
