@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from tradecalc.errors import Problem, ScenarioError
 from tradecalc.overrides import Override
+from tradecalc.rules import plausibility_warnings, semantic_problems
 from tradecalc.scenario import (
     CODE_PATTERN,
     DIRECTION_PATTERN,
@@ -25,9 +26,7 @@ from tradecalc.scenario import (
     is_model,
     model_in,
     must_be_sourced,
-    plausibility_warnings,
     provenance_items,
-    semantic_problems,
 )
 from tradecalc.yamlread import Doc, DocList, Pos, fail, parse_mapping, read_text, strip_nulls
 
