@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tradecalc.render import percent, usd
+from tradecalc.render import overrides_text, percent, usd
 
 
 def version() -> str:
@@ -59,10 +59,6 @@ def outside_text(outside: Mapping[str, Any] | None) -> str:
     if outside.get("fastest_cagr") is not None:
         text += f"; the fastest grew {percent(outside['fastest_cagr'], 0)} a year"
     return text
-
-
-def overrides_text(overrides: Sequence[str]) -> str:
-    return "; ".join(f"--set {o}" for o in overrides)
 
 
 def footer_text(source_ids: Sequence[str], overrides: Sequence[str] = ()) -> str:

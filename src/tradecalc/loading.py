@@ -146,16 +146,26 @@ def _merge_keyed(parent: DocList, child: DocList, fields: tuple[str, ...], loc) 
     return out
 
 
+_MISSING = object()
+
+
+def _child(node, part):
+    """The value at ``part`` of a mapping or list and where it was written, or ``_MISSING``."""
+    if isinstance(node, Doc) and part in node:
+        return node[part], node.pos.get(part)
+    if isinstance(node, DocList) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part], node.pos[part]
+    return _MISSING, None
+
+
 def locate(tree: Doc, loc: Loc) -> Pos:
     """The file and line written for ``loc``, or for its nearest written ancestor."""
     node, pos = tree, tree.here
     for part in loc:
-        if isinstance(node, Doc) and part in node:
-            pos, node = node.pos.get(part, pos), node[part]
-        elif isinstance(node, DocList) and isinstance(part, int) and 0 <= part < len(node):
-            pos, node = node.pos[part], node[part]
-        else:
+        node, where = _child(node, part)
+        if node is _MISSING:
             break
+        pos = where or pos
     return pos
 
 
@@ -259,17 +269,9 @@ def overridden_items(scenario: Scenario, tree: Doc) -> list[str]:
         node, here = tree, tree.here
         for part in loc:
             node, here = _child(node, part)
-        if node is not None and _set_inside(node, here):
+        if node is not _MISSING and _set_inside(node, here):
             changed.append(dotted(loc))
     return changed
-
-
-def _child(node, part):
-    if isinstance(node, Doc) and part in node:
-        return node[part], node.pos.get(part)
-    if isinstance(node, DocList) and isinstance(part, int) and part < len(node):
-        return node[part], node.pos[part]
-    return None, None
 
 
 def _set_inside(node, here) -> bool:

@@ -18,11 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from tradecalc.briefing import footer_text, odds_text, outside_text, overrides_text
+from tradecalc.briefing import footer_text, odds_text, outside_text
 from tradecalc.comparison import Comparison
 from tradecalc.montecarlo import Simulation
 from tradecalc.projection import Projection, lever_columns
-from tradecalc.render import growth_text, verdict
+from tradecalc.render import growth_text, overrides_text, verdict
 from tradecalc.yamlread import fail
 
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -228,8 +229,9 @@ def provenance_lines(p: Projection) -> list[str]:
     return lines
 
 
-def overrides_text(p: Projection) -> str:
-    return "; ".join(f"--set {o}" for o in p.overrides)
+def overrides_text(overrides: Sequence[str]) -> str:
+    """``"--set a=1; --set b=2"``: the overrides an output ran with, as typed."""
+    return "; ".join(f"--set {o}" for o in overrides)
 
 
 def odds_text(p: Projection) -> str:
@@ -273,7 +275,7 @@ def projection_headline(p: Projection) -> list[tuple[str, str]]:
         year = int(p.years[int(np.argmax(everything))])
         headline.append(("If all were counted", f"reached in {year} (not the target's measure)"))
     if p.overrides:
-        headline.append(("Overrides", overrides_text(p)))
+        headline.append(("Overrides", overrides_text(p.overrides)))
     return headline
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from tradecalc.goalseek import Solution
 from tradecalc.montecarlo import Simulation
 from tradecalc.projection import Projection
-from tradecalc.render import TextTable, View, bar, percent, usd
+from tradecalc.render import TextTable, View, bar, overrides_text, percent, usd
 
 # --- simulate --------------------------------------------------------------------------------
 
@@ -316,11 +316,7 @@ def explanation_view(doc: dict[str, Any]) -> View:
         headline=[
             ("Scenario", doc["scenario"]["name"]),
             ("File", doc["scenario"]["path"]),
-            *(
-                [("Overrides", "; ".join(f"--set {o}" for o in doc["overrides"]))]
-                if doc["overrides"]
-                else []
-            ),
+            *([("Overrides", overrides_text(doc["overrides"]))] if doc["overrides"] else []),
             ("Outside view", doc["outside_view"]["text"]),
         ],
         tables=[*tables, assumptions, sources],

@@ -15,9 +15,9 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from tradecalc.briefing import no_odds_text, odds_text, outside_text, overrides_text, version
+from tradecalc.briefing import no_odds_text, odds_text, outside_text, version
 from tradecalc.projection import Projection, lever_columns
-from tradecalc.render import growth_text, percent, usd, verdict
+from tradecalc.render import growth_text, overrides_text, percent, usd, verdict
 
 CSS = """
 :root { --ink: #1a1a1a; --muted: #555; --rule: #d0d0d0; --ok: #009E73; --late: #E69F00;

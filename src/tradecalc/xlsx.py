@@ -16,7 +16,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from tradecalc.briefing import no_odds_text, odds_text, outside_text, overrides_text, version
+from tradecalc.briefing import no_odds_text, odds_text, outside_text, version
+from tradecalc.render import overrides_text
 from tradecalc.yamlread import fail
 
 CREATED = dt.datetime(2000, 1, 1)
