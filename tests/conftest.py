@@ -21,6 +21,15 @@ baseline:
     - {direction: aze_to_pak, sector: chemicals, value_usd_m: 2.7, assumption: toy}
 """
 
+AZE_RECORD = """\
+  - {year: 2019, reporter: AZE, total_usd_m: 14.8, assumption: record}
+  - {year: 2020, reporter: AZE, total_usd_m: 13.2, assumption: record}
+  - {year: 2021, reporter: AZE, total_usd_m: 11.7, assumption: record}
+  - {year: 2022, reporter: AZE, total_usd_m: 28.2, assumption: record}
+  - {year: 2023, reporter: AZE, total_usd_m: 27.0, assumption: record}
+"""
+"""Azerbaijan's customs series 2019-2023 (methods.md 8 and 11) as `history:` items."""
+
 
 @pytest.fixture
 def write(tmp_path, monkeypatch):

@@ -6,6 +6,7 @@ import json
 import math
 
 import pytest
+from tests.conftest import AZE_RECORD
 from typer.testing import CliRunner
 
 from tradecalc import load_scenario
@@ -16,7 +17,8 @@ runner = CliRunner()
 Z90 = 1.2815515655446004  # 90th percentile of the standard normal
 
 # Azerbaijan's record 2019-2023 (methods.md 8 and 10) and a 5 %/yr baseline split 90/10.
-RECORD = """\
+RECORD = (
+    """\
 name: Back-test
 base_year: 2023
 horizon: 2030
@@ -28,13 +30,12 @@ baseline:
     - {direction: pak_to_aze, sector: textiles, value_usd_m: 24.3, growth: 0.05, assumption: toy}
     - {direction: aze_to_pak, sector: chemicals, value_usd_m: 2.7, growth: 0.05, assumption: toy}
 history:
-  - {year: 2019, reporter: AZE, total_usd_m: 14.8, assumption: record}
-  - {year: 2020, reporter: AZE, total_usd_m: 13.2, assumption: record}
-  - {year: 2021, reporter: AZE, total_usd_m: 11.7, assumption: record}
-  - {year: 2022, reporter: AZE, total_usd_m: 28.2, assumption: record}
-  - {year: 2023, reporter: AZE, total_usd_m: 27.0, assumption: record}
+"""
+    + AZE_RECORD
+    + """\
   - {year: 2023, reporter: PAK, period: fy_jul_jun, total_usd_m: 5.96, assumption: mirror}
 """
+)
 
 
 def run(path: str, *args: str) -> dict:
