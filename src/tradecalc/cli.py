@@ -6,11 +6,11 @@ typer reads them at every start, and evaluating strings cost more than building 
 """
 
 import contextlib
+import functools
 import sys
-from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -90,7 +90,7 @@ def project(
 
     with handled([("--output", output), ("--plot", plot)], [scenario]):
         result = projection_of(scenario, set_)
-        doc = _once(result.to_dict)
+        doc = functools.cache(result.to_dict)  # printed and charted: built once
         emit(
             format,
             output,
@@ -232,6 +232,7 @@ def simulate(
     """
     from tradecalc import render, render_analysis
     from tradecalc.montecarlo import simulate as run
+    from tradecalc.projection import history_rows
 
     with handled([("--output", output), ("--plot", plot)], [scenario]):
         loaded = load(scenario, set_)
@@ -242,7 +243,7 @@ def simulate(
             output,
             view=with_chart(
                 lambda: render_analysis.simulation_view(result),
-                lambda: termchart_module().simulation_chart(result, _record(loaded)),
+                lambda: termchart_module().simulation_chart(result, history_rows(loaded)),
                 format,
                 output,
                 chart,
@@ -384,27 +385,6 @@ def sensitivity(
             plot=plot,
             chart=lambda path: plot_module().sensitivity_chart(doc, path),
         )
-
-
-def _once(make: Callable[[], Any]) -> Callable[[], Any]:
-    """``make`` called at most once: a document both printed and charted is built once."""
-    cache: list[Any] = []
-
-    def get():
-        if not cache:
-            cache.append(make())
-        return cache[0]
-
-    return get
-
-
-def _record(loaded) -> list[dict[str, Any]]:
-    """The record (history rows) of a loaded scenario, for charts."""
-    if not loaded.history:
-        return []
-    from tradecalc.projection import run_loaded
-
-    return run_loaded(loaded).history()
 
 
 @app.command()

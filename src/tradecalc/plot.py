@@ -21,7 +21,7 @@ import numpy as np
 from tradecalc.briefing import footer_text, odds_text, outside_text
 from tradecalc.comparison import Comparison
 from tradecalc.montecarlo import Simulation
-from tradecalc.projection import Projection, lever_columns
+from tradecalc.projection import Projection, history_rows, lever_columns
 from tradecalc.render import growth_text, overrides_text, verdict
 from tradecalc.yamlread import fail
 
@@ -420,8 +420,6 @@ def comparison_chart(c: Comparison, path: Path, *, log: bool = False) -> bytes:
 
 def simulation_chart(sim: Simulation, path: Path, *, log: bool = False) -> bytes:
     """The P10-P90 fan and the median of the measure across draws, the record, the target."""
-    from tradecalc.projection import run_loaded
-
     s = sim.scenario
     chart = _Chart(path)
     axes = chart.axes
@@ -430,7 +428,7 @@ def simulation_chart(sim: Simulation, path: Path, *, log: bool = False) -> bytes
         sim.years, low, high, color=SKY, alpha=0.45, linewidth=0, label="P10-P90 of draws"
     )
     axes.plot(sim.years, mid, color=BLUE, linewidth=2.2, label="median (P50)", zorder=5)
-    history = run_loaded(s).history() if s.history else []
+    history = history_rows(s)
     shown = [*low, *high, *_record(axes, history)]
     first = min([int(sim.years[0]), *(h["year"] for h in history)])
     _year_axis(axes, first, int(sim.years[-1]))

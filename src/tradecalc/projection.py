@@ -158,23 +158,7 @@ class Projection:
 
     def history(self) -> list[dict[str, Any]]:
         """The record (observed values), oldest first: the JSON ``history`` rows."""
-        s = self.scenario
-        rows = []
-        for h in sorted(s.history, key=lambda h: (h.year, h.reporter != s.reporter, h.period)):
-            row: dict[str, Any] = {
-                "year": h.year,
-                "reporter": h.reporter,
-                "period": h.period,
-                "months": h.months,
-                "total_usd_m": h.total_usd_m,
-                "by_direction_usd_m": dict(h.by_direction or {}),
-                "mirror": h.reporter != s.reporter,
-                "label": observed_label(s, h),
-                "source": h.source,
-                "assumption": h.assumption,
-            }
-            rows.append(row)
-        return rows
+        return history_rows(self.scenario)
 
     def smart_side_outputs(self) -> list[dict[str, Any]] | None:
         """WITS-SMART's side outputs by year, for ``pta.method: smart`` (else None).
@@ -516,6 +500,25 @@ def counts_text(counts) -> str:
     if set(counted) == {"goods", "energy"}:
         text += " (customs-comparable)"
     return text + (f"; not counted: {', '.join(left_out)}" if left_out else "; counts everything")
+
+
+def history_rows(s: Scenario) -> list[dict[str, Any]]:
+    """The record of a scenario (observed values), oldest first; needs no projection."""
+    return [
+        {
+            "year": h.year,
+            "reporter": h.reporter,
+            "period": h.period,
+            "months": h.months,
+            "total_usd_m": h.total_usd_m,
+            "by_direction_usd_m": dict(h.by_direction or {}),
+            "mirror": h.reporter != s.reporter,
+            "label": observed_label(s, h),
+            "source": h.source,
+            "assumption": h.assumption,
+        }
+        for h in sorted(s.history, key=lambda h: (h.year, h.reporter != s.reporter, h.period))
+    ]
 
 
 def observed_label(s: Scenario, h) -> str:
