@@ -104,10 +104,6 @@ def test_imports_only_run_downward():
     assert upward_imports(graph(SRC, "tradecalc")) == []
 
 
-def test_no_import_cycles():
-    assert cycles(graph(SRC, "tradecalc")) == []
-
-
 def test_at_most_eight_modules_at_the_top():
     top = [path.name for path in (SRC / "tradecalc").glob("*.py")]
     assert len(top) <= 8, top
@@ -116,12 +112,6 @@ def test_at_most_eight_modules_at_the_top():
 def test_every_layer_is_a_package():
     for layer in LAYERS:
         assert (SRC / "tradecalc" / layer / "__init__.py").is_file(), layer
-
-
-def test_functions_stay_short():
-    lengths = long_functions(SRC, "tradecalc")
-    assert {name: n for name, n in lengths.items() if n > TOO_LONG} == {}
-    assert len(lengths) <= MOST_LONG, sorted(lengths.items(), key=lambda item: -item[1])
 
 
 def write_package(root: Path, files: dict[str, str]) -> None:

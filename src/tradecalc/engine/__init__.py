@@ -1,1 +1,1 @@
-"""engine"""
+"""The engine: a scenario compiled to arrays with a draw axis, evaluated; the Monte Carlo."""

@@ -1,1 +1,1 @@
-"""views"""
+"""Views of results: tables, JSON/CSV, terminal and matplotlib charts, workbooks, the brief."""
