@@ -108,7 +108,7 @@ def main() -> None:
             f"{statistics.median(peaks):6.0f} MiB  {goal}"
         )
     probe = (
-        "import sys; from tradecalc.cli import main\n"
+        "import sys; from tradecalc.cli.commands import main\n"
         "sys.argv = ['tradecalc', 'project', 'scenarios/base.yaml', '-f', 'json']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print('pandas imported:', 'pandas' in sys.modules, '; matplotlib imported:',\n"

@@ -11,10 +11,11 @@ from numpy.testing import assert_allclose
 from tests.conftest import ROOT, TOY
 from typer.testing import CliRunner
 
-from tradecalc import load_scenario, montecarlo, project
-from tradecalc.cli import app
-from tradecalc.montecarlo import exact_deal_probability, simulate
-from tradecalc.sensitivity import sensitivity
+from tradecalc import load_scenario, project
+from tradecalc.analysis.sensitivity import sensitivity
+from tradecalc.cli.commands import app
+from tradecalc.engine import montecarlo
+from tradecalc.engine.montecarlo import exact_deal_probability, simulate
 
 runner = CliRunner()
 BASE = str(ROOT / "scenarios" / "base.yaml")

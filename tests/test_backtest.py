@@ -10,8 +10,8 @@ from tests.conftest import AZE_RECORD
 from typer.testing import CliRunner
 
 from tradecalc import load_scenario
-from tradecalc.backtest import backtest
-from tradecalc.cli import app
+from tradecalc.analysis.backtest import backtest
+from tradecalc.cli.commands import app
 
 runner = CliRunner()
 Z90 = 1.2815515655446004  # 90th percentile of the standard normal
@@ -183,7 +183,7 @@ def test_no_record_exits_2(write):
 def test_backtest_plot_draws_the_fan_from_the_start_year(tmp_path):
     from typer.testing import CliRunner
 
-    from tradecalc.cli import app
+    from tradecalc.cli.commands import app
 
     chart = tmp_path / "bt.svg"
     result = CliRunner().invoke(

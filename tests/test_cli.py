@@ -15,8 +15,9 @@ from rich.console import Console
 from tests.conftest import ROOT, SCENARIOS, TOY
 from typer.testing import CliRunner
 
-from tradecalc import project, render
-from tradecalc.cli import app
+from tradecalc import project
+from tradecalc.cli.commands import app
+from tradecalc.views import render
 
 runner = CliRunner()
 GOLDEN = Path(__file__).parent / "golden"

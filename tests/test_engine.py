@@ -11,7 +11,7 @@ from numpy.testing import assert_allclose
 from tests.conftest import TOY
 
 from tradecalc import project
-from tradecalc.engine import Params, compile_scenario, evaluate
+from tradecalc.engine.evaluate import Params, compile_scenario, evaluate
 
 PTA = """\
 pta:
@@ -270,7 +270,7 @@ def test_deal_path_is_expected_over_delay_and_survival(write):
 def test_smart_side_outputs_in_explain(write):
     from typer.testing import CliRunner
 
-    from tradecalc.cli import app
+    from tradecalc.cli.commands import app
 
     name = write(TOY + SMART)
     result = CliRunner().invoke(app, ["explain", name, "-f", "json"])

@@ -16,10 +16,10 @@ from rich.console import Console
 from tests.conftest import ROOT, SCENARIOS
 from typer.testing import CliRunner
 
-from tradecalc import render
-from tradecalc.cli import app
-from tradecalc.projection import project
-from tradecalc.schema import json_schema
+from tradecalc.analysis.projection import project
+from tradecalc.cli.commands import app
+from tradecalc.scenario.schema import json_schema
+from tradecalc.views import render
 
 runner = CliRunner()
 GOLDEN = Path(__file__).parent / "golden"

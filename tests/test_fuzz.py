@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from tests.conftest import SCENARIOS
 
 from tradecalc import ScenarioError
-from tradecalc.loading import load_scenario
-from tradecalc.projection import project
+from tradecalc.analysis.projection import project
+from tradecalc.scenario.pipeline import load_scenario
 
 TEXTS = {p.name: p.read_text(encoding="utf-8") for p in SCENARIOS}
 TREES = {name: yaml.safe_load(text) for name, text in TEXTS.items()}

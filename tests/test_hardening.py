@@ -27,9 +27,11 @@ from rich.console import Console
 from tests.conftest import ROOT, SCENARIOS, TOY
 from typer.testing import CliRunner
 
-from tradecalc import ScenarioError, load_scenario, project, render, safeio
-from tradecalc.cli import app
-from tradecalc.comparison import Comparison
+from tradecalc import ScenarioError, load_scenario, project
+from tradecalc.analysis.comparison import Comparison
+from tradecalc.cli.commands import app
+from tradecalc.core import safeio
+from tradecalc.views import render
 
 runner = CliRunner()
 BAD = Path(__file__).parent / "bad_inputs"
@@ -342,11 +344,11 @@ def big(deals: int, years: int) -> str:
 def test_large_scenarios_run_in_bounded_memory_or_are_refused(write):
     import tracemalloc
 
-    from tradecalc import budget
-    from tradecalc.montecarlo import CHUNK, simulate
+    from tradecalc.engine import budget
+    from tradecalc.engine.montecarlo import CHUNK, simulate
 
     scenario = load_scenario(write(big(2700, 100)))
-    from tradecalc.engine import compile_scenario
+    from tradecalc.engine.evaluate import compile_scenario
 
     layout, _ = compile_scenario(scenario)
     # 2,702 items x 101 years x 24 bytes: about 6.5 MB a draw, so 40 draws per engine call
@@ -366,9 +368,9 @@ def test_large_scenarios_run_in_bounded_memory_or_are_refused(write):
 
 def test_shipped_scenarios_keep_the_fixed_chunk():
     """The chunk size fixes the random stream: it must not change for ordinary scenarios."""
-    from tradecalc import budget
-    from tradecalc.engine import compile_scenario
-    from tradecalc.montecarlo import CHUNK
+    from tradecalc.engine import budget
+    from tradecalc.engine.evaluate import compile_scenario
+    from tradecalc.engine.montecarlo import CHUNK
 
     for path in SCENARIOS:
         layout, _ = compile_scenario(load_scenario(path))
@@ -376,8 +378,8 @@ def test_shipped_scenarios_keep_the_fixed_chunk():
 
 
 def test_sweep_in_chunks_gives_the_same_rows(monkeypatch):
-    from tradecalc import sweep
-    from tradecalc.loading import read_tree
+    from tradecalc.analysis import sweep
+    from tradecalc.scenario.pipeline import read_tree
 
     tree = read_tree(BASE)
     axes = [

@@ -16,12 +16,12 @@ from tests.conftest import AZE_RECORD, ROOT, TOY
 from typer.testing import CliRunner
 
 from tradecalc import load_scenario, project
-from tradecalc.cli import app
-from tradecalc.engine import compile_scenario
-from tradecalc.mc_draws import Shocks, apply_shocks, level_shock_sd, risk_inputs
+from tradecalc.cli.commands import app
+from tradecalc.engine.draws import Shocks, apply_shocks, level_shock_sd, risk_inputs
+from tradecalc.engine.evaluate import compile_scenario
+from tradecalc.engine.montecarlo import exact_deal_probability, measure_draws, percentiles, simulate
 from tradecalc.model import deal_alive
-from tradecalc.montecarlo import exact_deal_probability, measure_draws, percentiles, simulate
-from tradecalc.scenario import Uncertainty
+from tradecalc.scenario.models import Uncertainty
 
 runner = CliRunner()
 BASE = str(ROOT / "scenarios" / "base.yaml")

@@ -15,9 +15,9 @@ from rich.console import Console
 from tests.conftest import ROOT
 from typer.testing import CliRunner
 
-from tradecalc import outside_view as ov
-from tradecalc import render_targets
-from tradecalc.cli import app
+from tradecalc.analysis import outside_view as ov
+from tradecalc.cli.commands import app
+from tradecalc.views import render_targets
 
 if sys.version_info >= (3, 11):
     import tomllib

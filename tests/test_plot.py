@@ -15,12 +15,12 @@ from tests.briefing_fixtures import BACKTEST, BRIEF
 from tests.conftest import ROOT
 from typer.testing import CliRunner
 
-from tradecalc import plot
-from tradecalc.cli import app
-from tradecalc.comparison import Comparison
-from tradecalc.montecarlo import simulate
-from tradecalc.projection import project
-from tradecalc.sensitivity import sensitivity
+from tradecalc.analysis.comparison import Comparison
+from tradecalc.analysis.projection import project
+from tradecalc.analysis.sensitivity import sensitivity
+from tradecalc.cli.commands import app
+from tradecalc.engine.montecarlo import simulate
+from tradecalc.views import plot
 
 runner = CliRunner()
 BASE = str(ROOT / "scenarios" / "base.yaml")
@@ -108,8 +108,8 @@ def test_pdf_has_no_date_and_is_the_same_bytes_twice(brief):
 def test_svg_bytes_do_not_depend_on_the_process(tmp_path, brief):
     """Two fresh interpreters draw the same SVG (fixed hash salt, no date)."""
     script = (
-        "import sys; from pathlib import Path; from tradecalc.projection import project; "
-        "from tradecalc.plot import projection_chart; "
+        "import sys; from pathlib import Path; from tradecalc.analysis.projection import project; "
+        "from tradecalc.views.plot import projection_chart; "
         "sys.stdout.buffer.write(projection_chart(project('brief.yaml'), Path('c.svg')))"
     )
     runs = [

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from tradecalc.engine import compile_scenario, evaluate
+from tradecalc.engine.evaluate import compile_scenario, evaluate
 from tradecalc.model import (
     ave_multiplier,
     baseline_value,
@@ -19,7 +19,7 @@ from tradecalc.model import (
     tariff_change_multiplier,
     tariff_ratio,
 )
-from tradecalc.scenario import Scenario
+from tradecalc.scenario.models import Scenario
 
 fractions = st.floats(0.0, 1.0)
 tariffs = st.floats(0.0, 0.5)

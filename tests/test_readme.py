@@ -46,7 +46,7 @@ SHIPPED = ["base", "pta-tta-only", "deals-realised", "push-2030", "official-coun
 
 def results_table() -> str:
     """The README's results table, computed from the tool (`project -f json`)."""
-    from tradecalc.projection import project
+    from tradecalc.analysis.projection import project
 
     def usd(value: float) -> str:
         return f"{value:,.1f}"

@@ -12,8 +12,8 @@ from tests.briefing_fixtures import BRIEF
 from tests.conftest import ROOT, system_tool
 from typer.testing import CliRunner
 
-from tradecalc import report
-from tradecalc.cli import app
+from tradecalc.cli.commands import app
+from tradecalc.views import report
 
 runner = CliRunner()
 BASE = str(ROOT / "scenarios" / "base.yaml")

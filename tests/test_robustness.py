@@ -11,7 +11,7 @@ from tests.conftest import ROOT, TOY
 from typer.testing import CliRunner
 
 from tradecalc import ScenarioError, load_scenario
-from tradecalc.cli import app
+from tradecalc.cli.commands import app
 
 runner = CliRunner()
 BASE = str(ROOT / "scenarios" / "base.yaml")
@@ -54,7 +54,7 @@ def test_non_utf8_and_oversized_stdin():
 
 
 def test_merge_keys_can_be_overridden():
-    from tradecalc.yamlread import parse_yaml
+    from tradecalc.scenario.yamlread import parse_yaml
 
     doc = parse_yaml("a: &c {x: 1, y: 2}\nb:\n  <<: *c\n  x: 5\n", "m.yaml")
     assert doc["b"] == {"x": 5, "y": 2}

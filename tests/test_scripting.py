@@ -15,9 +15,9 @@ import pytest
 from tests.conftest import ROOT, SCENARIOS, TOY
 from typer.testing import CliRunner
 
-from tradecalc import cli
-from tradecalc.cli import app
-from tradecalc.schema import json_schema
+from tradecalc.cli import commands as cli
+from tradecalc.cli.commands import app
+from tradecalc.scenario.schema import json_schema
 
 runner = CliRunner()
 
@@ -390,7 +390,7 @@ def test_interrupt_exits_130(monkeypatch, capsys):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("tradecalc.loading.load_with_tree", interrupted)
+    monkeypatch.setattr("tradecalc.scenario.pipeline.load_with_tree", interrupted)
     monkeypatch.setattr(sys, "argv", ["tradecalc", "project", "scenarios/base.yaml"])
     with pytest.raises(SystemExit) as exited:
         cli.main()

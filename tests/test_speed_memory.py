@@ -16,16 +16,17 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from tradecalc import load_scenario, quantiles
-from tradecalc.cli import app
-from tradecalc.engine import compile_scenario, evaluate_measure
-from tradecalc.goalseek import solve
-from tradecalc.loading import read_tree
-from tradecalc.mc_draws import Shocks, apply_shocks, risk_inputs, streams
-from tradecalc.mc_kernel import Kernel
-from tradecalc.montecarlo import measure_draws, percentiles, simulate
-from tradecalc.scenario import Uncertainty
-from tradecalc.sweep import GridAxis, run_sweep
+from tradecalc import load_scenario
+from tradecalc.analysis.goalseek import solve
+from tradecalc.analysis.sweep import GridAxis, run_sweep
+from tradecalc.cli.commands import app
+from tradecalc.engine import quantiles
+from tradecalc.engine.draws import Shocks, apply_shocks, risk_inputs, streams
+from tradecalc.engine.evaluate import compile_scenario, evaluate_measure
+from tradecalc.engine.kernel import Kernel
+from tradecalc.engine.montecarlo import measure_draws, percentiles, simulate
+from tradecalc.scenario.models import Uncertainty
+from tradecalc.scenario.pipeline import read_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").rglob("*.yaml"))
@@ -197,7 +198,7 @@ def test_simulate_memory_is_flat_in_the_number_of_draws():
     ],
 )
 def test_vectorised_sweep_equals_validating_every_point(monkeypatch, grids):
-    from tradecalc import sweep
+    from tradecalc.analysis import sweep
 
     tree = read_tree(ROOT / "scenarios" / "base.yaml")
     axes = [GridAxis.parse(g) for g in grids]
@@ -268,7 +269,7 @@ def test_kernel_is_the_plain_engine_to_the_bit_on_tariff_ratio_ptas(write, text)
 def test_simulate_does_not_depend_on_the_chunk_size(monkeypatch):
     # the shocks fill each stream in draw order and the running sum goes draw by draw, so
     # kernel calls of 8,000 (CHUNK) or 2,000 or 777 draws give the same document
-    import tradecalc.montecarlo as mc
+    import tradecalc.engine.montecarlo as mc
 
     s = load_scenario(ROOT / "scenarios" / "base.yaml")
     docs = []

@@ -10,11 +10,11 @@ from rich.console import Console
 from tests.briefing_fixtures import BRIEF, GOLDEN
 from typer.testing import CliRunner
 
-from tradecalc import termchart
-from tradecalc.cli import app
-from tradecalc.comparison import Comparison
-from tradecalc.montecarlo import simulate
-from tradecalc.projection import project
+from tradecalc.analysis.comparison import Comparison
+from tradecalc.analysis.projection import project
+from tradecalc.cli.commands import app
+from tradecalc.engine.montecarlo import simulate
+from tradecalc.views import termchart
 
 runner = CliRunner()
 GOLDEN_DIR = Path(__file__).parent / "golden"

@@ -17,7 +17,7 @@ from tests.briefing_fixtures import BRIEF
 from tests.conftest import ROOT
 from typer.testing import CliRunner
 
-from tradecalc.cli import app
+from tradecalc.cli.commands import app
 
 runner = CliRunner()
 BASE = str(ROOT / "scenarios" / "base.yaml")

@@ -17,19 +17,19 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tradecalc.errors import Problem, ScenarioError, TradecalcError
-    from tradecalc.loading import load_scenario
-    from tradecalc.projection import Projection, project
-    from tradecalc.scenario import Scenario
+    from tradecalc.analysis.projection import Projection, project
+    from tradecalc.core.errors import Problem, ScenarioError, TradecalcError
+    from tradecalc.scenario.models import Scenario
+    from tradecalc.scenario.pipeline import load_scenario
 
 _HOMES = {
-    "Problem": "tradecalc.errors",
-    "ScenarioError": "tradecalc.errors",
-    "TradecalcError": "tradecalc.errors",
-    "load_scenario": "tradecalc.loading",
-    "Projection": "tradecalc.projection",
-    "project": "tradecalc.projection",
-    "Scenario": "tradecalc.scenario",
+    "Problem": "tradecalc.core.errors",
+    "ScenarioError": "tradecalc.core.errors",
+    "TradecalcError": "tradecalc.core.errors",
+    "load_scenario": "tradecalc.scenario.pipeline",
+    "Projection": "tradecalc.analysis.projection",
+    "project": "tradecalc.analysis.projection",
+    "Scenario": "tradecalc.scenario.models",
 }
 __all__ = [
     "Problem",

@@ -11,7 +11,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 def main() -> None:
     try:
-        from tradecalc.cli import main as run
+        from tradecalc.cli.commands import main as run
 
         run()
     except KeyboardInterrupt:

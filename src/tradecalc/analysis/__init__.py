@@ -1,0 +1,1 @@
+"""Analyses on top of the engine: projection, compare, sweep, solve, sensitivity, backtest."""

@@ -1,0 +1,174 @@
+"""Back-test: would the scenario's own growth and uncertainty have foreseen the record?
+
+methods.md section 11. Rebase the scenario to an earlier observed year (the baseline flows
+rescaled, shares kept, to that year's observed total), project to the last observed year with
+the scenario's own growth, levers and `uncertainty:` block, and score the central path and the
+P10-P90 band against the observations. The record is the baseline reporter's calendar-year
+totals in `history:`; they are customs figures, so the back-test measures the
+customs-comparable categories (goods and energy), whatever the target counts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tradecalc.core.errors import Problem, ScenarioError
+from tradecalc.engine.draws import level_shock_sd
+from tradecalc.engine.evaluate import compile_scenario, evaluate_measure
+from tradecalc.engine.montecarlo import PERCENTILES, measure_draws, percentiles
+from tradecalc.model import (
+    band_coverage,
+    inside_band,
+    log_error,
+    mean_absolute_log_error,
+    rescale_to_total,
+)
+from tradecalc.scenario.models import CUSTOMS_CATEGORIES, Scenario
+
+DEFAULT_DRAWS = 10_000
+
+
+def rebased(scenario: Scenario, from_year: int, observed_usd_m: float, last_year: int) -> Scenario:
+    """The scenario started in ``from_year`` at the observed total and run to ``last_year``.
+
+    The customs-comparable flows are rescaled to the observed total (their shares kept; the
+    other flows by the same factor); the target counts goods and energy, like the record;
+    levers keep their own start years (a lever starting after ``last_year`` does nothing).
+    The copy is not validated again: a start year after the new horizon is allowed here.
+    """
+    flows = scenario.baseline.flows
+    customs = np.array([f.category in CUSTOMS_CATEGORIES for f in flows])
+    values = np.array([f.value_usd_m for f in flows])
+    scaled = rescale_to_total(values[customs], observed_usd_m)
+    factor = observed_usd_m / values[customs].sum()
+    new_values = values * factor
+    new_values[customs] = scaled
+    return scenario.model_copy(
+        update={
+            "base_year": from_year,
+            "horizon": last_year,
+            "target": scenario.target.model_copy(
+                update={"by_year": last_year, "counts": list(CUSTOMS_CATEGORIES)}
+            ),
+            "baseline": scenario.baseline.model_copy(
+                update={
+                    "flows": [
+                        f.model_copy(update={"value_usd_m": float(v)})
+                        for f, v in zip(flows, new_values, strict=True)
+                    ]
+                }
+            ),
+        }
+    )
+
+
+def backtest(
+    scenario: Scenario,
+    from_year: int | None = None,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = 0,
+    where: str = "",
+) -> dict[str, Any]:
+    """The JSON document of `tradecalc backtest` (scenario-format.md).
+
+    ``from_year`` defaults to the first year of the record. Raises ScenarioError (exit 2)
+    when the record has fewer than two years, ``from_year`` is not one of them or is the
+    last, or the customs-comparable flows sum to 0 (no shares to keep).
+    """
+    where = where or scenario.name
+    s = scenario
+    record = dict(s.calendar_record())
+    if len(record) < 2:
+        raise ScenarioError(
+            [
+                Problem(
+                    where,
+                    None,
+                    "history",
+                    f"the back-test needs at least two of {s.reporter}'s calendar-year totals "
+                    f"(the baseline reporter's), found {len(record)}",
+                )
+            ]
+        )
+    years = sorted(record)
+    last = years[-1]
+    start = years[0] if from_year is None else from_year
+    if start not in record or start == last:
+        raise ScenarioError(
+            [
+                Problem(
+                    "--from",
+                    None,
+                    "",
+                    f"must be a year of {s.reporter}'s calendar-year record before its last "
+                    f"year {last} ({', '.join(str(y) for y in years[:-1])}), got {start}",
+                )
+            ]
+        )
+    if sum(f.value_usd_m for f in s.baseline.flows if f.category in CUSTOMS_CATEGORIES) <= 0:
+        raise ScenarioError(
+            [
+                Problem(
+                    where,
+                    None,
+                    "baseline.flows",
+                    "the goods and energy flows sum to 0: no shares to rescale to the record",
+                )
+            ]
+        )
+    if record[start] <= 0:
+        raise ScenarioError(
+            [Problem("--from", None, "", f"the observed total of {start} is 0: nothing to rescale")]
+        )
+    test = rebased(s, start, record[start], last)
+    layout, point = compile_scenario(test)
+    central = evaluate_measure(layout, point)[0]
+    _, measure = measure_draws(test, draws, seed, where=where)
+    p10, p50, p90 = percentiles(measure, PERCENTILES, overwrite=True)
+    index = {int(y): j for j, y in enumerate(layout.years)}
+    observed_years = [y for y in years if y > start]
+    obs = np.array([record[y] for y in observed_years])
+    at = [index[y] for y in observed_years]
+    inside = inside_band(obs, p10[at], p90[at])
+    with np.errstate(divide="ignore"):
+        errors = log_error(obs, central[at])
+    shock_sd, shock_years = level_shock_sd(test)
+    return {
+        "scenario": {"name": s.name},
+        "from_year": start,
+        "reporter": s.reporter,
+        "measure": "goods and energy (customs-comparable), like the record",
+        "observed_from_usd_m": record[start],
+        "draws": draws,
+        "seed": seed,
+        "years": [
+            {
+                "year": y,
+                "observed_usd_m": float(obs[i]),
+                "projected_usd_m": float(central[at[i]]),
+                "p10_usd_m": float(p10[at[i]]),
+                "p50_usd_m": float(p50[at[i]]),
+                "p90_usd_m": float(p90[at[i]]),
+                "inside_band": bool(inside[i]),
+                "log_error": float(errors[i]),
+            }
+            for i, y in enumerate(observed_years)
+        ],
+        "mean_abs_log_error": float(mean_absolute_log_error(obs, central[at])),
+        "coverage": float(band_coverage(obs, p10[at], p90[at])),
+        "shock_sd": shock_sd,
+        "shock_sd_years": None if shock_years is None else list(shock_years),
+        "in_sample": shock_years is not None and shock_years[1] > start,
+        "path": [
+            {
+                "year": int(y),
+                "projected_usd_m": float(central[j]),
+                "p10_usd_m": float(p10[j]),
+                "p50_usd_m": float(p50[j]),
+                "p90_usd_m": float(p90[j]),
+            }
+            for j, y in enumerate(layout.years)
+        ],
+    }

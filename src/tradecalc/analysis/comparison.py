@@ -1,0 +1,92 @@
+"""Several projections side by side (`tradecalc compare`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tradecalc.analysis.projection import Projection
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Projections of several scenarios, compared on their own targets and deadlines."""
+
+    projections: list[Projection]
+
+    @property
+    def years(self) -> list[int]:
+        """Every year any scenario projects, in order."""
+        return sorted({int(y) for p in self.projections for y in p.years})
+
+    def closest(self) -> Projection:
+        """The scenario with the smallest gap at its deadline, as a share of its target.
+
+        Ties go to the one that reaches its target first.
+        """
+
+        def key(p: Projection):
+            share = p.gap_at_by_year / p.scenario.target.value_usd_m
+            return (share, p.reached_year if p.reached_year is not None else 10_000)
+
+        return min(self.projections, key=key)
+
+    def notes(self) -> list[str]:
+        """What differs between the scenarios and so limits the comparison."""
+        notes = []
+        for label, get in (
+            ("base years", lambda p: p.scenario.base_year),
+            ("deadlines", lambda p: p.scenario.by_year),
+            ("horizons", lambda p: p.scenario.horizon),
+            ("target values", lambda p: p.scenario.target.value_usd_m),
+            ("counted categories", lambda p: ", ".join(p.scenario.target.counts)),
+        ):
+            values = [get(p) for p in self.projections]
+            if len(set(values)) > 1:
+                shown = "; ".join(
+                    f"{p.scenario.name}: {v:g}"
+                    if isinstance(v, float)
+                    else f"{p.scenario.name}: {v}"
+                    for p, v in zip(self.projections, values, strict=True)
+                )
+                notes.append(f"{label} differ ({shown}): each scenario is judged on its own")
+        return notes
+
+    def summary(self, p: Projection) -> dict[str, Any]:
+        s = p.scenario
+        return {
+            "name": s.name,
+            "path": p.path,
+            "base_year": s.base_year,
+            "by_year": s.by_year,
+            "target_value_usd_m": s.target.value_usd_m,
+            "counts": list(s.target.counts),
+            "reached_year": p.reached_year,
+            "required_cagr": p.required_cagr,
+            "measure_at_by_year_usd_m": p.measure_at_by_year,
+            "gap_at_by_year_usd_m": p.gap_at_by_year,
+            "measure_parts_at_by_year": p.measure_parts(),
+        }
+
+    def year_rows(self) -> list[dict[str, Any]]:
+        """One row per (scenario, year): the `years` of the JSON and the CSV rows."""
+        return [
+            {
+                "year": int(year),
+                "scenario": p.scenario.name,
+                "path": p.path,
+                "measure_usd_m": float(p.measure[j]),
+                "total_usd_m": float(p.total[j]),
+            }
+            for p in self.projections
+            for j, year in enumerate(p.years)
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of `tradecalc compare` (scenario-format.md)."""
+        return {
+            "scenarios": [self.summary(p) for p in self.projections],
+            "years": self.year_rows(),
+            "closest": self.closest().scenario.name,
+            "notes": self.notes(),
+        }

@@ -1,0 +1,115 @@
+"""`tradecalc init`: a commented starter scenario for any pair of economies.
+
+Every number the tool cannot know is written as 0 with an explicit placeholder assumption, never
+a made-up figure, so the file validates and runs at once and says what is left to fill in.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tradecalc.core.errors import Problem, ScenarioError
+from tradecalc.scenario.models import CODE_PATTERN, direction_name, iso_name
+
+PLACEHOLDER = "PLACEHOLDER: not yet filled in"
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def starter_yaml(
+    codes: list[str],
+    target_usd_m: float,
+    by_year: int,
+    base_year: int | None = None,
+    names: dict[str, str] | None = None,
+) -> str:
+    """The text of a starter scenario for ``codes`` (two economy codes).
+
+    Raises :class:`ScenarioError` (one ``OPTION: message`` problem each) for codes that are not
+    two distinct upper-case codes, a code that is not ISO 3166 alpha-3 and has no name, or years
+    out of order.
+    """
+    names = dict(names or {})
+    problems = []
+    codes = [c.strip().upper() for c in codes]
+    if len(codes) != 2 or codes[0] == codes[1]:
+        problems.append(Problem("--economies", None, "", "give two different economy codes"))
+    for code in codes:
+        if not re.match(CODE_PATTERN, code):
+            problems.append(Problem("--economies", None, "", f"{code!r} is not a code like PAK"))
+        elif code not in names and iso_name(code) is None:
+            problems.append(
+                Problem(
+                    "--economies",
+                    None,
+                    "",
+                    f"{code!r} is not an ISO 3166 alpha-3 code: give --name {code}=NAME",
+                )
+            )
+    base_year = by_year - 7 if base_year is None else base_year
+    if not base_year < by_year:
+        problems.append(Problem("--base-year", None, "", f"must be before --by {by_year}"))
+    if not target_usd_m > 0:
+        problems.append(Problem("--target", None, "", "must be above 0 (US$ million)"))
+    if problems:
+        raise ScenarioError(problems)
+    a, b = codes
+    name_a, name_b = (names.get(c) or iso_name(c) or c for c in codes)
+    ab, ba = direction_name(a, b), direction_name(b, a)
+    horizon = by_year + 5
+    return f"""\
+# Starter scenario written by `tradecalc init`. Fill in every PLACEHOLDER: each number below that
+# tradecalc cannot know is 0 and says so. Give each figure a `source:` (an id in `sources:`) or an
+# `assumption:` in words. Format: docs/scenario-format.md; the model: docs/methods.md.
+# For hover help in an editor: `tradecalc schema > scenario.schema.json`, then add a first line
+# `# yaml-language-server: $schema=scenario.schema.json`.
+schema_version: 1
+name: {_quote(f"{name_a}-{name_b}: starter")}
+description: "Which question does this scenario answer? (write it here)"
+economies:
+  - {{code: {a}, name: {_quote(name_a)}}}
+  - {{code: {b}, name: {_quote(name_b)}}}
+base_year: {base_year}
+horizon: {horizon}
+
+target:
+  value_usd_m: {target_usd_m:g}
+  by_year: {by_year}
+  counts: [goods, energy]       # customs-comparable; add services, brokered, ... only on purpose
+  assumption: "{PLACEHOLDER}: who announced this target, when, and what it counts"
+
+baseline:
+  reporter: {a}                   # whose customs statistics the flows follow
+  flows:
+    - direction: {ab}
+      sector: all
+      category: goods
+      value_usd_m: 0.0          # {base_year} value, US$ million
+      growth: 0.0               # trend growth a year as a fraction (0.05 = 5 %)
+      assumption: "{PLACEHOLDER}: {name_a} -> {name_b} trade in {base_year} and its growth"
+    - direction: {ba}
+      sector: all
+      category: goods
+      value_usd_m: 0.0
+      growth: 0.0
+      assumption: "{PLACEHOLDER}: {name_b} -> {name_a} trade in {base_year} and its growth"
+
+# The record: observed totals shown beside the projection (and used by `backtest` and
+# `shock_sd: from_history`). One entry per year, reporter and period, each with a source:
+# history:
+#   - {{year: {base_year}, reporter: {a}, period: calendar, total_usd_m: 0.0, source: my_source}}
+
+# Levers (uncomment and fill in; see docs/scenario-format.md):
+# pta: {{start_year: {base_year + 1}, lines: [{{direction: {ab}, sector: all, coverage: 0.1,
+#        mfn_tariff: 0.15, preferential_tariff: 0.0, assumption: "..."}}]}}
+# tta: {{start_year: {base_year + 1}, transit_days_before: 21, transit_days_after: 14,
+#        route_share: 0.5, assumption: "..."}}
+# deals:
+#   - {{name: "A deal", direction: {ab}, sector: all, category: goods, value_usd_m: 0.0,
+#      start_year: {base_year + 1}, ramp_years: 3, probability: 0.5, assumption: "..."}}
+
+sources: []
+#   - {{id: my_source, title: "Publisher: title", url: "https://...", date: "YYYY-MM-DD"}}
+"""

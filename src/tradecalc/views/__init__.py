@@ -1,0 +1,1 @@
+"""Views of results: tables, JSON/CSV, terminal and matplotlib charts, workbooks, the brief."""

@@ -1,0 +1,72 @@
+"""Short texts every briefing output shares: the verdict line, the odds, the outside view, footer.
+
+Charts, the workbook, the terminal chart and the HTML brief say these things the same way. The
+odds and the outside view come from the project JSON (``doc.get("odds")``,
+``doc.get("outside_view")``) and may be absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from tradecalc.views.render import overrides_text, percent, usd
+
+
+def version() -> str:
+    """The installed tradecalc version."""
+    from tradecalc import __version__
+
+    return __version__
+
+
+def odds_text(odds: Mapping[str, Any] | None, by_year: int) -> str:
+    """``"P(target by 2030) = 3.0 % (Monte Carlo, 2,000 draws, seed 0); P10-P90 in 2030: ..."``.
+
+    Empty when there are no odds (the scenario has no ``uncertainty:`` block).
+    """
+    if not odds or odds.get("probability_by_year") is None:
+        return ""
+    text = f"P(target by {by_year}) = {percent(odds['probability_by_year'])}"
+    if odds.get("draws") is not None:
+        text += f" (Monte Carlo, {odds['draws']:,} draws, seed {odds.get('seed', 0)})"
+    low, high = odds.get("p10_at_by_year_usd_m"), odds.get("p90_at_by_year_usd_m")
+    if low is not None and high is not None:
+        text += f"; P10-P90 in {by_year}: {usd(low)}-{usd(high)} US$ m"
+    return text
+
+
+def no_odds_text(scenario) -> str:
+    """Why a projection carries no odds."""
+    if scenario.uncertainty is None:
+        return "none: the scenario has no uncertainty block"
+    return "not computed here: see tradecalc simulate"
+
+
+def outside_text(outside: Mapping[str, Any] | None) -> str:
+    """The one-line outside view (the reference class of bilateral targets), or empty."""
+    if not outside:
+        return ""
+    if outside.get("text"):
+        return str(outside["text"])
+    cases, met = outside.get("cases"), outside.get("met_by_deadline")
+    if cases is None or met is None:
+        return ""
+    text = f"{met} of {cases} comparable bilateral targets were met by their deadline"
+    share = outside.get("share_of_target_range")
+    if share and len(share) == 2:
+        text += f"; outcomes reached {percent(share[0], 0)} to {percent(share[1], 0)} of target"
+    if outside.get("fastest_cagr") is not None:
+        text += f"; the fastest grew {percent(outside['fastest_cagr'], 0)} a year"
+    return text
+
+
+def footer_text(source_ids: Sequence[str], overrides: Sequence[str] = ()) -> str:
+    """``"Sources: a, b. Overrides: --set x=1. tradecalc 0.1.0"``: the line under a chart."""
+    parts = []
+    if source_ids:
+        parts.append("Sources: " + ", ".join(dict.fromkeys(source_ids)) + ".")
+    if overrides:
+        parts.append("Overrides: " + overrides_text(overrides) + ".")
+    parts.append(f"Drawn by tradecalc {version()}.")
+    return " ".join(parts)

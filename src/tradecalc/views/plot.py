@@ -1,0 +1,587 @@
+"""Charts for a briefing: `--plot FILE` (PNG, SVG or PDF by the file's suffix), matplotlib.
+
+matplotlib is an optional extra (``pip install 'tradecalc[plot]'``), imported only here and
+only when a chart is asked for, with the Agg backend. Every chart is 2,000 px wide as PNG
+(10 in at 200 dpi), uses the Okabe-Ito palette (safe for colour-blind readers), reads no
+text as maths (a ``$`` in a name stays a dollar) and gives the same bytes on every run (no
+date in SVG or PDF, a fixed SVG hash salt).
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Mapping
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tradecalc.analysis.comparison import Comparison
+from tradecalc.analysis.projection import Projection, history_rows, lever_columns
+from tradecalc.engine.montecarlo import Simulation
+from tradecalc.scenario.yamlread import fail
+from tradecalc.views.briefing import footer_text, odds_text, outside_text
+from tradecalc.views.render import growth_text, overrides_text, verdict
+
+FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+DPI = 200
+LOG_NOTE = "Log scale: read values off the axis; band heights do not add up by eye."
+SIZE = (10.0, 5.2)  # inches of the axes block: 2,000 px wide at 200 dpi
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision
+# deficiency; grey for the baseline, which is the part no policy adds.
+BLACK, ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = (
+    "#000000",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+)
+GREY = "#9A9A9A"
+LEVER_COLOURS = {
+    "baseline_usd_m": GREY,
+    "pta_usd_m": BLUE,
+    "tariff_changes_usd_m": SKY,
+    "tta_usd_m": GREEN,
+}
+DEAL_COLOURS = (ORANGE, VERMILLION, PURPLE, YELLOW, SKY)
+DEAL_HATCHES = ("", "//", "..", "\\\\", "xx")
+SERIES_COLOURS = (BLACK, ORANGE, BLUE, GREEN, VERMILLION, PURPLE, SKY, YELLOW)
+
+STYLE = {
+    "svg.hashsalt": "tradecalc",  # stable ids in SVG
+    "svg.fonttype": "none",  # text stays text: searchable, editable, small
+    "pdf.fonttype": 42,
+    "text.usetex": False,
+    "text.parse_math": False,  # "$2bn push" is a name, not maths
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
+    "font.size": 12,
+    "axes.titlesize": 16,
+    "axes.labelsize": 12,
+    "xtick.labelsize": 11,
+    "ytick.labelsize": 11,
+    "legend.fontsize": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "grid.color": "#DDDDDD",
+    "grid.linewidth": 0.8,
+    "hatch.color": "#FFFFFF",
+}
+
+
+def _pyplot(path: Path):
+    if path.suffix.lower() not in FORMATS:
+        fail(f"--plot {path}", None, "", "the file must end in .png, .svg or .pdf")
+    try:
+        import matplotlib
+    except ImportError:
+        fail(f"--plot {path}", None, "", "needs matplotlib: pip install 'tradecalc[plot]'")
+    matplotlib.use("Agg")
+    # names and labels are the user's text: a "$" must not start mathtext (nor fail in it)
+    matplotlib.rcParams["text.parse_math"] = False
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+class _Chart:
+    """A figure with a title block above the axes and a footer below, in the house style."""
+
+    def __init__(self, path: Path, size: tuple[float, float] = SIZE):
+        self.path = path
+        self.plt = _pyplot(path)
+        self._stack = ExitStack()
+        self._stack.enter_context(self.plt.rc_context(STYLE))
+        self.figure, self.axes = self.plt.subplots(figsize=size)
+        self._texts: list[tuple[str, dict[str, Any]]] = []
+
+    def titles(self, title: str, subtitle_lines: list[str]) -> None:
+        """A bold title and grey subtitle lines above the axes, left-aligned with them."""
+        self._subtitle = self.axes.set_title(
+            "\n".join(_wrap(line, 110) for line in subtitle_lines if line),
+            loc="left",
+            fontsize=12,
+            color="#333333",
+            pad=12,
+        )
+        self._title = title
+
+    def save(self, footer: str, below: float = 48) -> bytes:
+        """The figure's bytes; the footer starts ``below`` points under the axes."""
+        figure, axes = self.figure, self.axes
+        axes.annotate(  # the title sits on top of the subtitle, whatever its number of lines
+            self._title,
+            xy=(0.0, 1.0),
+            xycoords=self._subtitle,
+            xytext=(0, 8),
+            textcoords="offset points",
+            fontsize=16,
+            fontweight="bold",
+            va="bottom",
+            ha="left",
+            annotation_clip=False,
+        )
+        legend = axes.get_legend()
+        axes.annotate(  # under the legend, if any, else under the axes
+            _wrap(footer, 140),
+            xy=(0.0, 0.0),
+            xycoords=legend if legend is not None else "axes fraction",
+            xytext=(0, -12 if legend is not None else -below),
+            textcoords="offset points",
+            fontsize=9,
+            color="#555555",
+            va="top",
+            ha="left",
+            annotation_clip=False,
+        )
+        fmt = FORMATS[self.path.suffix.lower()]
+        metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
+        buffer = io.BytesIO()
+        figure.savefig(
+            buffer,
+            format=fmt,
+            dpi=DPI,
+            bbox_inches="tight",
+            pad_inches=0.3,
+            metadata=metadata,
+            facecolor="white",
+        )
+        self.plt.close(figure)
+        self._stack.close()
+        return buffer.getvalue()
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) if text else ""
+
+
+def _money_axis(axes, log: bool, low: float, high: float) -> None:
+    """US$ m on the y axis: plain numbers with thousands separators, 1-2-5 ticks on log."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
+    if log:
+        axes.set_yscale("log")
+        axes.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        axes.yaxis.set_minor_locator(NullLocator())
+        axes.set_ylim(low / 1.6, high * 1.6)
+    else:
+        axes.set_ylim(0, high * 1.1)
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+    axes.set_ylabel("US$ million a year" + (" (log scale)" if log else ""))
+
+
+def _year_axis(axes, first: int, last: int) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    axes.set_xlim(first - 0.5, last + 0.5)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=14))
+
+
+def _target(axes, value: float, by_year: int, colour: str = BLACK, label: str | None = None):
+    """The target as a dashed line, the deadline as a dotted one, both labelled in the plot."""
+    axes.axhline(value, color=colour, linestyle="--", linewidth=1.6, zorder=4)
+    axes.axvline(by_year, color=colour, linestyle=":", linewidth=1.2, zorder=4)
+    axes.annotate(
+        f"deadline {by_year}",
+        xy=(by_year, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(4, -4),
+        textcoords="offset points",
+        fontsize=10,
+        color=colour,
+        va="top",
+    )
+    axes.annotate(
+        label or f"target {value:,.0f} by {by_year}",
+        xy=(0.0, value),
+        xycoords=("axes fraction", "data"),
+        xytext=(4, 4),
+        textcoords="offset points",
+        fontsize=11,
+        fontweight="bold",
+        color=colour,
+        va="bottom",
+    )
+
+
+def _record(axes, history: list[dict[str, Any]]) -> list[float]:
+    """The record as points, one marker per kind (own customs, mirror, part-year)."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for h in history:
+        groups.setdefault(h["label"], []).append(h)
+    styles = [("o", BLACK), ("s", VERMILLION), ("D", BLUE), ("^", PURPLE)]
+    values = []
+    for (label, rows), (marker, colour) in zip(groups.items(), styles * 4, strict=False):
+        partial = rows[0]["period"] == "partial"
+        xs = [r["year"] for r in rows]
+        ys = [r["total_usd_m"] for r in rows]
+        values += ys
+        axes.scatter(
+            xs,
+            ys,
+            marker=marker,
+            s=42,
+            facecolors="white" if partial else colour,
+            edgecolors=colour,
+            linewidths=1.5,
+            zorder=6,
+            label=label,
+        )
+    return values
+
+
+def _legend(axes, stacked=()) -> None:
+    """The legend right of the plot; stacked bands listed top band first, as they are drawn."""
+    handles, labels = axes.get_legend_handles_labels()
+    stacked = list(stacked)
+    if stacked:
+        pairs = list(zip(handles, labels, strict=True))
+        bands = [pair for pair in pairs if pair[0] in stacked][::-1]
+        rest = [pair for pair in pairs if pair[0] not in stacked]
+        handles, labels = (list(x) for x in zip(*bands, *rest, strict=True))
+    axes.legend(
+        handles,
+        labels,
+        loc="upper left",
+        bbox_to_anchor=(0.0, -0.09),
+        ncols=2,
+        frameon=False,
+        borderaxespad=0.0,
+        columnspacing=2.0,
+    )
+
+
+def _positive(values) -> float:
+    array = np.asarray([v for v in values if v is not None], dtype=float)
+    array = array[array > 0]
+    return float(array.min()) if array.size else 1.0
+
+
+def projection_chart(
+    p: Projection,
+    path: Path,
+    *,
+    log: bool = False,
+    document: Mapping[str, Any] | None = None,
+) -> bytes:
+    """The measure as stacked areas by lever (each counted deal its own band), with the record,
+    the target and the deadline; trade the target does not count as a dashed memo line.
+
+    ``document`` is the project JSON (for the odds and the outside view; computed if absent).
+    """
+    s = p.scenario
+    doc = p.to_dict() if document is None else document
+    chart = _Chart(path)
+    axes = chart.axes
+    years = p.years
+    j = p.at(s.by_year)
+    bands, labels, colours, hatches = [], [], [], []
+    for label, key in lever_columns(s):
+        layer = p.measure_layers.get(key)
+        if key == "deals_usd_m" or layer is None or not np.any(layer):
+            continue
+        bands.append(layer)
+        name = label if key != "baseline_usd_m" else "baseline (no new policy)"
+        labels.append(f"{name}: {layer[j]:,.1f} in {s.by_year}")
+        colours.append(LEVER_COLOURS.get(key, SKY))
+        hatches.append("")
+    counted = [k for k, c in enumerate(p.layout.deal_counts) if c]
+    for n, k in enumerate(counted):
+        layer = p.components.deals[0, k]
+        if not np.any(layer):
+            continue
+        bands.append(layer)
+        labels.append(f"deal {p.layout.deal_name[k]}: {layer[j]:,.1f} in {s.by_year}")
+        colours.append(DEAL_COLOURS[n % len(DEAL_COLOURS)])
+        hatches.append(DEAL_HATCHES[(n // len(DEAL_COLOURS)) % len(DEAL_HATCHES)])
+    polys = axes.stackplot(
+        years, *bands, labels=labels, colors=colours, edgecolor="white", linewidth=0.6, zorder=2
+    )
+    for poly, hatch in zip(polys, hatches, strict=True):
+        poly.set_hatch(hatch)
+    axes.plot(
+        years,
+        p.measure,
+        color=BLACK,
+        linewidth=1.8,
+        zorder=5,
+        label="measure: the sum the target counts",
+    )
+    shown = [*p.measure]
+    if p.not_counted:
+        left_out = ", ".join(p.not_counted)
+        axes.plot(
+            years,
+            p.total,
+            color=PURPLE,
+            linestyle="--",
+            linewidth=1.6,
+            zorder=5,
+            label=f"memo: all trade, with {left_out} (not counted)",
+        )
+        shown += [*p.total]
+    history = p.history()
+    shown += _record(axes, history)
+    target = s.target.value_usd_m
+    first = min([int(years[0]), *(h["year"] for h in history)])
+    _year_axis(axes, first, int(years[-1]))
+    _money_axis(axes, log, _positive(shown), max([target, *shown]))
+    _target(axes, target, s.by_year)
+    _legend(axes, polys)
+    a, b = s.codes
+    pair = f"{s.economy_name(a)}-{s.economy_name(b)}"
+    chart.titles(
+        s.name if pair in s.name else f"{pair} trade: {s.name}",
+        [
+            f"Verdict: {verdict(p)} (target {target:,.0f} US$ m by {s.by_year}; needs "
+            f"{growth_text(p)}).",
+            odds_text(doc.get("odds"), s.by_year),
+            outside_text(doc.get("outside_view")),
+            f"Measure: {p.counts_text}.",
+            f"Changed by {overrides_text(p.overrides)}." if p.overrides else "",
+            LOG_NOTE if log else "",
+        ],
+    )
+    return chart.save(footer_text([src.id for src in s.sources], p.overrides))
+
+
+def comparison_chart(c: Comparison, path: Path, *, log: bool = False) -> bytes:
+    """The measure of each scenario by year, each with its own target and deadline."""
+    chart = _Chart(path)
+    axes = chart.axes
+    targets = {(p.scenario.target.value_usd_m, p.scenario.by_year) for p in c.projections}
+    shared = len(targets) == 1
+    shown: list[float] = []
+    markers = "osD^vP*X"
+    for n, p in enumerate(c.projections):
+        s, colour = p.scenario, SERIES_COLOURS[n % len(SERIES_COLOURS)]
+        axes.plot(
+            p.years,
+            p.measure,
+            color=colour,
+            marker=markers[n % len(markers)],
+            markersize=5,
+            linewidth=2,
+            label=f"{s.name}: {verdict(p)}",
+            zorder=5,
+        )
+        shown += [*p.measure, s.target.value_usd_m]
+        if not shared:
+            value = s.target.value_usd_m
+            axes.axhline(value, color=colour, linestyle="--", linewidth=1.2, zorder=3)
+            axes.plot(
+                [s.by_year],
+                [value],
+                marker="*",
+                markersize=16,
+                color=colour,
+                markeredgecolor="white",
+                linestyle="none",
+                zorder=6,
+                label=f"{s.name}: target {value:,.0f} by {s.by_year}",
+            )
+    history: dict[tuple, dict[str, Any]] = {}
+    for p in c.projections:
+        for h in p.history():
+            history.setdefault((h["year"], h["label"], h["total_usd_m"]), h)
+    shown += _record(axes, list(history.values()))
+    first = min([*(int(p.years[0]) for p in c.projections), *(k[0] for k in history)])
+    _year_axis(axes, first, max(int(p.years[-1]) for p in c.projections))
+    _money_axis(axes, log, _positive(shown), max(shown))
+    if shared:
+        value, by_year = next(iter(targets))
+        _target(axes, value, by_year)
+    _legend(axes)
+    notes = c.notes()
+    chart.titles(
+        "Trade the target counts, by scenario",
+        [
+            f"Closest to its target: {c.closest().scenario.name}. "
+            + (
+                "Each scenario is judged on its own target (stars: target at its deadline)."
+                if not shared
+                else "All scenarios share one target and deadline."
+            ),
+            *(note[:1].upper() + note[1:] + "." for note in notes[:2]),
+        ],
+    )
+    sources = [src.id for p in c.projections for src in p.scenario.sources]
+    overrides = c.projections[0].overrides if c.projections else ()
+    return chart.save(footer_text(sources, overrides))
+
+
+def simulation_chart(sim: Simulation, path: Path, *, log: bool = False) -> bytes:
+    """The P10-P90 fan and the median of the measure across draws, the record, the target."""
+    s = sim.scenario
+    chart = _Chart(path)
+    axes = chart.axes
+    low, mid, high = (sim.percentiles[q] for q in (10, 50, 90))
+    axes.fill_between(
+        sim.years, low, high, color=SKY, alpha=0.45, linewidth=0, label="P10-P90 of draws"
+    )
+    axes.plot(sim.years, mid, color=BLUE, linewidth=2.2, label="median (P50)", zorder=5)
+    history = history_rows(s)
+    shown = [*low, *high, *_record(axes, history)]
+    first = min([int(sim.years[0]), *(h["year"] for h in history)])
+    _year_axis(axes, first, int(sim.years[-1]))
+    _money_axis(axes, log, _positive(shown), max([s.target.value_usd_m, *shown]))
+    _target(axes, s.target.value_usd_m, s.by_year)
+    _legend(axes)
+    j = s.by_year - s.base_year
+    chart.titles(
+        f"How likely is the target? {s.name}",
+        [
+            f"P(target by {s.by_year}) = {100 * sim.probability_at_deadline:.1f} % "
+            f"({sim.draws:,} draws, seed {sim.seed}); in {s.by_year} the measure is "
+            f"{low[j]:,.0f}-{high[j]:,.0f} US$ m in 8 draws out of 10.",
+            "Spreads from the scenario's uncertainty block."
+            if s.uncertainty is not None
+            else "No uncertainty block: no spread.",
+        ],
+    )
+    return chart.save(footer_text([src.id for src in s.sources]))
+
+
+def sensitivity_chart(doc: Mapping[str, Any], path: Path, *, top: int = 12) -> bytes:
+    """Tornado of the `sensitivity` JSON: the measure at the deadline, each input low and high."""
+    rows = list(doc.get("inputs", []))[:top]
+    base = float(doc["measure_at_by_year_usd_m"])
+    by_year = doc.get("by_year")
+    chart = _Chart(path, size=(10.0, max(3.5, 1.2 + 0.45 * len(rows))))
+    axes = chart.axes
+    axes.grid(axis="x")
+    axes.grid(axis="y", visible=False)
+    positions = np.arange(len(rows))[::-1]
+    for y, row in zip(positions, rows, strict=True):
+        for key, value_key, colour, label in (
+            ("measure_low_usd_m", "low", BLUE, "input at its low value"),
+            ("measure_high_usd_m", "high", ORANGE, "input at its high value"),
+        ):
+            end = float(row[key])
+            axes.barh(
+                y,
+                end - base,
+                left=base,
+                height=0.6,
+                color=colour,
+                label=label if y == positions[0] else None,
+                zorder=3,
+            )
+            value = row[value_key]
+            shown = f"{value:.3g}" if isinstance(value, float) else str(value)
+            if row["input"].startswith("deal:") and value in (0.0, 1.0):
+                shown = "fails" if value == 0.0 else "succeeds"  # bernoulli: all or nothing
+            right = end > base or (end == base and value_key == "high")
+            axes.annotate(
+                shown,
+                xy=(end, y),
+                xytext=(4 if right else -4, 0),
+                textcoords="offset points",
+                ha="left" if right else "right",
+                va="center",
+                fontsize=10,
+                color="#333333",
+            )
+    axes.axvline(base, color=BLACK, linewidth=1.2, zorder=4)
+    axes.set_yticks(positions, [row["input"] for row in rows])
+    axes.xaxis.set_major_formatter(_thousands())
+    axes.set_xlabel(f"measure in {by_year}, US$ million")
+    lows = [min(float(r["measure_low_usd_m"]), float(r["measure_high_usd_m"])) for r in rows]
+    highs = [max(float(r["measure_low_usd_m"]), float(r["measure_high_usd_m"])) for r in rows]
+    span = max([*highs, base]) - min([*lows, base]) or 1.0
+    axes.set_xlim(min([*lows, base]) - 0.15 * span, max([*highs, base]) + 0.15 * span)
+    target = doc.get("target_value_usd_m")
+    target_note = ""
+    if target is not None:
+        if min([*lows, base]) <= target <= max([*highs, base]) + 0.15 * span:
+            axes.axvline(target, color=VERMILLION, linestyle="--", linewidth=1.6, zorder=4)
+            target_note = f"Dashed: the target, {target:,.0f}."
+        else:
+            target_note = f"The target, {target:,.0f}, is off the scale."
+    axes.legend(loc="upper left", bbox_to_anchor=(0.0, -0.13), ncols=2, frameon=False)
+    name = (doc.get("scenario") or {}).get("name", "")
+    chart.titles(
+        f"{name}: what moves the measure in {by_year}",
+        [
+            f"Each input moved alone to its low and high value ({doc.get('spreads', '')}); "
+            f"central measure {base:,.1f} US$ m (black line). {target_note}",
+            f"{len(rows)} of {len(doc.get('inputs', []))} inputs, widest swing first.",
+        ],
+    )
+    return chart.save(footer_text([]), below=60)
+
+
+def backtest_chart(doc: Mapping[str, Any], path: Path, *, log: bool = False) -> bytes:
+    """The `backtest` JSON as a chart: the P10-P90 fan from ``from_year``, the median, the
+    central path and the observed values (filled inside the band, crossed outside)."""
+    rows = [r for r in doc.get("years", []) if r.get("year") is not None]
+    fan = doc.get("path") or rows  # every year from the start (the fan opens there), if given
+    chart = _Chart(path)
+    axes = chart.axes
+
+    def column(key: str, of=rows) -> list[float]:
+        return [np.nan if r.get(key) is None else float(r[key]) for r in of]
+
+    fan_years = [r["year"] for r in fan]
+    low, mid, high = (column(k, fan) for k in ("p10_usd_m", "p50_usd_m", "p90_usd_m"))
+    axes.fill_between(fan_years, low, high, color=SKY, alpha=0.45, linewidth=0, label="P10-P90")
+    axes.plot(fan_years, mid, color=BLUE, linewidth=2.2, label="median (P50)", zorder=5)
+    years = [r["year"] for r in rows]
+    axes.plot(
+        fan_years,
+        column("projected_usd_m", fan),
+        color=BLACK,
+        linestyle="--",
+        linewidth=1.4,
+        label="central path",
+        zorder=5,
+    )
+    observed = column("observed_usd_m")
+    inside = [bool(r.get("inside_band")) for r in rows]
+    for flag, marker, colour, label in (
+        (True, "o", BLACK, "observed, inside the band"),
+        (False, "X", VERMILLION, "observed, outside the band"),
+    ):
+        xs = [y for y, v, i in zip(years, observed, inside, strict=True) if i == flag]
+        ys = [v for v, i in zip(observed, inside, strict=True) if i == flag]
+        if xs:
+            axes.scatter(xs, ys, marker=marker, s=60, color=colour, zorder=6, label=label)
+    shown = [v for v in (*low, *high, *observed) if np.isfinite(v)]
+    if fan_years:
+        _year_axis(axes, min(fan_years), max(fan_years))
+    _money_axis(axes, log, _positive(shown), max(shown, default=1.0))
+    if doc.get("from_year") is not None:
+        axes.axvline(doc["from_year"], color=GREY, linestyle=":", linewidth=1.2)
+    _legend(axes)
+    coverage, error = doc.get("coverage"), doc.get("mean_abs_log_error")
+    facts = []
+    if coverage is not None:
+        facts.append(f"{100 * coverage:.0f} % of observed years inside P10-P90")
+    if error is not None:
+        facts.append(f"mean absolute log error {error:.3f}")
+    reporter = doc.get("reporter")
+    chart.titles(
+        f"Backtest from {doc.get('from_year')}: the model against the record",
+        [
+            "; ".join(facts) + "." if facts else "",
+            f"Observed values as reported by {reporter}." if reporter else "",
+            "In-sample: the annual shock sd was calibrated on this same record."
+            if doc.get("in_sample")
+            else "",
+        ],
+    )
+    return chart.save(footer_text([]))
+
+
+def _thousands():
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _: f"{v:,.0f}")

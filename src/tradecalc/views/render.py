@@ -1,0 +1,480 @@
+"""Results -> views -> rich renderables, Markdown, JSON or CSV text. Returns, never prints.
+
+Each command builds a :class:`View` (a headline, tables of text cells, notes); the same view
+renders to the terminal (rich) and to Markdown, so the two never drift apart.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tradecalc.analysis.comparison import Comparison
+from tradecalc.analysis.projection import LEVER_COLUMNS, Projection, lever_columns
+from tradecalc.core.sanitize import clean, csv_cell
+from tradecalc.engine.verdict import on_time
+from tradecalc.scenario.models import CATEGORY_MEANING, CUSTOMS_CATEGORIES
+
+BAR_WIDTH = 8
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def usd(value: float | None) -> str:
+    """``1234.56`` -> ``'1,234.6'`` (US$ million, one decimal); ``3.1e+15`` past a trillion."""
+    if value is None:
+        return "n/a"
+    return f"{value:,.1f}" if abs(value) < 1e12 else f"{value:.2e}"
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{100 * value:.{digits}f} %"
+
+
+def bar(share: float, width: int = BAR_WIDTH) -> str:
+    """A text bar of ``share`` (0..1, capped) in eighths of a character."""
+    eighths = round(max(0.0, min(1.0, share)) * width * 8)
+    full, part = divmod(eighths, 8)
+    return ("█" * full + (_EIGHTHS[part] if part else "")).ljust(width)
+
+
+@dataclass
+class TextTable:
+    """A table of formatted cells; columns in ``right`` are right-justified numbers."""
+
+    title: str
+    headers: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    right: set[int] = field(default_factory=set)
+    bold_rows: set[int] = field(default_factory=set)
+    styles: dict[int, str] = field(default_factory=dict)  # column -> rich style (terminal only)
+
+
+@dataclass
+class View:
+    """What a command shows a person: headline pairs, tables and notes."""
+
+    heading: str
+    description: str = ""
+    headline: list[tuple[str, str]] = field(default_factory=list)
+    headline_styles: dict[str, str] = field(default_factory=dict)  # label -> rich style
+    tables: list[TextTable] = field(default_factory=list)
+    notes_title: str = ""
+    notes: list[str] = field(default_factory=list)
+    footer: str = ""
+    truncate_notes: bool = False  # one line per note in the terminal (full text elsewhere)
+
+
+# --- rendering a view ------------------------------------------------------------------------
+
+
+LONG = 2_000
+"""Characters of one text in a table or report at most (a 1 MB name is cut, not shown)."""
+
+
+def to_rich(view: View) -> list[Any]:
+    """Rich renderables for the terminal.
+
+    Every string is :class:`~rich.text.Text`, never markup, and :func:`clean`: a ``[`` in a
+    scenario name stays as typed, an escape sequence or a bidi override is shown escaped.
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    def text(value: str, style: str = "", limit: int = LONG) -> Text:
+        return Text(clean(value, limit), style=style)
+
+    out: list[Any] = []
+    if view.headline:
+        header = Table.grid(padding=(0, 2))
+        header.add_column(style="bold")
+        header.add_column()
+        for label, value in view.headline:
+            header.add_row(text(label), text(value, view.headline_styles.get(label, "")))
+        out.append(header)
+    for text_table in view.tables:
+        rows = [[clean(cell, LONG) for cell in row] for row in text_table.rows]
+        table = Table(title=text(text_table.title, "italic"), title_justify="left")
+        for i, heading in enumerate(text_table.headers):
+            if i in text_table.right:  # numbers never wrap; a long heading may
+                widest = max((len(row[i]) for row in rows), default=1)
+                table.add_column(
+                    text(heading),
+                    justify="right",
+                    min_width=widest,
+                    overflow="fold",
+                    style=text_table.styles.get(i),
+                )
+            else:  # short row labels stay whole; long texts wrap
+                short = max((len(row[i]) for row in rows), default=0) <= 24
+                style = text_table.styles.get(i)
+                table.add_column(
+                    text(heading), no_wrap=i == 0 and short, overflow="fold", style=style
+                )
+        for i, row in enumerate(rows):
+            cells = [Text(cell) for cell in row]
+            table.add_row(*cells, style="bold" if i in text_table.bold_rows else None)
+        out += [Text(""), table] if out else [table]
+    if view.notes or view.footer:
+        listing = Table.grid(padding=(0, 0, 0, 2), pad_edge=True)
+        listing.add_column(no_wrap=view.truncate_notes, overflow="ellipsis")
+        for line in view.notes:
+            listing.add_row(text(f"- {line}"))
+        if view.footer:
+            listing.add_row(text(view.footer, "dim"))
+        out += [Text(""), text(view.notes_title, "bold"), listing]
+    return out
+
+
+def to_markdown(view: View) -> str:
+    """The view as Markdown, for reports (every text :func:`clean`, ``|`` escaped)."""
+    parts = [f"## {clean(view.heading, LONG)}", ""]
+    if view.description:
+        parts += [clean(view.description, LONG), ""]
+    parts += [f"- **{clean(label, LONG)}:** {clean(value, LONG)}" for label, value in view.headline]
+    for table in view.tables:
+        align = ["---:" if i in table.right else "---" for i in range(len(table.headers))]
+        parts += ["", f"### {clean(table.title, LONG)}", "", _md_row(table.headers), _md_row(align)]
+        parts += [_md_row(row) for row in table.rows]
+    if view.notes:
+        parts += ["", f"### {clean(view.notes_title.rstrip(':'), LONG)}", ""]
+        parts += [f"- {clean(n, LONG)}" for n in view.notes]
+    return "\n".join(parts) + "\n"
+
+
+def _md_row(cells: list[str]) -> str:
+    return "| " + " | ".join(clean(c, LONG).replace("|", "\\|") for c in cells) + " |"
+
+
+def _clean(value):
+    """NaN and infinities become null, recursively, so JSON stays valid."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def to_json(document: Any) -> str:
+    """Stable JSON text: indented, NaN as null, a final newline."""
+    return json.dumps(_clean(document), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+
+
+def to_csv(rows, columns) -> str:
+    """CSV text with a header, full-precision numbers and ``\\n`` line ends.
+
+    Text cells go through :func:`csv_cell`: a leading ``=`` cannot run as a formula.
+
+    ``rows`` are sequences in column order, or dicts keyed by column.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        cells = [row.get(c) for c in columns] if isinstance(row, dict) else row
+        writer.writerow([csv_cell(cell) for cell in cells])
+    return buffer.getvalue()
+
+
+# --- project ---------------------------------------------------------------------------------
+
+
+def verdict(p: Projection) -> str:
+    """Reached in YEAR, or not reached by the horizon."""
+    s = p.scenario
+    if p.reached_year is None:
+        return f"not reached by {s.horizon}"
+    late = "" if on_time(p.reached_year, s.by_year) else " (after the deadline)"
+    return f"reached in {p.reached_year}{late}"
+
+
+def verdict_style(p: Projection) -> str:
+    """Green when reached by the deadline, yellow when later, red when not at all."""
+    if p.reached_year is None:
+        return "bold red"
+    return "bold green" if on_time(p.reached_year, p.scenario.by_year) else "bold yellow"
+
+
+def gap_text(p: Projection) -> str:
+    gap, target = p.gap_at_by_year, p.scenario.target.value_usd_m
+    if gap > 0:
+        return f"{usd(gap)} US$ m short ({percent(gap / target, 0)} of target)"
+    return f"none: {usd(-gap)} US$ m above target"
+
+
+def arrow(direction: str) -> str:
+    """``"pak_to_aze"`` -> ``"PAK→AZE"``, a short column heading."""
+    return direction.upper().replace("_TO_", "→")
+
+
+def growth_text(p: Projection) -> str:
+    s = p.scenario
+    if p.required_cagr is None:
+        return "n/a: the base-year measure is 0"
+    return f"{percent(p.required_cagr, 2)} a year, {s.base_year}-{s.by_year}"
+
+
+def provenance_lines(p: Projection) -> list[str]:
+    """The assumptions that carry no source, and inputs with neither, one line each."""
+    lines = [f"{a.path}: {a.text}" for a in p.assumptions if a.source is None]
+    lines += [f"{path}: no source or assumption given" for path in p.unsourced]
+    return lines
+
+
+def overrides_text(overrides: Sequence[str]) -> str:
+    """``"--set a=1; --set b=2"``: the overrides an output ran with, as typed."""
+    return "; ".join(f"--set {o}" for o in overrides)
+
+
+def odds_text(p: Projection) -> str:
+    """The odds line: P(reached by the deadline) and the spread of the deadline year's measure."""
+    o, by = p.odds, p.scenario.by_year
+    return (
+        f"P(reached by {by}) {percent(o['probability_by_year'])}; measure in {by}: "
+        f"P10 {usd(o['p10_at_by_year_usd_m'])}, median {usd(o['p50_at_by_year_usd_m'])}, "
+        f"P90 {usd(o['p90_at_by_year_usd_m'])} US$ m (Monte Carlo, {o['draws']:,} draws, "
+        f"seed {o['seed']})"
+    )
+
+
+def projection_headline(p: Projection) -> list[tuple[str, str]]:
+    """The header lines of `project`: what is measured, the verdict, the growth it needs."""
+    s = p.scenario
+    a, b = s.codes
+    extra = [c for c in s.target.counts if c not in CUSTOMS_CATEGORIES]
+    verdict_text = verdict(p) + " (expected path: deals weighted by their odds)"
+    if extra:
+        verdict_text += f"; counts {', '.join(extra)}: not customs-comparable"
+    headline = [
+        ("Scenario", s.name),
+        (
+            "Economies",
+            f"{s.economy_name(a)} ({a}) and {s.economy_name(b)} ({b}); "
+            f"baseline as reported by {s.reporter}",
+        ),
+        ("Measure", p.counts_text),
+        ("Base year", f"{s.base_year}: measure {usd(float(p.measure[0]))} US$ m"),
+        ("Target", f"{usd(s.target.value_usd_m)} US$ m a year by {s.by_year}"),
+        ("Verdict", verdict_text),
+        ("Required growth", growth_text(p)),
+        (f"Gap in {s.by_year}", gap_text(p)),
+    ]
+    if p.odds is not None:
+        headline.insert(headline.index(("Verdict", verdict_text)) + 1, ("Odds", odds_text(p)))
+    headline.append(("Outside view", p.outside_view["text"]))
+    everything = p.total >= s.target.value_usd_m
+    if p.not_counted and everything.any() and p.reached_year is None:
+        year = int(p.years[int(np.argmax(everything))])
+        headline.append(("If all were counted", f"reached in {year} (not the target's measure)"))
+    if p.overrides:
+        headline.append(("Overrides", overrides_text(p.overrides)))
+    return headline
+
+
+def projection_view(p: Projection) -> View:
+    """Header, the record and trade by year, memo lines, breakdown, unsourced assumptions."""
+    s = p.scenario
+    levers = lever_columns(s)
+    memo = bool(p.not_counted)
+    tables = []
+    if s.history:
+        a, b = s.directions
+        record = TextTable(
+            "The record, US$ m (observed; not part of the projection)",
+            ["Year", "Kind", "Total", arrow(a), arrow(b), "Source"],
+            right={0, 2, 3, 4},
+        )
+        for h in p.history():
+            by = h["by_direction_usd_m"]
+            record.rows.append(
+                [
+                    str(h["year"]),
+                    h["label"],
+                    usd(h["total_usd_m"]),
+                    *(usd(by[d]) if by.get(d) is not None else "" for d in (a, b)),
+                    h["source"] or "assumption",
+                ]
+            )
+        tables.append(record)
+    headers = ["Year", *(label for label, _ in levers), "Measure"]
+    headers += ["Not counted"] if memo else []
+    years = TextTable(
+        f"Projection, US$ m: the levers add up to the measure ({', '.join(s.target.counts)})"
+        + ("; memo: trade not counted" if memo else ""),
+        [*headers, "% of target"],
+        right=set(range(len(headers))),
+        styles={len(levers) + 1: "bold", len(headers): "cyan"},
+    )
+    layers = p.measure_layers
+    for j, row in enumerate(p.by_year()):
+        share = row["share_of_target"]
+        cells = [str(row["year"]), *(usd(float(layers[key][j])) for _, key in levers)]
+        cells.append(usd(row["measure_usd_m"]))
+        cells += [usd(row["not_counted_usd_m"])] if memo else []
+        years.rows.append([*cells, f"{bar(share)} {percent(share)}"])
+        if row["year"] == s.by_year:
+            years.bold_rows.add(len(years.rows) - 1)
+    tables.append(years)
+    if memo:
+        memo_table = TextTable(
+            "Memo: not counted by the target, US$ m",
+            ["Category", "What it is", str(s.by_year), str(s.horizon)],
+            right={2, 3},
+        )
+        for category, values in p.not_counted.items():
+            memo_table.rows.append(
+                [
+                    category,
+                    CATEGORY_MEANING[category],
+                    usd(float(values[p.at(s.by_year)])),
+                    usd(float(values[p.at(s.horizon)])),
+                ]
+            )
+        tables.append(memo_table)
+    breakdown = TextTable(
+        f"By direction and sector in {s.by_year}, US$ m",
+        ["Direction", "Sector", "Category", *(label for label, _ in levers), "Total"],
+        right=set(range(3, 4 + len(levers))),
+    )
+    for g in p.breakdown():
+        category = g["category"] + ("" if g["counts"] else " (not counted)")
+        breakdown.rows.append(
+            [
+                g["direction"],
+                g["sector"],
+                category,
+                *(usd(g[key]) for _, key in levers),
+                usd(g["total_usd_m"]),
+            ]
+        )
+    tables.append(breakdown)
+    notes = provenance_lines(p)
+    return View(
+        heading=s.name,
+        description=s.description,
+        headline=projection_headline(p),
+        headline_styles={"Verdict": verdict_style(p)},
+        tables=tables,
+        notes_title=f"Assumptions without a source ({len(notes)}):",
+        notes=notes,
+        footer="(full texts and sources: -f json, keys 'assumptions', 'sources')" if notes else "",
+        truncate_notes=True,
+    )
+
+
+# --- compare ---------------------------------------------------------------------------------
+
+COMPARE_CSV_COLUMNS = ("scenario", "path", "year", "measure_usd_m", "total_usd_m")
+
+
+def comparison_view(c: Comparison, width: int | None = None) -> View:
+    """One column per scenario: measure by year, verdict, required growth, gap, levers.
+
+    With a ``width`` (the terminal's), scenarios that do not fit side by side are split
+    over several tables, each titled with the scenarios it shows: none is ever cropped.
+    """
+    ps = c.projections
+    rows: list[list[str]] = []
+    add = rows.append
+    add(["Target", *(f"{usd(p.scenario.target.value_usd_m)} by {p.scenario.by_year}" for p in ps)])
+    for year in c.years:
+        cells = []
+        for p in ps:
+            inside = p.layout.base_year <= year <= int(p.years[-1])
+            cells.append(usd(float(p.measure[p.at(year)])) if inside else "")
+        add([str(year), *cells])
+    add(
+        [
+            "Reached",
+            *(
+                str(p.reached_year) if p.reached_year else f"not by {p.scenario.horizon}"
+                for p in ps
+            ),
+        ]
+    )
+    add(["Required growth", *(percent(p.required_cagr, 2) for p in ps)])
+    add(["Gap at deadline", *(usd(p.gap_at_by_year) for p in ps)])
+    bold = {len(rows) - 3, len(rows) - 1}
+    add(["Levers at deadline:", *("" for _ in ps)])
+    for label, key in LEVER_COLUMNS:
+        add([f"  {label}", *(usd(p.measure_parts()[key]) for p in ps)])
+    title = "Measure by year and verdict, US$ m (each scenario on its own target)"
+    groups = _fit(rows, width)
+    tables = []
+    for first, last in groups:
+        if len(groups) > 1:  # the split is said in each title, short enough not to wrap
+            shown = f"{first + 1}-{last}" if last - first > 1 else f"{last}"
+            title = f"Measure and verdict, US$ m, scenarios {shown} of {len(ps)} (own targets)"
+        tables.append(
+            TextTable(
+                title,
+                ["", *(p.scenario.name for p in ps[first:last])],
+                rows=[[row[0], *row[1 + first : 1 + last]] for row in rows],
+                right=set(range(1, last - first + 1)),
+                bold_rows=set(bold),
+            )
+        )
+    closest = c.closest()
+    return View(
+        heading="Comparison",
+        headline=[
+            (
+                "Closest",
+                f"{closest.scenario.name} ({closest.path}): {verdict(closest)}, "
+                f"gap at {closest.scenario.by_year} {gap_text(closest)}",
+            ),
+            ("Files", "; ".join(f"{p.scenario.name}: {p.path}" for p in ps)),
+        ],
+        tables=tables,
+        notes_title="Not like for like:" if c.notes() else "",
+        notes=c.notes(),
+    )
+
+
+def _fit(rows: list[list[str]], width: int | None) -> list[tuple[int, int]]:
+    """Consecutive ranges of scenario columns that fit ``width`` side by side (rich's box:
+    one border, then each column's text with a space each side and a border)."""
+    count = len(rows[0]) - 1
+    if width is None:
+        return [(0, count)]
+    widths = [max(len(clean(row[i], LONG)) for row in rows) for i in range(count + 1)]
+    label = widths[0] + 3 + 1
+    groups, first, used = [], 0, label
+    for i in range(count):
+        need = max(widths[i + 1], 8) + 3
+        if i > first and used + need > width:
+            groups.append((first, i))
+            first, used = i, label
+        used += need
+    groups.append((first, count))
+    return groups
+
+
+# --- sweep -----------------------------------------------------------------------------------
+
+
+def sweep_view(rows: list[dict[str, Any]], keys: list[str], name: str) -> View:
+    """One row per grid point."""
+    table = TextTable(
+        f"Sweep of {name}: measure and gap at the deadline, US$ m",
+        [*keys, "Reached", "Measure at deadline", "Gap at deadline"],
+        right=set(range(len(keys) + 3)),
+    )
+    for row in rows:
+        table.rows.append(
+            [
+                *(f"{row[k]:g}" for k in keys),
+                str(row["reached_year"] or "-"),
+                usd(row["measure_at_by_year_usd_m"]),
+                usd(row["gap_at_by_year_usd_m"]),
+            ]
+        )
+    return View(heading=f"Sweep of {name}", tables=[table])

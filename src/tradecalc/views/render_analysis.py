@@ -1,0 +1,325 @@
+"""Views of the policy-analysis commands: simulate, solve, sensitivity, explain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tradecalc.analysis.goalseek import Solution
+from tradecalc.analysis.projection import Projection
+from tradecalc.engine.montecarlo import Simulation
+from tradecalc.views.render import TextTable, View, bar, overrides_text, percent, usd
+
+# --- simulate --------------------------------------------------------------------------------
+
+SIMULATION_CSV_COLUMNS = (
+    "year",
+    "mean_usd_m",
+    "p10_usd_m",
+    "p50_usd_m",
+    "p90_usd_m",
+    "probability_reached",
+)
+
+
+def simulation_view(sim: Simulation) -> View:
+    """Percentiles of the measure by year, the odds of the target, when it is first reached."""
+    doc = sim.to_dict()
+    s = sim.scenario
+    spread = "from the uncertainty block" if s.uncertainty is not None else "none given: no spread"
+    headline = [
+        ("Scenario", s.name),
+        ("Draws", f"{sim.draws:,} (seed {sim.seed}); spreads {spread}"),
+        ("Annual shocks", shock_text(sim.shock_sd, sim.shock_sd_years, s.reporter)),
+        ("Target", f"{usd(s.target.value_usd_m)} US$ m by {s.by_year}"),
+        (f"P(reached by {s.by_year})", percent(sim.probability_at_deadline)),
+    ]
+    years = TextTable(
+        "Measure by year across draws, US$ m",
+        ["Year", "Mean", "P10", "P50", "P90", "P(reached by year)"],
+        right={0, 1, 2, 3, 4, 5},
+        styles={5: "cyan"},
+    )
+    for row in doc["years"]:
+        share = row["probability_reached"]
+        years.rows.append(
+            [
+                str(row["year"]),
+                *(usd(row[k]) for k in ("mean_usd_m", "p10_usd_m", "p50_usd_m", "p90_usd_m")),
+                f"{bar(share)} {percent(share)}",
+            ]
+        )
+        if row["year"] == s.by_year:
+            years.bold_rows.add(len(years.rows) - 1)
+    first = TextTable("First year reached", ["Year", "Share of draws"], right={0, 1})
+    for year, share in doc["reached_year_distribution"].items():
+        first.rows.append([year, percent(share)])
+    return View(
+        heading=f"Simulation of {s.name}",
+        headline=headline,
+        headline_styles={headline[-1][0]: "bold"},
+        tables=[years, first],
+    )
+
+
+def shock_text(shock_sd: float, years, reporter: str) -> str:
+    """``"sd 0.488 of the log level a year, from AZE's calendar-year record 2019-2023"``."""
+    if shock_sd == 0 and years is None:
+        return "none (shock_sd 0)"
+    text = f"sd {shock_sd:.3f} of the log level a year"
+    if years is not None:
+        text += f", from {reporter}'s calendar-year record {years[0]}-{years[1]}"
+    return text
+
+
+# --- solve -----------------------------------------------------------------------------------
+
+
+def solution_view(solution: Solution, name: str) -> View:
+    sol = solution
+    measure = f"{usd(sol.measure_at_by_year_usd_m)} US$ m" if sol.reached else "n/a"
+    value = "none in range" if sol.value is None else f"{sol.value:.6g}"
+    headline = [
+        ("Scenario", name),
+        ("Parameter", sol.param),
+        (
+            "Searched",
+            f"[{sol.low:g}, {sol.high:g}] for the "
+            + ("measure" if sol.metric == "measure" else "probability")
+            + f" reaching the target in {sol.by_year}",
+        ),
+        ("Value", value),
+        (f"Measure in {sol.by_year}", measure),
+    ]
+    if sol.probability is not None:
+        headline.append(("Probability", percent(sol.probability)))
+    if sol.value_if_certain is not None:
+        headline.append(("Value if certain", f"{usd(sol.value_if_certain)} US$ m a year"))
+    if sol.note:
+        headline.append(("Note", sol.note))
+    style = "bold green" if sol.reached else "bold red"
+    return View(heading=f"Goal seek on {name}", headline=headline, headline_styles={"Value": style})
+
+
+# --- sensitivity -----------------------------------------------------------------------------
+
+SENSITIVITY_CSV_COLUMNS = (
+    "input",
+    "low",
+    "high",
+    "measure_low_usd_m",
+    "measure_high_usd_m",
+    "swing_usd_m",
+)
+
+
+def _value(v) -> str:
+    return f"{v:.4g}" if isinstance(v, float) else str(v)
+
+
+def sensitivity_view(doc: dict[str, Any]) -> View:
+    """A tornado: the inputs ranked by how far they swing the measure at the deadline."""
+    widest = max((r["swing_usd_m"] for r in doc["inputs"]), default=0.0) or 1.0
+    table = TextTable(
+        f"Measure in {doc['by_year']} when one input moves to its low or high value, US$ m",
+        ["Input", "Low -> high", "At low", "At high", "Swing"],
+        right={2, 3, 4},
+    )
+    for r in doc["inputs"]:
+        table.rows.append(
+            [
+                r["input"],
+                f"{_value(r['low'])} -> {_value(r['high'])}",
+                usd(r["measure_low_usd_m"]),
+                usd(r["measure_high_usd_m"]),
+                f"{usd(r['swing_usd_m'])} {bar(r['swing_usd_m'] / widest, 8)}",
+            ]
+        )
+    headline = [
+        ("Scenario", doc["scenario"]["name"]),
+        (
+            f"Measure in {doc['by_year']}",
+            f"{usd(doc['measure_at_by_year_usd_m'])} US$ m "
+            f"(target {usd(doc['target_value_usd_m'])})",
+        ),
+        (
+            "Spreads",
+            "P10/P90 of the uncertainty block; deals fail or succeed"
+            if doc["spreads"] == "uncertainty block"
+            else "each input -30 % / +30 %",
+        ),
+    ]
+    return View(
+        heading=f"Sensitivity of {doc['scenario']['name']}", headline=headline, tables=[table]
+    )
+
+
+# --- backtest --------------------------------------------------------------------------------
+
+BACKTEST_CSV_COLUMNS = (
+    "year",
+    "observed_usd_m",
+    "projected_usd_m",
+    "p10_usd_m",
+    "p50_usd_m",
+    "p90_usd_m",
+    "inside_band",
+    "log_error",
+)
+
+
+def backtest_view(doc: dict[str, Any]) -> View:
+    """Observed against projected per year, with the band, and the two summary scores."""
+    table = TextTable(
+        f"{doc['reporter']}'s record against a projection from {doc['from_year']}, US$ m "
+        f"({doc['measure']})",
+        ["Year", "Observed", "Central", "P10", "P50", "P90", "Inside P10-P90", "Log error"],
+        right={0, 1, 2, 3, 4, 5, 7},
+    )
+    for r in doc["years"]:
+        error = r["log_error"]
+        table.rows.append(
+            [
+                str(r["year"]),
+                *(usd(r[k]) for k in BACKTEST_CSV_COLUMNS[1:6]),
+                "yes" if r["inside_band"] else "no",
+                "n/a" if error is None or error != error else f"{error:+.3f}",
+            ]
+        )
+    in_sample = (
+        " (in-sample: calibrated on the same record it is tested against)"
+        if doc["in_sample"]
+        else ""
+    )
+    headline = [
+        ("Scenario", doc["scenario"]["name"]),
+        (
+            "Start",
+            f"{doc['from_year']}: observed {usd(doc['observed_from_usd_m'])} US$ m "
+            f"({doc['reporter']}, calendar year); flows rescaled to it, shares kept",
+        ),
+        ("Draws", f"{doc['draws']:,} (seed {doc['seed']})"),
+        (
+            "Annual shocks",
+            shock_text(doc["shock_sd"], doc["shock_sd_years"], doc["reporter"]) + in_sample,
+        ),
+        ("Mean abs. log error", f"{doc['mean_abs_log_error']:.3f} (central path)"),
+        (
+            "Coverage",
+            f"{percent(doc['coverage'], 0)} of observations inside P10-P90 (80 % nominal)",
+        ),
+    ]
+    return View(
+        heading=f"Back-test of {doc['scenario']['name']}",
+        headline=headline,
+        headline_styles={"Coverage": "bold"},
+        tables=[table],
+    )
+
+
+# --- explain ---------------------------------------------------------------------------------
+
+EXPLAIN_CSV_COLUMNS = (
+    "lever",
+    "name",
+    "category",
+    "counts",
+    "at_by_year_usd_m",
+    "at_horizon_usd_m",
+    "source",
+    "assumption",
+    "changed_by_set",
+)
+
+
+def explanation(p: Projection) -> dict[str, Any]:
+    """The JSON document of `tradecalc explain`: levers, assumptions, sources."""
+    s = p.scenario
+    return {
+        "scenario": {"name": s.name, "path": p.path, "description": s.description},
+        "overrides": list(p.overrides),
+        "by_year": s.by_year,
+        "horizon": s.horizon,
+        "measure_at_by_year_usd_m": p.measure_at_by_year,
+        "measure_at_horizon_usd_m": float(p.measure[-1]),
+        "required_cagr": p.required_cagr,
+        "outside_view": p.outside_view,
+        "levers": p.levers(),
+        "smart": p.smart_side_outputs(),
+        "assumptions": [vars(a) for a in p.assumptions],
+        "unsourced": p.unsourced,
+        "sources": [src.model_dump(exclude_none=True) for src in s.sources],
+    }
+
+
+def explanation_view(doc: dict[str, Any]) -> View:
+    """Contributions by lever, every assumption in full, and the sources to check them."""
+    by, horizon = doc["by_year"], doc["horizon"]
+    levers = TextTable(
+        "What each lever adds to the measure, US$ m (counted rows sum to the measure)",
+        ["Lever", "Category", "Counts", str(by), str(horizon), "Source"],
+        right={3, 4},
+    )
+    for r in doc["levers"]:
+        label = r["lever"] + (f": {r['name']}" if r["name"] else "")
+        source = r["source"] or ("assumption" if r["assumption"] else "")
+        source += " (changed by --set)" if r["changed_by_set"] else ""
+        levers.rows.append(
+            [
+                label,
+                r["category"],
+                "yes" if r["counts"] else "no",
+                usd(r["at_by_year_usd_m"]),
+                usd(r["at_horizon_usd_m"]),
+                source,
+            ]
+        )
+    levers.rows.append(
+        [
+            "measure",
+            "",
+            "",
+            usd(doc["measure_at_by_year_usd_m"]),
+            usd(doc["measure_at_horizon_usd_m"]),
+            "",
+        ]
+    )
+    levers.bold_rows.add(len(levers.rows) - 1)
+    assumptions = TextTable(
+        "Assumptions (with the source they build on, if any)", ["Input", "Source", "Assumption"]
+    )
+    for a in doc["assumptions"]:
+        assumptions.rows.append([a["path"], a["source"] or "none", a["text"]])
+    tables = [levers]
+    if doc.get("smart"):
+        smart = TextTable(
+            "WITS-SMART side outputs of the PTA (importer's view, full response), US$ m",
+            ["Year", "Creation", "Diversion", "Tariff revenue change", "Consumer surplus"],
+            right={0, 1, 2, 3, 4},
+        )
+        for r in doc["smart"]:
+            keys = ("trade_creation", "trade_diversion", "tariff_revenue_change")
+            smart.rows.append(
+                [
+                    str(r["year"]),
+                    *(usd(r[f"{k}_usd_m"]) for k in keys),
+                    usd(r["consumer_surplus_usd_m"]),
+                ]
+            )
+        tables.append(smart)
+    sources = TextTable("Sources", ["Id", "Date", "Title", "URL"])
+    for src in doc["sources"]:
+        sources.rows.append([src["id"], src.get("date", ""), src["title"], src.get("url", "")])
+    unsourced = [f"{path}: no source or assumption given" for path in doc["unsourced"]]
+    return View(
+        heading=f"Explanation of {doc['scenario']['name']}",
+        description=doc["scenario"]["description"],
+        headline=[
+            ("Scenario", doc["scenario"]["name"]),
+            ("File", doc["scenario"]["path"]),
+            *([("Overrides", overrides_text(doc["overrides"]))] if doc["overrides"] else []),
+            ("Outside view", doc["outside_view"]["text"]),
+        ],
+        tables=[*tables, assumptions, sources],
+        notes_title="Inputs with no source and no assumption:" if unsourced else "",
+        notes=unsourced,
+    )

@@ -1,0 +1,336 @@
+"""Excel workbooks (`-f xlsx -o FILE.xlsx`), written with XlsxWriter.
+
+XlsxWriter is an optional extra (``pip install 'tradecalc[xlsx]'``), imported only here and
+only when a workbook is asked for. Numbers are written as numbers with a display format
+(US$ m with one decimal, shares as percentages), every sheet has a frozen header row and
+columns as wide as their contents, and the same inputs give the same bytes (a fixed creation
+date in the document properties).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from tradecalc.scenario.yamlread import fail
+from tradecalc.views.briefing import no_odds_text, odds_text, outside_text, version
+from tradecalc.views.render import overrides_text
+
+CREATED = dt.datetime(2000, 1, 1)
+"""The creation date written into every workbook, so that the bytes depend on the inputs only."""
+MAX_WIDTH = 60
+MONEY, SHARE, YEAR, NUMBER = "#,##0.0", "0.0%", "0", "General"
+
+
+def require() -> None:
+    """Refuse with a one-line error when XlsxWriter is not installed."""
+    try:
+        import xlsxwriter  # noqa: F401
+    except ImportError:
+        fail("--format xlsx", None, "", "needs XlsxWriter: pip install 'tradecalc[xlsx]'")
+
+
+def number_format(header: str) -> str:
+    """The display format of a column, from its name: ``*_usd_m`` money, shares as %, years."""
+    name = header.lower()
+    if "usd_m" in name or "us$ m" in name:
+        return MONEY
+    if any(word in name for word in ("share", "cagr", "probability", "coverage", "growth")):
+        return SHARE
+    if name.endswith("year") or name.startswith("year") or name in ("from_year", "by_year"):
+        return YEAR
+    return NUMBER
+
+
+class _Book:
+    """An XlsxWriter workbook in memory with the house formats."""
+
+    def __init__(self, title: str):
+        require()
+        import xlsxwriter
+
+        self.buffer = io.BytesIO()
+        self.book = xlsxwriter.Workbook(
+            self.buffer,
+            {
+                "in_memory": True,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
+        self.book.set_properties(
+            {
+                "title": title,
+                "comments": f"Written by tradecalc {version()}",
+                "created": CREATED,
+            }
+        )
+        self.header = self.book.add_format(
+            {"bold": True, "bottom": 1, "text_wrap": True, "valign": "top"}
+        )
+        self.wrap = self.book.add_format({"text_wrap": True, "valign": "top"})
+        self.formats = {
+            f: self.book.add_format({"num_format": f, "valign": "top"})
+            for f in (MONEY, SHARE, YEAR, NUMBER)
+        }
+        self.names: set[str] = set()
+
+    def sheet_name(self, name: str) -> str:
+        """Excel's rules: at most 31 characters, none of []:*?/\\, unique (case-insensitive)."""
+        base = re.sub(r"[\[\]:*?/\\]", "-", name).strip("'") or "Sheet"
+        base = base[:31]
+        candidate, n = base, 2
+        while candidate.lower() in self.names:
+            suffix = f" ({n})"
+            candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+        self.names.add(candidate.lower())
+        return candidate
+
+    def table(
+        self,
+        name: str,
+        headers: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        formats: Sequence[str] | None = None,
+    ):
+        """A sheet of one table: a frozen, filtered header row, formatted numbers."""
+        sheet = self.book.add_worksheet(self.sheet_name(name))
+        formats = list(formats or [number_format(h) for h in headers])
+        widths = [min(MAX_WIDTH, max(8, len(str(h)) + 2)) for h in headers]
+        for c, heading in enumerate(headers):
+            sheet.write_string(0, c, str(heading), self.header)
+        count = 0
+        for r, row in enumerate(rows, start=1):
+            count = r
+            for c, value in enumerate(row):
+                width = self.cell(sheet, r, c, value, formats[c])
+                widths[c] = min(MAX_WIDTH, max(widths[c], width))
+        for c, width in enumerate(widths):
+            sheet.set_column(c, c, width, self.wrap if width == MAX_WIDTH else None)
+        sheet.freeze_panes(1, 0)
+        if headers:
+            sheet.autofilter(0, 0, max(count, 1), len(headers) - 1)
+        return sheet
+
+    def cell(self, sheet, r: int, c: int, value: Any, fmt: str) -> int:
+        """Write one value as its type; the width it needs, in characters."""
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            sheet.write_blank(r, c, None)
+            return 0
+        if isinstance(value, bool):
+            sheet.write_boolean(r, c, value)
+            return 6
+        if isinstance(value, int | float):
+            sheet.write_number(r, c, value, self.formats[fmt])
+            shown = {MONEY: f"{value:,.1f}", SHARE: f"{value:.1%}"}.get(fmt, f"{value}")
+            return len(shown) + 2
+        text = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        sheet.write_string(r, c, text, self.wrap)
+        return len(text) + 2
+
+    def records(self, name: str, records: Sequence[Mapping[str, Any]]):
+        """A sheet of dicts (JSON rows): nested dicts become ``key.sub`` columns."""
+        flat = [_flatten(r) for r in records]
+        headers = list(dict.fromkeys(k for r in flat for k in r))
+        return self.table(name, headers, [[r.get(h) for h in headers] for r in flat])
+
+    def pairs(self, name: str, pairs: Sequence[tuple[str, Any, str]]):
+        """A two-column sheet of labelled values, each with its own format."""
+        sheet = self.book.add_worksheet(self.sheet_name(name))
+        sheet.write_string(0, 0, "Item", self.header)
+        sheet.write_string(0, 1, "Value", self.header)
+        widths = [10, 12]
+        for r, (label, value, fmt) in enumerate(pairs, start=1):
+            sheet.write_string(r, 0, label)
+            widths[0] = max(widths[0], len(label) + 2)
+            widths[1] = max(widths[1], self.cell(sheet, r, 1, value, fmt))
+        sheet.set_column(0, 0, min(MAX_WIDTH, widths[0]))
+        sheet.set_column(1, 1, min(90, widths[1]), self.wrap)
+        sheet.freeze_panes(1, 0)
+        return sheet
+
+    def close(self) -> bytes:
+        self.book.close()
+        return self.buffer.getvalue()
+
+
+def _flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(_flatten(value, f"{name}."))
+        else:
+            out[name] = value
+    return out
+
+
+# --- project ---------------------------------------------------------------------------------
+
+
+def summary_pairs(p, doc: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
+    """The Summary sheet of a projection: what, verdict, odds, outside view, overrides."""
+    from tradecalc.views.render import verdict
+
+    s = p.scenario
+    a, b = s.codes
+    pairs: list[tuple[str, Any, str]] = [
+        ("Scenario", s.name, NUMBER),
+        ("File", p.path, NUMBER),
+        ("Description", s.description, NUMBER),
+        ("Economies", f"{s.economy_name(a)} ({a}) and {s.economy_name(b)} ({b})", NUMBER),
+        ("Baseline reporter", s.reporter, NUMBER),
+        ("Measure", p.counts_text, NUMBER),
+        ("Base year", s.base_year, YEAR),
+        ("Target, US$ m a year", s.target.value_usd_m, MONEY),
+        ("Deadline", s.by_year, YEAR),
+        ("Verdict", verdict(p), NUMBER),
+        ("Reached in", p.reached_year, YEAR),
+        ("Required growth a year", p.required_cagr, SHARE),
+        ("Measure at the deadline, US$ m", p.measure_at_by_year, MONEY),
+        ("Gap at the deadline, US$ m", p.gap_at_by_year, MONEY),
+    ]
+    odds = doc.get("odds")
+    if odds:
+        pairs += [
+            ("Odds", odds_text(odds, s.by_year), NUMBER),
+            (f"P(target by {s.by_year})", odds.get("probability_by_year"), SHARE),
+            ("Odds: draws", odds.get("draws"), NUMBER),
+            ("Odds: seed", odds.get("seed"), NUMBER),
+            (f"P10 in {s.by_year}, US$ m", odds.get("p10_at_by_year_usd_m"), MONEY),
+            (f"P50 in {s.by_year}, US$ m", odds.get("p50_at_by_year_usd_m"), MONEY),
+            (f"P90 in {s.by_year}, US$ m", odds.get("p90_at_by_year_usd_m"), MONEY),
+        ]
+    else:
+        pairs.append(("Odds", no_odds_text(s), NUMBER))
+    outside = doc.get("outside_view")
+    if outside:
+        share = [*(outside.get("share_of_target_range") or ()), None, None]
+        pairs += [
+            ("Outside view", outside_text(outside), NUMBER),
+            ("Outside view: cases", outside.get("cases"), NUMBER),
+            ("Outside view: met by the deadline", outside.get("met_by_deadline"), NUMBER),
+            ("Outside view: lowest share of target", share[0], SHARE),
+            ("Outside view: highest share of target", share[1], SHARE),
+            ("Outside view: fastest growth a year", outside.get("fastest_cagr"), SHARE),
+        ]
+    pairs.append(("Overrides", overrides_text(p.overrides) or "none", NUMBER))
+    pairs.append(("Written by", f"tradecalc {version()}", NUMBER))
+    return pairs
+
+
+def _add_projection(book: _Book, p, doc: Mapping[str, Any], prefix: str = "") -> None:
+    from tradecalc.analysis.projection import CSV_COLUMNS
+
+    book.pairs(f"{prefix}Summary", summary_pairs(p, doc))
+    book.records(f"{prefix}Years", doc["years"])
+    book.table(f"{prefix}Components", list(CSV_COLUMNS), p.rows())
+    book.records(f"{prefix}Levers", p.levers())
+    history = [{k: v for k, v in h.items() if k != "label"} for h in doc.get("history", [])]
+    if history:
+        book.records(f"{prefix}History", history)
+    else:
+        book.table(f"{prefix}History", ["year", "reporter", "total_usd_m"], [])
+    book.table(
+        f"{prefix}Assumptions",
+        ["path", "text", "source"],
+        [[a.get("path"), a.get("text"), a.get("source")] for a in doc.get("assumptions", [])],
+    )
+    book.table(
+        f"{prefix}Sources",
+        ["id", "title", "url", "date", "note"],
+        [[s.get(k) for k in ("id", "title", "url", "date", "note")] for s in doc["sources"]],
+    )
+
+
+def projection_workbook(p, doc: Mapping[str, Any] | None = None) -> bytes:
+    """Sheets Summary, Years, Components (tidy), Levers, History, Assumptions, Sources."""
+    doc = p.to_dict() if doc is None else doc
+    book = _Book(p.scenario.name)
+    _add_projection(book, p, doc)
+    return book.close()
+
+
+def comparison_workbook(c, doc: Mapping[str, Any] | None = None) -> bytes:
+    """A side-by-side sheet (one column per scenario), then each scenario's years."""
+    from tradecalc.views.render import verdict
+
+    doc = c.to_dict() if doc is None else doc
+    ps = c.projections
+    book = _Book("Comparison")
+    rows: list[tuple[str, list[Any], str]] = [
+        ("File", [p.path for p in ps], NUMBER),
+        ("Target, US$ m a year", [p.scenario.target.value_usd_m for p in ps], MONEY),
+        ("Deadline", [p.scenario.by_year for p in ps], YEAR),
+        ("Counts", [", ".join(p.scenario.target.counts) for p in ps], NUMBER),
+        ("Verdict", [verdict(p) for p in ps], NUMBER),
+        ("Reached in", [p.reached_year for p in ps], YEAR),
+        ("Required growth a year", [p.required_cagr for p in ps], SHARE),
+        ("Measure at the deadline, US$ m", [p.measure_at_by_year for p in ps], MONEY),
+        ("Gap at the deadline, US$ m", [p.gap_at_by_year for p in ps], MONEY),
+    ]
+    for key in dict.fromkeys(k for p in ps for k in p.measure_parts()):
+        label = key.removesuffix("_usd_m").replace("_", " ")
+        rows.append(
+            (f"{label} at the deadline, US$ m", [p.measure_parts().get(key) for p in ps], MONEY)
+        )
+    for year in c.years:
+        values = [
+            float(p.measure[p.at(year)]) if p.years[0] <= year <= p.years[-1] else None for p in ps
+        ]
+        rows.append((f"Measure {year}, US$ m", values, MONEY))
+    sheet = book.book.add_worksheet(book.sheet_name("Side by side"))
+    sheet.write_string(0, 0, "", book.header)
+    for c_, p in enumerate(ps, start=1):
+        sheet.write_string(0, c_, p.scenario.name, book.header)
+    widths = [10] + [max(12, len(p.scenario.name) + 2) for p in ps]
+    for r, (label, values, fmt) in enumerate(rows, start=1):
+        sheet.write_string(r, 0, label)
+        widths[0] = max(widths[0], len(label) + 2)
+        for c_, value in enumerate(values, start=1):
+            widths[c_] = min(MAX_WIDTH, max(widths[c_], book.cell(sheet, r, c_, value, fmt)))
+    notes = [f"Closest to its target: {doc.get('closest')}", *doc.get("notes", [])]
+    for r, note in enumerate(notes, start=len(rows) + 2):
+        sheet.write_string(r, 0, note)
+    for c_, width in enumerate(widths):
+        sheet.set_column(c_, c_, width)
+    sheet.freeze_panes(1, 1)
+    for p in ps:
+        book.records(p.scenario.name, p.by_year())
+    return book.close()
+
+
+# --- any other command -----------------------------------------------------------------------
+
+
+def document_workbook(document: Any, title: str) -> bytes:
+    """Any JSON document: its single values on Summary, each list of rows on its own sheet."""
+    book = _Book(title)
+    if isinstance(document, list):
+        document = {"rows": document}
+    scalars: list[tuple[str, Any, str]] = []
+    tables: list[tuple[str, list[Mapping[str, Any]]]] = []
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, Mapping):
+            if value and all(isinstance(v, int | float) for v in value.values()) and len(value) > 8:
+                tables.append((path, [{"key": k, "value": v} for k, v in value.items()]))
+                return
+            for key, item in value.items():
+                walk(item, f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+            tables.append((path, value))
+        else:
+            scalars.append((path, value, number_format(path.rsplit(".", 1)[-1])))
+
+    walk(document, "")
+    scalars.append(("written by", f"tradecalc {version()}", NUMBER))
+    book.pairs("Summary", scalars)
+    for name, rows in tables:
+        book.records(name.replace(".", " "), rows)
+    return book.close()
