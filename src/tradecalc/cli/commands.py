@@ -312,28 +312,10 @@ def solve(
 
         tradecalc solve scenarios/base.yaml --param "deals.PSO-SOCAR refined products.value_usd_m"
     """
-    from tradecalc.analysis.goalseek import solve as run
-    from tradecalc.scenario.overrides import Override
-    from tradecalc.scenario.pipeline import read_tree
     from tradecalc.views import render, render_analysis
 
     with handled([("--output", output)], [scenario]):
-        overrides = [Override.parse(o) for o in set_ or ()]
-        if target_year is not None:
-            overrides.append(Override.parse(f"target.by_year={target_year}", "--target-year"))
-        tree = read_tree(scenario, stdin_text([scenario]))
-        warn_file(tree, overrides)
-        result = run(
-            tree,
-            param,
-            low,
-            high,
-            overrides=overrides,
-            metric=metric.value,
-            at=at,
-            draws=draws,
-            seed=seed,
-        )
+        result = _goal_seek(scenario, param, low, high, target_year, metric, at, draws, seed, set_)
         emit(
             format,
             output,
@@ -343,6 +325,42 @@ def solve(
         )
     if not result.reached:
         raise typer.Exit(1)
+
+
+def _goal_seek(
+    scenario: str,
+    param: str,
+    low: float | None,
+    high: float | None,
+    target_year: int | None,
+    metric: Metric,
+    at: float,
+    draws: int,
+    seed: int,
+    set_: list[str] | None,
+):
+    """`solve`'s work: the scenario read with its overrides (--target-year the last), then
+    the search for ``param``'s value."""
+    from tradecalc.analysis.goalseek import solve as run
+    from tradecalc.scenario.overrides import Override
+    from tradecalc.scenario.pipeline import read_tree
+
+    overrides = [Override.parse(o) for o in set_ or ()]
+    if target_year is not None:
+        overrides.append(Override.parse(f"target.by_year={target_year}", "--target-year"))
+    tree = read_tree(scenario, stdin_text([scenario]))
+    warn_file(tree, overrides)
+    return run(
+        tree,
+        param,
+        low,
+        high,
+        overrides=overrides,
+        metric=metric.value,
+        at=at,
+        draws=draws,
+        seed=seed,
+    )
 
 
 @app.command()

@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Mapping
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -265,6 +265,18 @@ def _positive(values) -> float:
     return float(array.min()) if array.size else 1.0
 
 
+def _frame(axes, scenario, years, history, shown: list[float], log: bool, stacked=()) -> None:
+    """Around one scenario's drawn lines (their values ``shown``): the record, the year and
+    money axes, the target and deadline, and the legend (``stacked`` bands listed first)."""
+    shown = [*shown, *_record(axes, history)]
+    first = min([int(years[0]), *(h["year"] for h in history)])
+    _year_axis(axes, first, int(years[-1]))
+    target = scenario.target.value_usd_m
+    _money_axis(axes, log, _positive(shown), max([target, *shown]))
+    _target(axes, target, scenario.by_year)
+    _legend(axes, stacked)
+
+
 def projection_chart(
     p: Projection,
     path: Path,
@@ -281,34 +293,76 @@ def projection_chart(
     doc = p.to_dict() if document is None else document
     chart = _Chart(path)
     axes = chart.axes
-    years = p.years
+    polys = _stack(axes, p.years, [*_lever_bands(p), *_deal_bands(p)])
+    shown = _measure_lines(axes, p)
+    _frame(axes, s, p.years, p.history(), shown, log, stacked=polys)
+    title = s.name if s.pair_label in s.name else f"{s.pair_label} trade: {s.name}"
+    chart.titles(title, _projection_subtitles(p, doc, log))
+    return chart.save(footer_text([src.id for src in s.sources], p.overrides))
+
+
+class _Band(NamedTuple):
+    """One stacked area of the projection chart."""
+
+    values: np.ndarray
+    label: str
+    colour: str
+    hatch: str
+
+
+def _lever_bands(p: Projection) -> list[_Band]:
+    """The baseline and each policy lever with a contribution, in the table's order."""
+    s = p.scenario
     j = p.at(s.by_year)
-    bands, labels, colours, hatches = [], [], [], []
+    bands = []
     for label, key in lever_columns(s):
         layer = p.measure_layers.get(key)
         if key == "deals_usd_m" or layer is None or not np.any(layer):
             continue
-        bands.append(layer)
         name = label if key != "baseline_usd_m" else "baseline (no new policy)"
-        labels.append(f"{name}: {layer[j]:,.1f} in {s.by_year}")
-        colours.append(LEVER_COLOURS.get(key, SKY))
-        hatches.append("")
+        text = f"{name}: {layer[j]:,.1f} in {s.by_year}"
+        bands.append(_Band(layer, text, LEVER_COLOURS.get(key, SKY), ""))
+    return bands
+
+
+def _deal_bands(p: Projection) -> list[_Band]:
+    """Each counted deal with a contribution; past five colours, the hatching changes."""
+    s = p.scenario
+    j = p.at(s.by_year)
+    bands = []
     counted = [k for k, c in enumerate(p.layout.deal_counts) if c]
     for n, k in enumerate(counted):
         layer = p.components.deals[0, k]
         if not np.any(layer):
             continue
-        bands.append(layer)
-        labels.append(f"deal {p.layout.deal_name[k]}: {layer[j]:,.1f} in {s.by_year}")
-        colours.append(DEAL_COLOURS[n % len(DEAL_COLOURS)])
-        hatches.append(DEAL_HATCHES[(n // len(DEAL_COLOURS)) % len(DEAL_HATCHES)])
+        text = f"deal {p.layout.deal_name[k]}: {layer[j]:,.1f} in {s.by_year}"
+        colour = DEAL_COLOURS[n % len(DEAL_COLOURS)]
+        hatch = DEAL_HATCHES[(n // len(DEAL_COLOURS)) % len(DEAL_HATCHES)]
+        bands.append(_Band(layer, text, colour, hatch))
+    return bands
+
+
+def _stack(axes, years, bands: list[_Band]) -> list:
+    """The bands stacked from the axis up, white-edged; their polygons, bottom first."""
     polys = axes.stackplot(
-        years, *bands, labels=labels, colors=colours, edgecolor="white", linewidth=0.6, zorder=2
-    )
-    for poly, hatch in zip(polys, hatches, strict=True):
-        poly.set_hatch(hatch)
-    axes.plot(
         years,
+        *(band.values for band in bands),
+        labels=[band.label for band in bands],
+        colors=[band.colour for band in bands],
+        edgecolor="white",
+        linewidth=0.6,
+        zorder=2,
+    )
+    for poly, band in zip(polys, bands, strict=True):
+        poly.set_hatch(band.hatch)
+    return polys
+
+
+def _measure_lines(axes, p: Projection) -> list[float]:
+    """The measure as a line on the bands, and all trade as a dashed memo line when some is
+    not counted; the values drawn."""
+    axes.plot(
+        p.years,
         p.measure,
         color=BLACK,
         linewidth=1.8,
@@ -319,7 +373,7 @@ def projection_chart(
     if p.not_counted:
         left_out = ", ".join(p.not_counted)
         axes.plot(
-            years,
+            p.years,
             p.total,
             color=PURPLE,
             linestyle="--",
@@ -328,29 +382,22 @@ def projection_chart(
             label=f"memo: all trade, with {left_out} (not counted)",
         )
         shown += [*p.total]
-    history = p.history()
-    shown += _record(axes, history)
-    target = s.target.value_usd_m
-    first = min([int(years[0]), *(h["year"] for h in history)])
-    _year_axis(axes, first, int(years[-1]))
-    _money_axis(axes, log, _positive(shown), max([target, *shown]))
-    _target(axes, target, s.by_year)
-    _legend(axes, polys)
-    a, b = s.codes
-    pair = f"{s.economy_name(a)}-{s.economy_name(b)}"
-    chart.titles(
-        s.name if pair in s.name else f"{pair} trade: {s.name}",
-        [
-            f"Verdict: {verdict(p)} (target {target:,.0f} US$ m by {s.by_year}; needs "
-            f"{growth_text(p)}).",
-            odds_text(doc.get("odds"), s.by_year),
-            outside_text(doc.get("outside_view")),
-            f"Measure: {p.counts_text}.",
-            f"Changed by {overrides_text(p.overrides)}." if p.overrides else "",
-            LOG_NOTE if log else "",
-        ],
-    )
-    return chart.save(footer_text([src.id for src in s.sources], p.overrides))
+    return shown
+
+
+def _projection_subtitles(p: Projection, doc: Mapping[str, Any], log: bool) -> list[str]:
+    """The verdict and the growth it needs, the odds, the outside view, the measure, the
+    overrides and the scale (empty lines are left out when drawn)."""
+    s = p.scenario
+    return [
+        f"Verdict: {verdict(p)} (target {s.target.value_usd_m:,.0f} US$ m by {s.by_year}; "
+        f"needs {growth_text(p)}).",
+        odds_text(doc.get("odds"), s.by_year),
+        outside_text(doc.get("outside_view")),
+        f"Measure: {p.counts_text}.",
+        f"Changed by {overrides_text(p.overrides)}." if p.overrides else "",
+        LOG_NOTE if log else "",
+    ]
 
 
 def comparison_chart(c: Comparison, path: Path, *, log: bool = False) -> bytes:
@@ -359,9 +406,29 @@ def comparison_chart(c: Comparison, path: Path, *, log: bool = False) -> bytes:
     axes = chart.axes
     targets = {(p.scenario.target.value_usd_m, p.scenario.by_year) for p in c.projections}
     shared = len(targets) == 1
+    shown = _scenario_lines(axes, c.projections, shared)
+    history = _shared_record(c.projections)
+    shown += _record(axes, history)
+    first = min([*(int(p.years[0]) for p in c.projections), *(h["year"] for h in history)])
+    _year_axis(axes, first, max(int(p.years[-1]) for p in c.projections))
+    _money_axis(axes, log, _positive(shown), max(shown))
+    if shared:
+        value, by_year = next(iter(targets))
+        _target(axes, value, by_year)
+    _legend(axes)
+    chart.titles("Trade the target counts, by scenario", _comparison_subtitles(c, shared))
+    sources = [src.id for p in c.projections for src in p.scenario.sources]
+    overrides = c.projections[0].overrides if c.projections else ()
+    return chart.save(footer_text(sources, overrides))
+
+
+def _scenario_lines(axes, projections: list[Projection], shared: bool) -> list[float]:
+    """One marked line per scenario, each in its colour; unless all share one target, each
+    scenario's target as a dashed line in that colour with a star at its deadline. The values
+    drawn, targets included."""
     shown: list[float] = []
     markers = "osD^vP*X"
-    for n, p in enumerate(c.projections):
+    for n, p in enumerate(projections):
         s, colour = p.scenario, SERIES_COLOURS[n % len(SERIES_COLOURS)]
         axes.plot(
             p.years,
@@ -388,34 +455,29 @@ def comparison_chart(c: Comparison, path: Path, *, log: bool = False) -> bytes:
                 zorder=6,
                 label=f"{s.name}: target {value:,.0f} by {s.by_year}",
             )
+    return shown
+
+
+def _shared_record(projections: list[Projection]) -> list[dict[str, Any]]:
+    """The scenarios' records as one: a year's value of one kind drawn once."""
     history: dict[tuple, dict[str, Any]] = {}
-    for p in c.projections:
+    for p in projections:
         for h in p.history():
             history.setdefault((h["year"], h["label"], h["total_usd_m"]), h)
-    shown += _record(axes, list(history.values()))
-    first = min([*(int(p.years[0]) for p in c.projections), *(k[0] for k in history)])
-    _year_axis(axes, first, max(int(p.years[-1]) for p in c.projections))
-    _money_axis(axes, log, _positive(shown), max(shown))
-    if shared:
-        value, by_year = next(iter(targets))
-        _target(axes, value, by_year)
-    _legend(axes)
-    notes = c.notes()
-    chart.titles(
-        "Trade the target counts, by scenario",
-        [
-            f"Closest to its target: {c.closest().scenario.name}. "
-            + (
-                "Each scenario is judged on its own target (stars: target at its deadline)."
-                if not shared
-                else "All scenarios share one target and deadline."
-            ),
-            *(note[:1].upper() + note[1:] + "." for note in notes[:2]),
-        ],
-    )
-    sources = [src.id for p in c.projections for src in p.scenario.sources]
-    overrides = c.projections[0].overrides if c.projections else ()
-    return chart.save(footer_text(sources, overrides))
+    return list(history.values())
+
+
+def _comparison_subtitles(c: Comparison, shared: bool) -> list[str]:
+    """The closest scenario, whose target each is judged on, the first two notes."""
+    return [
+        f"Closest to its target: {c.closest().scenario.name}. "
+        + (
+            "Each scenario is judged on its own target (stars: target at its deadline)."
+            if not shared
+            else "All scenarios share one target and deadline."
+        ),
+        *(note[:1].upper() + note[1:] + "." for note in c.notes()[:2]),
+    ]
 
 
 def simulation_chart(sim: Simulation, path: Path, *, log: bool = False) -> bytes:
@@ -428,13 +490,7 @@ def simulation_chart(sim: Simulation, path: Path, *, log: bool = False) -> bytes
         sim.years, low, high, color=SKY, alpha=0.45, linewidth=0, label="P10-P90 of draws"
     )
     axes.plot(sim.years, mid, color=BLUE, linewidth=2.2, label="median (P50)", zorder=5)
-    history = history_rows(s)
-    shown = [*low, *high, *_record(axes, history)]
-    first = min([int(sim.years[0]), *(h["year"] for h in history)])
-    _year_axis(axes, first, int(sim.years[-1]))
-    _money_axis(axes, log, _positive(shown), max([s.target.value_usd_m, *shown]))
-    _target(axes, s.target.value_usd_m, s.by_year)
-    _legend(axes)
+    _frame(axes, s, sim.years, history_rows(s), [*low, *high], log)
     j = s.by_year - s.base_year
     chart.titles(
         f"How likely is the target? {s.name}",
@@ -461,51 +517,12 @@ def sensitivity_chart(doc: Mapping[str, Any], path: Path, *, top: int = 12) -> b
     axes.grid(axis="y", visible=False)
     positions = np.arange(len(rows))[::-1]
     for y, row in zip(positions, rows, strict=True):
-        for key, value_key, colour, label in (
-            ("measure_low_usd_m", "low", BLUE, "input at its low value"),
-            ("measure_high_usd_m", "high", ORANGE, "input at its high value"),
-        ):
-            end = float(row[key])
-            axes.barh(
-                y,
-                end - base,
-                left=base,
-                height=0.6,
-                color=colour,
-                label=label if y == positions[0] else None,
-                zorder=3,
-            )
-            value = row[value_key]
-            shown = f"{value:.3g}" if isinstance(value, float) else str(value)
-            if row["input"].startswith("deal:") and value in (0.0, 1.0):
-                shown = "fails" if value == 0.0 else "succeeds"  # bernoulli: all or nothing
-            right = end > base or (end == base and value_key == "high")
-            axes.annotate(
-                shown,
-                xy=(end, y),
-                xytext=(4 if right else -4, 0),
-                textcoords="offset points",
-                ha="left" if right else "right",
-                va="center",
-                fontsize=10,
-                color="#333333",
-            )
+        _swing(axes, y, row, base, labelled=y == positions[0])
     axes.axvline(base, color=BLACK, linewidth=1.2, zorder=4)
     axes.set_yticks(positions, [row["input"] for row in rows])
     axes.xaxis.set_major_formatter(_thousands())
     axes.set_xlabel(f"measure in {by_year}, US$ million")
-    lows = [min(float(r["measure_low_usd_m"]), float(r["measure_high_usd_m"])) for r in rows]
-    highs = [max(float(r["measure_low_usd_m"]), float(r["measure_high_usd_m"])) for r in rows]
-    span = max([*highs, base]) - min([*lows, base]) or 1.0
-    axes.set_xlim(min([*lows, base]) - 0.15 * span, max([*highs, base]) + 0.15 * span)
-    target = doc.get("target_value_usd_m")
-    target_note = ""
-    if target is not None:
-        if min([*lows, base]) <= target <= max([*highs, base]) + 0.15 * span:
-            axes.axvline(target, color=VERMILLION, linestyle="--", linewidth=1.6, zorder=4)
-            target_note = f"Dashed: the target, {target:,.0f}."
-        else:
-            target_note = f"The target, {target:,.0f}, is off the scale."
+    target_note = _swing_scale(axes, rows, base, doc.get("target_value_usd_m"))
     axes.legend(loc="upper left", bbox_to_anchor=(0.0, -0.13), ncols=2, frameon=False)
     name = (doc.get("scenario") or {}).get("name", "")
     chart.titles(
@@ -517,6 +534,55 @@ def sensitivity_chart(doc: Mapping[str, Any], path: Path, *, top: int = 12) -> b
         ],
     )
     return chart.save(footer_text([]), below=60)
+
+
+def _swing(axes, y: float, row: Mapping[str, Any], base: float, labelled: bool) -> None:
+    """One input's bars from the central measure to the measure at its low and its high value,
+    each end labelled with the input's value (the legend's labels only if ``labelled``)."""
+    for key, value_key, colour, label in (
+        ("measure_low_usd_m", "low", BLUE, "input at its low value"),
+        ("measure_high_usd_m", "high", ORANGE, "input at its high value"),
+    ):
+        end = float(row[key])
+        axes.barh(
+            y,
+            end - base,
+            left=base,
+            height=0.6,
+            color=colour,
+            label=label if labelled else None,
+            zorder=3,
+        )
+        value = row[value_key]
+        shown = f"{value:.3g}" if isinstance(value, float) else str(value)
+        if row["input"].startswith("deal:") and value in (0.0, 1.0):
+            shown = "fails" if value == 0.0 else "succeeds"  # bernoulli: all or nothing
+        right = end > base or (end == base and value_key == "high")
+        axes.annotate(
+            shown,
+            xy=(end, y),
+            xytext=(4 if right else -4, 0),
+            textcoords="offset points",
+            ha="left" if right else "right",
+            va="center",
+            fontsize=10,
+            color="#333333",
+        )
+
+
+def _swing_scale(axes, rows, base: float, target: float | None) -> str:
+    """The x range over every swing and the central measure, 15 % wider each side; the target
+    dashed when it falls inside. The sentence that says where the target is, or empty."""
+    lows = [min(float(r["measure_low_usd_m"]), float(r["measure_high_usd_m"])) for r in rows]
+    highs = [max(float(r["measure_low_usd_m"]), float(r["measure_high_usd_m"])) for r in rows]
+    span = max([*highs, base]) - min([*lows, base]) or 1.0
+    axes.set_xlim(min([*lows, base]) - 0.15 * span, max([*highs, base]) + 0.15 * span)
+    if target is None:
+        return ""
+    if min([*lows, base]) <= target <= max([*highs, base]) + 0.15 * span:
+        axes.axvline(target, color=VERMILLION, linestyle="--", linewidth=1.6, zorder=4)
+        return f"Dashed: the target, {target:,.0f}."
+    return f"The target, {target:,.0f}, is off the scale."
 
 
 def backtest_chart(doc: Mapping[str, Any], path: Path, *, log: bool = False) -> bytes:

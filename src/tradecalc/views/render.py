@@ -283,27 +283,52 @@ def projection_view(p: Projection) -> View:
     """Header, the record and trade by year, memo lines, breakdown, unsourced assumptions."""
     s = p.scenario
     levers = lever_columns(s)
-    memo = bool(p.not_counted)
-    tables = []
-    if s.history:
-        a, b = s.directions
-        record = TextTable(
-            "The record, US$ m (observed; not part of the projection)",
-            ["Year", "Kind", "Total", arrow(a), arrow(b), "Source"],
-            right={0, 2, 3, 4},
+    tables = [
+        *([_record_table(p)] if s.history else []),
+        _years_table(p, levers),
+        *([_memo_table(p)] if p.not_counted else []),
+        _breakdown_table(p, levers),
+    ]
+    notes = provenance_lines(p)
+    return View(
+        heading=s.name,
+        description=s.description,
+        headline=projection_headline(p),
+        headline_styles={"Verdict": verdict_style(p)},
+        tables=tables,
+        notes_title=f"Assumptions without a source ({len(notes)}):",
+        notes=notes,
+        footer="(full texts and sources: -f json, keys 'assumptions', 'sources')" if notes else "",
+        truncate_notes=True,
+    )
+
+
+def _record_table(p: Projection) -> TextTable:
+    """The observed record by year and kind, each direction apart; not part of the projection."""
+    a, b = p.scenario.directions
+    record = TextTable(
+        "The record, US$ m (observed; not part of the projection)",
+        ["Year", "Kind", "Total", arrow(a), arrow(b), "Source"],
+        right={0, 2, 3, 4},
+    )
+    for h in p.history():
+        by = h["by_direction_usd_m"]
+        record.rows.append(
+            [
+                str(h["year"]),
+                h["label"],
+                usd(h["total_usd_m"]),
+                *(usd(by[d]) if by.get(d) is not None else "" for d in (a, b)),
+                h["source"] or "assumption",
+            ]
         )
-        for h in p.history():
-            by = h["by_direction_usd_m"]
-            record.rows.append(
-                [
-                    str(h["year"]),
-                    h["label"],
-                    usd(h["total_usd_m"]),
-                    *(usd(by[d]) if by.get(d) is not None else "" for d in (a, b)),
-                    h["source"] or "assumption",
-                ]
-            )
-        tables.append(record)
+    return record
+
+
+def _years_table(p: Projection, levers: Sequence[tuple[str, str]]) -> TextTable:
+    """Trade by year: the levers adding up to the measure, the memo, the share of the target."""
+    s = p.scenario
+    memo = bool(p.not_counted)
     headers = ["Year", *(label for label, _ in levers), "Measure"]
     headers += ["Not counted"] if memo else []
     years = TextTable(
@@ -322,25 +347,33 @@ def projection_view(p: Projection) -> View:
         years.rows.append([*cells, f"{bar(share)} {percent(share)}"])
         if row["year"] == s.by_year:
             years.bold_rows.add(len(years.rows) - 1)
-    tables.append(years)
-    if memo:
-        memo_table = TextTable(
-            "Memo: not counted by the target, US$ m",
-            ["Category", "What it is", str(s.by_year), str(s.horizon)],
-            right={2, 3},
+    return years
+
+
+def _memo_table(p: Projection) -> TextTable:
+    """The trade the target does not count, by category, at the deadline and the horizon."""
+    s = p.scenario
+    memo = TextTable(
+        "Memo: not counted by the target, US$ m",
+        ["Category", "What it is", str(s.by_year), str(s.horizon)],
+        right={2, 3},
+    )
+    for category, values in p.not_counted.items():
+        memo.rows.append(
+            [
+                category,
+                CATEGORY_MEANING[category],
+                usd(float(values[p.at(s.by_year)])),
+                usd(float(values[p.at(s.horizon)])),
+            ]
         )
-        for category, values in p.not_counted.items():
-            memo_table.rows.append(
-                [
-                    category,
-                    CATEGORY_MEANING[category],
-                    usd(float(values[p.at(s.by_year)])),
-                    usd(float(values[p.at(s.horizon)])),
-                ]
-            )
-        tables.append(memo_table)
+    return memo
+
+
+def _breakdown_table(p: Projection, levers: Sequence[tuple[str, str]]) -> TextTable:
+    """The deadline year by direction, sector and category, lever by lever."""
     breakdown = TextTable(
-        f"By direction and sector in {s.by_year}, US$ m",
+        f"By direction and sector in {p.scenario.by_year}, US$ m",
         ["Direction", "Sector", "Category", *(label for label, _ in levers), "Total"],
         right=set(range(3, 4 + len(levers))),
     )
@@ -355,19 +388,7 @@ def projection_view(p: Projection) -> View:
                 usd(g["total_usd_m"]),
             ]
         )
-    tables.append(breakdown)
-    notes = provenance_lines(p)
-    return View(
-        heading=s.name,
-        description=s.description,
-        headline=projection_headline(p),
-        headline_styles={"Verdict": verdict_style(p)},
-        tables=tables,
-        notes_title=f"Assumptions without a source ({len(notes)}):",
-        notes=notes,
-        footer="(full texts and sources: -f json, keys 'assumptions', 'sources')" if notes else "",
-        truncate_notes=True,
-    )
+    return breakdown
 
 
 # --- compare ---------------------------------------------------------------------------------
@@ -381,6 +402,27 @@ def comparison_view(c: Comparison, width: int | None = None) -> View:
     With a ``width`` (the terminal's), scenarios that do not fit side by side are split
     over several tables, each titled with the scenarios it shows: none is ever cropped.
     """
+    rows, bold = _comparison_rows(c)
+    closest = c.closest()
+    return View(
+        heading="Comparison",
+        headline=[
+            (
+                "Closest",
+                f"{closest.scenario.name} ({closest.path}): {verdict(closest)}, "
+                f"gap at {closest.scenario.by_year} {gap_text(closest)}",
+            ),
+            ("Files", "; ".join(f"{p.scenario.name}: {p.path}" for p in c.projections)),
+        ],
+        tables=_comparison_tables(c.projections, rows, bold, width),
+        notes_title="Not like for like:" if c.notes() else "",
+        notes=c.notes(),
+    )
+
+
+def _comparison_rows(c: Comparison) -> tuple[list[list[str]], set[int]]:
+    """A label, then one cell per scenario: the target, the measure by year, the verdict and
+    the levers at the deadline; and the rows to set in bold (reached year and gap)."""
     ps = c.projections
     rows: list[list[str]] = []
     add = rows.append
@@ -406,6 +448,14 @@ def comparison_view(c: Comparison, width: int | None = None) -> View:
     add(["Levers at deadline:", *("" for _ in ps)])
     for label, key in LEVER_COLUMNS:
         add([f"  {label}", *(usd(p.measure_parts()[key]) for p in ps)])
+    return rows, bold
+
+
+def _comparison_tables(
+    ps: Sequence[Projection], rows: list[list[str]], bold: set[int], width: int | None
+) -> list[TextTable]:
+    """The rows as one table, or as several side by side groups of scenarios that fit
+    ``width``, each titled with the scenarios it shows."""
     title = "Measure by year and verdict, US$ m (each scenario on its own target)"
     groups = _fit(rows, width)
     tables = []
@@ -422,21 +472,7 @@ def comparison_view(c: Comparison, width: int | None = None) -> View:
                 bold_rows=set(bold),
             )
         )
-    closest = c.closest()
-    return View(
-        heading="Comparison",
-        headline=[
-            (
-                "Closest",
-                f"{closest.scenario.name} ({closest.path}): {verdict(closest)}, "
-                f"gap at {closest.scenario.by_year} {gap_text(closest)}",
-            ),
-            ("Files", "; ".join(f"{p.scenario.name}: {p.path}" for p in ps)),
-        ],
-        tables=tables,
-        notes_title="Not like for like:" if c.notes() else "",
-        notes=c.notes(),
-    )
+    return tables
 
 
 def _fit(rows: list[list[str]], width: int | None) -> list[tuple[int, int]]:

@@ -253,6 +253,45 @@ def explanation(p: Projection) -> dict[str, Any]:
 
 def explanation_view(doc: dict[str, Any]) -> View:
     """Contributions by lever, every assumption in full, and the sources to check them."""
+    tables = [_lever_table(doc)]
+    if doc.get("smart"):
+        tables.append(_smart_table(doc["smart"]))
+    assumptions = TextTable(
+        "Assumptions (with the source they build on, if any)", ["Input", "Source", "Assumption"]
+    )
+    for a in doc["assumptions"]:
+        assumptions.rows.append([a["path"], a["source"] or "none", a["text"]])
+    sources = TextTable("Sources", ["Id", "Date", "Title", "URL"])
+    for src in doc["sources"]:
+        sources.rows.append([src["id"], src.get("date", ""), src["title"], src.get("url", "")])
+    unsourced = [f"{path}: no source or assumption given" for path in doc["unsourced"]]
+    return View(
+        heading=f"Explanation of {doc['scenario']['name']}",
+        description=doc["scenario"]["description"],
+        headline=[
+            ("Scenario", doc["scenario"]["name"]),
+            ("File", doc["scenario"]["path"]),
+            *([("Overrides", overrides_text(doc["overrides"]))] if doc["overrides"] else []),
+            ("Outside view", doc["outside_view"]["text"]),
+        ],
+        tables=[*tables, assumptions, sources],
+        notes_title="Inputs with no source and no assumption:" if unsourced else "",
+        notes=unsourced,
+    )
+
+
+def lever_label(row: dict[str, Any]) -> str:
+    """``"deal: PSO-SOCAR refined products"``: a row of :meth:`Projection.levers`, named."""
+    return row["lever"] + (f": {row['name']}" if row["name"] else "")
+
+
+def lever_source(row: dict[str, Any]) -> str:
+    """Where a lever's number comes from: its source, else ``"assumption"`` if it is one."""
+    return row["source"] or ("assumption" if row["assumption"] else "")
+
+
+def _lever_table(doc: dict[str, Any]) -> TextTable:
+    """Each lever at the deadline and the horizon, then the measure they add up to (bold)."""
     by, horizon = doc["by_year"], doc["horizon"]
     levers = TextTable(
         "What each lever adds to the measure, US$ m (counted rows sum to the measure)",
@@ -260,12 +299,10 @@ def explanation_view(doc: dict[str, Any]) -> View:
         right={3, 4},
     )
     for r in doc["levers"]:
-        label = r["lever"] + (f": {r['name']}" if r["name"] else "")
-        source = r["source"] or ("assumption" if r["assumption"] else "")
-        source += " (changed by --set)" if r["changed_by_set"] else ""
+        source = lever_source(r) + (" (changed by --set)" if r["changed_by_set"] else "")
         levers.rows.append(
             [
-                label,
+                lever_label(r),
                 r["category"],
                 "yes" if r["counts"] else "no",
                 usd(r["at_by_year_usd_m"]),
@@ -284,42 +321,23 @@ def explanation_view(doc: dict[str, Any]) -> View:
         ]
     )
     levers.bold_rows.add(len(levers.rows) - 1)
-    assumptions = TextTable(
-        "Assumptions (with the source they build on, if any)", ["Input", "Source", "Assumption"]
+    return levers
+
+
+def _smart_table(rows: list[dict[str, Any]]) -> TextTable:
+    """The PTA's WITS-SMART side outputs by year: creation, diversion, revenue, surplus."""
+    smart = TextTable(
+        "WITS-SMART side outputs of the PTA (importer's view, full response), US$ m",
+        ["Year", "Creation", "Diversion", "Tariff revenue change", "Consumer surplus"],
+        right={0, 1, 2, 3, 4},
     )
-    for a in doc["assumptions"]:
-        assumptions.rows.append([a["path"], a["source"] or "none", a["text"]])
-    tables = [levers]
-    if doc.get("smart"):
-        smart = TextTable(
-            "WITS-SMART side outputs of the PTA (importer's view, full response), US$ m",
-            ["Year", "Creation", "Diversion", "Tariff revenue change", "Consumer surplus"],
-            right={0, 1, 2, 3, 4},
+    keys = ("trade_creation", "trade_diversion", "tariff_revenue_change")
+    for r in rows:
+        smart.rows.append(
+            [
+                str(r["year"]),
+                *(usd(r[f"{k}_usd_m"]) for k in keys),
+                usd(r["consumer_surplus_usd_m"]),
+            ]
         )
-        for r in doc["smart"]:
-            keys = ("trade_creation", "trade_diversion", "tariff_revenue_change")
-            smart.rows.append(
-                [
-                    str(r["year"]),
-                    *(usd(r[f"{k}_usd_m"]) for k in keys),
-                    usd(r["consumer_surplus_usd_m"]),
-                ]
-            )
-        tables.append(smart)
-    sources = TextTable("Sources", ["Id", "Date", "Title", "URL"])
-    for src in doc["sources"]:
-        sources.rows.append([src["id"], src.get("date", ""), src["title"], src.get("url", "")])
-    unsourced = [f"{path}: no source or assumption given" for path in doc["unsourced"]]
-    return View(
-        heading=f"Explanation of {doc['scenario']['name']}",
-        description=doc["scenario"]["description"],
-        headline=[
-            ("Scenario", doc["scenario"]["name"]),
-            ("File", doc["scenario"]["path"]),
-            *([("Overrides", overrides_text(doc["overrides"]))] if doc["overrides"] else []),
-            ("Outside view", doc["outside_view"]["text"]),
-        ],
-        tables=[*tables, assumptions, sources],
-        notes_title="Inputs with no source and no assumption:" if unsourced else "",
-        notes=unsourced,
-    )
+    return smart

@@ -18,6 +18,7 @@ from typing import Any
 from tradecalc.analysis.projection import Projection, lever_columns
 from tradecalc.views.briefing import no_odds_text, odds_text, outside_text, version
 from tradecalc.views.render import growth_text, overrides_text, percent, usd, verdict
+from tradecalc.views.render_analysis import lever_label, lever_source
 
 CSS = """
 :root { --ink: #1a1a1a; --muted: #555; --rule: #d0d0d0; --ok: #009E73; --late: #E69F00;
@@ -157,23 +158,48 @@ def _facts(p: Projection, doc: Mapping[str, Any]) -> str:
 
 
 def _scenario(p: Projection, doc: Mapping[str, Any], log: bool | None, level: int) -> str:
-    from tradecalc.views import plot
+    """One scenario's section: the verdict, the chart, the years, the levers, the assumptions.
 
+    ``level`` is the section heading's; at 1 the page title names the scenario instead.
+    """
     s = p.scenario
     h = f"h{level}"
-    use_log = _span(p) if log is None else log
+    sub = f"h{level + 1}" if level > 1 else "h2"
     parts = ['<section class="scenario">']
     if level > 1:
         parts.append(f"<{h}>{_e(s.name)}</{h}>")
     if s.description:
         parts.append(f'<p class="muted">{_e(s.description)}</p>')
     parts.append(_facts(p, doc))
-    chart = _chart(lambda path: plot.projection_chart(p, path, log=use_log, document=doc))
-    caption = "The measure by lever, the record, the target and the deadline" + (
-        " (log scale)." if use_log else "."
-    )
-    parts.append(f"<figure>{chart}<figcaption>{_e(caption)}</figcaption></figure>")
+    parts.append(_projection_figure(p, doc, _span(p) if log is None else log))
+    parts.append(f"<{sub}>Year by year, US$ m</{sub}>")
+    parts.append(_year_table(p, doc))
+    parts.append(f"<{sub}>What each lever adds, US$ m</{sub}>")
+    parts.append(_lever_table(p))
+    parts += _assumptions(doc, sub)
+    parts.append("</section>")
+    return "\n".join(parts)
 
+
+def _figure(chart: str, caption: str) -> str:
+    return f"<figure>{chart}<figcaption>{_e(caption)}</figcaption></figure>"
+
+
+def _projection_figure(p: Projection, doc: Mapping[str, Any], log: bool) -> str:
+    """The projection chart, inline, with a caption that names its scale."""
+    from tradecalc.views import plot
+
+    chart = _chart(lambda path: plot.projection_chart(p, path, log=log, document=doc))
+    caption = "The measure by lever, the record, the target and the deadline" + (
+        " (log scale)." if log else "."
+    )
+    return _figure(chart, caption)
+
+
+def _year_table(p: Projection, doc: Mapping[str, Any]) -> str:
+    """Each year's levers, measure, trade not counted and share of the target; the deadline
+    year marked."""
+    s = p.scenario
     levers = lever_columns(s)
     headers = ["Year", *(label for label, _ in levers), "Measure", "Not counted", "% of target"]
     rows, marks = [], set()
@@ -191,39 +217,42 @@ def _scenario(p: Projection, doc: Mapping[str, Any], log: bool | None, level: in
         rows.append(cells)
         if row["year"] == s.by_year:
             marks.add(j)
-    sub = f"h{level + 1}" if level > 1 else "h2"
-    parts.append(f"<{sub}>Year by year, US$ m</{sub}>")
-    parts.append(_table(headers, rows, set(range(len(headers))), marks))
+    return _table(headers, rows, set(range(len(headers))), marks)
 
-    lever_rows = [
+
+def _lever_table(p: Projection) -> str:
+    """What each lever adds at the deadline and the horizon, whether it counts, its source."""
+    s = p.scenario
+    rows = [
         [
-            r["lever"] + (f": {r['name']}" if r["name"] else ""),
+            lever_label(r),
             "yes" if r["counts"] else f"no ({r['category']})",
             usd(r["at_by_year_usd_m"]),
             usd(r["at_horizon_usd_m"]),
-            r["source"] or ("assumption" if r["assumption"] else ""),
+            lever_source(r),
         ]
         for r in p.levers()
     ]
-    parts.append(f"<{sub}>What each lever adds, US$ m</{sub}>")
-    parts.append(
-        _table(["Lever", "Counted", str(s.by_year), str(s.horizon), "Source"], lever_rows, {2, 3})
-    )
+    return _table(["Lever", "Counted", str(s.by_year), str(s.horizon), "Source"], rows, {2, 3})
+
+
+def _assumptions(doc: Mapping[str, Any], heading: str) -> list[str]:
+    """The assumptions as a numbered list under a ``heading`` (h2, h3...), none if there are
+    none; printed, each is cut to two lines."""
     items = "".join(
         f"<li><div class=clamp><code>{_e(a['path'])}</code>: {_e(a['text'])}"
         + (f" <span class=muted>[{_e(a['source'])}]</span>" if a.get("source") else "")
         + "</div></li>"
         for a in doc.get("assumptions", [])
     )
-    if items:
-        parts.append(f"<{sub}>Assumptions</{sub}>")
-        parts.append(
-            '<p class="print-only muted">Printed: the first two lines of each assumption; '
-            "the full texts are on screen and in <code>tradecalc explain</code>.</p>"
-        )
-        parts.append(f'<ol class="assumptions">{items}</ol>')
-    parts.append("</section>")
-    return "\n".join(parts)
+    if not items:
+        return []
+    return [
+        f"<{heading}>Assumptions</{heading}>",
+        '<p class="print-only muted">Printed: the first two lines of each assumption; '
+        "the full texts are on screen and in <code>tradecalc explain</code>.</p>",
+        f'<ol class="assumptions">{items}</ol>',
+    ]
 
 
 def _sources(docs: Sequence[Mapping[str, Any]]) -> str:
@@ -251,60 +280,18 @@ def report_html(
     """The brief as one HTML page. ``documents`` are the project JSON of each projection
     (for the odds and the outside view); ``log`` None picks the scale per chart."""
     docs = list(documents) if documents is not None else [p.to_dict() for p in projections]
-    first = projections[0].scenario
-    a, b = first.codes
-    pair = f"{first.economy_name(a)}-{first.economy_name(b)}"
-    title = (
-        f"{pair} trade: {first.name}"
-        if len(projections) == 1
-        else f"{pair} trade: {len(projections)} scenarios"
-    )
+    title = _title(projections)
     body = [
         f'<p class="kicker">Trade brief, written by tradecalc {_e(version())}</p>',
         f"<h1>{_e(title)}</h1>",
     ]
     if len(projections) > 1:
-        from tradecalc.analysis.comparison import Comparison
-        from tradecalc.views import plot
-
-        comparison = Comparison(list(projections))
-        body.append("<h2>At a glance</h2>")
-        body.append(
-            _table(
-                ["Scenario", "Verdict", "Target", "In the deadline year", "Odds"],
-                [
-                    [
-                        p.scenario.name,
-                        verdict(p),
-                        f"{usd(p.scenario.target.value_usd_m)} by {p.scenario.by_year}",
-                        f"{usd(p.measure_at_by_year)} US$ m",
-                        percent((d.get("odds") or {}).get("probability_by_year")),
-                    ]
-                    for p, d in zip(projections, docs, strict=True)
-                ],
-                set(),
-            )
-        )
-        use_log = any(_span(p) for p in projections) if log is None else log
-        chart = _chart(lambda path: plot.comparison_chart(comparison, path, log=use_log))
-        body.append(
-            f"<figure>{chart}<figcaption>Each scenario on its own target.</figcaption></figure>"
-        )
-        body += [f"<p class=muted>{_e(n)}</p>" for n in comparison.notes()]
+        body += _at_a_glance(projections, docs, log)
     level = 2 if len(projections) > 1 else 1  # one scenario: the page title names it
     for p, doc in zip(projections, docs, strict=True):
         body.append(_scenario(p, doc, log, level))
     body.append(_sources(docs))
-    overrides = projections[0].overrides
-    body.append(
-        "<footer><p>"
-        + _e(
-            f"Files: {', '.join(p.path for p in projections)}. "
-            + (f"Overrides: {overrides_text(overrides)}. " if overrides else "")
-            + f"tradecalc {version()}; every number is traceable with `tradecalc explain`."
-        )
-        + "</p></footer>"
-    )
+    body.append(_footer(projections))
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -312,4 +299,58 @@ def report_html(
         f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
         + "\n".join(body)
         + "\n</main>\n</body>\n</html>\n"
+    )
+
+
+def _title(projections: Sequence[Projection]) -> str:
+    """``"Pakistan-Azerbaijan trade: NAME"``, or the number of scenarios when there are more."""
+    first = projections[0].scenario
+    if len(projections) == 1:
+        return f"{first.pair_label} trade: {first.name}"
+    return f"{first.pair_label} trade: {len(projections)} scenarios"
+
+
+def _at_a_glance(
+    projections: Sequence[Projection], docs: Sequence[Mapping[str, Any]], log: bool | None
+) -> list[str]:
+    """Several scenarios side by side: a table of verdicts, one chart, the comparison's notes."""
+    from tradecalc.analysis.comparison import Comparison
+    from tradecalc.views import plot
+
+    comparison = Comparison(list(projections))
+    glance = _table(
+        ["Scenario", "Verdict", "Target", "In the deadline year", "Odds"],
+        [
+            [
+                p.scenario.name,
+                verdict(p),
+                f"{usd(p.scenario.target.value_usd_m)} by {p.scenario.by_year}",
+                f"{usd(p.measure_at_by_year)} US$ m",
+                percent((d.get("odds") or {}).get("probability_by_year")),
+            ]
+            for p, d in zip(projections, docs, strict=True)
+        ],
+        set(),
+    )
+    use_log = any(_span(p) for p in projections) if log is None else log
+    chart = _chart(lambda path: plot.comparison_chart(comparison, path, log=use_log))
+    return [
+        "<h2>At a glance</h2>",
+        glance,
+        _figure(chart, "Each scenario on its own target."),
+        *(f"<p class=muted>{_e(n)}</p>" for n in comparison.notes()),
+    ]
+
+
+def _footer(projections: Sequence[Projection]) -> str:
+    """The files, the overrides and the version the brief was written from."""
+    overrides = projections[0].overrides
+    return (
+        "<footer><p>"
+        + _e(
+            f"Files: {', '.join(p.path for p in projections)}. "
+            + (f"Overrides: {overrides_text(overrides)}. " if overrides else "")
+            + f"tradecalc {version()}; every number is traceable with `tradecalc explain`."
+        )
+        + "</p></footer>"
     )

@@ -78,61 +78,66 @@ class TermChart:
         ticks = scale.ticks(self.height)
         label_width = max(len(text) for _, text in ticks)
         slot = max(2, min(6, (width - label_width - 2) // max(1, len(self.years))))
-        plot_width = slot * len(self.years)
-        grid: list[list[Cell]] = [[(" ", "")] * plot_width for _ in range(self.height)]
+        canvas = _Canvas(slot * len(self.years), self.height)
+        centre = {year: i * slot + slot // 2 for i, year in enumerate(self.years)}
+        self._draw_targets(canvas, scale, centre)
+        for s in self.series:
+            self._draw_series(canvas, scale, slot, centre, s)
+        out = [Text(self.title + (" (log scale)" if scale.log else ""), style="bold")]
+        out += self._plot_rows(canvas, scale, ticks, label_width)
+        out.append(Text(" " * (label_width + 1) + "└" + "─" * canvas.width, style="dim"))
+        out.append(self._year_labels(label_width + 2, slot))
+        out += self._legend(width)
+        return out
 
-        def put(row: int, col: int, char: str, style: str) -> None:
-            if 0 <= row < self.height and 0 <= col < plot_width:
-                grid[self.height - 1 - row][col] = (char, style)
+    def _draw_targets(self, canvas: _Canvas, scale: _Scale, centre: Mapping[int, int]) -> None:
+        """Each deadline as a dotted column, then each target as a dashed line across."""
+        for t in self.targets:
+            if t.by_year in centre:
+                canvas.fill(range(canvas.height), [centre[t.by_year]], "┊", "dim")
+        for t in self.targets:
+            row = scale.row(t.value_usd_m, canvas.height)
+            canvas.fill([row], range(canvas.width), "┄", t.style)
 
+    def _draw_series(
+        self, canvas: _Canvas, scale: _Scale, slot: int, centre: Mapping[int, int], s: Series
+    ) -> None:
+        """One series, year by year in its slot: a bar up to the value in eighths of a cell, a
+        band from low to high, or a marker in the slot's centre."""
         bar_width = max(1, slot - 1)
         offset = (slot - bar_width) // 2
-        centre = {year: i * slot + slot // 2 for i, year in enumerate(self.years)}
-        for t in self.targets:  # the deadline, then the target line across
-            if t.by_year in centre:
-                for row in range(self.height):
-                    put(row, centre[t.by_year], "┊", "dim")
-        for t in self.targets:
-            row = scale.row(t.value_usd_m, self.height)
-            for col in range(plot_width):
-                put(row, col, "┄", t.style)
-        for s in self.series:
-            for i, year in enumerate(self.years):
-                value = s.values.get(year)
-                if value is None or not math.isfinite(value):
-                    continue
-                cols = range(i * slot + offset, i * slot + offset + bar_width)
-                if s.kind == "bar":
-                    eighths = scale.eighths(value, self.height)
-                    full, part = divmod(eighths, 8)
-                    for row in range(full):
-                        for col in cols:
-                            put(row, col, "█", s.style)
-                    if part:
-                        for col in cols:
-                            put(full, col, EIGHTHS[part], s.style)
-                elif s.kind == "band":
-                    top = s.high.get(year, value)
-                    bottom, top_row = scale.row(value, self.height), scale.row(top, self.height)
-                    for row in range(bottom, top_row + 1):
-                        for col in cols:
-                            put(row, col, s.char, s.style)
-                else:
-                    put(scale.row(value, self.height), centre[year], s.char, s.style)
+        for i, year in enumerate(self.years):
+            value = s.values.get(year)
+            if value is None or not math.isfinite(value):
+                continue
+            cols = range(i * slot + offset, i * slot + offset + bar_width)
+            if s.kind == "bar":
+                full, part = divmod(scale.eighths(value, canvas.height), 8)
+                canvas.fill(range(full), cols, "█", s.style)
+                if part:
+                    canvas.fill([full], cols, EIGHTHS[part], s.style)
+            elif s.kind == "band":
+                top = s.high.get(year, value)
+                bottom, top_row = scale.row(value, canvas.height), scale.row(top, canvas.height)
+                canvas.fill(range(bottom, top_row + 1), cols, s.char, s.style)
+            else:
+                canvas.put(scale.row(value, canvas.height), centre[year], s.char, s.style)
 
-        out = [Text(self.title + (" (log scale)" if scale.log else ""), style="bold")]
-        tick_rows = {scale.row(value, self.height): text for value, text in ticks}
-        for r, cells in enumerate(grid):
-            row = self.height - 1 - r
+    def _plot_rows(
+        self, canvas: _Canvas, scale: _Scale, ticks: list[tuple[float, str]], label_width: int
+    ) -> list[Any]:
+        """The plot area from the top row down, each row after its tick label and the y axis."""
+        from rich.text import Text
+
+        tick_rows = {scale.row(value, canvas.height): text for value, text in ticks}
+        out = []
+        for r, cells in enumerate(canvas.cells):
+            row = canvas.height - 1 - r
             line = Text(tick_rows.get(row, "").rjust(label_width) + " ", style="dim")
             line.append("┤" if row in tick_rows else "│", style="dim")
             for char, style in cells:
                 line.append(char, style=style or None)
             out.append(line.rstrip() or line)
-        axis = Text(" " * (label_width + 1) + "└" + "─" * plot_width, style="dim")
-        out.append(axis)
-        out.append(self._year_labels(label_width + 2, slot))
-        out += self._legend(width)
         return out
 
     def _year_labels(self, indent: int, slot: int):
@@ -180,6 +185,26 @@ class TermChart:
         if line.cell_len:
             lines.append(line)
         return lines
+
+
+class _Canvas:
+    """The plot area: ``height`` rows of ``width`` character cells, row 0 at the bottom."""
+
+    def __init__(self, width: int, height: int):
+        self.width, self.height = width, height
+        self.cells: list[list[Cell]] = [[(" ", "")] * width for _ in range(height)]
+
+    def put(self, row: int, col: int, char: str, style: str) -> None:
+        """One cell; a cell outside the area is left out."""
+        if 0 <= row < self.height and 0 <= col < self.width:
+            self.cells[self.height - 1 - row][col] = (char, style)
+
+    def fill(self, rows: Iterable[int], cols: Iterable[int], char: str, style: str) -> None:
+        """Every cell of ``rows`` by ``cols``."""
+        cols = list(cols)
+        for row in rows:
+            for col in cols:
+                self.put(row, col, char, style)
 
 
 class _Scale:
