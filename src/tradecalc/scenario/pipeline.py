@@ -1,42 +1,48 @@
 """Loading scenarios: `extends:` merging, `--set` overrides, validation with line numbers.
 
 Every problem is reported at once as ``FILE:LINE: dotted.path: message`` (a
-:class:`~tradecalc.errors.Problem`), so a user fixes a file in one pass.
+:class:`~tradecalc.core.errors.Problem`), so a user fixes a file in one pass. The top of
+:mod:`tradecalc.scenario`: validation (:mod:`~tradecalc.scenario.validation`) and line lookup
+(:mod:`~tradecalc.scenario.lines`) live below the models, so the Scenario validated here is
+the same class whose ``replace`` validates again.
 """
 
 from __future__ import annotations
 
 import os
-import typing
 from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from tradecalc.core.errors import Problem, ScenarioError
-from tradecalc.scenario.models import (
-    CODE_PATTERN,
-    DIRECTION_PATTERN,
-    Loc,
-    Scenario,
-    did_you_mean,
-    dotted,
-    is_model,
-    model_in,
-    must_be_sourced,
-    provenance_items,
-)
+from tradecalc.core.errors import Problem
+from tradecalc.scenario.lines import locate, overridden_items
+from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.overrides import Override
-from tradecalc.scenario.rules import plausibility_warnings, semantic_problems
+from tradecalc.scenario.validation import strict_problems, validated, warning_problems
 from tradecalc.scenario.yamlread import (
     Doc,
     DocList,
-    Pos,
     fail,
     parse_mapping,
     read_text,
     strip_nulls,
 )
+
+__all__ = [
+    "KEYED_LISTS",
+    "MAX_EXTENDS",
+    "display_name",
+    "load_scenario",
+    "load_tree",
+    "load_with_tree",
+    "locate",
+    "merge",
+    "overridden_items",
+    "read_tree",
+    "resolve",
+    "strict_problems",
+    "validate_tree",
+    "warning_problems",
+]
 
 KEYED_LISTS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("deals",): ("name",),
@@ -47,15 +53,6 @@ KEYED_LISTS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("sources",): ("id",),
 }
 """Lists whose items `extends:` merges by key instead of replacing the whole list."""
-
-
-PATTERN_MESSAGES = {
-    DIRECTION_PATTERN: (
-        "must be <a>_to_<b> from the two economies' codes in lower case, e.g. pak_to_aze"
-    ),
-    CODE_PATTERN: ("must be an upper-case code, ISO 3166 alpha-3 where one exists, e.g. PAK"),
-}
-"""Plain words for the patterns a scenario's strings must match."""
 
 
 def display_name(path: Path) -> str:
@@ -154,42 +151,9 @@ def _merge_keyed(parent: DocList, child: DocList, fields: tuple[str, ...], loc) 
     return out
 
 
-_MISSING = object()
-
-
-def _child(node, part):
-    """The value at ``part`` of a mapping or list and where it was written, or ``_MISSING``."""
-    if isinstance(node, Doc) and part in node:
-        return node[part], node.pos.get(part)
-    if isinstance(node, DocList) and isinstance(part, int) and 0 <= part < len(node):
-        return node[part], node.pos[part]
-    return _MISSING, None
-
-
-def locate(tree: Doc, loc: Loc) -> Pos:
-    """The file and line written for ``loc``, or for its nearest written ancestor."""
-    node, pos = tree, tree.here
-    for part in loc:
-        node, where = _child(node, part)
-        if node is _MISSING:
-            break
-        pos = where or pos
-    return pos
-
-
 def validate_tree(tree: Doc, default_file: str) -> Scenario:
     """Validate a merged tree into a :class:`Scenario`, reporting every problem with its line."""
-    try:
-        scenario = Scenario.model_validate(tree)
-    except ValidationError as error:
-        problems = [_pydantic_problem(tree, e, default_file) for e in error.errors()]
-        raise ScenarioError(_sorted(problems)) from None
-    problems = [
-        _problem(tree, loc, message, default_file) for loc, message in semantic_problems(scenario)
-    ]
-    if problems:
-        raise ScenarioError(_sorted(problems))
-    return scenario
+    return validated(Scenario, tree, default_file)
 
 
 def read_tree(path: str | os.PathLike, text: str | None = None) -> Doc:
@@ -241,97 +205,3 @@ def load_scenario(
         With every problem found, each as ``FILE:LINE: dotted.path: message``.
     """
     return load_with_tree(path, text, overrides)[0]
-
-
-def strict_problems(scenario: Scenario, tree: Doc) -> list[Problem]:
-    """Flows and deals with neither `source:` nor `assumption:` (``validate --strict``)."""
-    return [
-        _problem(tree, loc, "no source or assumption given", tree.here[0])
-        for loc, item in provenance_items(scenario)
-        if must_be_sourced(loc) and item.source is None and item.assumption is None
-    ]
-
-
-def warning_problems(scenario: Scenario, tree: Doc) -> list[Problem]:
-    """Plausibility warnings (percentages typed as whole numbers, a base year off the record).
-
-    Printed on stderr without changing the exit status; ``validate --strict`` makes them
-    errors.
-    """
-    return _sorted(
-        [
-            _problem(tree, loc, f"warning: {message}", tree.here[0])
-            for loc, message in plausibility_warnings(scenario)
-        ]
-    )
-
-
-def overridden_items(scenario: Scenario, tree: Doc) -> list[str]:
-    """Dotted paths of the provenance items (flows, deals, ...) that an override changed.
-
-    An override writes its label (``--set KEY=VALUE``) as the position of what it sets, so
-    an item is changed when a position inside it names an option rather than a file line.
-    """
-    changed = []
-    for loc, _ in provenance_items(scenario):
-        node, here = tree, tree.here
-        for part in loc:
-            node, here = _child(node, part)
-        if node is not _MISSING and _set_inside(node, here):
-            changed.append(dotted(loc))
-    return changed
-
-
-def _set_inside(node, here) -> bool:
-    if here is not None and here[1] is None and str(here[0]).startswith("--"):
-        return True
-    if isinstance(node, Doc):
-        return any(_set_inside(value, node.pos.get(key)) for key, value in node.items())
-    if isinstance(node, DocList):
-        return any(_set_inside(value, pos) for value, pos in zip(node, node.pos, strict=False))
-    return False
-
-
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.path))
-
-
-def _problem(tree: Doc, loc: Loc, message: str, default_file: str) -> Problem:
-    file, line = locate(tree, loc) or (default_file, None)
-    return Problem(file, line, dotted(loc), message)
-
-
-def _pydantic_problem(tree: Doc, error: dict, default_file: str) -> Problem:
-    loc = tuple(error["loc"])
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        hint = did_you_mean(str(loc[-1]), _fields_at(loc[:-1]))
-        message = f"unknown key{hint}"
-    elif kind == "missing":
-        message = "required key is missing"
-    elif kind == "string_pattern_mismatch" and error["ctx"]["pattern"] in PATTERN_MESSAGES:
-        message = f"{PATTERN_MESSAGES[error['ctx']['pattern']]}, got {error['input']!r}"
-    else:
-        message = error["msg"]
-        message = message[0].lower() + message[1:]
-        value = error.get("input")
-        if isinstance(value, str | int | float | bool) or value is None:
-            message += f", got {value!r}"
-        elif isinstance(value, dict):
-            message += ", got a mapping"
-        elif isinstance(value, list):
-            message += ", got a list"
-    return _problem(tree, loc, message, default_file)
-
-
-def _fields_at(loc: Loc) -> list[str]:
-    """Field names of the model that sits at ``loc`` in a Scenario (for "did you mean")."""
-    model: typing.Any = Scenario
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part) if is_model(model) else None
-        if field is None:
-            return []
-        model = model_in(field.annotation)
-    return list(model.model_fields) if is_model(model) else []

@@ -1,8 +1,8 @@
 """Rules across the fields of a scenario (docs/scenario-format.md, "Rules" and "Warnings").
 
-The pydantic models (:mod:`tradecalc.scenario.models`) check each field; these rules need the whole
-validated scenario: directions of the pair, keys that must match, years in range, sources that
-exist. :func:`semantic_problems` gives errors; :func:`plausibility_warnings` gives likely
+The pydantic models (:mod:`tradecalc.scenario.sections`) check each field; these rules need the
+whole validated scenario: directions of the pair, keys that must match, years in range, sources
+that exist. :func:`semantic_problems` gives errors; :func:`plausibility_warnings` gives likely
 mistakes that are still valid input.
 """
 
@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tradecalc.scenario.models import (
+from tradecalc.scenario.sections import ScenarioFields, provenance_items
+from tradecalc.scenario.terms import (
     CUSTOMS_CATEGORIES,
     Loc,
-    Scenario,
     did_you_mean,
     iso_name,
-    provenance_items,
     yearly_log_changes,
 )
 
 
-def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
+def semantic_problems(scenario: ScenarioFields) -> list[tuple[Loc, str]]:
     """Rules that span fields (scenario-format.md "Rules"), as ``(loc, message)`` pairs."""
     s = scenario
     problems: list[tuple[Loc, str]] = []
@@ -174,7 +173,7 @@ def semantic_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
     return problems
 
 
-def _economies_ok(add, s: Scenario) -> bool:
+def _economies_ok(add, s: ScenarioFields) -> bool:
     ok = True
     if len(s.economies) != 2:
         add(("economies",), f"exactly two economies, got {len(s.economies)}")
@@ -192,12 +191,12 @@ def _economies_ok(add, s: Scenario) -> bool:
     return ok
 
 
-def _check_start(add, loc: Loc, year: int, s: Scenario) -> None:
+def _check_start(add, loc: Loc, year: int, s: ScenarioFields) -> None:
     if not s.base_year <= year <= s.horizon:
         add(loc, f"must be within base_year..horizon ({s.base_year}..{s.horizon}), got {year}")
 
 
-def plausibility_warnings(scenario: Scenario) -> list[tuple[Loc, str]]:
+def plausibility_warnings(scenario: ScenarioFields) -> list[tuple[Loc, str]]:
     """Likely mistakes that are still valid input (stderr warnings; errors under --strict)."""
     s = scenario
     warnings: list[tuple[Loc, str]] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from tradecalc.core.errors import Problem, ScenarioError
-from tradecalc.scenario.models import CODE_PATTERN, direction_name, iso_name
+from tradecalc.scenario.terms import CODE_PATTERN, direction_name, iso_name
 
 PLACEHOLDER = "PLACEHOLDER: not yet filled in"
 
