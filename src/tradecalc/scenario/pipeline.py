@@ -1,10 +1,11 @@
-"""Loading scenarios: `extends:` merging, `--set` overrides, validation with line numbers.
+"""The input pipeline: a scenario file (or its text) and `--set` overrides in, the validated
+:class:`~tradecalc.scenario.models.Scenario` and its line map out (:func:`read_scenario`).
 
 Every problem is reported at once as ``FILE:LINE: dotted.path: message`` (a
 :class:`~tradecalc.core.errors.Problem`), so a user fixes a file in one pass. The top of
-:mod:`tradecalc.scenario`: validation (:mod:`~tradecalc.scenario.validation`) and line lookup
-(:mod:`~tradecalc.scenario.lines`) live below the models, so the Scenario validated here is
-the same class whose ``replace`` validates again.
+:mod:`tradecalc.scenario`: each step lives in the module below that owns it (reading in
+:mod:`~tradecalc.scenario.yamlread`, overrides in :mod:`~tradecalc.scenario.overrides`,
+validation in :mod:`~tradecalc.scenario.validation`), and only `extends:` merging is here.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from tradecalc.core.errors import Problem
 from tradecalc.scenario.lines import locate, overridden_items
 from tradecalc.scenario.models import Scenario
-from tradecalc.scenario.overrides import Override
+from tradecalc.scenario.overrides import Override, apply_overrides, parse_overrides
 from tradecalc.scenario.validation import strict_problems, validated, warning_problems
 from tradecalc.scenario.yamlread import (
     Doc,
@@ -30,6 +32,7 @@ from tradecalc.scenario.yamlread import (
 __all__ = [
     "KEYED_LISTS",
     "MAX_EXTENDS",
+    "Loaded",
     "display_name",
     "load_scenario",
     "load_tree",
@@ -37,12 +40,107 @@ __all__ = [
     "locate",
     "merge",
     "overridden_items",
+    "read_scenario",
     "read_tree",
     "resolve",
     "strict_problems",
     "validate_tree",
     "warning_problems",
 ]
+
+
+class Loaded(NamedTuple):
+    """A validated scenario and its merged tree, which knows where every value was written."""
+
+    scenario: Scenario
+    tree: Doc
+
+
+def read_scenario(
+    path: str | os.PathLike, text: str | None = None, overrides: Sequence[str] = ()
+) -> Loaded:
+    """Read, merge, override and validate a scenario: the one way a scenario comes in.
+
+    Each step runs once, in this order; the first that fails raises ScenarioError (the last
+    with every problem it finds):
+
+    1. parse the ``--set`` overrides (a malformed one fails before any file is read);
+    2. name the source (``"-"`` is standard input, given as ``text``);
+    3. read it with line numbers and merge the files it `extends:`;
+    4. drop keys set to null (`key: null` removes what a parent set);
+    5. apply the overrides;
+    6. validate: fields, then the rules across fields, each problem at its line.
+
+    The result unpacks as ``scenario, tree``. Plausibility warnings are the caller's to
+    report: ``warning_problems(*loaded)``.
+    """
+    changes = parse_overrides(overrides)
+    source, text, file = _source(path, text)
+    tree = load_tree(source, text, file)
+    tree = strip_nulls(tree)
+    tree = apply_overrides(tree, changes)
+    scenario = validate_tree(tree, tree.here[0])
+    return Loaded(scenario, tree)
+
+
+def _source(path: str | os.PathLike, text: str | None) -> tuple[Path, str | None, str]:
+    """The path to read (and to resolve `extends:` from), its text if given, its display name.
+
+    ``"-"`` names standard input: its text is ``text`` and its `extends:` is relative to the
+    working directory.
+    """
+    path = Path(path)
+    if str(path) == "-":
+        return Path.cwd() / "-", text or "", "<stdin>"
+    return path, text, display_name(path)
+
+
+def validate_tree(tree: Doc, default_file: str) -> Scenario:
+    """Validate a merged tree into a :class:`Scenario`, reporting every problem with its line."""
+    return validated(Scenario, tree, default_file)
+
+
+def read_tree(path: str | os.PathLike, text: str | None = None) -> Doc:
+    """Steps 2-4 of :func:`read_scenario`: the merged tree, nulls dropped, unvalidated."""
+    return strip_nulls(load_tree(*_source(path, text)))
+
+
+def resolve(tree: Doc, overrides: Sequence[Override] = ()) -> Loaded:
+    """Steps 5-6 of :func:`read_scenario` on a tree from :func:`read_tree` (sweeps, goal seek)."""
+    tree = apply_overrides(tree, overrides)
+    return Loaded(validate_tree(tree, tree.here[0]), tree)
+
+
+def load_with_tree(
+    path: str | os.PathLike, text: str | None = None, overrides: Sequence[str] = ()
+) -> Loaded:
+    """:func:`load_scenario`, also returning the merged tree that knows every line."""
+    return read_scenario(path, text, overrides)
+
+
+def load_scenario(
+    path: str | os.PathLike, text: str | None = None, overrides: Sequence[str] = ()
+) -> Scenario:
+    """Load, merge, override and validate a scenario file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The scenario file; ``"-"`` for standard input (pass its ``text``; `extends:` is then
+        relative to the working directory).
+    text : str, optional
+        YAML text to use instead of reading ``path``.
+    overrides : sequence of str
+        ``KEY=VALUE`` assignments applied after `extends:`, e.g. ``"pta.utilization=0.9"``
+        or ``"deals.0.probability=1"``; list items by index or by name.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found, each as ``FILE:LINE: dotted.path: message``.
+    """
+    return read_scenario(path, text, overrides).scenario
+
 
 KEYED_LISTS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("deals",): ("name",),
@@ -54,15 +152,14 @@ KEYED_LISTS: dict[tuple[str, ...], tuple[str, ...]] = {
 }
 """Lists whose items `extends:` merges by key instead of replacing the whole list."""
 
+MAX_EXTENDS = 32
+"""Files in one `extends:` chain at most: a real chain has two or three."""
+
 
 def display_name(path: Path) -> str:
     """The path as a user would type it: relative to the working directory when inside it."""
     relative = os.path.relpath(path)
     return str(path) if relative.startswith("..") else relative
-
-
-MAX_EXTENDS = 32
-"""Files in one `extends:` chain at most: a real chain has two or three."""
 
 
 def load_tree(path: Path, text: str | None = None, file: str | None = None, _chain=()) -> Doc:
@@ -79,24 +176,36 @@ def load_tree(path: Path, text: str | None = None, file: str | None = None, _cha
     extends_line = doc.pos.pop("extends", (file, None))[1]
     if parent_ref is None:
         return doc
-    if not isinstance(parent_ref, str) or not parent_ref:
-        fail(file, extends_line, "extends", "must be a file path")
-    if "\0" in parent_ref:
-        fail(file, extends_line, "extends", "the path contains a NUL character")
     chain = (*_chain, (_identity(path), path))
-    if len(chain) >= MAX_EXTENDS:
-        fail(file, extends_line, "extends", f"more than {MAX_EXTENDS} files deep")
-    named = path.parent / parent_ref  # opened as written: /dev/stdin is refused by name
-    parent_file = display_name(named)
     cited = Problem(file, extends_line, "extends", "")
-    parent_text = read_text(named, parent_file, cited, regular_only=True)
+    parent, parent_text = _read_parent(path, parent_ref, cited, chain)
+    return merge(load_tree(parent, parent_text, display_name(parent), chain), doc)
+
+
+def _read_parent(path: Path, ref, cited: Problem, chain: tuple) -> tuple[Path, str]:
+    """The file that ``path``'s `extends:` names (its real path) and its text.
+
+    ``cited`` is the `extends:` line, where every refusal is reported; ``chain`` holds the
+    (identity, path) of each file read so far, ``path`` last.
+    """
+
+    def refuse(message: str):
+        fail(cited.file, cited.line, "extends", message)
+
+    if not isinstance(ref, str) or not ref:
+        refuse("must be a file path")
+    if "\0" in ref:
+        refuse("the path contains a NUL character")
+    if len(chain) >= MAX_EXTENDS:
+        refuse(f"more than {MAX_EXTENDS} files deep")
+    named = path.parent / ref  # opened as written: /dev/stdin is refused by name
+    text = read_text(named, display_name(named), cited, regular_only=True)
     parent = Path(os.path.realpath(named))  # its own `extends:` is relative to where it is
-    parent_file = display_name(parent)
     here = _identity(parent)
     if here is not None and here in {identity for identity, _ in chain}:
         names = " -> ".join(display_name(p) for p in (*(p for _, p in chain), parent))
-        fail(file, extends_line, "extends", f"cycle: {names}")
-    return merge(load_tree(parent, parent_text, parent_file, chain), doc)
+        refuse(f"cycle: {names}")
+    return parent, text
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -149,59 +258,3 @@ def _merge_keyed(parent: DocList, child: DocList, fields: tuple[str, ...], loc) 
             out.append(item)
             out.pos.append(pos)
     return out
-
-
-def validate_tree(tree: Doc, default_file: str) -> Scenario:
-    """Validate a merged tree into a :class:`Scenario`, reporting every problem with its line."""
-    return validated(Scenario, tree, default_file)
-
-
-def read_tree(path: str | os.PathLike, text: str | None = None) -> Doc:
-    """Read a scenario and its `extends:` chain into one merged tree, nulls dropped, unvalidated.
-
-    ``path`` ``"-"`` names standard input (``text``), with `extends:` relative to the
-    working directory.
-    """
-    path = Path(path)
-    if str(path) == "-":
-        return strip_nulls(load_tree(Path.cwd() / "-", text or "", "<stdin>"))
-    return strip_nulls(load_tree(path, text, display_name(path)))
-
-
-def resolve(tree: Doc, overrides: Sequence[Override] = ()) -> tuple[Scenario, Doc]:
-    """Apply overrides to a merged tree and validate it; returns the scenario and final tree."""
-    for override in overrides:
-        tree = override.apply(tree)
-    return validate_tree(tree, tree.here[0]), tree
-
-
-def load_with_tree(
-    path: str | os.PathLike, text: str | None = None, overrides: Sequence[str] = ()
-) -> tuple[Scenario, Doc]:
-    """:func:`load_scenario`, also returning the merged tree that knows every line."""
-    parsed = [Override.parse(o) for o in overrides]
-    return resolve(read_tree(path, text), parsed)
-
-
-def load_scenario(
-    path: str | os.PathLike, text: str | None = None, overrides: Sequence[str] = ()
-) -> Scenario:
-    """Load, merge, override and validate a scenario file.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The scenario file; ``"-"`` for standard input (pass its ``text``; `extends:` is then
-        relative to the working directory).
-    text : str, optional
-        YAML text to use instead of reading ``path``.
-    overrides : sequence of str
-        ``KEY=VALUE`` assignments applied after `extends:`, e.g. ``"pta.utilization=0.9"``
-        or ``"deals.0.probability=1"``; list items by index or by name.
-
-    Raises
-    ------
-    ScenarioError
-        With every problem found, each as ``FILE:LINE: dotted.path: message``.
-    """
-    return load_with_tree(path, text, overrides)[0]
