@@ -9,8 +9,9 @@ on top, and the pipeline above passes ``Scenario`` for every file it reads. With
 
     yamlread, terms -> sections -> rules, lines -> validation -> models -> overrides -> pipeline
 
-(``starter`` needs only ``terms``; ``schema`` only this module.) The other public names here
-are re-exported from :mod:`~tradecalc.scenario.terms` and
+(``starter`` needs only ``terms``; ``schema`` only this module. ``replace`` imports the
+validation when called, so importing the models alone loads no YAML reading.) The other
+public names here are re-exported from :mod:`~tradecalc.scenario.terms` and
 :mod:`~tradecalc.scenario.sections`, where they are defined.
 """
 
@@ -66,8 +67,6 @@ from tradecalc.scenario.terms import (
     model_in,
     yearly_log_changes,
 )
-from tradecalc.scenario.validation import validated
-from tradecalc.scenario.yamlread import Doc
 
 __all__ = [
     "CATEGORIES",
@@ -129,6 +128,10 @@ class Scenario(ScenarioFields):
         ``s.replace(deal_value_scale=0.5)``; nested values as mappings or models, e.g.
         ``s.replace(pta={**s.pta.model_dump(), "utilization": 0.9})``. Raises ScenarioError.
         """
+        # imported here, downward, so that importing the models does not load YAML reading
+        from tradecalc.scenario.validation import validated
+        from tradecalc.scenario.yamlread import Doc
+
         data = {**self.model_dump(exclude_unset=True), **changes}
         data = {
             k: v.model_dump(exclude_unset=True) if is_model(type(v)) else v for k, v in data.items()
