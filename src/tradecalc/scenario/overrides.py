@@ -1,4 +1,8 @@
-"""`--set KEY=VALUE` overrides, and what the Scenario model allows for a numeric field."""
+"""`--set KEY=VALUE` overrides, and what the Scenario model allows for a numeric field.
+
+Above :mod:`~tradecalc.scenario.models` (it reads the Scenario model's fields and bounds) and
+below :mod:`~tradecalc.scenario.pipeline`, whose fifth step is :func:`apply_overrides`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tradecalc.core.sanitize import nfc
-from tradecalc.scenario.models import Scenario, did_you_mean, dotted, is_model, model_in
+from tradecalc.scenario.models import Scenario
+from tradecalc.scenario.terms import did_you_mean, dotted, is_model, model_in
 from tradecalc.scenario.yamlread import Doc, DocList, fail, parse_yaml, strip_nulls
 
 
@@ -96,6 +101,18 @@ class Override:
         known = [n for n in names if n]
         listed = f"; names: {', '.join(known)}" if known else ""
         fail(self.label, None, path, f"no item named {part!r}{did_you_mean(part, known)}{listed}")
+
+
+def parse_overrides(assignments: Sequence[str], option: str = "--set") -> list[Override]:
+    """Each ``KEY=VALUE`` parsed, in order; the first malformed one raises ScenarioError."""
+    return [Override.parse(assignment, option) for assignment in assignments]
+
+
+def apply_overrides(tree: Doc, overrides: Sequence[Override]) -> Doc:
+    """``tree`` with every override applied in order (a later one wins on the same key)."""
+    for override in overrides:
+        tree = override.apply(tree)
+    return tree
 
 
 def _is_index(part: str) -> bool:

@@ -1,42 +1,146 @@
-"""Loading scenarios: `extends:` merging, `--set` overrides, validation with line numbers.
+"""The input pipeline: a scenario file (or its text) and `--set` overrides in, the validated
+:class:`~tradecalc.scenario.models.Scenario` and its line map out (:func:`read_scenario`).
 
 Every problem is reported at once as ``FILE:LINE: dotted.path: message`` (a
-:class:`~tradecalc.errors.Problem`), so a user fixes a file in one pass.
+:class:`~tradecalc.core.errors.Problem`), so a user fixes a file in one pass. The top of
+:mod:`tradecalc.scenario`: each step lives in the module below that owns it (reading in
+:mod:`~tradecalc.scenario.yamlread`, overrides in :mod:`~tradecalc.scenario.overrides`,
+validation in :mod:`~tradecalc.scenario.validation`), and only `extends:` merging is here.
 """
 
 from __future__ import annotations
 
 import os
-import typing
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
-from pydantic import ValidationError
-
-from tradecalc.core.errors import Problem, ScenarioError
-from tradecalc.scenario.models import (
-    CODE_PATTERN,
-    DIRECTION_PATTERN,
-    Loc,
-    Scenario,
-    did_you_mean,
-    dotted,
-    is_model,
-    model_in,
-    must_be_sourced,
-    provenance_items,
-)
-from tradecalc.scenario.overrides import Override
-from tradecalc.scenario.rules import plausibility_warnings, semantic_problems
+from tradecalc.core.errors import Problem
+from tradecalc.scenario.lines import locate, overridden_items
+from tradecalc.scenario.models import Scenario
+from tradecalc.scenario.overrides import Override, apply_overrides, parse_overrides
+from tradecalc.scenario.validation import strict_problems, validated, warning_problems
 from tradecalc.scenario.yamlread import (
     Doc,
     DocList,
-    Pos,
     fail,
     parse_mapping,
     read_text,
     strip_nulls,
 )
+
+__all__ = [
+    "KEYED_LISTS",
+    "MAX_EXTENDS",
+    "Loaded",
+    "display_name",
+    "load_scenario",
+    "load_tree",
+    "load_with_tree",
+    "locate",
+    "merge",
+    "overridden_items",
+    "read_scenario",
+    "read_tree",
+    "resolve",
+    "strict_problems",
+    "validate_tree",
+    "warning_problems",
+]
+
+
+class Loaded(NamedTuple):
+    """A validated scenario and its merged tree, which knows where every value was written."""
+
+    scenario: Scenario
+    tree: Doc
+
+
+def read_scenario(
+    path: str | os.PathLike, text: str | None = None, overrides: Sequence[str] = ()
+) -> Loaded:
+    """Read, merge, override and validate a scenario: the one way a scenario comes in.
+
+    Each step runs once, in this order; the first that fails raises ScenarioError (the last
+    with every problem it finds):
+
+    1. parse the ``--set`` overrides (a malformed one fails before any file is read);
+    2. name the source (``"-"`` is standard input, given as ``text``);
+    3. read it with line numbers and merge the files it `extends:`;
+    4. drop keys set to null (`key: null` removes what a parent set);
+    5. apply the overrides;
+    6. validate: fields, then the rules across fields, each problem at its line.
+
+    The result unpacks as ``scenario, tree``. Plausibility warnings are the caller's to
+    report: ``warning_problems(*loaded)``.
+    """
+    changes = parse_overrides(overrides)
+    source, text, file = _source(path, text)
+    tree = load_tree(source, text, file)
+    tree = strip_nulls(tree)
+    tree = apply_overrides(tree, changes)
+    scenario = validate_tree(tree, tree.here[0])
+    return Loaded(scenario, tree)
+
+
+def _source(path: str | os.PathLike, text: str | None) -> tuple[Path, str | None, str]:
+    """The path to read (and to resolve `extends:` from), its text if given, its display name.
+
+    ``"-"`` names standard input: its text is ``text`` and its `extends:` is relative to the
+    working directory.
+    """
+    path = Path(path)
+    if str(path) == "-":
+        return Path.cwd() / "-", text or "", "<stdin>"
+    return path, text, display_name(path)
+
+
+def validate_tree(tree: Doc, default_file: str) -> Scenario:
+    """Validate a merged tree into a :class:`Scenario`, reporting every problem with its line."""
+    return validated(Scenario, tree, default_file)
+
+
+def read_tree(path: str | os.PathLike, text: str | None = None) -> Doc:
+    """Steps 2-4 of :func:`read_scenario`: the merged tree, nulls dropped, unvalidated."""
+    return strip_nulls(load_tree(*_source(path, text)))
+
+
+def resolve(tree: Doc, overrides: Sequence[Override] = ()) -> Loaded:
+    """Steps 5-6 of :func:`read_scenario` on a tree from :func:`read_tree` (sweeps, goal seek)."""
+    tree = apply_overrides(tree, overrides)
+    return Loaded(validate_tree(tree, tree.here[0]), tree)
+
+
+def load_with_tree(
+    path: str | os.PathLike, text: str | None = None, overrides: Sequence[str] = ()
+) -> Loaded:
+    """:func:`load_scenario`, also returning the merged tree that knows every line."""
+    return read_scenario(path, text, overrides)
+
+
+def load_scenario(
+    path: str | os.PathLike, text: str | None = None, overrides: Sequence[str] = ()
+) -> Scenario:
+    """Load, merge, override and validate a scenario file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The scenario file; ``"-"`` for standard input (pass its ``text``; `extends:` is then
+        relative to the working directory).
+    text : str, optional
+        YAML text to use instead of reading ``path``.
+    overrides : sequence of str
+        ``KEY=VALUE`` assignments applied after `extends:`, e.g. ``"pta.utilization=0.9"``
+        or ``"deals.0.probability=1"``; list items by index or by name.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found, each as ``FILE:LINE: dotted.path: message``.
+    """
+    return read_scenario(path, text, overrides).scenario
+
 
 KEYED_LISTS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("deals",): ("name",),
@@ -48,24 +152,14 @@ KEYED_LISTS: dict[tuple[str, ...], tuple[str, ...]] = {
 }
 """Lists whose items `extends:` merges by key instead of replacing the whole list."""
 
-
-PATTERN_MESSAGES = {
-    DIRECTION_PATTERN: (
-        "must be <a>_to_<b> from the two economies' codes in lower case, e.g. pak_to_aze"
-    ),
-    CODE_PATTERN: ("must be an upper-case code, ISO 3166 alpha-3 where one exists, e.g. PAK"),
-}
-"""Plain words for the patterns a scenario's strings must match."""
+MAX_EXTENDS = 32
+"""Files in one `extends:` chain at most: a real chain has two or three."""
 
 
 def display_name(path: Path) -> str:
     """The path as a user would type it: relative to the working directory when inside it."""
     relative = os.path.relpath(path)
     return str(path) if relative.startswith("..") else relative
-
-
-MAX_EXTENDS = 32
-"""Files in one `extends:` chain at most: a real chain has two or three."""
 
 
 def load_tree(path: Path, text: str | None = None, file: str | None = None, _chain=()) -> Doc:
@@ -82,24 +176,36 @@ def load_tree(path: Path, text: str | None = None, file: str | None = None, _cha
     extends_line = doc.pos.pop("extends", (file, None))[1]
     if parent_ref is None:
         return doc
-    if not isinstance(parent_ref, str) or not parent_ref:
-        fail(file, extends_line, "extends", "must be a file path")
-    if "\0" in parent_ref:
-        fail(file, extends_line, "extends", "the path contains a NUL character")
     chain = (*_chain, (_identity(path), path))
-    if len(chain) >= MAX_EXTENDS:
-        fail(file, extends_line, "extends", f"more than {MAX_EXTENDS} files deep")
-    named = path.parent / parent_ref  # opened as written: /dev/stdin is refused by name
-    parent_file = display_name(named)
     cited = Problem(file, extends_line, "extends", "")
-    parent_text = read_text(named, parent_file, cited, regular_only=True)
+    parent, parent_text = _read_parent(path, parent_ref, cited, chain)
+    return merge(load_tree(parent, parent_text, display_name(parent), chain), doc)
+
+
+def _read_parent(path: Path, ref, cited: Problem, chain: tuple) -> tuple[Path, str]:
+    """The file that ``path``'s `extends:` names (its real path) and its text.
+
+    ``cited`` is the `extends:` line, where every refusal is reported; ``chain`` holds the
+    (identity, path) of each file read so far, ``path`` last.
+    """
+
+    def refuse(message: str):
+        fail(cited.file, cited.line, "extends", message)
+
+    if not isinstance(ref, str) or not ref:
+        refuse("must be a file path")
+    if "\0" in ref:
+        refuse("the path contains a NUL character")
+    if len(chain) >= MAX_EXTENDS:
+        refuse(f"more than {MAX_EXTENDS} files deep")
+    named = path.parent / ref  # opened as written: /dev/stdin is refused by name
+    text = read_text(named, display_name(named), cited, regular_only=True)
     parent = Path(os.path.realpath(named))  # its own `extends:` is relative to where it is
-    parent_file = display_name(parent)
     here = _identity(parent)
     if here is not None and here in {identity for identity, _ in chain}:
         names = " -> ".join(display_name(p) for p in (*(p for _, p in chain), parent))
-        fail(file, extends_line, "extends", f"cycle: {names}")
-    return merge(load_tree(parent, parent_text, parent_file, chain), doc)
+        refuse(f"cycle: {names}")
+    return parent, text
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -152,186 +258,3 @@ def _merge_keyed(parent: DocList, child: DocList, fields: tuple[str, ...], loc) 
             out.append(item)
             out.pos.append(pos)
     return out
-
-
-_MISSING = object()
-
-
-def _child(node, part):
-    """The value at ``part`` of a mapping or list and where it was written, or ``_MISSING``."""
-    if isinstance(node, Doc) and part in node:
-        return node[part], node.pos.get(part)
-    if isinstance(node, DocList) and isinstance(part, int) and 0 <= part < len(node):
-        return node[part], node.pos[part]
-    return _MISSING, None
-
-
-def locate(tree: Doc, loc: Loc) -> Pos:
-    """The file and line written for ``loc``, or for its nearest written ancestor."""
-    node, pos = tree, tree.here
-    for part in loc:
-        node, where = _child(node, part)
-        if node is _MISSING:
-            break
-        pos = where or pos
-    return pos
-
-
-def validate_tree(tree: Doc, default_file: str) -> Scenario:
-    """Validate a merged tree into a :class:`Scenario`, reporting every problem with its line."""
-    try:
-        scenario = Scenario.model_validate(tree)
-    except ValidationError as error:
-        problems = [_pydantic_problem(tree, e, default_file) for e in error.errors()]
-        raise ScenarioError(_sorted(problems)) from None
-    problems = [
-        _problem(tree, loc, message, default_file) for loc, message in semantic_problems(scenario)
-    ]
-    if problems:
-        raise ScenarioError(_sorted(problems))
-    return scenario
-
-
-def read_tree(path: str | os.PathLike, text: str | None = None) -> Doc:
-    """Read a scenario and its `extends:` chain into one merged tree, nulls dropped, unvalidated.
-
-    ``path`` ``"-"`` names standard input (``text``), with `extends:` relative to the
-    working directory.
-    """
-    path = Path(path)
-    if str(path) == "-":
-        return strip_nulls(load_tree(Path.cwd() / "-", text or "", "<stdin>"))
-    return strip_nulls(load_tree(path, text, display_name(path)))
-
-
-def resolve(tree: Doc, overrides: Sequence[Override] = ()) -> tuple[Scenario, Doc]:
-    """Apply overrides to a merged tree and validate it; returns the scenario and final tree."""
-    for override in overrides:
-        tree = override.apply(tree)
-    return validate_tree(tree, tree.here[0]), tree
-
-
-def load_with_tree(
-    path: str | os.PathLike, text: str | None = None, overrides: Sequence[str] = ()
-) -> tuple[Scenario, Doc]:
-    """:func:`load_scenario`, also returning the merged tree that knows every line."""
-    parsed = [Override.parse(o) for o in overrides]
-    return resolve(read_tree(path, text), parsed)
-
-
-def load_scenario(
-    path: str | os.PathLike, text: str | None = None, overrides: Sequence[str] = ()
-) -> Scenario:
-    """Load, merge, override and validate a scenario file.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The scenario file; ``"-"`` for standard input (pass its ``text``; `extends:` is then
-        relative to the working directory).
-    text : str, optional
-        YAML text to use instead of reading ``path``.
-    overrides : sequence of str
-        ``KEY=VALUE`` assignments applied after `extends:`, e.g. ``"pta.utilization=0.9"``
-        or ``"deals.0.probability=1"``; list items by index or by name.
-
-    Raises
-    ------
-    ScenarioError
-        With every problem found, each as ``FILE:LINE: dotted.path: message``.
-    """
-    return load_with_tree(path, text, overrides)[0]
-
-
-def strict_problems(scenario: Scenario, tree: Doc) -> list[Problem]:
-    """Flows and deals with neither `source:` nor `assumption:` (``validate --strict``)."""
-    return [
-        _problem(tree, loc, "no source or assumption given", tree.here[0])
-        for loc, item in provenance_items(scenario)
-        if must_be_sourced(loc) and item.source is None and item.assumption is None
-    ]
-
-
-def warning_problems(scenario: Scenario, tree: Doc) -> list[Problem]:
-    """Plausibility warnings (percentages typed as whole numbers, a base year off the record).
-
-    Printed on stderr without changing the exit status; ``validate --strict`` makes them
-    errors.
-    """
-    return _sorted(
-        [
-            _problem(tree, loc, f"warning: {message}", tree.here[0])
-            for loc, message in plausibility_warnings(scenario)
-        ]
-    )
-
-
-def overridden_items(scenario: Scenario, tree: Doc) -> list[str]:
-    """Dotted paths of the provenance items (flows, deals, ...) that an override changed.
-
-    An override writes its label (``--set KEY=VALUE``) as the position of what it sets, so
-    an item is changed when a position inside it names an option rather than a file line.
-    """
-    changed = []
-    for loc, _ in provenance_items(scenario):
-        node, here = tree, tree.here
-        for part in loc:
-            node, here = _child(node, part)
-        if node is not _MISSING and _set_inside(node, here):
-            changed.append(dotted(loc))
-    return changed
-
-
-def _set_inside(node, here) -> bool:
-    if here is not None and here[1] is None and str(here[0]).startswith("--"):
-        return True
-    if isinstance(node, Doc):
-        return any(_set_inside(value, node.pos.get(key)) for key, value in node.items())
-    if isinstance(node, DocList):
-        return any(_set_inside(value, pos) for value, pos in zip(node, node.pos, strict=False))
-    return False
-
-
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.path))
-
-
-def _problem(tree: Doc, loc: Loc, message: str, default_file: str) -> Problem:
-    file, line = locate(tree, loc) or (default_file, None)
-    return Problem(file, line, dotted(loc), message)
-
-
-def _pydantic_problem(tree: Doc, error: dict, default_file: str) -> Problem:
-    loc = tuple(error["loc"])
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        hint = did_you_mean(str(loc[-1]), _fields_at(loc[:-1]))
-        message = f"unknown key{hint}"
-    elif kind == "missing":
-        message = "required key is missing"
-    elif kind == "string_pattern_mismatch" and error["ctx"]["pattern"] in PATTERN_MESSAGES:
-        message = f"{PATTERN_MESSAGES[error['ctx']['pattern']]}, got {error['input']!r}"
-    else:
-        message = error["msg"]
-        message = message[0].lower() + message[1:]
-        value = error.get("input")
-        if isinstance(value, str | int | float | bool) or value is None:
-            message += f", got {value!r}"
-        elif isinstance(value, dict):
-            message += ", got a mapping"
-        elif isinstance(value, list):
-            message += ", got a list"
-    return _problem(tree, loc, message, default_file)
-
-
-def _fields_at(loc: Loc) -> list[str]:
-    """Field names of the model that sits at ``loc`` in a Scenario (for "did you mean")."""
-    model: typing.Any = Scenario
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part) if is_model(model) else None
-        if field is None:
-            return []
-        model = model_in(field.annotation)
-    return list(model.model_fields) if is_model(model) else []

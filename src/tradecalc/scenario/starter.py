@@ -9,13 +9,70 @@ from __future__ import annotations
 import re
 
 from tradecalc.core.errors import Problem, ScenarioError
-from tradecalc.scenario.models import CODE_PATTERN, direction_name, iso_name
+from tradecalc.scenario.terms import CODE_PATTERN, direction_name, iso_name
 
 PLACEHOLDER = "PLACEHOLDER: not yet filled in"
 
 
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+STARTER = """\
+# Starter scenario written by `tradecalc init`. Fill in every PLACEHOLDER: each number below that
+# tradecalc cannot know is 0 and says so. Give each figure a `source:` (an id in `sources:`) or an
+# `assumption:` in words. Format: docs/scenario-format.md; the model: docs/methods.md.
+# For hover help in an editor: `tradecalc schema > scenario.schema.json`, then add a first line
+# `# yaml-language-server: $schema=scenario.schema.json`.
+schema_version: 1
+name: {title}
+description: "Which question does this scenario answer? (write it here)"
+economies:
+  - {{code: {a}, name: {quoted_a}}}
+  - {{code: {b}, name: {quoted_b}}}
+base_year: {base_year}
+horizon: {horizon}
+
+target:
+  value_usd_m: {target_usd_m:g}
+  by_year: {by_year}
+  counts: [goods, energy]       # customs-comparable; add services, brokered, ... only on purpose
+  assumption: "{placeholder}: who announced this target, when, and what it counts"
+
+baseline:
+  reporter: {a}                   # whose customs statistics the flows follow
+  flows:
+    - direction: {ab}
+      sector: all
+      category: goods
+      value_usd_m: 0.0          # {base_year} value, US$ million
+      growth: 0.0               # trend growth a year as a fraction (0.05 = 5 %)
+      assumption: "{placeholder}: {name_a} -> {name_b} trade in {base_year} and its growth"
+    - direction: {ba}
+      sector: all
+      category: goods
+      value_usd_m: 0.0
+      growth: 0.0
+      assumption: "{placeholder}: {name_b} -> {name_a} trade in {base_year} and its growth"
+
+# The record: observed totals shown beside the projection (and used by `backtest` and
+# `shock_sd: from_history`). One entry per year, reporter and period, each with a source:
+# history:
+#   - {{year: {base_year}, reporter: {a}, period: calendar, total_usd_m: 0.0, source: my_source}}
+
+# Levers (uncomment and fill in; see docs/scenario-format.md):
+# pta: {{start_year: {lever_year}, lines: [{{direction: {ab}, sector: all, coverage: 0.1,
+#        mfn_tariff: 0.15, preferential_tariff: 0.0, assumption: "..."}}]}}
+# tta: {{start_year: {lever_year}, transit_days_before: 21, transit_days_after: 14,
+#        route_share: 0.5, assumption: "..."}}
+# deals:
+#   - {{name: "A deal", direction: {ab}, sector: all, category: goods, value_usd_m: 0.0,
+#      start_year: {lever_year}, ramp_years: 3, probability: 0.5, assumption: "..."}}
+
+sources: []
+#   - {{id: my_source, title: "Publisher: title", url: "https://...", date: "YYYY-MM-DD"}}
+"""
+"""The starter file, for ``str.format``: every name in braces is filled in by starter_yaml."""
 
 
 def starter_yaml(
@@ -32,8 +89,37 @@ def starter_yaml(
     out of order.
     """
     names = dict(names or {})
-    problems = []
     codes = [c.strip().upper() for c in codes]
+    base_year = by_year - 7 if base_year is None else base_year
+    problems = _option_problems(codes, names, target_usd_m, by_year, base_year)
+    if problems:
+        raise ScenarioError(problems)
+    a, b = codes
+    name_a, name_b = (names.get(c) or iso_name(c) or c for c in codes)
+    return STARTER.format(
+        title=_quote(f"{name_a}-{name_b}: starter"),
+        a=a,
+        b=b,
+        name_a=name_a,
+        name_b=name_b,
+        quoted_a=_quote(name_a),
+        quoted_b=_quote(name_b),
+        ab=direction_name(a, b),
+        ba=direction_name(b, a),
+        base_year=base_year,
+        lever_year=base_year + 1,
+        by_year=by_year,
+        horizon=by_year + 5,
+        target_usd_m=target_usd_m,
+        placeholder=PLACEHOLDER,
+    )
+
+
+def _option_problems(
+    codes: list[str], names: dict[str, str], target_usd_m: float, by_year: int, base_year: int
+) -> list[Problem]:
+    """What is wrong with the options of `tradecalc init`, each named by its option."""
+    problems = []
     if len(codes) != 2 or codes[0] == codes[1]:
         problems.append(Problem("--economies", None, "", "give two different economy codes"))
     for code in codes:
@@ -48,68 +134,8 @@ def starter_yaml(
                     f"{code!r} is not an ISO 3166 alpha-3 code: give --name {code}=NAME",
                 )
             )
-    base_year = by_year - 7 if base_year is None else base_year
     if not base_year < by_year:
         problems.append(Problem("--base-year", None, "", f"must be before --by {by_year}"))
     if not target_usd_m > 0:
         problems.append(Problem("--target", None, "", "must be above 0 (US$ million)"))
-    if problems:
-        raise ScenarioError(problems)
-    a, b = codes
-    name_a, name_b = (names.get(c) or iso_name(c) or c for c in codes)
-    ab, ba = direction_name(a, b), direction_name(b, a)
-    horizon = by_year + 5
-    return f"""\
-# Starter scenario written by `tradecalc init`. Fill in every PLACEHOLDER: each number below that
-# tradecalc cannot know is 0 and says so. Give each figure a `source:` (an id in `sources:`) or an
-# `assumption:` in words. Format: docs/scenario-format.md; the model: docs/methods.md.
-# For hover help in an editor: `tradecalc schema > scenario.schema.json`, then add a first line
-# `# yaml-language-server: $schema=scenario.schema.json`.
-schema_version: 1
-name: {_quote(f"{name_a}-{name_b}: starter")}
-description: "Which question does this scenario answer? (write it here)"
-economies:
-  - {{code: {a}, name: {_quote(name_a)}}}
-  - {{code: {b}, name: {_quote(name_b)}}}
-base_year: {base_year}
-horizon: {horizon}
-
-target:
-  value_usd_m: {target_usd_m:g}
-  by_year: {by_year}
-  counts: [goods, energy]       # customs-comparable; add services, brokered, ... only on purpose
-  assumption: "{PLACEHOLDER}: who announced this target, when, and what it counts"
-
-baseline:
-  reporter: {a}                   # whose customs statistics the flows follow
-  flows:
-    - direction: {ab}
-      sector: all
-      category: goods
-      value_usd_m: 0.0          # {base_year} value, US$ million
-      growth: 0.0               # trend growth a year as a fraction (0.05 = 5 %)
-      assumption: "{PLACEHOLDER}: {name_a} -> {name_b} trade in {base_year} and its growth"
-    - direction: {ba}
-      sector: all
-      category: goods
-      value_usd_m: 0.0
-      growth: 0.0
-      assumption: "{PLACEHOLDER}: {name_b} -> {name_a} trade in {base_year} and its growth"
-
-# The record: observed totals shown beside the projection (and used by `backtest` and
-# `shock_sd: from_history`). One entry per year, reporter and period, each with a source:
-# history:
-#   - {{year: {base_year}, reporter: {a}, period: calendar, total_usd_m: 0.0, source: my_source}}
-
-# Levers (uncomment and fill in; see docs/scenario-format.md):
-# pta: {{start_year: {base_year + 1}, lines: [{{direction: {ab}, sector: all, coverage: 0.1,
-#        mfn_tariff: 0.15, preferential_tariff: 0.0, assumption: "..."}}]}}
-# tta: {{start_year: {base_year + 1}, transit_days_before: 21, transit_days_after: 14,
-#        route_share: 0.5, assumption: "..."}}
-# deals:
-#   - {{name: "A deal", direction: {ab}, sector: all, category: goods, value_usd_m: 0.0,
-#      start_year: {base_year + 1}, ramp_years: 3, probability: 0.5, assumption: "..."}}
-
-sources: []
-#   - {{id: my_source, title: "Publisher: title", url: "https://...", date: "YYYY-MM-DD"}}
-"""
+    return problems
