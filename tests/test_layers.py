@@ -104,6 +104,10 @@ def test_imports_only_run_downward():
     assert upward_imports(graph(SRC, "tradecalc")) == []
 
 
+def test_no_import_cycles():
+    assert cycles(graph(SRC, "tradecalc")) == []
+
+
 def test_at_most_eight_modules_at_the_top():
     top = [path.name for path in (SRC / "tradecalc").glob("*.py")]
     assert len(top) <= 8, top
