@@ -158,34 +158,41 @@ def _row(values, dtype=float) -> np.ndarray:
     return np.asarray([values], dtype=dtype).reshape(1, -1)
 
 
+def _first(*values):
+    """The first value that is not None."""
+    return next(v for v in values if v is not None)
+
+
 def compile_scenario(scenario: Scenario) -> tuple[Layout, Params]:
     """Turn a validated scenario into a :class:`Layout` and one-draw :class:`Params`."""
     s = scenario
-    flows = s.baseline.flows
+    never = float(s.horizon + 1)  # a start year after the horizon: the lever never acts
+    params = Params(
+        **_flow_params(s),
+        **_pta_params(s, never),
+        **_change_params(s),
+        **_tta_params(s, never),
+        **_deal_params(s),
+    )
+    return _layout(s), params
+
+
+def _exponent(scenario: Scenario, sector: str) -> float:
+    """The tariff exponent of a sector: given in tariff_elasticities, else theta + 1."""
+    given = scenario.tariff_elasticities
+    if given is not None and sector in given.by_sector:
+        return given.by_sector[sector]
+    return tariff_exponent(scenario.elasticities.theta(sector))
+
+
+def _layout(s: Scenario) -> Layout:
+    """What the flows, PTA lines, tariff changes and deals are, and which the target counts."""
+    flows, deals, changes = s.baseline.flows, s.deals, s.tariff_changes
     flow_keys = [(f.direction, f.sector) for f in flows]
     counts = set(s.target.counts)
     pta_lines = s.pta.lines if s.pta is not None else []
-    changes = s.tariff_changes
-    tta = s.tta
-    if tta is not None:
-        tta_applies = [
-            (tta.directions is None or f.direction in tta.directions)
-            and (tta.sectors is None or f.sector in tta.sectors)
-            for f in flows
-        ]
-        per_day = tta.per_day
-        beta = per_day if per_day is not None and tta.method == "semi_elasticity" else None
-        ave = per_day if per_day is not None and tta.method == "ave" else None
-    else:
-        tta_applies = [False] * len(flows)
-        beta = ave = None
     given = s.tariff_elasticities.by_sector if s.tariff_elasticities is not None else {}
-    theta = s.elasticities.theta
-    groups = [d.group if d.group is not None else f"\0{d.name}" for d in s.deals]
-
-    def epsilon(sector: str) -> float:
-        return given.get(sector, tariff_exponent(theta(sector)))
-
+    groups = [d.group if d.group is not None else f"\0{d.name}" for d in deals]
     sectors = tuple(
         dict.fromkeys(
             [f.sector for f in flows]
@@ -193,10 +200,7 @@ def compile_scenario(scenario: Scenario) -> tuple[Layout, Params]:
             + [c.sector for c in changes]
         )
     )
-    uncertainty = s.uncertainty
-    default_delay = uncertainty.deal_delay_years_mean if uncertainty is not None else None
-    default_survival = uncertainty.deal_annual_survival if uncertainty is not None else None
-    layout = Layout(
+    return Layout(
         years=np.arange(s.base_year, s.horizon + 1),
         base_year=s.base_year,
         flow_direction=tuple(f.direction for f in flows),
@@ -212,12 +216,12 @@ def compile_scenario(scenario: Scenario) -> tuple[Layout, Params]:
             [flow_keys.index((c.direction, c.sector)) for c in changes], dtype=int
         ),
         change_profile=tuple(c.response for c in changes),
-        tta_applies=np.array(tta_applies, dtype=bool),
-        deal_name=tuple(d.name for d in s.deals),
-        deal_direction=tuple(d.direction for d in s.deals),
-        deal_sector=tuple(d.sector for d in s.deals),
-        deal_category=tuple(d.category for d in s.deals),
-        deal_counts=np.array([d.category in counts for d in s.deals], dtype=bool),
+        tta_applies=np.array(_tta_applies(s), dtype=bool),
+        deal_name=tuple(d.name for d in deals),
+        deal_direction=tuple(d.direction for d in deals),
+        deal_sector=tuple(d.sector for d in deals),
+        deal_category=tuple(d.category for d in deals),
+        deal_counts=np.array([d.category in counts for d in deals], dtype=bool),
         deal_group=np.array([groups.index(g) for g in groups], dtype=int),
         pta_smart=s.pta is not None and s.pta.method == "smart",
         sectors=sectors,
@@ -227,54 +231,97 @@ def compile_scenario(scenario: Scenario) -> tuple[Layout, Params]:
         line_tariff_exponent_given=np.array([ln.sector in given for ln in pta_lines], dtype=bool),
         change_tariff_exponent_given=np.array([c.sector in given for c in changes], dtype=bool),
     )
-    never = float(s.horizon + 1)  # a start year after the horizon: the lever never acts
+
+
+def _tta_applies(s: Scenario) -> list[bool]:
+    """Whether the TTA's filters (directions, sectors) select each flow."""
+    tta = s.tta
+    if tta is None:
+        return [False] * len(s.baseline.flows)
+    return [
+        (tta.directions is None or f.direction in tta.directions)
+        and (tta.sectors is None or f.sector in tta.sectors)
+        for f in s.baseline.flows
+    ]
+
+
+def _flow_params(s: Scenario) -> dict[str, np.ndarray]:
+    """Value, growth and trade elasticity of each flow in the base year; no level shocks."""
+    flows, theta = s.baseline.flows, s.elasticities.theta
+    return {
+        "flow_value": _row([f.value_usd_m for f in flows]),
+        "flow_growth": _row([f.growth for f in flows]),
+        "flow_theta": _row([theta(f.sector) for f in flows]),
+        "flow_level": np.ones((1, 1, 1)),
+    }
+
+
+def _pta_params(s: Scenario, never: float) -> dict[str, np.ndarray]:
+    """The PTA's lines and its timing; without a PTA it starts after the horizon."""
     pta = s.pta
-    params = Params(
-        flow_value=_row([f.value_usd_m for f in flows]),
-        flow_growth=_row([f.growth for f in flows]),
-        flow_theta=_row([theta(f.sector) for f in flows]),
-        flow_level=np.ones((1, 1, 1)),
-        line_coverage=_row([ln.coverage for ln in pta_lines]),
-        line_mfn=_row([ln.mfn_tariff for ln in pta_lines]),
-        line_preferential=_row([ln.preferential_tariff for ln in pta_lines]),
-        line_epsilon=_row([epsilon(ln.sector) for ln in pta_lines]),
-        line_eta=_row([_or_nan(ln.import_demand_elasticity) for ln in pta_lines]),
-        line_sigma=_row([ln.substitution_elasticity for ln in pta_lines]),
-        line_share=_row([_or_nan(ln.partner_import_share) for ln in pta_lines]),
-        pta_start=_row(pta.start_year if pta else never).ravel(),
-        pta_phase_in=_row(pta.phase_in_years if pta else 1).ravel(),
-        pta_response_years=_row((pta.response_years or 1) if pta else 1).ravel(),
-        utilization=_row(pta.utilization_value if pta else 0.0).ravel(),
-        change_coverage=_row([c.coverage for c in changes]),
-        change_before=_row([c.tariff_before for c in changes]),
-        change_after=_row([c.tariff_after for c in changes]),
-        change_year=_row([c.year for c in changes]),
-        change_phase_in=_row([c.phase_in_years for c in changes]),
-        change_response_years=_row([c.response_years or 1 for c in changes]),
-        change_epsilon=_row([epsilon(c.sector) for c in changes]),
-        tta_start=_row(tta.start_year if tta else never).ravel(),
-        tta_phase_in=_row(tta.phase_in_years if tta else 1).ravel(),
-        days_before=_row(tta.transit_days_before if tta else 0.0).ravel(),
-        days_after=_row(tta.transit_days_after if tta else 0.0).ravel(),
-        route_share=_row(tta.route_share if tta else 0.0).ravel(),
-        tta_use_ave=_row(tta is not None and tta.method == "ave", dtype=bool).ravel(),
-        tta_beta=_row(DEFAULT_BETA_PER_DAY if beta is None else beta).ravel(),
-        tta_ave_per_day=_row(DEFAULT_AVE_PER_DAY if ave is None else ave).ravel(),
-        deal_value=_row([d.value_usd_m * s.deal_value_scale for d in s.deals]),
-        deal_weight=_row([d.probability for d in s.deals]),
-        deal_start=_row([d.start_year for d in s.deals]),
-        deal_ramp_years=_row([d.ramp_years for d in s.deals]),
-        deal_end=_row([np.inf if d.end_year is None else d.end_year for d in s.deals]),
-        deal_logistic=_row([d.ramp == "logistic" for d in s.deals], dtype=bool),
-        deal_delay_mean=_row([_first(d.delay_years_mean, default_delay, 0.0) for d in s.deals]),
-        deal_survival=_row([_first(d.annual_survival, default_survival, 1.0) for d in s.deals]),
-    )
-    return layout, params
+    lines = pta.lines if pta is not None else []
+    return {
+        "line_coverage": _row([ln.coverage for ln in lines]),
+        "line_mfn": _row([ln.mfn_tariff for ln in lines]),
+        "line_preferential": _row([ln.preferential_tariff for ln in lines]),
+        "line_epsilon": _row([_exponent(s, ln.sector) for ln in lines]),
+        "line_eta": _row([_or_nan(ln.import_demand_elasticity) for ln in lines]),
+        "line_sigma": _row([ln.substitution_elasticity for ln in lines]),
+        "line_share": _row([_or_nan(ln.partner_import_share) for ln in lines]),
+        "pta_start": _row(pta.start_year if pta else never).ravel(),
+        "pta_phase_in": _row(pta.phase_in_years if pta else 1).ravel(),
+        "pta_response_years": _row((pta.response_years or 1) if pta else 1).ravel(),
+        "utilization": _row(pta.utilization_value if pta else 0.0).ravel(),
+    }
 
 
-def _first(*values):
-    """The first value that is not None."""
-    return next(v for v in values if v is not None)
+def _change_params(s: Scenario) -> dict[str, np.ndarray]:
+    """The applied-tariff changes outside the PTA."""
+    changes = s.tariff_changes
+    return {
+        "change_coverage": _row([c.coverage for c in changes]),
+        "change_before": _row([c.tariff_before for c in changes]),
+        "change_after": _row([c.tariff_after for c in changes]),
+        "change_year": _row([c.year for c in changes]),
+        "change_phase_in": _row([c.phase_in_years for c in changes]),
+        "change_response_years": _row([c.response_years or 1 for c in changes]),
+        "change_epsilon": _row([_exponent(s, c.sector) for c in changes]),
+    }
+
+
+def _tta_params(s: Scenario, never: float) -> dict[str, np.ndarray]:
+    """The TTA's route, days and conversion; without a TTA it starts after the horizon."""
+    tta = s.tta
+    per_day = tta.per_day if tta is not None else None
+    beta = per_day if per_day is not None and tta.method == "semi_elasticity" else None
+    ave = per_day if per_day is not None and tta.method == "ave" else None
+    return {
+        "tta_start": _row(tta.start_year if tta else never).ravel(),
+        "tta_phase_in": _row(tta.phase_in_years if tta else 1).ravel(),
+        "days_before": _row(tta.transit_days_before if tta else 0.0).ravel(),
+        "days_after": _row(tta.transit_days_after if tta else 0.0).ravel(),
+        "route_share": _row(tta.route_share if tta else 0.0).ravel(),
+        "tta_use_ave": _row(tta is not None and tta.method == "ave", dtype=bool).ravel(),
+        "tta_beta": _row(DEFAULT_BETA_PER_DAY if beta is None else beta).ravel(),
+        "tta_ave_per_day": _row(DEFAULT_AVE_PER_DAY if ave is None else ave).ravel(),
+    }
+
+
+def _deal_params(s: Scenario) -> dict[str, np.ndarray]:
+    """Each deal's value (deal_value_scale applied), odds, dates, ramp and risks."""
+    deals, u = s.deals, s.uncertainty
+    delay = u.deal_delay_years_mean if u is not None else None
+    survival = u.deal_annual_survival if u is not None else None
+    return {
+        "deal_value": _row([d.value_usd_m * s.deal_value_scale for d in deals]),
+        "deal_weight": _row([d.probability for d in deals]),
+        "deal_start": _row([d.start_year for d in deals]),
+        "deal_ramp_years": _row([d.ramp_years for d in deals]),
+        "deal_end": _row([np.inf if d.end_year is None else d.end_year for d in deals]),
+        "deal_logistic": _row([d.ramp == "logistic" for d in deals], dtype=bool),
+        "deal_delay_mean": _row([_first(d.delay_years_mean, delay, 0.0) for d in deals]),
+        "deal_survival": _row([_first(d.annual_survival, survival, 1.0) for d in deals]),
+    }
 
 
 def levers(layout: Layout, params: Params):
@@ -285,16 +332,26 @@ def levers(layout: Layout, params: Params):
     ``weight * value * E[ramp(y) * alive(y)]`` (D or 1, K, Y). A parameter with a draw axis of
     length 1 is shared by every draw.
     """
-    p = params
     years = layout.years.astype(float)  # (Y,)
+    return (
+        _baseline(layout, params, years),
+        _pta_multiplier(layout, params, years),
+        _change_multiplier(layout, params, years),
+        _tta_multiplier(layout, params, years),
+        _deal_paths(params, years),
+    )
+
+
+def _baseline(layout: Layout, p: Params, years: np.ndarray) -> np.ndarray:
+    """1. Baseline: (D, F, Y), with any annual level shocks of a Monte Carlo draw."""
     col = np.newaxis
-    n_flows = len(layout.flow_sector)
-
-    # 1. Baseline: (D, F, Y), with any annual level shocks of a Monte Carlo draw
     base = baseline_value(p.flow_value[..., col], p.flow_growth[..., col], years - layout.base_year)
-    base = base * p.flow_level
+    return base * p.flow_level
 
-    # 2. PTA: per line (D, L, Y), summed onto flows, then the response profile in log space
+
+def _pta_multiplier(layout: Layout, p: Params, years: np.ndarray) -> np.ndarray:
+    """2. PTA: per line (D, L, Y), summed onto flows, then the response profile in log space."""
+    col, n_flows = np.newaxis, len(layout.flow_sector)
     tariff_phase = staging(years, p.pta_start[:, col, col], p.pta_phase_in[:, col, col])
     tariff = staged_tariff(p.line_mfn[..., col], p.line_preferential[..., col], tariff_phase)
     mfn = p.line_mfn[..., col]
@@ -311,9 +368,12 @@ def levers(layout: Layout, params: Params):
     weight = response_share(
         years - p.pta_start[:, col, col], layout.pta_profile, p.pta_response_years[:, col, col]
     )
-    m_pta = pta_multiplier(full, weight) if len(layout.line_flow) else np.ones((1, n_flows, 1))
+    return pta_multiplier(full, weight) if len(layout.line_flow) else np.ones((1, n_flows, 1))
 
-    # 2b. Other tariff changes: a multiplier per change, multiplied onto its flow
+
+def _change_multiplier(layout: Layout, p: Params, years: np.ndarray) -> np.ndarray:
+    """2b. Other tariff changes: a multiplier per change, multiplied onto its flow."""
+    col, n_flows = np.newaxis, len(layout.flow_sector)
     m_tc = np.ones((1, n_flows, 1))
     for c, flow in enumerate(layout.change_flow):
         m = tariff_change_multiplier(
@@ -329,17 +389,24 @@ def levers(layout: Layout, params: Params):
         )
         m_tc = np.broadcast_to(m_tc, (max(m_tc.shape[0], m.shape[0]), n_flows, len(years))).copy()
         m_tc[:, flow] *= m
+    return m_tc
 
-    # 3. TTA: (D, F, Y); the draw picks the conversion
+
+def _tta_multiplier(layout: Layout, p: Params, years: np.ndarray) -> np.ndarray:
+    """3. TTA: (D, F, Y); the draw picks the conversion."""
+    col = np.newaxis
     days = (p.days_before[:, col, col], p.days_after[:, col, col])
     route = p.route_share[:, col, col] * layout.tta_applies[:, col]
     semi = semi_elasticity_multiplier(*days, route, p.tta_beta[:, col, col])
     ave = ave_multiplier(*days, p.flow_theta[..., col], route, p.tta_ave_per_day[:, col, col])
     m_full = np.where(p.tta_use_ave[:, col, col], ave, semi)
     tta_phase = staging(years, p.tta_start[:, col, col], p.tta_phase_in[:, col, col])
-    m_tta = 1.0 + (m_full - 1.0) * tta_phase
+    return 1.0 + (m_full - 1.0) * tta_phase
 
-    # 5. Deals: (D, K, Y), the expected path over start delay and survival
+
+def _deal_paths(p: Params, years: np.ndarray) -> np.ndarray:
+    """5. Deals: (D, K, Y), the expected path over start delay and survival."""
+    col = np.newaxis
     ramp_args = (
         years,
         p.deal_start[..., col],
@@ -353,8 +420,7 @@ def levers(layout: Layout, params: Params):
         )
     else:
         ramp = deal_ramp(*ramp_args)
-    deals = (p.deal_weight * p.deal_value)[..., col] * ramp
-    return base, m_pta, m_tc, m_tta, deals
+    return (p.deal_weight * p.deal_value)[..., col] * ramp
 
 
 def check_finite(values: np.ndarray, where: str) -> None:
