@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 
 from tradecalc.engine import budget
+from tradecalc.engine.compile import Layout, Params, compile_scenario
 from tradecalc.engine.draws import Shocks, level_shock_sd, risk_inputs, streams
-from tradecalc.engine.evaluate import Layout, Params, compile_scenario, evaluate_measure
+from tradecalc.engine.evaluate import evaluate_measure
 from tradecalc.engine.kernel import Kernel
 from tradecalc.engine.quantiles import RankWindows
 from tradecalc.engine.verdict import check_finite, deadline_index
