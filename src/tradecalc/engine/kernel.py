@@ -194,9 +194,8 @@ class Kernel:
         base, level = self._baseline(shocks), self._level(shocks)
         m_pta, m_tc, tta = multipliers
         total = self._buffer("flows", (len(self.years), draws))
-        total[...] = 0.0
         x = self._buffer("scratch", total.shape)
-        for f, pta, change, on_route in self.plan:
+        for n, (f, pta, change, on_route) in enumerate(self.plan):
             if level is None:
                 x[...] = base[f]
             else:
@@ -208,5 +207,7 @@ class Kernel:
             if on_route is not None:
                 m_tta, skip = tta
                 _apply(x, m_tta[on_route[0]], on_route[1][0 if skip else 1])
-            total += x
+            np.add(0.0 if n == 0 else total, x, out=total)  # the sum starts from 0: 0 + x
+        if not self.plan:
+            total[...] = 0.0
         return total

@@ -88,7 +88,7 @@ class CountedDeals:
             delays = poisson_delay(shocks.delay[:, self.count_deals], lam, self.risk.max_delay)
         years = len(self.years)
         total = self.buffer("deals", (years, draws))
-        total[...] = 0.0
+        first = True  # the sum starts from 0: 0 + x, not x (-0 is 0)
         share = self.buffer("scratch", total.shape)
         row = np.zeros(draws, dtype=np.intp)
         for i, table in enumerate(self.ramps):
@@ -107,7 +107,10 @@ class CountedDeals:
                 alive[live] = last
                 np.copyto(share, 0.0, where=np.arange(years)[:, np.newaxis] >= alive)
             np.multiply(share, scaled[i], out=share)
-            total += share
+            np.add(0.0 if first else total, share, out=total)
+            first = False
+        if first:
+            total[...] = 0.0
         return total
 
     def _deal_scale(self, shocks: Shocks, i: int) -> np.ndarray:

@@ -229,14 +229,18 @@ class ChangeLevers:
     """The tariff changes' multiplier of each flow with changes, on the years where one of
     them differs, draws innermost: (columns, D or 1); multiplied per flow first, in order.
 
-    Each change is computed on its distinct years; the years before it acts (response share
-    0) have a multiplier of exactly 1 (x ** 0 is 1) and are not applied.
+    Each change is computed on its distinct years, its tariff path and response share once;
+    the years before it acts (response share 0, the tariff as before) have a multiplier of
+    exactly 1 (x ** 0 is 1) and are not computed. The exponent's power is raised draws
+    innermost unless an exponent could take numpy's shortcuts (then as the reference lays it
+    out); the response shares move along the innermost loop as in the reference.
     """
 
     def __init__(self, layout: Layout, point: Params):
         self.layout, self.point = layout, point
         years, p, col = layout.years.astype(float), point, np.newaxis
-        self.changes = []
+        self.changes, self.terms = [], []
+        self.weights: dict[tuple[int, int], np.ndarray] = {}
         for c in range(len(layout.change_flow)):
             start = p.change_year[:, c, col]
             phase = staging(years, start, p.change_phase_in[:, c, col])
@@ -246,10 +250,24 @@ class ChangeLevers:
             cols, index = distinct_columns(phase, share)
             acts = np.any(share[..., cols] != 0.0, axis=0)
             self.changes.append((years[cols], index, acts))
+            self.terms.append(self._terms(c, years[cols], acts))
         groups: dict[int, list[int]] = {}
         for c, flow in enumerate(layout.change_flow.tolist()):
             groups.setdefault(flow, []).append(c)
         self.plan = {f: self._flow_plan(cs) for f, cs in groups.items()}
+
+    def _terms(self, c: int, cols: np.ndarray, acts: np.ndarray) -> tuple[np.ndarray, ...]:
+        """What :func:`~tradecalc.model.tariff_change_multiplier` computes without the draws,
+        on the columns where change ``c`` acts: the ratio's base (1 + t(y)) / (1 + t_b)
+        (columns, 1), the coverage and the response share (columns, 1)."""
+        p, col = self.point, np.newaxis
+        year, before = p.change_year[:, c, col], p.change_before[:, c, col]
+        phase = staging(cols, year, p.change_phase_in[:, c, col])
+        tariff = staged_tariff(before, p.change_after[:, c, col], phase)
+        base = ((1.0 + tariff) / (1.0 + before))[0, acts, col]
+        profile, response_years = self.layout.change_profile[c], p.change_response_years[:, c, col]
+        share = response_share(cols - year, profile, response_years)[0, acts, col]
+        return base, p.change_coverage[:, c], share
 
     def _flow_plan(self, changes: list[int]) -> tuple[list, list[np.ndarray], list]:
         """The tariff changes of one flow on the years where any of them differs: for each
@@ -265,31 +283,56 @@ class ChangeLevers:
         return self.plan[flow][2] if flow in self.plan else None
 
     def multiplier(self, moved: dict) -> dict[int, np.ndarray]:
-        """The multiplier of each flow with changes (computed draws-major, as in the
-        reference), then draws innermost."""
-        layout, p, col = self.layout, self.point, np.newaxis
-        m_tc = []
-        for c, (cols, _, _) in enumerate(self.changes):
-            m_tc.append(
-                tariff_change_multiplier(
-                    cols,
-                    p.change_year[:, c, col],
-                    p.change_before[:, c, col],
-                    p.change_after[:, c, col],
-                    p.change_coverage[:, c, col],
-                    moved["change_epsilon"][c, :, col],
-                    p.change_phase_in[:, c, col],
-                    layout.change_profile[c],
-                    p.change_response_years[:, c, col],
-                )
-            )
+        """The multiplier of each flow with changes, (columns, D or 1)."""
+        m_tc = [self._change(c, moved["change_epsilon"][c]) for c in range(len(self.changes))]
         out = {}
         for flow, (changes, columns, _) in self.plan.items():
-            m = m_tc[changes[0]][:, columns[0]]
+            m = m_tc[changes[0]][columns[0]]
             for c, index in zip(changes[1:], columns[1:], strict=True):
-                m = m * m_tc[c][:, index]
-            out[flow] = np.ascontiguousarray(m.T)
+                m = m * m_tc[c][index]
+            out[flow] = m
         return out
+
+    def _change(self, c: int, epsilon: np.ndarray) -> np.ndarray:
+        """Change ``c``'s multiplier on its distinct years (columns, D or 1)."""
+        cols, _, acts = self.changes[c]
+        exponent = -epsilon  # (D,)
+        if len(exponent) == 1 or _fast_exponent(exponent):
+            return self._change_by_reference(c, epsilon).T
+        base, coverage, share = self.terms[c]
+        ratio = base**exponent  # tariff_ratio
+        full = 1.0 + coverage * (ratio - 1.0)
+        if np.any(full <= 0.0):
+            pta_multiplier(full, 1.0)  # raises its error
+        out = np.ones((len(cols), len(exponent)))
+        out[acts] = full ** self._weights(c, share, len(cols), len(exponent))
+        return out
+
+    def _weights(self, c: int, share: np.ndarray, columns: int, draws: int) -> np.ndarray:
+        """Change ``c``'s response shares to raise its full ratio to: a copy for each draw
+        (as the reference's move along its innermost loop), or fixed along the draws when
+        the change has one distinct year (as there, along its one year)."""
+        if columns == 1:
+            return share
+        if (c, draws) not in self.weights:
+            self.weights[(c, draws)] = np.repeat(share, draws, axis=1)
+        return self.weights[(c, draws)]
+
+    def _change_by_reference(self, c: int, epsilon: np.ndarray) -> np.ndarray:
+        """Change ``c``'s multiplier by the model, draws-major as in the reference (D or 1,
+        columns)."""
+        layout, p, col = self.layout, self.point, np.newaxis
+        return tariff_change_multiplier(
+            self.changes[c][0],
+            p.change_year[:, c, col],
+            p.change_before[:, c, col],
+            p.change_after[:, c, col],
+            p.change_coverage[:, c, col],
+            epsilon[:, col],
+            p.change_phase_in[:, c, col],
+            layout.change_profile[c],
+            p.change_response_years[:, c, col],
+        )
 
 
 class TtaLever:
@@ -335,10 +378,8 @@ class TtaLever:
             m_full = self._drawn(use_ave, theta)
         else:
             per_day = p.tta_ave_per_day[:, col, col]
-            ave = ave_multiplier(
-                *self.days, np.ascontiguousarray(theta.T)[..., col], self.route, per_day
-            )
-            m_full = np.where(use_ave[:, col, col], ave, self.semi)[..., 0].T
+            ave = ave_multiplier(*self.days, theta[np.newaxis], self.route, per_day)
+            m_full = np.where(use_ave[:, col, col], ave, self.semi)[0]
         step = np.subtract(m_full, 1.0)  # (T, D)
         skip = bool(np.isfinite(step).all())
         phase = self.phase[self.on] if skip else self.phase
@@ -350,14 +391,14 @@ class TtaLever:
 
     def _drawn(self, use_ave: np.ndarray, theta: np.ndarray) -> np.ndarray:
         """The TTA conversion (T, D) when each draw picks it: the AVE
-        (:func:`~tradecalc.model.ave_multiplier`, a power per draw, laid out as in the
-        reference) only for the draws that pick it, the semi-elasticity's for the others."""
+        (:func:`~tradecalc.model.ave_multiplier`, a power per draw) only for the draws that
+        pick it, the semi-elasticity's for the others."""
         m_full = np.empty((len(self.flows), len(use_ave)))
         m_full[...] = self.semi[0]
         pick = np.flatnonzero(use_ave)
         if pick.size:
             per_day = self.point.tta_ave_per_day[:, np.newaxis, np.newaxis]
-            theta = np.ascontiguousarray((theta[:, pick] if theta.shape[1] > 1 else theta).T)
-            ave = ave_multiplier(*self.days, theta[..., np.newaxis], self.route, per_day)
-            m_full[:, pick] = ave[..., 0].T
+            theta = theta[:, pick] if theta.shape[1] > 1 else theta
+            ave = ave_multiplier(*self.days, theta[np.newaxis], self.route, per_day)
+            m_full[:, pick] = ave[0]
         return m_full
