@@ -120,7 +120,7 @@ class Kernel:
     def measure_by_year(self, shocks: Shocks) -> np.ndarray:
         """The measure of the draws of ``shocks`` year-major, (Y, D): the kernel's own
         buffer, overwritten by its next call."""
-        with np.errstate(over="ignore", invalid="ignore"):  # see check_finite
+        with np.errstate(over="ignore", invalid="ignore"):  # see verdict.check_finite
             return self._measure(shocks)
 
     def _buffer(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
