@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from tradecalc.engine.evaluate import Layout, Params
+from tradecalc.engine.compile import Layout, Params
 from tradecalc.model import (
     level_shock_factor,
     poisson_delay,

@@ -1,71 +1,41 @@
 """The Monte Carlo kernel: the measure of a chunk of draws, computed only where the draws
 change something; to the last bit the numbers of the engine on
 :func:`~tradecalc.engine.draws.apply_shocks`.
+
+The levers are in :mod:`tradecalc.engine.kernel_levers`, the counted deals in
+:mod:`tradecalc.engine.kernel_deals`; the kernel moves theta, puts the level shocks on the
+baseline and sums the flows and the deals.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from tradecalc.engine.compile import Layout, Params
 from tradecalc.engine.draws import Risk, Shocks
-from tradecalc.engine.evaluate import Layout, Params, levers
-from tradecalc.model import (
-    ave_multiplier,
-    baseline_value,
-    deal_ramp,
-    level_shock_factor,
-    poisson_delay,
-    pta_multiplier,
-    response_share,
-    semi_elasticity_multiplier,
-    smart_creation,
-    smart_diversion_first_order,
-    staged_tariff,
-    staging,
-    tariff_change_multiplier,
-    two_piece_lognormal,
-)
+from tradecalc.engine.evaluate import levers
+from tradecalc.engine.kernel_deals import CountedDeals
+from tradecalc.engine.kernel_levers import ChangeLevers, PtaLever, TtaLever
+from tradecalc.model import baseline_value
 from tradecalc.scenario.models import Uncertainty
 
 
-def _distinct_columns(*rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Year columns that differ in any of ``rows`` (each (..., Y)): (first of each, index of each).
-
-    A lever that depends on the year only through these rows takes the same value in two
-    columns with equal keys, so it is computed on the distinct columns and gathered back.
-    """
-    keys = np.concatenate([np.broadcast_to(r, r.shape).reshape(-1, r.shape[-1]) for r in rows])
-    seen: dict[bytes, int] = {}
-    first, index = [], []
-    for y in range(keys.shape[1]):
-        key = keys[:, y].tobytes()
-        if key not in seen:
-            seen[key] = len(first)
-            first.append(y)
-        index.append(seen[key])
-    return np.array(first, dtype=int), np.array(index, dtype=int)
+def _apply(x: np.ndarray, columns: np.ndarray, runs: list[tuple[int, int, int]]) -> None:
+    """``x`` (Y, D) times a lever's distinct columns (columns, D or 1) on its runs of years."""
+    for first, stop, column in runs:
+        x[first:stop] *= columns[column]
 
 
-def _level_factor(standard_normals: np.ndarray, sd: float) -> np.ndarray:
-    """:func:`~tradecalc.model.level_shock_factor` of (D, Y - 1) shocks, (D, Y): the same
-    operations (product, running sum, ``exp`` of a contiguous array) in one buffer."""
-    draws, steps = standard_normals.shape
-    out = np.empty((draws, steps + 1))
-    out[:, 0] = 0.0
-    np.multiply(float(sd), standard_normals, out=out[:, 1:])
-    np.cumsum(out[:, 1:], axis=-1, out=out[:, 1:])
+def _level_years(standard_normals: np.ndarray, sd: float, out: np.ndarray) -> np.ndarray:
+    """:func:`~tradecalc.model.level_shock_factor` of (D, ..., Y - 1) shocks, year-major
+    (..., Y, D) in ``out``: the same operations (product, running sum, ``exp``) on rows of
+    draws."""
+    normals = np.moveaxis(standard_normals, 0, -1)  # (..., Y - 1, D)
+    out[..., 0, :] = 0.0
+    np.multiply(float(sd), normals, out=out[..., 1:, :])
+    for y in range(2, out.shape[-2]):
+        out[..., y, :] += out[..., y - 1, :]
     return np.exp(out, out=out)
-
-
-def _powered(on: np.ndarray) -> np.ndarray:
-    """The columns a kernel raises to a power: ``on``, or all when fewer than 2 would be.
-
-    numpy's ``power`` takes shortcuts (``sqrt`` for 0.5, ``1 / x`` for -1, ...) when the
-    exponent does not move along its innermost loop; the reference raises arrays of two
-    years or more, whose innermost loop is the year. A single column would drop that axis
-    and change the loop (and the last bit), so then every column is raised as before.
-    """
-    return on if np.count_nonzero(on) >= 2 else np.ones_like(on)
 
 
 class Kernel:
@@ -77,348 +47,167 @@ class Kernel:
     changes is how much is computed: a lever that has no draw axis (growth without
     ``growth_sd``, the tariff path, response shares, the deals' ramp shapes) is computed
     once; a lever that depends on the year only through its staging and response share is
-    computed on the distinct years and gathered; a flow without a PTA line, tariff change or
-    TTA route skips that lever (its multiplier is exactly 1); a deal that failed in a draw
-    adds exactly 0 and is skipped. The measure of a chunk is (D, Y), draws-major.
+    computed on the distinct years and applied to each run of years that share them; a
+    multiplier of exactly 1 (no PTA line, tariff change or TTA route; a year before a lever
+    acts) is not applied; a deal that failed in a draw adds exactly 0. Arrays keep the draws
+    on their innermost axis, (..., D): numpy's loops are slow on the short rows of the
+    years, lines or deals. Where numpy's ``power`` could take a shortcut (an exponent that
+    does not move along the reference's innermost loop), the kernel raises arrays laid out
+    as the reference does. The measure of a chunk is (D, Y), draws-major.
     """
 
     def __init__(self, layout: Layout, point: Params, spread: Uncertainty, risk: Risk):
         self.layout, self.point, self.spread, self.risk = layout, point, spread, risk
-        p, col = point, np.newaxis
-        years = layout.years.astype(float)
-        self.years = years
+        self.years = layout.years.astype(float)
+        self.buffers: dict[str, np.ndarray] = {}
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            # growth: max(point + sd * z, -0.99); without a spread it is the same every draw
-            self.t = years - layout.base_year
-            if spread.growth_sd == 0:
-                growth = np.maximum(p.flow_growth, -0.99)
-                self.base = baseline_value(p.flow_value[..., col], growth[..., col], self.t)
-            else:
-                self.base = None
-            self.fixed_theta = spread.elasticity_spread == 0
-            if self.fixed_theta:
-                self.theta = self._moved(np.ones((1, len(layout.sectors))))
-            # PTA: the tariff path and the response share have no draw axis
-            flows_with_lines = list(dict.fromkeys(layout.line_flow.tolist()))
-            self.pta_flows = np.array(flows_with_lines, dtype=int)
-            self.line_slot = np.array([flows_with_lines.index(f) for f in layout.line_flow])
-            phase = staging(years, p.pta_start[:, col, col], p.pta_phase_in[:, col, col])
-            weight = response_share(
-                years - p.pta_start[:, col, col],
-                layout.pta_profile,
-                p.pta_response_years[:, col, col],
+            self._init_baseline()
+            self.pta = PtaLever(layout, point, spread)
+            self.changes = ChangeLevers(layout, point)
+            self.tta = TtaLever(layout, point, spread)
+            self._init_deals()
+            self._init_theta()
+        self._init_plan()
+
+    def _init_baseline(self) -> None:
+        """Growth: max(point + sd * z, -0.99); without a spread the same every draw."""
+        p, spread, col = self.point, self.spread, np.newaxis
+        self.t = self.years - self.layout.base_year
+        self.base = None
+        if spread.growth_sd == 0:
+            growth = np.maximum(p.flow_growth, -0.99)
+            base = baseline_value(p.flow_value[..., col], growth[..., col], self.t)
+            self.base = np.ascontiguousarray(base[0, :, :, col])  # (F, Y, 1)
+
+    def _init_deals(self) -> None:
+        """Deals: fixed unless drawn (bernoulli): then :class:`CountedDeals`."""
+        layout, spread = self.layout, self.spread
+        self.count_flows = np.flatnonzero(layout.flow_counts)
+        self.fixed_deals = self.deals = None
+        if spread.deals != "bernoulli" or not layout.deal_counts.any():
+            deals = levers(layout, self.point)[4]
+            self.fixed_deals = np.einsum("dky,k->dy", deals, layout.deal_counts.astype(float))
+        else:
+            self.deals = CountedDeals(layout, self.point, self.risk, self._buffer)
+
+    def _init_theta(self) -> None:
+        """Without a theta spread the exponents, and the tariff ratio, are the same every
+        draw: computed once."""
+        self.fixed_theta = self.spread.elasticity_spread == 0
+        if self.fixed_theta:
+            self.theta = self._moved(np.ones((len(self.layout.sectors), 1)))
+            self.pta.fix_theta(self.theta)
+
+    def _init_plan(self) -> None:
+        """For each counted flow, the runs of years each of its levers multiplies."""
+        pta_slot = {int(f): i for i, f in enumerate(self.pta.flows)}
+        tta_slot = {int(f): i for i, f in enumerate(self.tta.flows)}
+        pta_runs, tta_runs = self.pta.runs(), self.tta.runs()
+        self.plan = [
+            (
+                f,
+                (pta_slot[f], pta_runs) if f in pta_slot else None,
+                self.changes.runs(f),
+                (tta_slot[f], tta_runs) if f in tta_slot else None,
             )
-            cols, self.pta_index = _distinct_columns(phase, weight)
-            self.pta_weight = weight[..., cols]
-            self.tariff = staged_tariff(p.line_mfn[..., col], p.line_preferential[..., col], phase)[
-                ..., cols
-            ]
-            # the tariff ratio's base (1 + t1) / (1 + t0) on the years where the tariff differs
-            # (as tariff_ratio computes it); a base of exactly 1 gives exactly 1 to any power
-            tcols, self.tariff_index = _distinct_columns(self.tariff)
-            if len(tcols) < 2:  # one column would change numpy's loop: see _powered
-                tcols = self.tariff_index = np.arange(self.tariff.shape[-1])
-            base = (1.0 + self.tariff[..., tcols]) / (1.0 + p.line_mfn[..., col])
-            self.ratio_on = _powered(~np.all(base == 1.0, axis=(0, 1)))
-            self.ratio_base = np.ascontiguousarray(base[..., self.ratio_on])
-            self.ratio_shape = base.shape
-            # PTA response weights of exactly 0 give a multiplier of exactly 1 (x ** 0 is 1)
-            self.weight_on = _powered(~np.all(self.pta_weight == 0.0, axis=(0, 1)))
-            self.weight = np.ascontiguousarray(self.pta_weight[..., self.weight_on])
-            self.smart_ratio = None
-            if layout.pta_smart:
-                mfn, tariff = p.line_mfn[..., col], self.tariff
-                ratio = 1.0 + smart_creation(tariff, mfn, p.line_eta[..., col])
-                share, sigma = p.line_share[..., col], p.line_sigma[..., col]
-                self.smart_ratio = ratio + smart_diversion_first_order(tariff, mfn, share, sigma)
-            # tariff changes: each on its distinct years
-            self.changes = []
-            for c in range(len(layout.change_flow)):
-                phase = staging(years, p.change_year[:, c, col], p.change_phase_in[:, c, col])
-                share = response_share(
-                    years - p.change_year[:, c, col],
-                    layout.change_profile[c],
-                    p.change_response_years[:, c, col],
-                )
-                cols, index = _distinct_columns(phase, share)
-                self.changes.append((years[cols], index))
-            # TTA: the flows on the route; the semi-elasticity conversion has no draw axis
-            route = p.route_share[:, col, col] * layout.tta_applies[:, col]
-            self.tta_flows = np.flatnonzero(np.any(route != 0.0, axis=(0, 2)))
-            self.route = route[:, self.tta_flows]
-            self.days = (p.days_before[:, col, col], p.days_after[:, col, col])
-            self.semi = semi_elasticity_multiplier(*self.days, self.route, p.tta_beta[:, col, col])
-            phase = staging(years, p.tta_start[:, col, col], p.tta_phase_in[:, col, col])
-            cols, self.tta_index = _distinct_columns(phase)
-            self.tta_phase = phase[..., cols]
-            self.pta_slot = {int(f): i for i, f in enumerate(self.pta_flows)}
-            self.tta_slot = {int(f): i for i, f in enumerate(self.tta_flows)}
-            # deals: fixed unless drawn (bernoulli); ramp shapes tabulated by years since start
-            self.count_flows = np.flatnonzero(layout.flow_counts)
-            self.count_deals = np.flatnonzero(layout.deal_counts)
-            self.fixed_deals = None
-            if spread.deals != "bernoulli" or not len(self.count_deals):
-                deals = levers(layout, point)[4]
-                self.fixed_deals = np.einsum("dky,k->dy", deals, layout.deal_counts.astype(float))
-            else:
-                self.ramps = self._ramp_tables()
-                self.delay_cdf = self._delay_tables()
-
-    def _moved(self, multiplier: np.ndarray) -> dict[str, np.ndarray]:
-        """flow_theta and the tariff exponents moved by theta's multiplier, as apply_shocks."""
-        layout, point = self.layout, self.point
-        take = np.take  # the same elements as multiplier[:, index], faster
-        out = {"flow_theta": point.flow_theta * take(multiplier, layout.flow_sector_index, axis=1)}
-        for prefix in ("line", "change"):
-            epsilon = getattr(point, f"{prefix}_epsilon")
-            m = take(multiplier, getattr(layout, f"{prefix}_sector_index"), axis=1)
-            given = getattr(layout, f"{prefix}_tariff_exponent_given")
-            out[f"{prefix}_epsilon"] = np.where(given, epsilon * m, (epsilon - 1.0) * m + 1.0)
-        return out
-
-    def _tta_drawn(self, use_ave: np.ndarray, theta: np.ndarray, draws: int) -> np.ndarray:
-        """The TTA multiplier (D, T, U) when each draw picks its conversion: the AVE
-        (:func:`~tradecalc.model.ave_multiplier`, a power per draw) only for the draws that
-        pick it, the semi-elasticity's for the others; then ``1 + (m - 1) * phase`` one
-        distinct year at a time, on long rows (numpy's loops are slow on rows of 2)."""
-        flows, years = len(self.tta_flows), self.tta_phase.shape[-1]
-        m_full = np.empty((draws, flows))
-        m_full[...] = self.semi[0, :, 0]
-        pick = np.flatnonzero(use_ave)
-        if pick.size:
-            per_day = self.point.tta_ave_per_day[:, np.newaxis, np.newaxis]
-            ave = ave_multiplier(
-                *self.days, theta[pick] if len(theta) > 1 else theta, self.route, per_day
-            )
-            m_full[pick] = ave[..., 0]
-        step = (m_full - 1.0).reshape(-1)
-        m_tta = np.empty((draws, flows, years))
-        flat = m_tta.reshape(-1, years)
-        for c in range(years):
-            np.multiply(step, self.tta_phase[0, 0, c], out=flat[:, c])
-            flat[:, c] += 1.0
-        return m_tta
-
-    def _pta_multiplier(self, full: np.ndarray) -> np.ndarray:
-        """:func:`~tradecalc.model.pta_multiplier` with ``x ** 0`` (exactly 1) not computed."""
-        on = self.weight_on
-        if np.all(on) or np.any(full <= 0.0):  # the latter: pta_multiplier's error
-            return pta_multiplier(full, self.pta_weight)
-        out = np.ones(full.shape)
-        out[..., on] = np.ascontiguousarray(full[..., on]) ** self.weight
-        return out
-
-    def _ramp_tables(self) -> list[np.ndarray] | None:
-        """Per counted deal: its ramp by year for each whole start delay, (max_delay + 1, Y).
-
-        Row ``d`` is ``deal_ramp`` with the start ``d`` years late (years and delays are
-        whole), the same numbers for every draw with that delay; the end year is applied
-        after. None when a start is not a whole year.
-        """
-        p, years = self.point, self.years
-        if not np.all(p.deal_start == np.round(p.deal_start)):
-            return None
-        delays = np.arange(self.risk.max_delay + 1, dtype=float)[:, np.newaxis]
-        return [
-            deal_ramp(
-                years,
-                p.deal_start[0, k] + delays,
-                p.deal_ramp_years[0, k],
-                np.inf,
-                p.deal_logistic[0, k],
-            )
-            for k in self.count_deals
+            for f in self.count_flows.tolist()
         ]
 
     def measure(self, shocks: Shocks) -> np.ndarray:
         """The measure (D, Y) of the draws of ``shocks``."""
-        with np.errstate(over="ignore", invalid="ignore"):  # see check_finite
+        return np.ascontiguousarray(self.measure_by_year(shocks).T)
+
+    def measure_by_year(self, shocks: Shocks) -> np.ndarray:
+        """The measure of the draws of ``shocks`` year-major, (Y, D): the kernel's own
+        buffer, overwritten by its next call."""
+        with np.errstate(over="ignore", invalid="ignore"):  # see verdict.check_finite
             return self._measure(shocks)
 
+    def _buffer(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
+        """An array the kernel reuses from chunk to chunk (a new one costs page faults)."""
+        out = self.buffers.get(name)
+        if out is None or out.shape != shape:
+            out = self.buffers[name] = np.empty(shape)
+        return out
+
     def _measure(self, shocks: Shocks) -> np.ndarray:
-        layout, p, spread, risk, col = self.layout, self.point, self.spread, self.risk, np.newaxis
+        """Levers on their distinct years, then the counted flows and deals by year."""
         draws = len(shocks.utilization)
         if self.fixed_theta:
             moved = self.theta
         else:
-            moved = self._moved(np.exp(spread.elasticity_spread * shocks.theta))
-        # 1. baseline with the level shocks
-        if self.base is None:
-            growth = np.maximum(p.flow_growth + spread.growth_sd * shocks.growth, -0.99)
-            base = baseline_value(p.flow_value[..., col], growth[..., col], self.t)
-        else:
-            base = self.base
-        level = None
-        if shocks.level is not None:
-            level = _level_factor(shocks.level, risk.shock_sd)[:, np.newaxis, :]
-        if shocks.flow_level is not None:
-            per_flow = level_shock_factor(shocks.flow_level, risk.flow_shock_sd)
-            level = per_flow if level is None else level * per_flow
-        # 2. PTA on the flows with lines, on the distinct years: (D or 1, P, U)
-        m_pta = None
-        if len(self.pta_flows):
-            if spread.utilization is not None:
-                low, high = spread.utilization.low, spread.utilization.high
-                utilization = low + (high - low) * shocks.utilization
-            else:
-                utilization = p.utilization
-            if self.smart_ratio is not None:
-                ratio = self.smart_ratio
-            else:  # tariff_ratio on the distinct tariffs (a base of 1 stays 1), gathered below
-                exponent = -moved["line_epsilon"][..., col]
-                if np.all(self.ratio_on):
-                    ratio = self.ratio_base**exponent
-                else:
-                    ratio = np.ones(np.broadcast_shapes(exponent.shape, self.ratio_shape))
-                    ratio[..., self.ratio_on] = self.ratio_base**exponent
-            gain = p.line_coverage[..., col] * utilization[:, col, col] * (ratio - 1.0)
-            full = np.ones((gain.shape[0], len(self.pta_flows), gain.shape[2]))
-            for line, slot in enumerate(self.line_slot):
-                full[:, slot] += gain[:, line]
-            if self.smart_ratio is None:
-                full = np.take(full, self.tariff_index, axis=2)
-            m_pta = self._pta_multiplier(full)
-        # 2b. tariff changes: their multipliers multiplied per flow first, as in levers()
-        m_tc: dict[int, np.ndarray] = {}
-        for c, (cols, index) in enumerate(self.changes):
-            flow = int(layout.change_flow[c])
-            m = tariff_change_multiplier(
-                cols,
-                p.change_year[:, c, col],
-                p.change_before[:, c, col],
-                p.change_after[:, c, col],
-                p.change_coverage[:, c, col],
-                moved["change_epsilon"][:, c, col],
-                p.change_phase_in[:, c, col],
-                layout.change_profile[c],
-                p.change_response_years[:, c, col],
-            )[:, index]
-            m_tc[flow] = m if flow not in m_tc else m_tc[flow] * m
-        # 3. TTA on the flows on the route, on the distinct years: (D or 1, T, U)
-        m_tta = None
-        if len(self.tta_flows):
-            if spread.tta_methods:
-                methods = np.array([m == "ave" for m in spread.tta_methods])
-                choice = np.minimum((shocks.method * len(methods)).astype(int), len(methods) - 1)
-                use_ave = methods[choice]
-            else:
-                use_ave = p.tta_use_ave
-            theta = moved["flow_theta"][:, self.tta_flows, col]
-            if (
-                len(use_ave) == draws
-                and self.semi.shape[0] == 1
-                and self.tta_phase.shape[:2]
-                == (
-                    1,
-                    1,
-                )
-            ):
-                m_tta = self._tta_drawn(use_ave, theta, draws)
-            else:
-                per_day = p.tta_ave_per_day[:, col, col]
-                ave = ave_multiplier(*self.days, theta, self.route, per_day)
-                m_full = np.where(use_ave[:, col, col], ave, self.semi)
-                m_tta = 1.0 + (m_full - 1.0) * self.tta_phase
-        # 4. the counted flows: ((base * level) * m_pta) * m_tc) * m_tta, summed in order, in
-        # one buffer (np.take gathers the distinct years: far faster than fancy indexing)
-        flows = np.zeros((draws, len(self.years)))
-        x = np.empty((draws, len(self.years)))
-        for f in self.count_flows:
-            if level is None:
-                x[...] = base[:, f]
-            else:
-                np.multiply(base[:, f], level[:, 0 if level.shape[1] == 1 else f], out=x)
-            if f in self.pta_slot:
-                x *= np.take(m_pta[:, self.pta_slot[f]], self.pta_index, axis=1)
-            if f in m_tc:
-                x *= m_tc[f]
-            if f in self.tta_slot:
-                x *= np.take(m_tta[:, self.tta_slot[f]], self.tta_index, axis=1)
-            flows += x
+            normals = self._buffer("theta", shocks.theta.shape[::-1])
+            np.multiply(self.spread.elasticity_spread, shocks.theta.T, out=normals)
+            moved = self._moved(np.exp(normals, out=normals))
+        multipliers = (
+            self.pta.multiplier(shocks, moved),
+            self.changes.multiplier(moved),
+            self.tta.multiplier(shocks, moved),
+        )
+        flows = self._flows(shocks, multipliers, draws)  # (Y, D)
         if self.fixed_deals is not None:
-            return flows + self.fixed_deals
-        return flows + self._deals(shocks, draws)
+            deals = self.fixed_deals.T
+        else:
+            deals = self.deals.total(shocks, draws)
+        return np.add(flows, deals, out=flows)
 
-    def _deals(self, shocks: Shocks, draws: int) -> np.ndarray:
-        """Sum of the counted deals (D, Y) in the draws (bernoulli), as :func:`_deal_draws`
-        and :func:`~tradecalc.model.deal_ramp` give them, for the counted deals only."""
-        p, years, risk, ks = self.point, self.years, self.risk, self.count_deals
-        success = shocks.deals[:, self.layout.deal_group[ks]] < p.deal_weight[:, ks]
-        weight = success.astype(float)
-        value = p.deal_value[:, ks]
-        if shocks.value is not None:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                drawn = two_piece_lognormal(
-                    value, risk.value_low[ks], risk.value_high[ks], shocks.value[:, ks]
-                )
-            value = np.where(value > 0.0, drawn, 0.0)
-        start = p.deal_start[:, ks]
-        if shocks.delay is not None:
-            start = start + self._delay(shocks.delay[:, ks])
-        end = p.deal_end[:, ks]
-        if shocks.survival is not None:
-            q = p.deal_survival[:, ks]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                lived = np.ceil(np.log(shocks.survival[:, ks]) / np.log(q))
-            lifetime = np.where(q >= 1.0, np.inf, np.fmax(1.0, lived))
-            end = np.minimum(end, start + lifetime - 1.0)
-        scaled = weight * value
-        if self.ramps is None or not np.all(start == np.round(start)):  # not whole years
-            ramp = deal_ramp(
-                years,
-                start[..., np.newaxis],
-                p.deal_ramp_years[:, ks, np.newaxis],
-                end[..., np.newaxis],
-                p.deal_logistic[:, ks, np.newaxis],
-            )
-            deals = scaled[..., np.newaxis] * ramp
-            return np.einsum("dky,k->dy", deals, np.ones(len(ks)))
-        delay = (start - p.deal_start[:, ks]).astype(int)  # row of each deal's table
-        ended = np.isfinite(end)
-        total = np.zeros((draws, len(years)))
-        for i, rows in enumerate(self.ramps):
-            # a draw whose deal adds 0 * ramp (failed, or no value) leaves its total as it is
-            # (x + 0 is x; the ramps are finite): only the others are computed
-            live = np.flatnonzero(scaled[:, i] != 0.0)
-            if not live.size:
-                continue
-            row = (
-                delay[live, i] if len(delay) == draws else np.broadcast_to(delay[0, i], live.shape)
-            )
-            share = np.take(rows, row, axis=0)
-            if ended[:, i].any():  # np.where(years <= end, share, 0.0), in place
-                last = end[live, i] if len(end) == draws else end[0, i]
-                np.copyto(share, 0.0, where=~(years <= np.reshape(last, (-1, 1))))
-            np.multiply(scaled[live, i, np.newaxis], share, out=share)
-            total[live] += share
-        return total
-
-    def _delay(self, uniform: np.ndarray) -> np.ndarray:
-        """:func:`~tradecalc.model.poisson_delay` of the counted deals, by their CDF tables."""
-        if self.delay_cdf is None:
-            lam = self.point.deal_delay_mean[:, self.count_deals]
-            return poisson_delay(uniform, lam, self.risk.max_delay)
-        out = np.empty(uniform.shape, dtype=int)
-        for i, cdf in enumerate(self.delay_cdf):
-            out[:, i] = np.searchsorted(cdf, uniform[:, i], side="left")
+    def _moved(self, multiplier: np.ndarray) -> dict[str, np.ndarray]:
+        """flow_theta of the flows on the TTA route (T, D) and the tariff exponents (L, D),
+        (C, D) moved by theta's multiplier (S, D), as apply_shocks."""
+        layout, point = self.layout, self.point
+        take = np.take  # the same elements as multiplier[index], faster
+        flow_theta = point.flow_theta[0, self.tta.flows, np.newaxis]
+        index = layout.flow_sector_index[self.tta.flows]
+        out = {"flow_theta": flow_theta * take(multiplier, index, axis=0)}
+        for prefix in ("line", "change"):
+            epsilon = getattr(point, f"{prefix}_epsilon")[0, :, np.newaxis]
+            m = take(multiplier, getattr(layout, f"{prefix}_sector_index"), axis=0)
+            given = getattr(layout, f"{prefix}_tariff_exponent_given")[:, np.newaxis]
+            moved = (epsilon - 1.0) * m + 1.0
+            out[f"{prefix}_epsilon"] = np.where(given, epsilon * m, moved) if given.any() else moved
         return out
 
-    def _delay_tables(self) -> list[np.ndarray] | None:
-        """Per counted deal: the Poisson CDF at 0 .. max_delay - 1 as poisson_delay sums it.
+    def _baseline(self, shocks: Shocks) -> np.ndarray:
+        """The baseline of each flow, year-major: (F, Y, 1), or (F, Y, D) with drawn growth."""
+        if self.base is not None:
+            return self.base
+        p, col = self.point, np.newaxis
+        growth = np.maximum(p.flow_growth + self.spread.growth_sd * shocks.growth, -0.99)
+        return baseline_value(p.flow_value[..., col], growth[..., col], self.t).transpose(1, 2, 0)
 
-        ``poisson_delay`` counts the steps ``n < max_delay`` with ``u > F(n)``; while no
-        probability underflows to 0 that is the number of table entries below ``u``. None
-        (use poisson_delay itself) if one does.
-        """
-        lam = self.point.deal_delay_mean[:, self.count_deals]
-        pmf = np.exp(-lam)
-        cdf = pmf.copy()
-        rows = [cdf]
-        for n in range(1, self.risk.max_delay + 1):
-            pmf = pmf * lam / n
-            if np.any((lam > 0) & ~(pmf > 0.0)):
-                return None
-            cdf = cdf + pmf
-            rows.append(cdf)
-        table = np.concatenate(rows[: self.risk.max_delay])
-        return [table[:, i].copy() for i in range(table.shape[1])]
+    def _level(self, shocks: Shocks) -> np.ndarray | None:
+        """The level shocks' factor, year-major: (1, Y, D) common, (F, Y, D) per flow."""
+        risk, level, years = self.risk, None, len(self.years)
+        if shocks.level is not None:
+            out = self._buffer("level", (1, years, len(shocks.level)))
+            level = _level_years(shocks.level, risk.shock_sd, out[0])[np.newaxis]
+        if shocks.flow_level is not None:
+            draws, flows = shocks.flow_level.shape[:2]
+            out = self._buffer("flow_level", (flows, years, draws))
+            per_flow = _level_years(shocks.flow_level, risk.flow_shock_sd, out)
+            level = per_flow if level is None else np.multiply(level, per_flow, out=per_flow)
+        return level
+
+    def _flows(self, shocks: Shocks, multipliers: tuple, draws: int) -> np.ndarray:
+        """The counted flows summed in order, year-major (Y, D): each flow's
+        ((base * level) * m_pta) * m_tc) * m_tta, its levers applied to runs of years."""
+        base, level = self._baseline(shocks), self._level(shocks)
+        m_pta, m_tc, tta = multipliers
+        total = self._buffer("flows", (len(self.years), draws))
+        x = self._buffer("scratch", total.shape)
+        for n, (f, pta, change, on_route) in enumerate(self.plan):
+            if level is None:
+                x[...] = base[f]
+            else:
+                np.multiply(base[f], level[0 if len(level) == 1 else f], out=x)
+            if pta is not None:
+                _apply(x, m_pta[pta[0]], pta[1])
+            if change is not None:
+                _apply(x, m_tc[f], change)
+            if on_route is not None:
+                m_tta, skip = tta
+                _apply(x, m_tta[on_route[0]], on_route[1][0 if skip else 1])
+            np.add(0.0 if n == 0 else total, x, out=total)  # the sum starts from 0: 0 + x
+        if not self.plan:
+            total[...] = 0.0
+        return total

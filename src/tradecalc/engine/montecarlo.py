@@ -16,14 +16,12 @@ from typing import Any
 import numpy as np
 
 from tradecalc.engine import budget
+from tradecalc.engine.compile import Layout, Params, compile_scenario
 from tradecalc.engine.draws import Shocks, level_shock_sd, risk_inputs, streams
-from tradecalc.engine.evaluate import Layout, Params, compile_scenario, evaluate_measure
+from tradecalc.engine.evaluate import evaluate_measure
 from tradecalc.engine.kernel import Kernel
 from tradecalc.engine.quantiles import RankWindows
 from tradecalc.engine.verdict import check_finite, deadline_index
-from tradecalc.model import (
-    reached_year_index,
-)
 from tradecalc.scenario.models import Scenario, Uncertainty
 from tradecalc.scenario.yamlread import fail
 
@@ -115,7 +113,8 @@ def _setup(scenario: Scenario, draws: int) -> tuple[Layout, Params, Kernel, int]
 
 
 def _chunks(kernel: Kernel, draws: int, seed: int, chunk: int, where: str, cache=None):
-    """The measure (size, Y) of each chunk of draws, in order, checked finite.
+    """The measure of each chunk of draws, year-major (Y, size), in order, checked finite:
+    the kernel's buffer, valid until the next chunk.
 
     ``cache`` (a dict, optional) keeps the chunks' shocks for the next run with the same
     draws, seed and kinds of shock (a goal seek's trials), up to :data:`CACHE_BYTES`.
@@ -154,9 +153,9 @@ def _chunks(kernel: Kernel, draws: int, seed: int, chunk: int, where: str, cache
                 kept_bytes += sum(a.nbytes for a in vars(shocks).values() if a is not None)
                 if kept_bytes > CACHE_BYTES:  # too many to keep: draw them again next time
                     fresh = None
-        measure = run_chunk(kernel, shocks)
-        check_finite(measure, where)
-        yield start + size, measure
+        by_year = run_chunk(kernel, shocks)
+        check_finite(by_year, where)
+        yield start + size, by_year
     if cache is not None and kept is None:
         cache.clear()
         if fresh is not None:
@@ -164,8 +163,8 @@ def _chunks(kernel: Kernel, draws: int, seed: int, chunk: int, where: str, cache
 
 
 def run_chunk(kernel: Kernel, shocks: Shocks) -> np.ndarray:
-    """One engine call: the measure (D, Y) of a chunk of draws."""
-    return kernel.measure(shocks)
+    """One engine call: the measure of a chunk of draws, year-major (Y, D)."""
+    return kernel.measure_by_year(shocks)
 
 
 def measure_draws(
@@ -184,8 +183,8 @@ def measure_draws(
     """
     layout, _, kernel, chunk = _setup(scenario, draws)
     out = np.empty((draws, len(layout.years)))
-    for done, measure in _chunks(kernel, draws, seed, chunk, where or scenario.name, cache):
-        out[done - len(measure) : done] = measure
+    for done, by_year in _chunks(kernel, draws, seed, chunk, where or scenario.name, cache):
+        out[done - by_year.shape[1] : done] = by_year.T
         if progress is not None:
             progress(done, draws)
     return layout, out
@@ -212,20 +211,23 @@ def simulate(
     counts = np.zeros(years + 1, dtype=np.int64)
     total = None
     windows = RankWindows(draws, years, PERCENTILES)
-    pending: list[np.ndarray] = []  # chunks not yet fed to the windows: fed 16,384 at a time
-    for done, measure in _chunks(kernel, draws, seed, chunk, where or scenario.name):
-        index = reached_year_index(measure, target)
-        counts += np.bincount(np.where(index < 0, years, index), minlength=years + 1)
-        pending.append(measure.copy())
-        if done == draws or sum(len(m) for m in pending) >= FEED:
-            windows.add(np.concatenate(pending))
-            pending.clear()
+    pending = np.empty((years, min(FEED, draws)))  # draws not yet fed to the windows
+    waiting = 0
+    by_draw = np.empty((chunk, years))
+    for done, by_year in _chunks(kernel, draws, seed, chunk, where or scenario.name):
+        size = by_year.shape[1]
+        counts += _first_reached(by_year, target)
+        waiting = _feed(windows, pending, waiting, by_year)
         # the running sum draw after draw, as numpy sums the rows of the whole matrix
+        rows = by_draw[:size]
+        rows[...] = by_year.T
         if total is not None:
-            measure[0] += total
-        total = measure.sum(axis=0)
+            rows[0] += total
+        total = rows.sum(axis=0)
         if progress is not None:
             progress(done, draws)
+    if waiting:
+        windows.add_by_column(pending[:, :waiting])
     quantiles = windows.result()
     if quantiles is None:  # a wanted rank drifted out of its window (odds below 1e-11)
         _, measure = measure_draws(scenario, draws, seed, where=where)
@@ -242,6 +244,36 @@ def simulate(
         shock_sd=shock_sd,
         shock_sd_years=shock_sd_years,
     )
+
+
+def _feed(windows: RankWindows, pending: np.ndarray, waiting: int, by_year: np.ndarray) -> int:
+    """Gather a chunk's draws (Y, D) in ``pending`` after the ``waiting`` ones and feed the
+    windows whenever it is full: a step of :data:`FEED` draws (fewer, larger steps: less
+    overhead; the first holds no more than the pilot needs). The draws now waiting."""
+    taken = 0
+    while taken < by_year.shape[1]:
+        step = min(pending.shape[1] - waiting, by_year.shape[1] - taken)
+        pending[:, waiting : waiting + step] = by_year[:, taken : taken + step]
+        waiting, taken = waiting + step, taken + step
+        if waiting == pending.shape[1]:
+            windows.add_by_column(pending)
+            waiting = 0
+    return waiting
+
+
+def _first_reached(by_year: np.ndarray, target: float) -> np.ndarray:
+    """How many draws of (Y, D) first reach ``target`` in each year, and never (Y + 1,): the
+    counts of :func:`~tradecalc.model.reached_year_index` by year, never last."""
+    years, draws = by_year.shape
+    counts = np.empty(years + 1, dtype=np.int64)
+    reached = np.zeros(draws, dtype=bool)
+    before = 0
+    for j in range(years):
+        reached |= by_year[j] >= target
+        now = np.count_nonzero(reached)
+        counts[j], before = now - before, now
+    counts[years] = draws - before
+    return counts
 
 
 def percentiles(values: np.ndarray, qs, overwrite: bool = False) -> np.ndarray:

@@ -107,19 +107,23 @@ class RankWindows:
 
     def add(self, chunk: np.ndarray) -> None:
         """Count and keep the values of a chunk (rows, columns)."""
-        values = np.ascontiguousarray(chunk.T)  # years-major: each year's draws in a row
-        rows = chunk.shape[0]
+        self.add_by_column(np.ascontiguousarray(chunk.T))
+
+    def add_by_column(self, values: np.ndarray) -> None:
+        """Count and keep the values of a chunk given column by column (columns, rows)."""
+        rows = values.shape[1]
         self.seen += rows
+        at_least = np.empty(values.shape, dtype=bool)
+        window = np.empty(values.shape, dtype=bool)
         for windows in self.windows:
             low = np.array([w.low for w in windows])[:, np.newaxis]
             high = np.array([w.high for w in windows])[:, np.newaxis]
-            at_least = values >= low
-            window = at_least & (values <= high)
-            under = rows - np.count_nonzero(at_least, axis=1)
-            hits = np.count_nonzero(window, axis=1)
+            np.greater_equal(values, low, out=at_least)
+            np.less_equal(values, high, out=window)
+            window &= at_least
             for j, w in enumerate(windows):
-                w.below += int(under[j])
-                if not hits[j]:
+                w.below += rows - np.count_nonzero(at_least[j])
+                if not window[j].any():
                     continue
                 seg = values[j][window[j]]
                 if w.low > -np.inf:  # a shrunk window: the ends are counted, not kept
