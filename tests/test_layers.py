@@ -118,6 +118,12 @@ def test_every_layer_is_a_package():
         assert (SRC / "tradecalc" / layer / "__init__.py").is_file(), layer
 
 
+def test_functions_stay_short():
+    lengths = long_functions(SRC, "tradecalc")
+    assert {name: n for name, n in lengths.items() if n > TOO_LONG} == {}
+    assert len(lengths) <= MOST_LONG, sorted(lengths.items(), key=lambda item: -item[1])
+
+
 def write_package(root: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         path = root / name

@@ -10,7 +10,7 @@ customs-comparable categories (goods and energy), whatever the target counts.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -79,6 +79,33 @@ def backtest(
     """
     where = where or scenario.name
     s = scenario
+    record = _record(s, where)
+    start, last = _start_year(s, record, from_year)
+    _check_rescalable(s, record, start, where)
+    test = rebased(s, start, record[start], last)
+    band = _projected_band(test, draws, seed, where)
+    rows, mean_abs_log_error, coverage = _scored_years(record, start, band)
+    shock_sd, shock_years = level_shock_sd(test)
+    return {
+        "scenario": {"name": s.name},
+        "from_year": start,
+        "reporter": s.reporter,
+        "measure": "goods and energy (customs-comparable), like the record",
+        "observed_from_usd_m": record[start],
+        "draws": draws,
+        "seed": seed,
+        "years": rows,
+        "mean_abs_log_error": mean_abs_log_error,
+        "coverage": coverage,
+        "shock_sd": shock_sd,
+        "shock_sd_years": None if shock_years is None else list(shock_years),
+        "in_sample": shock_years is not None and shock_years[1] > start,
+        "path": _path_rows(band),
+    }
+
+
+def _record(s: Scenario, where: str) -> dict[int, float]:
+    """The baseline reporter's calendar-year totals, at least two of them."""
     record = dict(s.calendar_record())
     if len(record) < 2:
         raise ScenarioError(
@@ -92,6 +119,11 @@ def backtest(
                 )
             ]
         )
+    return record
+
+
+def _start_year(s: Scenario, record: dict[int, float], from_year: int | None) -> tuple[int, int]:
+    """The year to start from (by default the record's first) and the record's last year."""
     years = sorted(record)
     last = years[-1]
     start = years[0] if from_year is None else from_year
@@ -107,6 +139,11 @@ def backtest(
                 )
             ]
         )
+    return start, last
+
+
+def _check_rescalable(s: Scenario, record: dict[int, float], start: int, where: str) -> None:
+    """Raise unless the goods and energy flows and the observed start total are above 0."""
     if sum(f.value_usd_m for f in s.baseline.flows if f.category in CUSTOMS_CATEGORIES) <= 0:
         raise ScenarioError(
             [
@@ -122,53 +159,66 @@ def backtest(
         raise ScenarioError(
             [Problem("--from", None, "", f"the observed total of {start} is 0: nothing to rescale")]
         )
-    test = rebased(s, start, record[start], last)
+
+
+class _Band(NamedTuple):
+    """The rebased scenario's central path and its simulated P10/P50/P90, by year."""
+
+    years: np.ndarray
+    central: np.ndarray
+    p10: np.ndarray
+    p50: np.ndarray
+    p90: np.ndarray
+
+
+def _projected_band(test: Scenario, draws: int, seed: int, where: str) -> _Band:
+    """The central path (every input at its point value) and the band of ``draws`` paths."""
     layout, point = compile_scenario(test)
     central = evaluate_measure(layout, point)[0]
     _, measure = measure_draws(test, draws, seed, where=where)
     p10, p50, p90 = percentiles(measure, PERCENTILES, overwrite=True)
-    index = {int(y): j for j, y in enumerate(layout.years)}
-    observed_years = [y for y in years if y > start]
+    return _Band(layout.years, central, p10, p50, p90)
+
+
+def _scored_years(
+    record: dict[int, float], start: int, band: _Band
+) -> tuple[list[dict[str, Any]], float, float]:
+    """Each observed year after ``start`` against the band, the mean absolute log error of
+    the central path and the share of years inside the P10-P90 band."""
+    index = {int(y): j for j, y in enumerate(band.years)}
+    observed_years = [y for y in sorted(record) if y > start]
     obs = np.array([record[y] for y in observed_years])
     at = [index[y] for y in observed_years]
-    inside = inside_band(obs, p10[at], p90[at])
+    central, p10, p50, p90 = band.central[at], band.p10[at], band.p50[at], band.p90[at]
+    inside = inside_band(obs, p10, p90)
     with np.errstate(divide="ignore"):
-        errors = log_error(obs, central[at])
-    shock_sd, shock_years = level_shock_sd(test)
-    return {
-        "scenario": {"name": s.name},
-        "from_year": start,
-        "reporter": s.reporter,
-        "measure": "goods and energy (customs-comparable), like the record",
-        "observed_from_usd_m": record[start],
-        "draws": draws,
-        "seed": seed,
-        "years": [
-            {
-                "year": y,
-                "observed_usd_m": float(obs[i]),
-                "projected_usd_m": float(central[at[i]]),
-                "p10_usd_m": float(p10[at[i]]),
-                "p50_usd_m": float(p50[at[i]]),
-                "p90_usd_m": float(p90[at[i]]),
-                "inside_band": bool(inside[i]),
-                "log_error": float(errors[i]),
-            }
-            for i, y in enumerate(observed_years)
-        ],
-        "mean_abs_log_error": float(mean_absolute_log_error(obs, central[at])),
-        "coverage": float(band_coverage(obs, p10[at], p90[at])),
-        "shock_sd": shock_sd,
-        "shock_sd_years": None if shock_years is None else list(shock_years),
-        "in_sample": shock_years is not None and shock_years[1] > start,
-        "path": [
-            {
-                "year": int(y),
-                "projected_usd_m": float(central[j]),
-                "p10_usd_m": float(p10[j]),
-                "p50_usd_m": float(p50[j]),
-                "p90_usd_m": float(p90[j]),
-            }
-            for j, y in enumerate(layout.years)
-        ],
-    }
+        errors = log_error(obs, central)
+    rows = [
+        {
+            "year": y,
+            "observed_usd_m": float(obs[i]),
+            "projected_usd_m": float(central[i]),
+            "p10_usd_m": float(p10[i]),
+            "p50_usd_m": float(p50[i]),
+            "p90_usd_m": float(p90[i]),
+            "inside_band": bool(inside[i]),
+            "log_error": float(errors[i]),
+        }
+        for i, y in enumerate(observed_years)
+    ]
+    mean_abs_log_error = float(mean_absolute_log_error(obs, central))
+    return rows, mean_abs_log_error, float(band_coverage(obs, p10, p90))
+
+
+def _path_rows(band: _Band) -> list[dict[str, Any]]:
+    """The whole projected path and its band, year by year."""
+    return [
+        {
+            "year": int(y),
+            "projected_usd_m": float(band.central[j]),
+            "p10_usd_m": float(band.p10[j]),
+            "p50_usd_m": float(band.p50[j]),
+            "p90_usd_m": float(band.p90[j]),
+        }
+        for j, y in enumerate(band.years)
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tradecalc.engine.evaluate import compile_scenario, evaluate_measure
@@ -64,61 +64,95 @@ def solve(
     label = f"--param {param}"
     parts = tuple(param.split("."))
     scenario = resolve(tree, overrides)[0]
-    field = number_field(parts)
-    if field is None:
+    number = number_field(parts)
+    if number is None:
         fail(label, None, param, "must name a number in the scenario, e.g. pta.utilization")
-    integral = field.integral
-    low, high = _bracket(parts, field, scenario, low, high)
+    low, high = _bracket(parts, number, scenario, low, high)
+    value_range = _deal_value_range(parts, scenario)
+    trials = _Trials(tree, overrides, param, number.integral, value_range, metric, at, draws, seed)
+    step = 1.0 / draws if metric == "probability" else None
+    value, note = _bisect(lambda x: trials.score(x)[0], low, high, number.integral, step)
+    if value is None:
+        return Solution(param, None, False, scenario.by_year, None, low, high, metric, None, note)
+    return _solution(trials, value, low, high, note)
 
-    range_path, range_now, value_now = _deal_value_range(parts, scenario)
 
-    def trial(x) -> Scenario:
-        value = round(x) if integral else float(x)
+@dataclass
+class _Trials:
+    """The scenario with the parameter at a trial value, and how far past the target it gets.
+
+    With ``metric="probability"`` every trial reuses the same random draws (common random
+    numbers, drawn once into ``shocks``), and the last trial's measure when only the target
+    moved (``last``: the scenario without its target, and its measure).
+    """
+
+    tree: Doc
+    overrides: Sequence[Override]
+    param: str
+    integral: bool
+    value_range: tuple
+    """(path, range, value) of a deal's value range, which moves with the value, from
+    :func:`_deal_value_range`; three Nones for any other parameter."""
+    metric: str
+    at: float
+    draws: int
+    seed: int
+    shocks: dict = field(default_factory=dict)
+    last: list = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """How errors and overrides name the parameter: ``--param NAME``."""
+        return f"--param {self.param}"
+
+    def scenario(self, x) -> Scenario:
+        """The scenario with the parameter at ``x`` (rounded for a whole number)."""
+        value = round(x) if self.integral else float(x)
+        parts, label = tuple(self.param.split(".")), self.label
         changes = [Override(parts, value, f"{label}={value}")]
+        range_path, range_now, value_now = self.value_range
         if range_path is not None:  # the value's range moves with it, in proportion
             scaled = [v * value / value_now for v in range_now]
             changes.append(Override(range_path, scaled, f"{label}={value}"))
-        return resolve(tree, [*overrides, *changes])[0]
+        return resolve(self.tree, [*self.overrides, *changes])[0]
 
-    shocks: dict = {}  # the same draws for every trial (common random numbers), drawn once
-    last: list = []  # (scenario without its target, measure) of the last trial
-
-    def draws_of(s: Scenario, where: str):
-        """The measure of every draw; the last trial's when only the target moved."""
-        target = s.target.model_copy(update={"value_usd_m": 0.0})  # what counts stays
-        key = s.model_copy(update={"target": target, "by_year": None}).model_dump()
-        if last and last[0] == key:
-            return last[1]
-        _, m = measure_draws(s, draws, seed, where=where, cache=shocks)
-        last[:] = [key, m]
-        return m
-
-    def score(x) -> tuple[float, float]:
+    def score(self, x) -> tuple[float, float]:
         """(how far past the target, the measure at the deadline); past >= 0 means reached."""
-        s = trial(x)
+        s = self.scenario(x)
         j = deadline_index(s)
-        where = f"{label}={x:g}"
-        if metric == "probability":
-            m = draws_of(s, where)
+        where = f"{self.label}={x:g}"
+        if self.metric == "probability":
+            m = self._draws_of(s, where)
             share = float((m[:, j] >= s.target.value_usd_m).mean())
-            return share - at, float(m[:, j].mean())
+            return share - self.at, float(m[:, j].mean())
         layout, params = compile_scenario(s)
         m = evaluate_measure(layout, params)
         check_finite(m, where)
         return float(m[0, j]) - s.target.value_usd_m, float(m[0, j])
 
-    step = 1.0 / draws if metric == "probability" else None
-    value, note = _bisect(lambda x: score(x)[0], low, high, integral, step)
-    if value is None:
-        return Solution(param, None, False, scenario.by_year, None, low, high, metric, None, note)
-    found = trial(value)
-    past, measure = score(value)
-    probability = past + at if metric == "probability" else None
+    def _draws_of(self, s: Scenario, where: str):
+        """The measure of every draw; the last trial's when only the target moved."""
+        target = s.target.model_copy(update={"value_usd_m": 0.0})  # what counts stays
+        key = s.model_copy(update={"target": target, "by_year": None}).model_dump()
+        if self.last and self.last[0] == key:
+            return self.last[1]
+        _, m = measure_draws(s, self.draws, self.seed, where=where, cache=self.shocks)
+        self.last[:] = [key, m]
+        return m
+
+
+def _solution(trials: _Trials, value: float | int, low: float, high: float, note: str) -> Solution:
+    """The answer at ``value``, with what the notes must add: what a certain deal would need
+    (for a deal's value or probability) and that a value range moved along."""
+    param, metric = trials.param, trials.metric
+    found = trials.scenario(value)
+    past, measure = trials.score(value)
+    probability = past + trials.at if metric == "probability" else None
     certain = None
     if metric == "measure":
-        certain, scaled = _certain_deal(parts, found)
+        certain, scaled = _certain_deal(tuple(param.split(".")), found)
         note = "; ".join(n for n in (note, scaled) if n)
-    if range_path is not None:
+    if trials.value_range[0] is not None:
         moved = "its value range was scaled with it"
         note = "; ".join(n for n in (note, moved) if n)
     return Solution(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,7 @@ from tradecalc.engine.draws import level_shock_sd
 from tradecalc.engine.evaluate import Layout, Params, compile_scenario, evaluate_measure
 from tradecalc.engine.verdict import check_finite, deadline_index
 from tradecalc.model.deal_risk import Z90
-from tradecalc.scenario.models import Scenario
+from tradecalc.scenario.models import Deal, Scenario
 
 # Z90, the 90th percentile of the standard normal: low/high swings are P10/P90 of a spread.
 RELATIVE = 0.3
@@ -43,66 +44,91 @@ class Swing:
 
 
 def swings(scenario: Scenario, layout: Layout, point: Params) -> list[Swing]:
-    """The inputs to swing: from the `uncertainty:` block, else every lever input +-30 %."""
-    s, u = scenario, scenario.uncertainty
-    out: list[Swing] = []
+    """The inputs to swing: from the `uncertainty:` block, else every lever input +-30 %.
 
-    def column(field: str, index, value, scale: bool = False) -> dict[str, np.ndarray]:
-        """``field`` with column(s) ``index`` set to (or, with ``scale``, multiplied by) value."""
-        array = getattr(point, field).copy()
-        array[:, index] = array[:, index] * value if scale else value
-        return {field: array}
+    One kind of input after another, in the order the tornado lists ties in.
+    """
+    kinds = (
+        _elasticity_swings,
+        _utilization_swings,
+        _growth_swings,
+        _shock_swings,
+        _tta_swings,
+        _deal_swings,
+    )
+    return [swing for kind in kinds for swing in kind(scenario, layout, point)]
 
-    def theta_changes(sector: int, m: float) -> dict[str, np.ndarray]:
-        """theta of one sector times ``m``: the exponent theta + 1 (or a given one) moves too."""
-        out = column("flow_theta", layout.flow_sector_index == sector, m, scale=True)
-        for prefix in ("line", "change"):
-            epsilon = getattr(point, f"{prefix}_epsilon").copy()
-            here = getattr(layout, f"{prefix}_sector_index") == sector
-            given = getattr(layout, f"{prefix}_tariff_exponent_given")
-            epsilon[:, here] = np.where(
-                given[here], epsilon[:, here] * m, (epsilon[:, here] - 1.0) * m + 1.0
-            )
-            out[f"{prefix}_epsilon"] = epsilon
-        return out
 
-    def group_weight(members: np.ndarray, succeeded: float) -> dict[str, np.ndarray]:
-        """Every deal of a group fails (0) or succeeds (1) together."""
-        return column("deal_weight", members, succeeded)
+def _column(point: Params, field: str, index, value, scale: bool = False) -> dict[str, np.ndarray]:
+    """``field`` with column(s) ``index`` set to (or, with ``scale``, multiplied by) value."""
+    array = getattr(point, field).copy()
+    array[:, index] = array[:, index] * value if scale else value
+    return {field: array}
 
-    def add(name: str, low, high, changes) -> None:
-        """``changes(v)`` gives the Params fields for input value ``v``."""
-        out.append(Swing(name, low, high, point, changes))
 
-    spread = u.elasticity_spread if u is not None else None
-    if spread != 0.0 and (s.pta is not None or s.tta is not None):
-        lo, hi = (
-            (np.exp(-Z90 * spread), np.exp(Z90 * spread))
-            if u is not None
-            else (1 - RELATIVE, 1 + RELATIVE)
+def _theta_changes(layout: Layout, point: Params, sector: int, m: float) -> dict[str, np.ndarray]:
+    """theta of one sector times ``m``: the exponent theta + 1 (or a given one) moves too."""
+    out = _column(point, "flow_theta", layout.flow_sector_index == sector, m, scale=True)
+    for prefix in ("line", "change"):
+        epsilon = getattr(point, f"{prefix}_epsilon").copy()
+        here = getattr(layout, f"{prefix}_sector_index") == sector
+        given = getattr(layout, f"{prefix}_tariff_exponent_given")
+        epsilon[:, here] = np.where(
+            given[here], epsilon[:, here] * m, (epsilon[:, here] - 1.0) * m + 1.0
         )
-        for k, sector in enumerate(layout.sectors):
-            theta = s.elasticities.theta(sector)
-            add(
+        out[f"{prefix}_epsilon"] = epsilon
+    return out
+
+
+def _elasticity_swings(s: Scenario, layout: Layout, point: Params) -> list[Swing]:
+    """Each sector's theta, when a PTA or TTA makes it matter: P10/P90 of the lognormal
+    ``elasticity_spread``, else +-30 %."""
+    u = s.uncertainty
+    spread = u.elasticity_spread if u is not None else None
+    if spread == 0.0 or (s.pta is None and s.tta is None):
+        return []
+    lo, hi = (
+        (np.exp(-Z90 * spread), np.exp(Z90 * spread))
+        if u is not None
+        else (1 - RELATIVE, 1 + RELATIVE)
+    )
+    out = []
+    for k, sector in enumerate(layout.sectors):
+        theta = s.elasticities.theta(sector)
+        out.append(
+            Swing(
                 f"theta: {sector}",
                 float(theta * lo),
                 float(theta * hi),
-                lambda v, k=k, t=theta: theta_changes(k, v / t),
+                point,
+                lambda v, k=k, t=theta: _theta_changes(layout, point, k, v / t),
             )
+        )
+    return out
 
-    if s.pta is not None and s.pta.lines:
+
+def _utilization_swings(s: Scenario, layout: Layout, point: Params) -> list[Swing]:
+    """The PTA's utilisation: the `uncertainty:` band if it has one, else +-30 % (at most 1)."""
+    if s.pta is None or not s.pta.lines:
+        return []
+    u = s.uncertainty
+
+    def changes(v):
+        return {"utilization": np.array([v])}
+
+    if u is None:
         value = s.pta.utilization_value
-        band = u.utilization if u is not None else None
-        if u is None:
-            add(
-                "pta.utilization",
-                value * (1 - RELATIVE),
-                min(1.0, value * (1 + RELATIVE)),
-                lambda v: {"utilization": np.array([v])},
-            )
-        elif band is not None:
-            add("pta.utilization", band.low, band.high, lambda v: {"utilization": np.array([v])})
+        low, high = value * (1 - RELATIVE), min(1.0, value * (1 + RELATIVE))
+        return [Swing("pta.utilization", low, high, point, changes)]
+    if u.utilization is not None:
+        return [Swing("pta.utilization", u.utilization.low, u.utilization.high, point, changes)]
+    return []
 
+
+def _growth_swings(s: Scenario, layout: Layout, point: Params) -> list[Swing]:
+    """Each flow's growth: P10/P90 of ``growth_sd`` (at least -0.99), else +-30 %."""
+    u = s.uncertainty
+    out = []
     for f, flow in enumerate(s.baseline.flows):
         g = flow.growth
         if u is not None:
@@ -110,78 +136,120 @@ def swings(scenario: Scenario, layout: Layout, point: Params) -> list[Swing]:
         else:
             lo, hi = sorted((g * (1 - RELATIVE), g * (1 + RELATIVE)))
         if lo != hi:
-            add(
-                f"growth: {flow.direction}/{flow.sector}",
-                lo,
-                hi,
-                lambda v, f=f: column("flow_growth", f, v),
+            out.append(
+                Swing(
+                    f"growth: {flow.direction}/{flow.sector}",
+                    lo,
+                    hi,
+                    point,
+                    partial(_column, point, "flow_growth", f),
+                )
             )
+    return out
 
-    if u is not None:
-        shock_sd, _ = level_shock_sd(s)
-        spread = float(np.hypot(shock_sd, u.flow_shock_sd))
-        if spread > 0:  # the random walk's P10/P90 level in each year: exp(-+z sd sqrt(t))
-            t = np.sqrt(layout.years - layout.base_year)
-            at = np.sqrt(s.by_year - s.base_year)
-            add(
-                "annual shocks: level factor",
-                float(np.exp(-Z90 * spread * at)),
-                float(np.exp(Z90 * spread * at)),
-                lambda v: {"flow_level": (v ** (t / at))[np.newaxis, np.newaxis, :]},
-            )
 
-    if s.tta is not None:
-        if u is not None and set(u.tta_methods) == {"semi_elasticity", "ave"}:
-            add(
+def _shock_swings(s: Scenario, layout: Layout, point: Params) -> list[Swing]:
+    """The annual shocks, as the random walk's P10/P90 level at the deadline (only with an
+    `uncertainty:` block); other years move as exp(-+z sd sqrt(t))."""
+    u = s.uncertainty
+    if u is None:
+        return []
+    shock_sd, _ = level_shock_sd(s)
+    spread = float(np.hypot(shock_sd, u.flow_shock_sd))
+    if not spread > 0:  # (a NaN spread swings nothing either)
+        return []
+    t = np.sqrt(layout.years - layout.base_year)
+    at = np.sqrt(s.by_year - s.base_year)
+
+    def changes(v):
+        return {"flow_level": (v ** (t / at))[np.newaxis, np.newaxis, :]}
+
+    low, high = float(np.exp(-Z90 * spread * at)), float(np.exp(Z90 * spread * at))
+    return [Swing("annual shocks: level factor", low, high, point, changes)]
+
+
+def _tta_swings(s: Scenario, layout: Layout, point: Params) -> list[Swing]:
+    """The TTA: its conversion method when the `uncertainty:` block draws both, else (with no
+    block) the days saved +-30 % (the days after at least 0)."""
+    u = s.uncertainty
+    if s.tta is None:
+        return []
+    if u is not None and set(u.tta_methods) == {"semi_elasticity", "ave"}:
+        return [
+            Swing(
                 "tta.method",
                 "semi_elasticity",
                 "ave",
+                point,
                 lambda v: {"tta_use_ave": np.array([v == "ave"])},
             )
-        elif u is None:
-            before = s.tta.transit_days_before
-            saved = before - s.tta.transit_days_after
-            add(
+        ]
+    if u is None:
+        before = s.tta.transit_days_before
+        saved = before - s.tta.transit_days_after
+        return [
+            Swing(
                 "tta.transit_days_after",
                 before - saved * (1 - RELATIVE),
                 max(0.0, before - saved * (1 + RELATIVE)),
+                point,
                 lambda v: {"days_after": np.array([v])},
             )
+        ]
+    return []
 
+
+def _deal_swings(s: Scenario, layout: Layout, point: Params) -> list[Swing]:
+    """Each deal: its probability +-30 % without an `uncertainty:` block; with Bernoulli deals,
+    failure or success (a group's together), then the P10/P90 of its value."""
+    u = s.uncertainty
+    out = []
     for k, deal in enumerate(s.deals):
-        p = deal.probability
         if u is None:
-            add(
-                f"deal: {deal.name}",
-                p * (1 - RELATIVE),
-                min(1.0, p * (1 + RELATIVE)),
-                lambda v, k=k: column("deal_weight", k, v),
+            p = deal.probability
+            out.append(
+                Swing(
+                    f"deal: {deal.name}",
+                    p * (1 - RELATIVE),
+                    min(1.0, p * (1 + RELATIVE)),
+                    point,
+                    partial(_column, point, "deal_weight", k),
+                )
             )
-        elif u.deals == "bernoulli":  # the deal (with its group) fails or succeeds
-            group = layout.deal_group == layout.deal_group[k]
-            if deal.group is None:
-                add(f"deal: {deal.name}", 0.0, 1.0, lambda v, k=k: column("deal_weight", k, v))
-            elif int(np.argmax(group)) == k:  # the group's first deal stands for the group
-                add(f"deal group: {deal.group}", 0.0, 1.0, lambda v, g=group: group_weight(g, v))
-            scale = s.deal_value_scale
-            if deal.value_range_usd_m is not None:
-                lo, hi = (scale * v for v in deal.value_range_usd_m)
-            elif u.deal_value_spread > 0:
-                value = scale * deal.value_usd_m
-                lo, hi = (
-                    value * np.exp(-Z90 * u.deal_value_spread),
-                    value * np.exp(Z90 * u.deal_value_spread),
-                )
-            else:
-                continue
-            if lo != hi:  # P10/P90 of the value, the deal happening as its odds say
-                add(
-                    f"deal value: {deal.name}",
-                    float(lo),
-                    float(hi),
-                    lambda v, k=k: column("deal_value", k, v),
-                )
+        elif u.deals == "bernoulli":
+            out.extend(_deal_outcome_swing(layout, point, k, deal))
+            out.extend(_deal_value_swing(s, point, k, deal))
     return out
+
+
+def _deal_outcome_swing(layout: Layout, point: Params, k: int, deal: Deal) -> list[Swing]:
+    """The deal fails (0) or succeeds (1); a group's first deal stands for the whole group,
+    whose deals fail or succeed together."""
+    if deal.group is None:
+        changes = partial(_column, point, "deal_weight", k)
+        return [Swing(f"deal: {deal.name}", 0.0, 1.0, point, changes)]
+    group = layout.deal_group == layout.deal_group[k]
+    if int(np.argmax(group)) != k:
+        return []
+    changes = partial(_column, point, "deal_weight", group)
+    return [Swing(f"deal group: {deal.group}", 0.0, 1.0, point, changes)]
+
+
+def _deal_value_swing(s: Scenario, point: Params, k: int, deal: Deal) -> list[Swing]:
+    """P10/P90 of the deal's value (its range, else the lognormal ``deal_value_spread``), the
+    deal happening as its odds say."""
+    spread, scale = s.uncertainty.deal_value_spread, s.deal_value_scale
+    if deal.value_range_usd_m is not None:
+        lo, hi = (scale * v for v in deal.value_range_usd_m)
+    elif spread > 0:
+        value = scale * deal.value_usd_m
+        lo, hi = value * np.exp(-Z90 * spread), value * np.exp(Z90 * spread)
+    else:
+        return []
+    if lo == hi:
+        return []
+    changes = partial(_column, point, "deal_value", k)
+    return [Swing(f"deal value: {deal.name}", float(lo), float(hi), point, changes)]
 
 
 def sensitivity(scenario: Scenario, where: str = "") -> dict[str, Any]:

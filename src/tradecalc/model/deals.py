@@ -121,15 +121,31 @@ def expected_deal_path(
     """
     years = np.asarray(years, dtype=float)
     start = np.asarray(start_year, dtype=float)
-    lam = np.asarray(delay_mean, dtype=float)
-    q = np.asarray(survival, dtype=float)
 
     def term(delay):
-        shifted = start + delay
-        alive = q ** np.maximum(years - shifted, 0.0)
-        return deal_ramp(years, shifted, ramp_years, end_year, logistic) * alive
+        return _alive_ramp(years, start + delay, ramp_years, end_year, logistic, survival)
 
     horizon = float(np.max(years) - np.min(start))
+    return _poisson_expectation(term, np.asarray(delay_mean, dtype=float), horizon, tail)
+
+
+def _alive_ramp(years, start, ramp_years, end_year, logistic, survival):
+    r"""The ramp from ``start`` times the chance the deal is still alive,
+    :math:`ramp(y;\ s) \, q^{\max(y - s,\ 0)}`."""
+    alive = np.asarray(survival, dtype=float) ** np.maximum(years - start, 0.0)
+    return deal_ramp(years, start, ramp_years, end_year, logistic) * alive
+
+
+def _poisson_expectation(term, lam, horizon, tail):
+    r"""The expectation of ``term(d)`` over whole delays :math:`d \sim Poisson(\lambda)`.
+
+    The sum runs over :math:`d = 0, 1, \ldots` and stops once the Poisson tail left is below
+    ``tail`` or ``d`` reaches ``horizon`` (for :func:`expected_deal_path`, later starts add
+    nothing).
+
+    >>> round(float(_poisson_expectation(lambda d: d, 2.0, 100, 1e-12)), 9)  # E[d] = lambda
+    2.0
+    """
     pmf = np.exp(-lam)
     cdf = pmf
     total = pmf * term(0.0)

@@ -77,17 +77,35 @@ def response_share(
     [0.0, 0.5, 1.0, 1.0]
     """
     k = np.asarray(years_since_start, dtype=float)
-    started = k >= 0.0
-    if profile == "yotov2016":
-        shares = _yotov2016_cumulative_shares()
-        window = np.floor(np.where(started, k, 0.0) / YOTOV2016_WINDOW_YEARS).astype(int)
-        share = shares[np.minimum(window, len(shares) - 1)]
-    elif profile == "linear":
-        if response_years is None:
-            raise ValueError("response profile 'linear' needs response_years")
-        share = np.minimum(1.0, (k + 1.0) / np.asarray(response_years, dtype=float))
-    elif profile == "immediate":
-        share = np.ones_like(k)
-    else:
+    if profile not in RESPONSE_PROFILES:
         raise ValueError(f"unknown response profile {profile!r}; use one of {RESPONSE_PROFILES}")
-    return np.where(started, share, 0.0)
+    share = _PROFILE_SHARES[profile](k, response_years)
+    return np.where(k >= 0.0, share, 0.0)
+
+
+def _yotov2016_share(k: np.ndarray, response_years=None) -> np.ndarray:
+    """The cumulative share of the 4-year window holding ``k`` (``response_years`` ignored;
+    ``k < 0`` counts as the first window, and :func:`response_share` masks it)."""
+    shares = _yotov2016_cumulative_shares()
+    window = np.floor(np.where(k >= 0.0, k, 0.0) / YOTOV2016_WINDOW_YEARS).astype(int)
+    return shares[np.minimum(window, len(shares) - 1)]
+
+
+def _linear_share(k: np.ndarray, response_years=None) -> np.ndarray:
+    """``min(1, (k + 1) / R)``: a further 1/R each year, the full effect after R years."""
+    if response_years is None:
+        raise ValueError("response profile 'linear' needs response_years")
+    return np.minimum(1.0, (k + 1.0) / np.asarray(response_years, dtype=float))
+
+
+def _immediate_share(k: np.ndarray, response_years=None) -> np.ndarray:
+    """The full effect at once (``response_years`` ignored)."""
+    return np.ones_like(k)
+
+
+_PROFILE_SHARES = {
+    "yotov2016": _yotov2016_share,
+    "linear": _linear_share,
+    "immediate": _immediate_share,
+}
+"""Each profile code of :data:`RESPONSE_PROFILES`, with the function giving its share."""
