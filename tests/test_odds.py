@@ -21,7 +21,7 @@ from tradecalc.engine.draws import Shocks, apply_shocks, level_shock_sd, risk_in
 from tradecalc.engine.evaluate import compile_scenario
 from tradecalc.engine.montecarlo import exact_deal_probability, measure_draws, percentiles, simulate
 from tradecalc.model import deal_alive
-from tradecalc.scenario.models import Uncertainty
+from tradecalc.scenario.sections import Uncertainty
 
 runner = CliRunner()
 BASE = str(ROOT / "scenarios" / "base.yaml")

@@ -25,8 +25,8 @@ from tradecalc.engine.draws import Shocks, apply_shocks, risk_inputs, streams
 from tradecalc.engine.evaluate import compile_scenario, evaluate_measure
 from tradecalc.engine.kernel import Kernel
 from tradecalc.engine.montecarlo import measure_draws, percentiles, simulate
-from tradecalc.scenario.models import Uncertainty
 from tradecalc.scenario.pipeline import read_tree
+from tradecalc.scenario.sections import Uncertainty
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").rglob("*.yaml"))

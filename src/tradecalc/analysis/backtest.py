@@ -25,7 +25,8 @@ from tradecalc.model import (
     mean_absolute_log_error,
     rescale_to_total,
 )
-from tradecalc.scenario.models import CUSTOMS_CATEGORIES, Scenario
+from tradecalc.scenario.models import Scenario
+from tradecalc.scenario.terms import CUSTOMS_CATEGORIES
 
 DEFAULT_DRAWS = 10_000
 

@@ -13,15 +13,10 @@ import numpy as np
 from tradecalc.engine import verdict
 from tradecalc.engine.evaluate import Components, Layout, compile_scenario, evaluate
 from tradecalc.model import required_cagr, smart_effects, staged_tariff, staging
-from tradecalc.scenario.models import (
-    CATEGORIES,
-    DEFAULT_UTILIZATION,
-    Scenario,
-    dotted,
-    must_be_sourced,
-    provenance_items,
-)
+from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.pipeline import load_with_tree, overridden_items
+from tradecalc.scenario.sections import must_be_sourced, provenance_items
+from tradecalc.scenario.terms import CATEGORIES, DEFAULT_UTILIZATION, dotted
 
 CSV_COLUMNS = (
     "scenario",

@@ -14,7 +14,8 @@ from tradecalc.engine.draws import level_shock_sd
 from tradecalc.engine.evaluate import Layout, Params, compile_scenario, evaluate_measure
 from tradecalc.engine.verdict import check_finite, deadline_index
 from tradecalc.model.deal_risk import Z90
-from tradecalc.scenario.models import Deal, Scenario
+from tradecalc.scenario.models import Scenario
+from tradecalc.scenario.sections import Deal
 
 # Z90, the 90th percentile of the standard normal: low/high swings are P10/P90 of a spread.
 RELATIVE = 0.3

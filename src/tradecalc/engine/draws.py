@@ -20,7 +20,9 @@ from tradecalc.model import (
     two_piece_lognormal,
 )
 from tradecalc.model.deal_risk import Z90
-from tradecalc.scenario.models import Scenario, Uncertainty, yearly_log_changes
+from tradecalc.scenario.models import Scenario
+from tradecalc.scenario.sections import Uncertainty
+from tradecalc.scenario.terms import yearly_log_changes
 
 STREAMS = (
     "theta",

@@ -17,7 +17,7 @@ from tradecalc.engine.evaluate import levers
 from tradecalc.engine.kernel_deals import CountedDeals
 from tradecalc.engine.kernel_levers import ChangeLevers, PtaLever, TtaLever
 from tradecalc.model import baseline_value
-from tradecalc.scenario.models import Uncertainty
+from tradecalc.scenario.sections import Uncertainty
 
 
 def _apply(x: np.ndarray, columns: np.ndarray, runs: list[tuple[int, int, int]]) -> None:

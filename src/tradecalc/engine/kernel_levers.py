@@ -26,7 +26,7 @@ from tradecalc.model import (
     staging,
     tariff_change_multiplier,
 )
-from tradecalc.scenario.models import Uncertainty
+from tradecalc.scenario.sections import Uncertainty
 
 FAST_EXPONENTS = (-1.0, 0.0, 0.5, 1.0, 2.0)
 """Exponents for which numpy's ``power`` takes a shortcut (``1 / x``, ``1``, ``sqrt``, ``x``,

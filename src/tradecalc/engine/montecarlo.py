@@ -22,7 +22,8 @@ from tradecalc.engine.evaluate import evaluate_measure
 from tradecalc.engine.kernel import Kernel
 from tradecalc.engine.quantiles import RankWindows
 from tradecalc.engine.verdict import check_finite, deadline_index
-from tradecalc.scenario.models import Scenario, Uncertainty
+from tradecalc.scenario.models import Scenario
+from tradecalc.scenario.sections import Uncertainty
 from tradecalc.scenario.yamlread import fail
 
 CHUNK = 8_000

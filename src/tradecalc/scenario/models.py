@@ -10,113 +10,17 @@ on top, and the pipeline above passes ``Scenario`` for every file it reads. With
     yamlread, terms -> sections -> rules, lines -> validation -> models -> overrides -> pipeline
 
 (``starter`` needs only ``terms``; ``schema`` only this module. ``replace`` imports the
-validation when called, so importing the models alone loads no YAML reading.) The other
-public names here are re-exported from :mod:`~tradecalc.scenario.terms` and
-:mod:`~tradecalc.scenario.sections`, where they are defined.
+validation when called, so importing the models alone loads no YAML reading.) The
+section models and field types are imported from :mod:`~tradecalc.scenario.sections` and
+:mod:`~tradecalc.scenario.terms`, where they are defined.
 """
 
 from __future__ import annotations
 
-from tradecalc.scenario.sections import (
-    Baseline,
-    Deal,
-    Economy,
-    Elasticities,
-    Flow,
-    HistoryEntry,
-    Pta,
-    PtaLine,
-    ScenarioFields,
-    Source,
-    TariffChange,
-    TariffElasticities,
-    Tta,
-    Uncertainty,
-    UtilizationRange,
-    must_be_sourced,
-    provenance_items,
-)
-from tradecalc.scenario.terms import (
-    CATEGORIES,
-    CATEGORY_MEANING,
-    CODE_PATTERN,
-    CUSTOMS_CATEGORIES,
-    DEFAULT_COUNTS,
-    DEFAULT_ECONOMIES,
-    DEFAULT_THETA,
-    DEFAULT_UTILIZATION,
-    DIRECTION_PATTERN,
-    Category,
-    Code,
-    Days,
-    Direction,
-    Fraction,
-    Growth,
-    Loc,
-    Money,
-    Response,
-    Tariff,
-    Text,
-    Theta,
-    Year,
-    did_you_mean,
-    direction_name,
-    dotted,
-    is_model,
-    iso_name,
-    model_in,
-    yearly_log_changes,
-)
+from tradecalc.scenario.sections import ScenarioFields
+from tradecalc.scenario.terms import is_model
 
-__all__ = [
-    "CATEGORIES",
-    "CATEGORY_MEANING",
-    "CODE_PATTERN",
-    "CUSTOMS_CATEGORIES",
-    "DEFAULT_COUNTS",
-    "DEFAULT_ECONOMIES",
-    "DEFAULT_THETA",
-    "DEFAULT_UTILIZATION",
-    "DIRECTION_PATTERN",
-    "Baseline",
-    "Category",
-    "Code",
-    "Days",
-    "Deal",
-    "Direction",
-    "Economy",
-    "Elasticities",
-    "Flow",
-    "Fraction",
-    "Growth",
-    "HistoryEntry",
-    "Loc",
-    "Money",
-    "Pta",
-    "PtaLine",
-    "Response",
-    "Scenario",
-    "ScenarioFields",
-    "Source",
-    "Tariff",
-    "TariffChange",
-    "TariffElasticities",
-    "Text",
-    "Theta",
-    "Tta",
-    "Uncertainty",
-    "UtilizationRange",
-    "Year",
-    "did_you_mean",
-    "direction_name",
-    "dotted",
-    "is_model",
-    "iso_name",
-    "model_in",
-    "must_be_sourced",
-    "provenance_items",
-    "yearly_log_changes",
-]
+__all__ = ["Scenario"]
 
 
 class Scenario(ScenarioFields):

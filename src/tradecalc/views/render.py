@@ -20,7 +20,7 @@ from tradecalc.analysis.comparison import Comparison
 from tradecalc.analysis.projection import LEVER_COLUMNS, Projection, lever_columns
 from tradecalc.core.sanitize import clean, csv_cell
 from tradecalc.engine.verdict import on_time
-from tradecalc.scenario.models import CATEGORY_MEANING, CUSTOMS_CATEGORIES
+from tradecalc.scenario.terms import CATEGORY_MEANING, CUSTOMS_CATEGORIES
 
 BAR_WIDTH = 8
 _EIGHTHS = " ▏▎▍▌▋▊▉"
