@@ -163,6 +163,12 @@ class HistoryEntry(_Provenance):
         dict[str, Money | None] | None,
         _d("Observed value by direction [US$ m]; null = not published."),
     ] = None
+    is_reported: Annotated[
+        bool | None, _d("Comtrade's isReported: every row summed was reported by the country.")
+    ] = None
+    is_aggregate: Annotated[
+        bool | None, _d("Comtrade's isAggregate: a row summed was aggregated by UNSD.")
+    ] = None
 
 
 class Pta(_Provenance):
@@ -321,6 +327,55 @@ class Uncertainty(_Provenance):
     ] = "bernoulli"
 
 
+ProductCode = Annotated[str, Field(pattern=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|TOTAL)$")]
+WORLD = "WLD"
+"""The partner code of trade with the world (Comtrade's partner 0) in `products:` rows."""
+
+
+class ProductRow(_Model):
+    """One reporter's trade in one product with one partner (or the world) in one year."""
+
+    year: Annotated[Year, _d("Calendar year.")]
+    reporter: Annotated[Code, _d("Whose statistics (an economy code).")]
+    partner: Annotated[Code, _d("The other economy's code, or WLD for the world.")]
+    flow: Annotated[Literal["M", "X"], _d("M: the reporter's imports (CIF); X: exports (FOB).")]
+    product: Annotated[ProductCode, _d("HS code: 2 digits (chapter) or 4 (heading).")]
+    value_usd_m: Annotated[Money, _d("Reported value [US$ m].")]
+    source: Annotated[Text | None, _d("Id of the `sources:` entry of the call.")] = None
+
+
+class Products(_Provenance):
+    """Trade by product: the pair's, each side's with the world, and the world's exports."""
+
+    detail: Annotated[Literal["hs2", "hs4"], _d("Product detail: HS chapters or headings.")]
+    sectors: Annotated[
+        dict[str, Text] | None,
+        _d("HS chapter or heading -> sector name; overrides the shipped table entry by entry."),
+    ] = None
+    rows: Annotated[
+        list[ProductRow],
+        _d("The pair's bilateral rows and each side's rows with the world (partner WLD)."),
+    ] = Field(default_factory=list)
+    world: Annotated[
+        list[ProductRow],
+        _d("Every reporter's exports to the world (partner WLD, flow X), for world totals."),
+    ] = Field(default_factory=list)
+
+
+class DataFile(_Model):
+    """A data file written by `tradecalc fetch`: the part of a scenario that data can fill."""
+
+    schema_version: Annotated[Literal[1], _d("Format version: 1.")] = 1
+    economies: Annotated[list[Economy], _d("The two economies, in the order fetched.")]
+    history: Annotated[list[HistoryEntry], _d("Observed annual values (the record).")] = Field(
+        default_factory=list
+    )
+    products: Annotated[Products | None, _d("Trade by product (fetch --detail).")] = None
+    sources: Annotated[list[Source], _d("One entry per call or file read.")] = Field(
+        default_factory=list
+    )
+
+
 class ScenarioFields(_Model):
     """A whole scenario file's fields, after `extends:` has been resolved (see `Scenario`)."""
 
@@ -355,6 +410,9 @@ class ScenarioFields(_Model):
     ] = 1.0
     uncertainty: Annotated[
         Uncertainty | None, _d("Spreads for simulate and the odds line of project.")
+    ] = None
+    products: Annotated[
+        Products | None, _d("Trade by product, from a data file of `tradecalc fetch`.")
     ] = None
     sources: Annotated[list[Source], _d("Documents cited by `source:` ids.")] = Field(
         default_factory=list
