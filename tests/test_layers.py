@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-LAYERS = ["core", "model", "scenario", "engine", "analysis", "views", "cli"]
+LAYERS = ["core", "model", "scenario", "ingest", "engine", "analysis", "views", "cli"]
 FACE = len(LAYERS)
 """The rank of the package's public face (``tradecalc/__init__``, ``__main__``, ``entry``)."""
 LONG, TOO_LONG, MOST_LONG = 60, 100, 5
