@@ -664,6 +664,11 @@ def targets(format: FormatOption = Format.table, output: OutputOption = None) ->
         )
 
 
+from tradecalc.cli.fetch import fetch as _fetch  # noqa: E402  (its own module: issue 17)
+
+app.command(name="fetch")(_fetch)
+
+
 def main() -> None:
     """Entry point of the `tradecalc` console script."""
     import signal
