@@ -587,6 +587,17 @@ def init(
         typer.Option("--name", metavar="CODE=NAME", help="Name of a code with no ISO name."),
     ] = None,
     output: OutputOption = None,
+    from_file: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--from-file",
+            metavar="FILE",
+            help="Fill the record and flows from saved Comtrade answers.",
+        ),
+    ] = None,
+    fetch_data: Annotated[
+        bool, typer.Option("--fetch", help="Fill the record and flows from UN Comtrade.")
+    ] = False,
 ) -> None:
     """Write a commented starter scenario for any pair of economies.
 
@@ -599,6 +610,8 @@ def init(
     """
     from tradecalc.scenario.starter import starter_yaml
 
+    if from_file or fetch_data:  # the record and flows from data (issue 17): cli/fetch.py
+        return _fetch_init(list(economies), target, by, name, output, from_file, fetch_data)
     with handled([("--output", output)]):
         names = {}
         for item in name or ():
@@ -665,6 +678,7 @@ def targets(format: FormatOption = Format.table, output: OutputOption = None) ->
 
 
 from tradecalc.cli.fetch import fetch as _fetch  # noqa: E402  (its own module: issue 17)
+from tradecalc.cli.fetch import init_from_data as _fetch_init  # noqa: E402
 
 app.command(name="fetch")(_fetch)
 

@@ -141,3 +141,64 @@ def _from_network(pair, years, detail: Detail, world: bool, offline: bool, refre
     except FetchError as error:
         report_problems(error.problems)
         raise typer.Exit(1) from None
+
+
+def init_from_data(economies, target, by, name, output, from_file, fetch_data) -> None:
+    """`tradecalc init --from-file F... | --fetch`: a data file beside the starter it extends.
+
+    With ``-o pak-uzb.yaml`` the data go to ``pak-uzb-data.yaml`` in the same folder (neither
+    file may exist: init never overwrites), and the starter's `extends:` names it.
+    """
+    from tradecalc.core.errors import ScenarioError
+    from tradecalc.ingest import fetching
+    from tradecalc.ingest.datafile import to_yaml
+    from tradecalc.scenario.datafile import read_data_file
+    from tradecalc.scenario.starter import data_starter
+
+    data_path = _data_path(output)
+    with handled([("--output", output), ("--output (data file)", data_path)]):
+        if from_file and fetch_data:
+            raise ScenarioError(
+                [Problem("--fetch", None, "", "give --fetch or --from-file, not both")]
+            )
+        for path in (output, data_path):
+            if path.exists():
+                raise ScenarioError(
+                    [Problem(f"--output {path}", None, "", "exists already: init never overwrites")]
+                )
+        pair = fetching.check_pair(list(economies))
+        names = dict(item.partition("=")[::2] for item in name or ())
+        detail = Detail.hs2
+        if from_file:
+            built = fetching.from_files(pair, list(from_file), None, detail.value, products_optional=True)
+        else:
+            years = list(range(2000, fetching.latest_complete_year() + 1))
+            built = _from_network(pair, years, detail, False, False, False)
+        text = to_yaml(built.document)
+        data, _ = read_data_file(data_path, text)
+        starter = data_starter(data, data_path.name, target, by, names)
+        report_problems(
+            [Problem("fetch", None, "history", f"warning: {w}") for w in built.warnings]
+        )
+        from tradecalc.core.safeio import write_atomically
+
+        write_atomically(data_path, text)
+        write_atomically(output, starter)
+
+
+def _data_path(output: Path | None) -> Path:
+    if output is None:
+        from tradecalc.core.errors import ScenarioError
+
+        with handled():
+            raise ScenarioError(
+                [
+                    Problem(
+                        "--output",
+                        None,
+                        "",
+                        "--from-file/--fetch need -o FILE: the data file is written beside it",
+                    )
+                ]
+            )
+    return output.with_name(f"{output.stem}-data.yaml")

@@ -77,8 +77,12 @@ def from_files(
     years: list[int] | None,
     detail: str = "total",
     world: bool = False,
+    products_optional: bool = False,
 ) -> Built:
-    """The data file from saved answers (JSON envelopes or CSV downloads); exit 2 on bad input."""
+    """The data file from saved answers (JSON envelopes or CSV downloads); exit 2 on bad input.
+
+    ``products_optional``: files without product rows give a data file without them (init).
+    """
     rows, origins, problems = [], {}, []
     for path in files:
         name = str(path)
@@ -92,6 +96,9 @@ def from_files(
     if problems:
         raise ScenarioError(problems)
     built = build(pair, unique(rows), origins, years, detail, world)
+    if products_optional and not built.document.get("products", {}).get("rows"):
+        built.document.pop("products", None)
+        detail = "total"
     require(built, pair, detail, world, "--from-file", ScenarioError)
     return built
 
