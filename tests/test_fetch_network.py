@@ -171,8 +171,8 @@ def test_429_with_a_long_wait_fails_at_once(replay):
     result = fetch()
     assert result.exit_code == 1
     assert result.stderr == (
-        "comtrade: HTTP 429 from UN Comtrade: it asks to wait 3600 s, more than the 8 s "
-        "tradecalc waits; try again later\n"
+        "comtrade: HTTP 429 from UN Comtrade: it asks to wait 3600 s, longer than tradecalc "
+        "waits (a call gives up within 30 s); try again later\n"
     )
     assert replay.waits == []
 
@@ -276,7 +276,7 @@ def test_the_key_appears_in_no_output_file_or_cache_entry(replay, monkeypatch, t
     assert result.exit_code == 0, result.stderr
     failed = fetch("--refresh")  # a failure's message does not carry it either
     assert failed.exit_code == 1
-    for method, url, headers in replay.requests:
+    for _method, url, headers in replay.requests:
         assert KEY not in url and url.startswith("/data/v1/get/C/A/HS?")
         assert headers["Ocp-Apim-Subscription-Key"] == KEY  # the header, and only there
     texts = [result.stdout, result.stderr, failed.stdout, failed.stderr]
@@ -314,3 +314,55 @@ def test_detail_hs2_fetches_the_base_year_by_product(replay):
         "source": "comtrade_aze_pak_hs2_2023",
     } in products["rows"]
     assert "cmdCode=AG2" in replay.requests[2][1] and "period=2023" in replay.requests[2][1]
+
+
+def _hs2_answers():
+    hs2 = json.loads((FIXTURES / "pak-aze-hs2-2023.json").read_text())["data"]
+
+    def part(reporter, partner):
+        chosen = [r for r in hs2 if (r["reporterCode"], r["partnerCode"]) == (reporter, partner)]
+        return answer(body=envelope_of(chosen))
+
+    return [part(586, 31), part(586, 0), part(31, 586), part(31, 0)]
+
+
+def test_world_keyless_is_one_call_per_chapter_for_every_reporter(replay):
+    world = json.loads((FIXTURES / "world-hs2-2023.json").read_text())["data"]
+    chapters = [f"{c:02d}" for c in range(1, 98) if c != 77]
+    by_chapter = [
+        answer(body=envelope_of([r for r in world if r["cmdCode"] == c])) for c in chapters
+    ]
+    replay.answers = [*pair_answers(), *_hs2_answers(), *by_chapter]
+    result = fetch("--detail", "hs2", "--world")
+    assert result.exit_code == 0, result.stderr
+    calls = [url for _, url, _ in replay.requests[6:]]
+    assert len(calls) == 96  # HS chapters 01-97 without the reserved 77
+    assert all(
+        "reporterCode" not in u and "partnerCode=0" in u and "flowCode=X" in u for u in calls
+    )
+    assert "cmdCode=30" in calls[29]
+    world_rows = yaml.safe_load(result.stdout)["products"]["world"]
+    # made up: chapter 30 exports of DEU 110,000 m and USA 90,000 m (PAK has none)
+    assert sum(r["value_usd_m"] for r in world_rows if r["product"] == "30") == 200_000.0
+    assert {r["source"] for r in world_rows} == {"comtrade_all_wld_hs2_2023"}
+
+
+def test_world_keyed_is_one_call(replay, monkeypatch):
+    monkeypatch.setenv("COMTRADE_API_KEY", KEY)
+    world = (FIXTURES / "world-hs2-2023.json").read_bytes()
+    replay.answers = [*pair_answers(), *_hs2_answers(), answer(body=world)]
+    result = fetch("--detail", "hs2", "--world")
+    assert result.exit_code == 0, result.stderr
+    assert len(replay.requests) == 7
+    assert "cmdCode=AG2" in replay.requests[-1][1] and "reporterCode" not in replay.requests[-1][1]
+    assert len(yaml.safe_load(result.stdout)["products"]["world"]) == 10  # the fixture's rows
+
+
+def test_world_hs4_keyless_needs_a_key(replay):
+    replay.answers = [*pair_answers(), *_hs2_answers()]
+    result = fetch("--detail", "hs4", "--world")
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == "comtrade: --world --detail hs4 needs the keyed API: set COMTRADE_API_KEY\n"
+    )

@@ -170,7 +170,8 @@ def init_from_data(economies, target, by, name, output, from_file, fetch_data) -
         names = dict(item.partition("=")[::2] for item in name or ())
         detail = Detail.hs2
         if from_file:
-            built = fetching.from_files(pair, list(from_file), None, detail.value, products_optional=True)
+            files = list(from_file)
+            built = fetching.from_files(pair, files, None, detail.value, products_optional=True)
         else:
             years = list(range(2000, fetching.latest_complete_year() + 1))
             built = _from_network(pair, years, detail, False, False, False)

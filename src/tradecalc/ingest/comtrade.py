@@ -9,9 +9,9 @@ up to 120 s a call and puts the key in the URL. Here the same endpoints are call
   ``/data/v1/get/C/A/HS``, the key **only** in the ``Ocp-Apim-Subscription-Key`` header;
 - every request sends ``partner2Code=0&motCode=0&customsCode=C00`` (totals over second
   partner, transport mode and customs procedure) and at most 12 years;
-- ``urllib3.Retry`` retries 429 and 5xx, honouring ``Retry-After`` up to :data:`MAX_WAIT_S`
-  a time (a longer wait fails at once, saying how long); connect and read time out, so every
-  failure ends within 30 s: one line, :class:`FetchError`, exit 1.
+- ``urllib3.Retry`` retries 429 and 5xx (twice at most), honouring ``Retry-After`` while the
+  call's 22 s budget lasts (a longer wait fails at once, saying how long); an attempt times out
+  after 8 s, so every failure ends within 30 s: one line, :class:`FetchError`, exit 1.
 """
 
 from __future__ import annotations
@@ -34,10 +34,13 @@ PREVIEW = "/public/v1/preview/C/A/HS"
 KEYED = "/data/v1/get/C/A/HS"
 PREVIEW_ROWS = 500
 YEARS_A_CALL = 12
-CONNECT_S, READ_S = 4.0, 12.0
-"""Time-outs of one attempt: a silent network fails within seconds, not minutes."""
-MAX_WAIT_S = 8.0
-"""Longest ``Retry-After`` honoured; two retries at most: the waits stay under 20 s."""
+CONNECT_S, ATTEMPT_S = 4.0, 8.0
+"""Time-outs of one attempt (connecting; in all): a silent network fails in seconds."""
+WAIT_BUDGET_S = 22.0
+"""Retries (at most two) start only while this much of a call's time has not passed, and a
+``Retry-After`` that would end later fails at once: with the last attempt's 8 s, every call
+ends within :data:`CALL_LIMIT_S`."""
+CALL_LIMIT_S = WAIT_BUDGET_S + ATTEMPT_S
 PACE_S = 1.0
 """Pause between two network calls (never before a cache hit), to stay under the rate limit."""
 
@@ -149,33 +152,37 @@ class Client:
 
 
 def pool_manager(key: str | None):
-    """A urllib3 pool with time-outs, bounded retries and (keyed) the key in a header only."""
+    """A urllib3 pool with time-outs and (keyed) the key in a header, never in a URL."""
     import urllib3
 
     headers = {"Accept": "application/json", "User-Agent": "tradecalc"}
     if key:
         headers["Ocp-Apim-Subscription-Key"] = key
     return urllib3.PoolManager(
-        headers=headers,
-        timeout=urllib3.Timeout(connect=CONNECT_S, read=READ_S),
-        retries=_retry(),
+        headers=headers, timeout=urllib3.Timeout(connect=CONNECT_S, total=ATTEMPT_S)
     )
 
 
-def _retry():
+def _retry(deadline: float):
+    """urllib3's Retry for 429 and 5xx, honouring Retry-After, bounded by ``deadline``."""
     from urllib3.util.retry import Retry
 
     class BoundedRetry(Retry):
-        """Honours ``Retry-After`` up to MAX_WAIT_S; a longer wait fails at once."""
+        """A wait (Retry-After or back-off) that would pass the deadline fails at once."""
+
+        def new(self, **kwargs):
+            retry = super().new(**kwargs)
+            retry.deadline = self.deadline
+            return retry
 
         def sleep_for_retry(self, response) -> bool:
             wait = self.get_retry_after(response)
-            if wait is not None and wait > MAX_WAIT_S:
+            if wait is not None and time.monotonic() + wait > self.deadline:
                 raise _TooLong(wait, response.status)
             return super().sleep_for_retry(response)
 
-    return BoundedRetry(
-        total=3,
+    retry = BoundedRetry(
+        total=2,
         connect=1,
         read=0,
         status=2,
@@ -186,6 +193,8 @@ def _retry():
         raise_on_status=False,
         raise_on_redirect=False,
     )
+    retry.deadline = deadline
+    return retry
 
 
 class _TooLong(Exception):
@@ -197,12 +206,13 @@ class _TooLong(Exception):
 def _get(pool, url: str) -> tuple[int, bytes]:
     import urllib3
 
+    retries = _retry(time.monotonic() + WAIT_BUDGET_S)
     try:
-        response = pool.request("GET", url, redirect=False)
+        response = pool.request("GET", url, redirect=False, retries=retries)
     except _TooLong as error:
         _fail(
-            f"HTTP {error.status} from UN Comtrade: it asks to wait {error.wait:.0f} s, more "
-            f"than the {MAX_WAIT_S:.0f} s tradecalc waits; try again later"
+            f"HTTP {error.status} from UN Comtrade: it asks to wait {error.wait:.0f} s, longer "
+            f"than tradecalc waits (a call gives up within {CALL_LIMIT_S:.0f} s); try again later"
         )
     except urllib3.exceptions.MaxRetryError as error:
         _fail(f"cannot reach {BASE}: {_reason(error.reason)}")
