@@ -154,7 +154,7 @@ def test_a_non_reporting_partner_gets_no_entries():
     result = fetch("--economies", "UZB", "TKM", "--from-file", fixture("uzb-tkm.json"))
     history = history_of(data_of(result))
     assert sorted(history) == [("UZB", 2022), ("UZB", 2023)]
-    assert "TKM 2022 (neither flow); TKM 2023 (neither flow)" in result.stderr
+    assert "TKM 2022-2023 (neither flow)" in result.stderr  # a run of years, joined
 
 
 def test_years_filter_the_file():

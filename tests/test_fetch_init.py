@@ -125,3 +125,30 @@ def test_init_from_data_needs_an_output_and_never_overwrites(tmp_path):
     result = runner.invoke(app, [*args, "-o", str(tmp_path / "s.yaml")])
     assert result.exit_code == 2 and kept.read_text() == "mine\n"
     assert not (tmp_path / "s.yaml").exists()
+
+
+def test_base_year_picks_the_record_year_or_says_which_exist(tmp_path):
+    args = [
+        "init",
+        "--economies",
+        "PAK",
+        "UZB",
+        "--target",
+        "2000",
+        "--by",
+        "2030",
+        "--from-file",
+        str(FIXTURES / "pak-uzb.json"),
+    ]
+    result = runner.invoke(app, [*args, "--base-year", "2021", "-o", str(tmp_path / "a.yaml")])
+    assert result.exit_code == 0, result.stderr
+    starter = yaml.safe_load((tmp_path / "a.yaml").read_text())
+    # made up, PAK 2021: exports 30 m x 1.3 to UZB
+    assert starter["base_year"] == 2021 and starter["baseline"]["flows"][0]["value_usd_m"] == 39.0
+    result = runner.invoke(app, [*args, "--base-year", "2015", "-o", str(tmp_path / "b.yaml")])
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == "--base-year: PAK's record has no 2015 (it has 2019, 2020, 2021, 2022, 2023)\n"
+    )
+    assert not (tmp_path / "b.yaml").exists() and not (tmp_path / "b-data.yaml").exists()

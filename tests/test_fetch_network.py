@@ -268,7 +268,12 @@ def test_preview_cap_is_refused_not_read_as_complete(replay):
     assert "the keyless preview returns at most 500 rows" in result.stderr
 
 
-def test_the_key_appears_in_no_output_file_or_cache_entry(replay, monkeypatch, tmp_path):
+def test_the_key_appears_in_no_output_file_cache_entry_or_log(
+    replay, monkeypatch, tmp_path, caplog
+):
+    import logging
+
+    caplog.set_level(logging.DEBUG)  # urllib3 logs every request at DEBUG
     monkeypatch.setenv("COMTRADE_API_KEY", KEY)
     replay.answers = [*pair_answers(), answer("http-401.json", 401)]
     out = tmp_path / "data.yaml"
@@ -279,7 +284,8 @@ def test_the_key_appears_in_no_output_file_or_cache_entry(replay, monkeypatch, t
     for _method, url, headers in replay.requests:
         assert KEY not in url and url.startswith("/data/v1/get/C/A/HS?")
         assert headers["Ocp-Apim-Subscription-Key"] == KEY  # the header, and only there
-    texts = [result.stdout, result.stderr, failed.stdout, failed.stderr]
+    texts = [result.stdout, result.stderr, failed.stdout, failed.stderr, caplog.text]
+    assert "comtradeapi.un.org" in caplog.text
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert any("cache" in str(p) for p in files)
     texts += [p.read_text(encoding="utf-8", errors="replace") for p in files]
@@ -366,3 +372,25 @@ def test_world_hs4_keyless_needs_a_key(replay):
         result.stderr
         == "comtrade: --world --detail hs4 needs the keyed API: set COMTRADE_API_KEY\n"
     )
+
+
+def test_more_than_twelve_years_go_in_two_calls_under_one_source(replay):
+    rows = {r: rows_of("pak-aze.json", r) for r in (586, 31)}
+    empty = answer(body=envelope_of([]))
+    # PAK then AZE, each 2012-2023 and then 2024 (nothing for 2024: made-up rows end in 2023)
+    replay.answers = [
+        answer(body=envelope_of(rows[586])),
+        empty,
+        answer(body=envelope_of(rows[31])),
+        empty,
+    ]
+    result = runner.invoke(app, ["fetch", "--economies", "PAK", "AZE", "--years", "2012-2024"])
+    assert result.exit_code == 0, result.stderr
+    periods = [url.split("period=")[1].split("&")[0] for _, url, _ in replay.requests]
+    assert periods == [",".join(map(str, range(2012, 2024))), "2024"] * 2
+    doc = yaml.safe_load(result.stdout)
+    assert {s["id"] for s in doc["sources"]} == {
+        "comtrade_aze_pak_total_2019_2023",
+        "comtrade_pak_aze_total_2019_2023",
+    }
+    assert "PAK 2012-2018 (neither flow); PAK 2021 (neither flow); PAK 2024" in result.stderr

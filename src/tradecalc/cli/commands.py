@@ -611,7 +611,9 @@ def init(
     from tradecalc.scenario.starter import starter_yaml
 
     if from_file or fetch_data:  # the record and flows from data (issue 17): cli/fetch.py
-        return _fetch_init(list(economies), target, by, name, output, from_file, fetch_data)
+        return _fetch_init(
+            list(economies), target, by, base_year, name, output, from_file, fetch_data
+        )
     with handled([("--output", output)]):
         names = {}
         for item in name or ():

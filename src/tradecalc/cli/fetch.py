@@ -143,7 +143,7 @@ def _from_network(pair, years, detail: Detail, world: bool, offline: bool, refre
         raise typer.Exit(1) from None
 
 
-def init_from_data(economies, target, by, name, output, from_file, fetch_data) -> None:
+def init_from_data(economies, target, by, base_year, name, output, from_file, fetch_data) -> None:
     """`tradecalc init --from-file F... | --fetch`: a data file beside the starter it extends.
 
     With ``-o pak-uzb.yaml`` the data go to ``pak-uzb-data.yaml`` in the same folder (neither
@@ -167,7 +167,7 @@ def init_from_data(economies, target, by, name, output, from_file, fetch_data) -
                     [Problem(f"--output {path}", None, "", "exists already: init never overwrites")]
                 )
         pair = fetching.check_pair(list(economies))
-        names = dict(item.partition("=")[::2] for item in name or ())
+        names = _names(name)
         detail = Detail.hs2
         if from_file:
             files = list(from_file)
@@ -177,7 +177,7 @@ def init_from_data(economies, target, by, name, output, from_file, fetch_data) -
             built = _from_network(pair, years, detail, False, False, False)
         text = to_yaml(built.document)
         data, _ = read_data_file(data_path, text)
-        starter = data_starter(data, data_path.name, target, by, names)
+        starter = data_starter(data, data_path.name, target, by, names, base_year)
         report_problems(
             [Problem("fetch", None, "history", f"warning: {w}") for w in built.warnings]
         )
@@ -185,6 +185,18 @@ def init_from_data(economies, target, by, name, output, from_file, fetch_data) -
 
         write_atomically(data_path, text)
         write_atomically(output, starter)
+
+
+def _names(items: list[str] | None) -> dict[str, str]:
+    from tradecalc.core.errors import ScenarioError
+
+    names = {}
+    for item in items or ():
+        code, sep, value = item.partition("=")
+        if not sep or not value.strip():
+            raise ScenarioError([Problem("--name", None, "", f"expected CODE=NAME, got {item!r}")])
+        names[code.strip().upper()] = value.strip()
+    return names
 
 
 def _data_path(output: Path | None) -> Path:

@@ -27,6 +27,7 @@ from tradecalc.core.sanitize import clean
 from tradecalc.ingest import cache
 from tradecalc.ingest.codes import WORLD_CODE, comtrade_code
 from tradecalc.ingest.datafile import Built, Origin, build
+from tradecalc.ingest.fetching import require
 from tradecalc.ingest.responses import Row, envelope_error, row_from, unique
 
 BASE = "https://comtradeapi.un.org"
@@ -318,8 +319,6 @@ def _check(client: Client, built: Built, rows: list[Row], pair, detail: str, wor
         _fail(f"--offline: not in the cache (run once without --offline): {asked}")
     if not rows:
         _fail(f"UN Comtrade returned no rows for anything asked ({pair[0]} and {pair[1]})")
-    from tradecalc.ingest.fetching import require
-
     require(built, pair, detail, world, "comtrade", FetchError)
 
 

@@ -16,6 +16,7 @@ landlocked or distant partner fits too) flags the gaps beyond that as recording 
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -47,7 +48,6 @@ class Tagged:
 def tag(rows: Iterable[Row]) -> list[Tagged]:
     """Each row with its reporter's and partner's codes; rows whose codes are unknown are kept
     under a ``C<number>`` code (groups such as 490 Other Asia, nes)."""
-    import re
 
     def code(number: int, iso: str | None) -> str:
         if number == 0:
@@ -129,12 +129,14 @@ def _entry(reporter: str, other: str, pair, year: int, m: Tagged, x: Tagged, sid
 
 
 def missing_text(missing: list[tuple[str, int, tuple[str, ...]]], pair: tuple[str, str]) -> str:
-    """One line listing the reporter-years without an entry, and which flow each lacks.
+    """One line listing the reporter-years without an entry (runs of years joined), and which
+    flow each lacks.
 
-    >>> missing_text([("AZE", 2021, ("M",)), ("PAK", 2020, ())], ("PAK", "AZE"))[-53:]
-    'AZE 2021 (no exports to PAK); PAK 2020 (neither flow)'
+    >>> gone = [("AZE", 2021, ("M",)), ("PAK", 2000, ()), ("PAK", 2001, ())]
+    >>> missing_text(gone, ("PAK", "AZE")).partition(": ")[2]
+    'AZE 2021 (no exports to PAK); PAK 2000-2001 (neither flow)'
     """
-    words = []
+    runs: list[list] = []  # [reporter, first, last, lack]
     for reporter, year, present in missing:
         other = pair[1] if reporter == pair[0] else pair[0]
         if not present:
@@ -143,7 +145,12 @@ def missing_text(missing: list[tuple[str, int, tuple[str, ...]]], pair: tuple[st
             lack = f"no exports to {other}"
         else:
             lack = f"no imports from {other}"
-        words.append(f"{reporter} {year} ({lack})")
+        last = runs[-1] if runs else None
+        if last is not None and last[0] == reporter and last[3] == lack and last[2] == year - 1:
+            last[2] = year
+        else:
+            runs.append([reporter, year, year, lack])
+    words = [f"{r} {a}" + (f"-{b}" if b != a else "") + f" ({lack})" for r, a, b, lack in runs]
     return "not reported, so no history entry (absence is not zero): " + "; ".join(words)
 
 

@@ -284,7 +284,8 @@ def row_from(item, file: str, line: int | None, prefix: str) -> Row | None:
     if "refYear" not in item and "period" not in item:
         missing.insert(0, "refYear")
     if missing:
-        _fail(file, line, prefix.rstrip("."), f"missing field(s) {', '.join(missing)}")
+        hint = " (cifvalue/fobvalue are not read instead)" if "primaryValue" in missing else ""
+        _fail(file, line, prefix.rstrip("."), f"missing field(s) {', '.join(missing)}{hint}")
     if not _is_total(item) or str(item["flowCode"]).strip() not in ("M", "X"):
         return None
     return Row(

@@ -148,11 +148,14 @@ DATA_HEADER = """\
 """
 
 
-def data_starter(data, data_file: str, target_usd_m: float, by_year: int, names=None) -> str:
+def data_starter(
+    data, data_file: str, target_usd_m: float, by_year: int, names=None, base_year=None
+) -> str:
     """A starter scenario that `extends:` the data file ``data_file`` (a DataFile ``data``).
 
     The base year is the latest year of the first economy's record (else the second's, which
-    then becomes the baseline reporter). Its flows: one per direction and sector from the
+    then becomes the baseline reporter), or ``base_year`` where that reporter's record has
+    it. Its flows: one per direction and sector from the
     product rows of that reporter and year (sectors by the shipped HS table with
     ``products.sectors``), and the rest of the recorded total as sector ``other``, so the flows
     add up to the record; without product rows, one flow per direction (sector ``all``).
@@ -160,7 +163,7 @@ def data_starter(data, data_file: str, target_usd_m: float, by_year: int, names=
     import yaml
 
     codes = [e.code for e in data.economies]
-    reporter, entry = _latest_entry(data, codes)
+    reporter, entry = _latest_entry(data, codes, base_year)
     if entry is None or not entry.by_direction:
         raise ScenarioError(
             [Problem(data_file, None, "history", "no year with both flows to start from")]
@@ -191,11 +194,18 @@ def data_starter(data, data_file: str, target_usd_m: float, by_year: int, names=
     return DATA_HEADER + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
 
 
-def _latest_entry(data, codes):
+def _latest_entry(data, codes, base_year=None):
     for code in codes:
         entries = [h for h in data.history if h.reporter == code and h.period == "calendar"]
-        if entries:
+        if entries and base_year is None:
             return code, max(entries, key=lambda h: h.year)
+        if entries:
+            found = [h for h in entries if h.year == base_year]
+            if found:
+                return code, found[0]
+            years = ", ".join(str(h.year) for h in sorted(entries, key=lambda h: h.year))
+            message = f"{code}'s record has no {base_year} (it has {years})"
+            raise ScenarioError([Problem("--base-year", None, "", message)])
     return codes[0], None
 
 
