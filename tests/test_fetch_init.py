@@ -152,3 +152,15 @@ def test_base_year_picks_the_record_year_or_says_which_exist(tmp_path):
         == "--base-year: PAK's record has no 2015 (it has 2019, 2020, 2021, 2022, 2023)\n"
     )
     assert not (tmp_path / "b.yaml").exists() and not (tmp_path / "b-data.yaml").exists()
+
+
+def test_strict_validation_names_only_the_target_left_to_fill_in(made):
+    """The record and flows come with sources; what init cannot know is the target's origin."""
+    result = runner.invoke(app, ["validate", "--strict", str(made[0])])
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert (
+        ": target.assumption: PLACEHOLDER: not yet filled in: who announced this target"
+        in result.stderr
+    )
+    assert "# pta: {start_year: 2024, lines: [{direction: pak_to_uzb" in made[0].read_text()

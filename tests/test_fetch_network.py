@@ -394,3 +394,32 @@ def test_more_than_twelve_years_go_in_two_calls_under_one_source(replay):
         "comtrade_pak_aze_total_2019_2023",
     }
     assert "PAK 2012-2018 (neither flow); PAK 2021 (neither flow); PAK 2024" in result.stderr
+
+
+def test_init_fetch_writes_the_data_file_and_a_starter_from_the_network(replay, tmp_path):
+    empty = answer(body=envelope_of([]))
+    years = list(range(2000, comtrade_latest() + 1))
+    calls = len(comtrade.chunks(years))
+    # PAK then AZE; the made-up rows answer the first call of each, later chunks are empty
+    replay.answers = [
+        answer(body=envelope_of(rows_of("pak-aze.json", 586))),
+        *[empty] * (calls - 1),
+        answer(body=envelope_of(rows_of("pak-aze.json", 31))),
+        *[empty] * (calls - 1),
+        *_hs2_answers(),
+    ]
+    out = tmp_path / "pak-aze.yaml"
+    args = ["init", "--economies", "PAK", "AZE", "--target", "2000", "--by", "2030", "--fetch"]
+    result = runner.invoke(app, [*args, "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    starter = yaml.safe_load(out.read_text())
+    assert starter["extends"] == "pak-aze-data.yaml" and starter["base_year"] == 2023
+    flows = {(f["direction"], f["sector"]): f["value_usd_m"] for f in starter["baseline"]["flows"]}
+    assert flows[("pak_to_aze", "textiles")] == 2.0  # made up: PAK's 2023 chapter 52 exports
+    assert runner.invoke(app, ["project", str(out), "-f", "json"]).exit_code == 0
+
+
+def comtrade_latest() -> int:
+    from tradecalc.ingest.fetching import latest_complete_year
+
+    return latest_complete_year()

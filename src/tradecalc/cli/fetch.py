@@ -125,7 +125,7 @@ def _check_flags(from_file, offline: bool, refresh: bool, world: bool, detail: D
         raise ScenarioError(problems)
 
 
-def _from_network(pair, years, detail: Detail, world: bool, offline: bool, refresh: bool):
+def _from_network(pair, years, detail, world, offline, refresh, *, optional=False):
     from tradecalc.ingest.comtrade import FetchError, from_api
 
     try:
@@ -137,6 +137,7 @@ def _from_network(pair, years, detail: Detail, world: bool, offline: bool, refre
             key=os.environ.get("COMTRADE_API_KEY") or None,
             offline=offline,
             refresh=refresh,
+            products_optional=optional,
         )
     except FetchError as error:
         report_problems(error.problems)
@@ -174,7 +175,7 @@ def init_from_data(economies, target, by, base_year, name, output, from_file, fe
             built = fetching.from_files(pair, files, None, detail.value, products_optional=True)
         else:
             years = list(range(2000, fetching.latest_complete_year() + 1))
-            built = _from_network(pair, years, detail, False, False, False)
+            built = _from_network(pair, years, detail, False, False, False, optional=True)
         text = to_yaml(built.document)
         data, _ = read_data_file(data_path, text)
         starter = data_starter(data, data_path.name, target, by, names, base_year)

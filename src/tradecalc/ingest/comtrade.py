@@ -279,8 +279,12 @@ def from_api(
     key: str | None = None,
     offline: bool = False,
     refresh: bool = False,
+    products_optional: bool = False,
 ) -> Built:
-    """The data file of ``pair`` from UN Comtrade (through the cache)."""
+    """The data file of ``pair`` from UN Comtrade (through the cache).
+
+    ``products_optional``: no product rows give a data file without them (init).
+    """
     client = Client(key, offline, refresh)
     codes = {code: comtrade_code(code) for code in pair}
     rows: list[Row] = []
@@ -292,6 +296,9 @@ def from_api(
         base = max(e["year"] for e in built.document["history"])
         rows += _detail_rows(client, pair, codes, base, detail, world)
         built = build(pair, unique(rows), client.origins, years, detail, world)
+    if products_optional and not built.document.get("products", {}).get("rows"):
+        built.document.pop("products", None)
+        detail = "total"
     _check(client, built, rows, pair, detail, world)
     return built
 

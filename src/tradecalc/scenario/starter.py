@@ -191,7 +191,22 @@ def data_starter(
         },
         "baseline": {"reporter": reporter, "flows": _data_flows(data, reporter, entry, codes)},
     }
-    return DATA_HEADER + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    ab, ba = direction_name(*codes), direction_name(codes[1], codes[0])
+    return DATA_HEADER + body + DATA_LEVERS.format(ab=ab, ba=ba, lever_year=entry.year + 1)
+
+
+DATA_LEVERS = """
+# Levers (uncomment and fill in; each needs a source or an assumption; docs/scenario-format.md).
+# A lever's direction and sector must be those of a flow above.
+# pta: {{start_year: {lever_year}, lines: [{{direction: {ab}, sector: other, coverage: 0.1,
+#        mfn_tariff: 0.15, preferential_tariff: 0.0, assumption: "..."}}]}}
+# tta: {{start_year: {lever_year}, transit_days_before: 21, transit_days_after: 14,
+#        route_share: 0.5, assumption: "..."}}
+# deals:
+#   - {{name: "A deal", direction: {ba}, sector: other, category: goods, value_usd_m: 0.0,
+#      start_year: {lever_year}, ramp_years: 3, probability: 0.5, assumption: "..."}}
+"""
 
 
 def _latest_entry(data, codes, base_year=None):
