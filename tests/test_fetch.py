@@ -304,3 +304,24 @@ def test_codes_table():
 def test_the_network_guard_is_on():
     with pytest.raises(Exception, match="socket"):
         socket.create_connection(("comtradeapi.un.org", 443), timeout=1)
+
+
+def test_two_values_for_one_row_are_refused(tmp_path):
+    doc = json.loads((FIXTURES / "pak-aze-aze.json").read_text())
+    doc["data"][0]["primaryValue"] = 1.0  # made up: differs from the fixture's 12,000,000
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(doc))
+    result = fetch(
+        "--economies",
+        "PAK",
+        "AZE",
+        "--from-file",
+        fixture("pak-aze-aze.json"),
+        "--from-file",
+        str(changed),
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"{changed}: data.0.primaryValue: 1.0 conflicts with 12000000.0 for the same reporter, "
+        f"partner, year, flow and product in {fixture('pak-aze-aze.json')} (data.0)\n"
+    )

@@ -84,6 +84,7 @@ FIELDS = [
 """The API's 47 row fields, in the order of a recorded answer."""
 
 _CANONICAL = {name.lower(): name for name in FIELDS}
+_KNOWN = frozenset(FIELDS)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,6 +103,7 @@ class Row:
     is_aggregate: bool | None = None
     file: str = dataclasses.field(default="", compare=False)
     line: int | None = dataclasses.field(default=None, compare=False)
+    path: str = dataclasses.field(default="", compare=False)
 
     @property
     def key(self) -> tuple:
@@ -110,7 +112,7 @@ class Row:
     def to_dict(self) -> dict:
         """The row as the cache keeps it (no file, no line)."""
         data = dataclasses.asdict(self)
-        del data["file"], data["line"]
+        del data["file"], data["line"], data["path"]
         return data
 
 
@@ -163,17 +165,23 @@ def envelope_rows(text: str, file: str) -> list[Row]:
     message = envelope_error(doc)
     if message:
         _fail(file, 1, "error", f"the answer is an error: {message}")
-    lines = _item_lines(text, len(doc["data"]))
-    rows, problems = [], []
+    rows, bad = [], []
     for i, item in enumerate(doc["data"]):
         try:
-            row = row_from(item, file, lines[i], f"data.{i}.")
-        except ScenarioError as error:
-            problems += error.problems
+            row = row_from(item, file, None, f"data.{i}.")
+        except ScenarioError:
+            bad.append(i)
             continue
         if row is not None:
             rows.append(row)
-    if problems:
+    if bad:  # find the lines only now: a second parse of a large answer costs seconds
+        lines = _item_lines(text, len(doc["data"]))
+        problems = []
+        for i in bad:
+            try:
+                row_from(doc["data"][i], file, lines[i], f"data.{i}.")
+            except ScenarioError as error:
+                problems += error.problems
         raise ScenarioError(problems)
     return rows
 
@@ -279,7 +287,8 @@ def row_from(item, file: str, line: int | None, prefix: str) -> Row | None:
     """A :class:`Row` from one answer item, or None for a row that is not a total kept."""
     if not isinstance(item, dict):
         _fail(file, line, prefix.rstrip("."), "a row must be an object of fields")
-    item = {_CANONICAL.get(str(k).lower(), k): v for k, v in item.items()}
+    if not item.keys() <= _KNOWN:  # names spelt otherwise (refyear, cifValue): rename once
+        item = {_CANONICAL.get(str(k).lower(), k): v for k, v in item.items()}
     missing = [f for f in REQUIRED if f not in item]
     if "refYear" not in item and "period" not in item:
         missing.insert(0, "refYear")
@@ -301,6 +310,7 @@ def row_from(item, file: str, line: int | None, prefix: str) -> Row | None:
         is_aggregate=_flag(item.get("isAggregate")),
         file=file,
         line=line,
+        path=prefix.rstrip("."),
     )
 
 
@@ -371,15 +381,14 @@ def unique(rows: Iterable[Row]) -> list[Row]:
     for row in rows:
         first = seen.setdefault(row.key, row)
         if first is not row and first.value_usd != row.value_usd:
-            problems.append(
-                Problem(
-                    row.file,
-                    row.line,
-                    "primaryValue",
-                    f"{row.value_usd!r} conflicts with {first.value_usd!r} for the same "
-                    f"reporter, partner, year, flow and product in {first.file}:{first.line}",
-                )
+            where = f"{first.file}:{first.line}" if first.line else first.file
+            where += f" ({first.path})" if first.path else ""
+            path = f"{row.path}.primaryValue" if row.path else "primaryValue"
+            message = (
+                f"{row.value_usd!r} conflicts with {first.value_usd!r} for the same reporter, "
+                f"partner, year, flow and product in {where}"
             )
+            problems.append(Problem(row.file, row.line, path, message))
     if problems:
         raise ScenarioError(problems)
     return list(seen.values())
