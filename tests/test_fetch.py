@@ -301,6 +301,7 @@ def test_codes_table():
     assert iso3_of(699) == "IND" and iso3_of(356) == "IND" and iso3_of(840) is None
 
 
+@pytest.mark.filterwarnings("ignore:A test tried to use socket")
 def test_the_network_guard_is_on():
     with pytest.raises(Exception, match="socket"):
         socket.create_connection(("comtradeapi.un.org", 443), timeout=1)

@@ -423,3 +423,18 @@ def comtrade_latest() -> int:
     from tradecalc.ingest.fetching import latest_complete_year
 
     return latest_complete_year()
+
+
+def test_a_damaged_cache_entry_is_treated_as_absent(replay, tmp_path):
+    replay.answers = pair_answers()
+    assert fetch().exit_code == 0
+    entries = sorted((tmp_path / "cache").rglob("*.json"))
+    assert len(entries) == 2  # one normalised answer per call
+    pak = next(p for p in entries if "reporterCode=586" in json.loads(p.read_text())["query"])
+    pak.write_text("{not json")
+    replay.answers = pair_answers()[:1]  # PAK's answer
+    result = fetch()
+    assert result.exit_code == 0, result.stderr
+    assert len(replay.requests) == 3  # only the damaged call went to the network again
+    assert "reporterCode=586" in replay.requests[-1][1]
+    assert json.loads(pak.read_text())["url"].endswith(replay.requests[-1][1])  # stored again
