@@ -1,8 +1,8 @@
 """Reading a bare data file (written by `tradecalc fetch`) with line numbers: ``DataFile``.
 
 A scenario uses a data file through `extends:` (the pipeline merges it); this reader is for
-the file on its own (`tradecalc init --from-data`, tools, tests): the same safe YAML with
-lines, the same one-line problems, ``FILE:LINE: dotted.path: message``.
+the file on its own (`tradecalc init --from-file` checks what it writes; tools; tests): the
+same safe YAML with lines, the same one-line problems, ``FILE:LINE: dotted.path: message``.
 """
 
 from __future__ import annotations
