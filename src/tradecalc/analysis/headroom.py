@@ -54,6 +54,9 @@ class _Data:
     def __init__(self, products: Products):
         self.overrides = products.sectors or {}
         self.rows = _index(products.rows)
+        self.sources = {
+            (r.year, r.reporter, r.partner, r.flow, r.product): r.source for r in products.rows
+        }
         self.world_rows = [r for r in products.world if r.partner == WORLD and r.flow == "X"]
         self.world: dict[tuple[int, str], float] = defaultdict(float)
         for r in self.world_rows:
@@ -144,6 +147,7 @@ def _row(data: _Data, year: int, exporter: str, importer: str, p: str) -> dict[s
         "untapped_usd_m": untapped,
         "excess_usd_m": excess,
         **_advantage(data, year, exporter, p),
+        "source": data.sources.get((year, importer, WORLD, "M", p)),
         "note": "; ".join(notes) or None,
     }
 
@@ -331,3 +335,50 @@ def load_reference() -> dict[str, Any]:
 
     text = files("tradecalc").joinpath(REFERENCE_FILE).read_text(encoding="utf-8")
     return yaml.safe_load(text)
+
+
+def at_detail(products: Products, detail: str | None) -> Products:
+    """The rows at ``detail``: headings (hs4) summed into their chapters for hs2.
+
+    Raises ValueError when asked for headings from chapters (they cannot be split).
+    """
+    if detail is None or detail == products.detail:
+        return products
+    if detail == "hs4":
+        raise ValueError(
+            f"the file holds {products.detail} rows: headings cannot be made from chapters"
+        )
+
+    def chapters(rows: list[ProductRow]) -> list[ProductRow]:
+        summed = _index(r.model_copy(update={"product": r.product[:2]}) for r in rows)
+        return [
+            ProductRow(
+                year=k[0], reporter=k[1], partner=k[2], flow=k[3], product=k[4], value_usd_m=v
+            )
+            for k, v in summed.items()
+        ]
+
+    sectors = {k: v for k, v in (products.sectors or {}).items() if len(k) == 2} or None
+    return products.model_copy(
+        update={"detail": "hs2", "sectors": sectors, "rows": chapters(products.rows),
+                "world": chapters(products.world)}
+    )  # fmt: skip
+
+
+def scenario_headroom(scenario, top: int = DEFAULT_TOP, detail: str | None = None):
+    """The headroom of a loaded scenario against its gap, or None without any market data.
+
+    With `products:` (a data file it `extends:`), the rows; without, for the Pakistan-Azerbaijan
+    pair, the shipped reference data's sourced market sizes (:func:`reference_headroom`).
+    """
+    from tradecalc.analysis.projection import run_loaded
+
+    gap = run_loaded(scenario).gap_at_by_year
+    if scenario.products is not None:
+        doc = headroom(at_detail(scenario.products, detail), scenario.codes, gap, top)
+    elif set(scenario.codes) == {"PAK", "AZE"}:
+        doc = reference_headroom(load_reference(), gap)
+    else:
+        return None
+    doc["gap_year"] = scenario.by_year
+    return doc

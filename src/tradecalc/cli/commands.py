@@ -664,6 +664,11 @@ def targets(format: FormatOption = Format.table, output: OutputOption = None) ->
         )
 
 
+from tradecalc.cli.headroom import headroom  # noqa: E402  (one module per command family)
+
+app.command()(headroom)
+
+
 def main() -> None:
     """Entry point of the `tradecalc` console script."""
     import signal
