@@ -12,9 +12,11 @@ from tradecalc.cli.support import (
     Format,
     FormatOption,
     OutputOption,
+    PlotOption,
     emit,
     handled,
     report_problems,
+    xlsx_module,
 )
 from tradecalc.core.errors import Problem, ScenarioError
 
@@ -52,6 +54,7 @@ def headroom(
     top: TopOption = 10,
     format: FormatOption = Format.table,
     output: OutputOption = None,
+    plot: PlotOption = None,
 ) -> None:
     """Rank the products that could fill the gap to the target, per direction.
 
@@ -67,7 +70,7 @@ def headroom(
     """
     from tradecalc.views import render, render_headroom
 
-    with handled([("--output", output)], [file]):
+    with handled([("--output", output), ("--plot", plot)], [file]):
         doc = _document(file, detail.value if detail is not None else None, top)
         emit(
             format,
@@ -77,7 +80,16 @@ def headroom(
             csv=lambda: render.to_csv(
                 render_headroom.headroom_csv_rows(doc), render_headroom.HEADROOM_CSV_COLUMNS
             ),
+            plot=plot,
+            chart=lambda path: _plot_module().headroom_chart(doc, path, top=top),
+            workbook=lambda: xlsx_module().headroom_workbook(doc),
         )
+
+
+def _plot_module():
+    from tradecalc.views import plot_headroom
+
+    return plot_headroom
 
 
 def _document(file: str, detail: str | None, top: int) -> dict:
