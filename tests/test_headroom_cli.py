@@ -143,3 +143,16 @@ def test_headings_from_chapters_are_refused():
     code, out, err = run("headroom", DATA, "--detail", "hs4")
     assert (code, out) == (2, "")
     assert err == "--detail: the file holds hs2 chapters: headings need hs4 rows\n"
+
+
+def test_set_changes_the_scenario_and_its_gap():
+    base = json.loads(run("headroom", SCENARIO, "-f", "json")[1])
+    code, out, _ = run("headroom", SCENARIO, "-f", "json", "--set", "target.value_usd_m=3000")
+    # the target is $1,000 m higher, the projection the same: the gap grows by exactly 1,000
+    assert code == 0
+    assert json.loads(out)["gap_usd_m"] == pytest.approx(base["gap_usd_m"] + 1000.0)
+
+
+def test_set_on_a_bare_data_file_is_refused():
+    code, out, err = run("headroom", DATA, "--set", "target.value_usd_m=3000")
+    assert (code, out, err) == (2, "", "--set: only for a scenario: FILE is a bare data file\n")

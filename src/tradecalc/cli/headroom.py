@@ -13,6 +13,7 @@ from tradecalc.cli.support import (
     FormatOption,
     OutputOption,
     PlotOption,
+    SetOption,
     emit,
     handled,
     report_problems,
@@ -53,6 +54,7 @@ def headroom(
     detail: DetailOption = None,
     top: TopOption = 10,
     format: FormatOption = Format.table,
+    set_: SetOption = None,
     output: OutputOption = None,
     plot: PlotOption = None,
 ) -> None:
@@ -71,7 +73,7 @@ def headroom(
     from tradecalc.views import render, render_headroom
 
     with handled([("--output", output), ("--plot", plot)], [file]):
-        doc = _document(file, detail.value if detail is not None else None, top)
+        doc = _document(file, detail.value if detail is not None else None, top, set_ or [])
         emit(
             format,
             output,
@@ -92,7 +94,7 @@ def _plot_module():
     return plot_headroom
 
 
-def _document(file: str, detail: str | None, top: int) -> dict:
+def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> dict:
     """The headroom of a data file (no target: gap null) or of a scenario (gap from it)."""
     from tradecalc.analysis import headroom as analysis
     from tradecalc.scenario import products_file
@@ -103,11 +105,15 @@ def _document(file: str, detail: str | None, top: int) -> dict:
     if products_file.is_scenario(tree):
         from tradecalc.scenario.pipeline import load_with_tree, warning_problems
 
-        scenario, tree = load_with_tree(file)
+        scenario, tree = load_with_tree(file, None, overrides)
         report_problems(warning_problems(scenario, tree))
         products, codes = scenario.products, scenario.codes
         if products is None and set(codes) == {"PAK", "AZE"}:
             return analysis.scenario_headroom(scenario, top, detail)
+    elif overrides:
+        raise ScenarioError(
+            [Problem("--set", None, "", "only for a scenario: FILE is a bare data file")]
+        )
     else:
         data, tree = products_file.read_data_file(file, tree)
         scenario, products, codes = None, data.products, tuple(e.code for e in data.economies)
