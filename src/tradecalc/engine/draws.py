@@ -13,16 +13,16 @@ from typing import Any
 import numpy as np
 
 from tradecalc.engine.compile import Layout, Params
-from tradecalc.model import (
-    level_shock_factor,
-    poisson_delay,
-    shock_sd_from_history,
-    two_piece_lognormal,
-)
+from tradecalc.engine.shock_estimate import ShockEstimate, shock_estimate
+from tradecalc.model import level_shock_factor, poisson_delay, two_piece_lognormal
 from tradecalc.model.deal_risk import Z90
+from tradecalc.model.uncertainty import (
+    ar1_innovation_scale,
+    level_deviation_factor,
+    shock_sd_draws,
+)
 from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.sections import Uncertainty
-from tradecalc.scenario.terms import yearly_log_changes
 
 STREAMS = (
     "theta",
@@ -35,6 +35,7 @@ STREAMS = (
     "value",
     "delay",
     "survival",
+    "shock_sd",
 )
 """One independent random stream per kind of shock (children of the seed's SeedSequence), so
 drawing one kind or not (e.g. no level shocks when ``shock_sd`` is 0) leaves the others as
@@ -53,14 +54,18 @@ def streams(seed: int) -> dict[str, np.random.Generator]:
 class Risk:
     """What the draws need beyond the point values: the resolved spreads of a scenario.
 
-    ``shock_sd`` is the number used (calibrated from the record for ``from_history``, with
-    the years it came from in ``shock_sd_years``); ``value_low``/``value_high`` are each
+    ``shock_sd`` is the number reported (for ``from_history`` the posterior scale, with the
+    years it came from in ``shock_sd_years``; each draw takes its own sd from the posterior,
+    :attr:`Shocks.level_sd`); ``shock_rho`` is 1 for the random walk, below 1 for AR(1)
+    shocks that fade (``shock`` has the whole estimate); ``value_low``/``value_high`` are each
     deal's P10/P90 (``deal_value_scale`` applied; equal to the value for a deal without
     value risk).
     """
 
     shock_sd: float
     shock_sd_years: tuple[int, int] | None
+    shock_rho: float
+    shock: ShockEstimate
     flow_shock_sd: float
     deal_draws: bool  # deals: bernoulli (success, value, delay, survival drawn)
     value_low: np.ndarray  # (K,)
@@ -74,29 +79,18 @@ class Risk:
 def level_shock_sd(scenario: Scenario) -> tuple[float, tuple[int, int] | None]:
     """``uncertainty.shock_sd`` as a number, and the ``[first, last]`` years it came from.
 
-    ``from_history``: the sample standard deviation (n - 1) of the year-on-year log changes
-    of the baseline reporter's calendar-year totals (methods.md 8), by
-    :func:`~tradecalc.model.shock_sd_from_history` when the years run without a gap, else
-    of the changes between consecutive years pooled. A number: that number, no years.
+    ``from_history``: the posterior scale of the shock sd, measured around the projection's
+    growth and shrunk toward the panel (:func:`~tradecalc.engine.shock_estimate.shock_estimate`,
+    methods.md 8). A number: that number, no years.
     """
-    u = scenario.uncertainty
-    if u is None or u.shock_sd != "from_history":
-        return (0.0 if u is None else float(u.shock_sd)), None
-    record = [(y, v) for y, v in scenario.calendar_record() if v > 0]
-    changes = yearly_log_changes(record)
-    used = sorted({y for y, _ in changes} | {y - 1 for y, _ in changes})
-    if used == list(range(used[0], used[-1] + 1)):
-        values = dict(record)
-        sd = shock_sd_from_history([values[y] for y in used])
-    else:
-        sd = float(np.std([c for _, c in changes], ddof=1))
-    return sd, (used[0], used[-1])
+    estimate = shock_estimate(scenario)
+    return estimate.sd, estimate.years
 
 
 def risk_inputs(scenario: Scenario, layout: Layout, point: Params) -> Risk:
     """The :class:`Risk` of a scenario, resolved once per run."""
     u = scenario.uncertainty or Uncertainty()
-    sd, years = level_shock_sd(scenario)
+    shock = shock_estimate(scenario)
     value = point.deal_value[0]
     scale = scenario.deal_value_scale
     spread = np.exp(Z90 * u.deal_value_spread)
@@ -108,8 +102,10 @@ def risk_inputs(scenario: Scenario, layout: Layout, point: Params) -> Risk:
             ranged[k] = True
     draws = u.deals == "bernoulli"
     return Risk(
-        shock_sd=sd,
-        shock_sd_years=years,
+        shock_sd=shock.sd,
+        shock_sd_years=shock.years,
+        shock_rho=shock.rho,
+        shock=shock,
         flow_shock_sd=u.flow_shock_sd,
         deal_draws=draws,
         value_low=low,
@@ -134,6 +130,7 @@ class Shocks:
     method: np.ndarray  # (D,) uniform [0, 1)
     deals: np.ndarray  # (D, K) uniform [0, 1): success; a group uses its first deal's column
     level: np.ndarray | None = None  # (D, Y - 1) standard normal: common annual shocks
+    level_sd: np.ndarray | None = None  # (D,) sd of each draw's common shocks (posterior draws)
     flow_level: np.ndarray | None = None  # (D, F, Y - 1) standard normal: per-flow shocks
     value: np.ndarray | None = None  # (D, K) standard normal: deal values
     delay: np.ndarray | None = None  # (D, K) uniform: start delays
@@ -171,6 +168,7 @@ class Shocks:
             method=rng["method"].random(draws),
             deals=rng["success"].random((draws, deals)),
             level=(rng["level"].standard_normal((draws, steps)) if r and r.shock_sd > 0 else None),
+            level_sd=_level_sd(rng["shock_sd"], draws, r) if r and r.shock_sd > 0 else None,
             flow_level=(
                 rng["flow_level"].standard_normal((draws, flows, steps))
                 if r and r.flow_shock_sd > 0
@@ -180,6 +178,17 @@ class Shocks:
             delay=rng["delay"].random((draws, deals)) if r and r.delay_risk else None,
             survival=rng["survival"].random((draws, deals)) if r and r.survival_risk else None,
         )
+
+
+def _level_sd(rng: np.random.Generator, draws: int, risk: Risk) -> np.ndarray:
+    """The sd of each draw's common annual shocks: from the posterior of ``from_history``
+    (:func:`~tradecalc.model.uncertainty.shock_sd_draws`), else the given number; times the
+    AR(1) innovation factor (:func:`~tradecalc.model.uncertainty.ar1_innovation_scale`)."""
+    shock, scale = risk.shock, ar1_innovation_scale(risk.shock_rho)
+    if shock.posterior_df is None:
+        return np.full(draws, shock.sd * scale)
+    chi2 = rng.chisquare(shock.posterior_df, draws)
+    return shock_sd_draws(chi2, shock.posterior_df, shock.variance) * scale
 
 
 def apply_shocks(
@@ -192,9 +201,10 @@ def apply_shocks(
       multiplied);
     - utilisation: uniform between ``utilization.low`` and ``.high``;
     - growth: point growth plus ``growth_sd * z`` per flow (kept above -0.99);
-    - annual level shocks: a median-preserving random walk in the log level of the baseline,
-      one shock a year common to all flows (``shock_sd``) times one per flow
-      (``flow_shock_sd``), :func:`~tradecalc.model.level_shock_factor`;
+    - annual level shocks: a median-preserving random walk (or an AR(1) deviation from trend,
+      ``shock_model: ar1``) in the log level of the baseline, one shock a year common to all
+      flows with each draw's own sd (:attr:`Shocks.level_sd`) times one per flow
+      (``flow_shock_sd``), :func:`~tradecalc.model.uncertainty.level_deviation_factor`;
     - transit conversion: one of ``tta_methods`` with equal odds;
     - deals (``bernoulli``): success with the deal's probability, one uniform per group (weight
       0 or 1); value from a two-piece lognormal (P10/P90 at the range's ends, or a lognormal
@@ -223,7 +233,8 @@ def apply_shocks(
         changes["tta_use_ave"] = methods[choice]
     level = None
     if shocks.level is not None and risk is not None:
-        level = level_shock_factor(shocks.level, risk.shock_sd)[:, np.newaxis, :]
+        sd = risk.shock_sd if shocks.level_sd is None else shocks.level_sd[:, np.newaxis]
+        level = level_deviation_factor(shocks.level, sd, risk.shock_rho)[:, np.newaxis, :]
     if shocks.flow_level is not None and risk is not None:
         per_flow = level_shock_factor(shocks.flow_level, risk.flow_shock_sd)
         level = per_flow if level is None else level * per_flow
