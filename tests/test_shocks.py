@@ -53,7 +53,7 @@ def scenario_text(values: dict[int, float], growth: float = 0.0, shocks: str = "
 def test_the_panel_is_the_reference_class_series():
     names = [name for name, _, _ in reference_series()]
     assert names == ["PAK-UZB (reference class)", "AZE-KAZ (reference class)"]
-    assert PANEL_VAR == pytest.approx(0.16118**2, rel=1e-4)
+    assert pytest.approx(0.16118**2, rel=1e-4) == PANEL_VAR
 
 
 def test_shrunk_sd_lies_between_own_and_pooled_and_moves_to_pooled_as_the_record_shortens(
@@ -183,8 +183,8 @@ def test_rolling_scores_by_hand(write):
     assert s["no_change"]["mae_log"] == pytest.approx(np.mean(np.abs(nc_err)), rel=1e-9)
     assert s["drift"]["mae_log"] == pytest.approx(np.mean(np.abs(dr_err)), rel=1e-9)
     assert s["model"]["mae_log"] == pytest.approx(np.mean(np.abs(md_err)), rel=1e-6)
-    nc_ls = np.mean([gaussian_log_density(e, 0.0, sd) for e, sd in zip(nc_err, nc_sd)])
-    dr_ls = np.mean([gaussian_log_density(e, 0.0, sd) for e, sd in zip(dr_err, dr_sd)])
+    nc_ls = np.mean([gaussian_log_density(e, 0.0, sd) for e, sd in zip(nc_err, nc_sd, strict=True)])
+    dr_ls = np.mean([gaussian_log_density(e, 0.0, sd) for e, sd in zip(dr_err, dr_sd, strict=True)])
     assert s["no_change"]["log_score"] == pytest.approx(nc_ls, rel=1e-9)
     assert s["drift"]["log_score"] == pytest.approx(dr_ls, rel=1e-9)
     # the model: normal in logs with sd 0.1, its density estimated from 10,000 draws
@@ -262,3 +262,23 @@ def test_rolling_needs_two_changes_before_an_origin(write):
     result = runner.invoke(app, ["backtest", path, "--rolling"])
     assert result.exit_code == 2 and result.stdout == ""
     assert "needs an origin year with at least 2 year-on-year changes" in result.stderr
+
+
+def test_rolling_plot_draws_each_origins_band(tmp_path):
+    chart = tmp_path / "rolling.svg"
+    result = runner.invoke(
+        app, ["backtest", "scenarios/base.yaml", "--rolling", "-n", "500", "--plot", str(chart)]
+    )
+    assert result.exit_code == 0, result.stderr
+    svg = chart.read_text(encoding="utf-8")
+    assert "Rolling back-test" in svg and "out of sample" in svg and "random walk" in svg
+    assert "Out-of-sample scores" in result.stdout  # the table still goes to stdout
+
+
+def test_rolling_plot_to_a_missing_folder_exits_2_and_writes_nothing(tmp_path):
+    chart = tmp_path / "no" / "such" / "dir" / "r.png"
+    result = runner.invoke(
+        app, ["backtest", "scenarios/base.yaml", "--rolling", "-n", "500", "--plot", str(chart)]
+    )
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("--plot ") and "no such folder" in result.stderr

@@ -21,7 +21,7 @@ def run_rolling(
 ) -> None:
     """Score forecasts from every origin of the record, beside the two naive forecasts."""
     from tradecalc.analysis.rolling import rolling_backtest
-    from tradecalc.views import render, render_analysis
+    from tradecalc.views import render, render_rolling
 
     doc = rolling_backtest(load(scenario, set_), horizon, draws, seed, where=scenario)
 
@@ -33,10 +33,10 @@ def run_rolling(
     emit(
         format,
         output,
-        view=lambda: render_analysis.rolling_view(doc),
+        view=lambda: render_rolling.rolling_view(doc),
         document=lambda: doc,
         csv=lambda: render.to_csv(
-            render_analysis.rolling_rows(doc), render_analysis.ROLLING_CSV_COLUMNS
+            render_rolling.rolling_rows(doc), render_rolling.ROLLING_CSV_COLUMNS
         ),
         plot=plot,
         chart=chart,

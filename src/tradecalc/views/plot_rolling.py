@@ -21,48 +21,13 @@ from tradecalc.views.plot import (
 
 
 def rolling_chart(doc: Mapping[str, Any], path: Path, *, log: bool = False) -> bytes:
-    """Each origin's model band (P10-P90) and central path from the origin on, the naive
-    forecasts' bands dotted, and the observed record."""
+    """Each origin's model band (P10-P90) and central path from the origin on, the drift
+    forecast dotted, and the observed record."""
     chart = _Chart(path)
     axes = chart.axes
-    forecasts = list(doc.get("forecasts", []))
-    observed = {f["year"]: f["observed_usd_m"] for f in forecasts}
+    observed = {f["year"]: f["observed_usd_m"] for f in doc.get("forecasts", [])}
     observed.update({e["origin"]: e["observed_usd_m"] for e in doc.get("estimates", [])})
-    shown: list[float] = list(observed.values())
-    for n, origin in enumerate(doc.get("origins", [])):
-        rows = [f for f in forecasts if f["origin"] == origin]
-        years = [origin, *(r["year"] for r in rows)]
-        start = [observed[origin]]
-
-        def line(method: str, key: str, rows=rows, start=start) -> list[float]:
-            return start + [r[method][key] for r in rows]
-
-        first = n == 0
-        axes.fill_between(
-            years,
-            line("model", "p10_usd_m"),
-            line("model", "p90_usd_m"),
-            color=SKY,
-            alpha=0.35,
-            linewidth=0,
-            label="model P10-P90 from each origin" if first else None,
-        )
-        axes.plot(
-            years,
-            line("model", "central_usd_m"),
-            color=BLUE,
-            linewidth=1.6,
-            label="model central path" if first else None,
-        )
-        axes.plot(
-            years,
-            line("drift", "central_usd_m"),
-            color=GREY,
-            linestyle=":",
-            linewidth=1.4,
-            label="drift forecast" if first else None,
-        )
-        shown += line("model", "p10_usd_m") + line("model", "p90_usd_m")
+    shown = list(observed.values()) + _origin_bands(axes, doc, observed)
     years = sorted(observed)
     axes.plot(
         years,
@@ -73,8 +38,7 @@ def rolling_chart(doc: Mapping[str, Any], path: Path, *, log: bool = False) -> b
         label="observed",
         zorder=6,
     )
-    origins = doc.get("origins") or years
-    _year_axis(axes, min(origins), max(years, default=min(origins)))
+    _year_axis(axes, min(years), max(years))
     _money_axis(axes, log, _positive(shown), max(shown, default=1.0))
     _legend(axes)
     model = doc.get("scores", {}).get("model", {})
@@ -88,3 +52,26 @@ def rolling_chart(doc: Mapping[str, Any], path: Path, *, log: bool = False) -> b
         ],
     )
     return chart.save(footer_text([]))
+
+
+def _origin_bands(axes, doc: Mapping[str, Any], observed: dict[int, float]) -> list[float]:
+    """Draw each origin's band, central path and drift line; the values drawn."""
+    shown: list[float] = []
+    for n, origin in enumerate(doc.get("origins", [])):
+        rows = [f for f in doc.get("forecasts", []) if f["origin"] == origin]
+        years = [origin, *(r["year"] for r in rows)]
+
+        def line(method: str, key: str, rows=rows, origin=origin) -> list[float]:
+            return [observed[origin], *(r[method][key] for r in rows)]
+
+        first = n == 0
+        low, high = line("model", "p10_usd_m"), line("model", "p90_usd_m")
+        band = "model P10-P90 from each origin" if first else None
+        axes.fill_between(years, low, high, color=SKY, alpha=0.35, linewidth=0, label=band)
+        central = "model central path" if first else None
+        axes.plot(years, line("model", "central_usd_m"), color=BLUE, linewidth=1.6, label=central)
+        drift = "drift forecast" if first else None
+        axes.plot(years, line("drift", "central_usd_m"), color=GREY, linestyle=":", label=drift)
+        axes.axvline(origin, color=GREY, linestyle=":", linewidth=0.8)
+        shown += low + high
+    return shown
