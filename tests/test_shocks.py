@@ -282,3 +282,25 @@ def test_rolling_plot_to_a_missing_folder_exits_2_and_writes_nothing(tmp_path):
     )
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith("--plot ") and "no such folder" in result.stderr
+
+
+def test_a_fetched_record_of_both_reporters_joins_the_panel_and_backtests(write):
+    # Both reporters' calendar years, as `fetch` writes them (made-up values in the real shape,
+    # not Comtrade's): the partner's series is a panel record, around its own mean.
+    aze = {2019: 14.8, 2020: 13.2, 2021: 11.7, 2022: 28.2, 2023: 27.0}
+    pak = {2019: 4.0, 2020: 5.0, 2021: 4.5, 2022: 6.0}
+    rows = "".join(
+        f"  - {{year: {y}, reporter: PAK, total_usd_m: {v}, is_reported: true, "
+        "assumption: made-up values}\n"
+        for y, v in pak.items()
+    )
+    text = scenario_text(aze, 0.05).replace("uncertainty:", rows + "uncertainty:", 1)
+    s = load_scenario(write(text))
+    e = shock_estimate(s)
+    assert e.panel[-1] == "PAK calendar (this scenario)"
+    changes = np.log([5.0 / 4.0, 4.5 / 5.0, 6.0 / 4.5])
+    ss = float(np.sum((changes - changes.mean()) ** 2))
+    assert e.prior_df == PANEL_DF + 2
+    assert e.prior_sd == pytest.approx(math.sqrt((PANEL_SS + ss) / (PANEL_DF + 2)), rel=1e-9)
+    doc = rolling_backtest(s, draws=1000)
+    assert doc["origins"] == [2021, 2022] and doc["n_forecasts"] == 3
