@@ -304,3 +304,15 @@ def test_a_fetched_record_of_both_reporters_joins_the_panel_and_backtests(write)
     assert e.prior_sd == pytest.approx(math.sqrt((PANEL_SS + ss) / (PANEL_DF + 2)), rel=1e-9)
     doc = rolling_backtest(s, draws=1000)
     assert doc["origins"] == [2021, 2022] and doc["n_forecasts"] == 3
+
+
+def test_ar1_draws_carry_the_innovation_sd_and_no_random_walk(write):
+    # the contract with the odds estimator: AR(1) draws put their sd in transitory_sd (the
+    # record's sd times sqrt((1 + rho) / 2), Hamilton 1994, 3.4), level_sd 0, rho per draw
+    aze = {2019: 14.8, 2020: 13.2, 2021: 11.7, 2022: 28.2, 2023: 27.0}
+    text = scenario_text(aze, 0.05, ", shock_model: ar1, shock_pooling: none")
+    s = load_scenario(write(text.replace("from_history", "0.2")))
+    layout, point = compile_scenario(s)
+    shocks = Shocks.draw(streams(1), 100, layout, risk_inputs(s, layout, point))
+    assert np.all(shocks.level_sd == 0.0) and np.all(shocks.rho == 0.5)
+    assert_allclose(shocks.transitory_sd, 0.2 * math.sqrt(0.75))

@@ -56,7 +56,8 @@ class Risk:
 
     ``shock_sd`` is the number reported (for ``from_history`` the posterior scale, with the
     years it came from in ``shock_sd_years``; each draw takes its own sd from the posterior,
-    :attr:`Shocks.level_sd`); ``shock_rho`` is 1 for the random walk, below 1 for AR(1)
+    :attr:`Shocks.level_sd`, or :attr:`Shocks.transitory_sd` for AR(1)); ``shock_rho`` is 1 for
+    the random walk, below 1 for AR(1)
     shocks that fade (``shock`` has the whole estimate); ``value_low``/``value_high`` are each
     deal's P10/P90 (``deal_value_scale`` applied; equal to the value for a deal without
     value risk).
@@ -130,7 +131,9 @@ class Shocks:
     method: np.ndarray  # (D,) uniform [0, 1)
     deals: np.ndarray  # (D, K) uniform [0, 1): success; a group uses its first deal's column
     level: np.ndarray | None = None  # (D, Y - 1) standard normal: common annual shocks
-    level_sd: np.ndarray | None = None  # (D,) sd of each draw's common shocks (posterior draws)
+    level_sd: np.ndarray | None = None  # (D,) sd of each draw's random-walk step (posterior)
+    transitory_sd: np.ndarray | None = None  # (D,) shock_model ar1: sd of the AR(1) innovation
+    rho: np.ndarray | None = None  # (D,) shock_model ar1: AR(1) coefficient (level_sd then 0)
     flow_level: np.ndarray | None = None  # (D, F, Y - 1) standard normal: per-flow shocks
     value: np.ndarray | None = None  # (D, K) standard normal: deal values
     delay: np.ndarray | None = None  # (D, K) uniform: start delays
@@ -153,7 +156,9 @@ class Shocks:
         """
         flows, deals, steps = len(layout.flow_sector), len(layout.deal_name), len(layout.years) - 1
         r = risk
+        sds = _level_sds(rng["shock_sd"], draws, r) if r and r.shock_sd > 0 else {}
         return cls(
+            **sds,
             theta=(
                 rng["theta"].standard_normal((draws, len(layout.sectors)))
                 if theta
@@ -168,7 +173,6 @@ class Shocks:
             method=rng["method"].random(draws),
             deals=rng["success"].random((draws, deals)),
             level=(rng["level"].standard_normal((draws, steps)) if r and r.shock_sd > 0 else None),
-            level_sd=_level_sd(rng["shock_sd"], draws, r) if r and r.shock_sd > 0 else None,
             flow_level=(
                 rng["flow_level"].standard_normal((draws, flows, steps))
                 if r and r.flow_shock_sd > 0
@@ -180,15 +184,31 @@ class Shocks:
         )
 
 
-def _level_sd(rng: np.random.Generator, draws: int, risk: Risk) -> np.ndarray:
-    """The sd of each draw's common annual shocks: from the posterior of ``from_history``
-    (:func:`~tradecalc.model.uncertainty.shock_sd_draws`), else the given number; times the
-    AR(1) innovation factor (:func:`~tradecalc.model.uncertainty.ar1_innovation_scale`)."""
-    shock, scale = risk.shock, ar1_innovation_scale(risk.shock_rho)
+def _level_sds(rng: np.random.Generator, draws: int, risk: Risk) -> dict[str, Any]:
+    """The :class:`Shocks` fields of each draw's common annual shock: its sd from the posterior
+    of ``from_history`` (:func:`~tradecalc.model.uncertainty.shock_sd_draws`), else the given
+    number; for ``shock_model: ar1`` as the AR(1) innovation sd (times
+    :func:`~tradecalc.model.uncertainty.ar1_innovation_scale`), with no random-walk part."""
+    shock = risk.shock
     if shock.posterior_df is None:
-        return np.full(draws, shock.sd * scale)
-    chi2 = rng.chisquare(shock.posterior_df, draws)
-    return shock_sd_draws(chi2, shock.posterior_df, shock.variance) * scale
+        sd = np.full(draws, shock.sd)
+    else:
+        sd = shock_sd_draws(
+            rng.chisquare(shock.posterior_df, draws), shock.posterior_df, shock.variance
+        )
+    if risk.shock_rho == 1.0:
+        return {"level_sd": sd}
+    scale = ar1_innovation_scale(risk.shock_rho)
+    rho = np.full(draws, risk.shock_rho)
+    return {"level_sd": np.zeros(draws), "transitory_sd": sd * scale, "rho": rho}
+
+
+def common_shock_sd(shocks: Shocks, risk: Risk) -> tuple[Any, float]:
+    """The sd (a number, or one per draw) and the AR(1) coefficient of the common annual
+    shocks of ``shocks``: (transitory_sd, rho) for AR(1), (level_sd, 1) for the random walk."""
+    if shocks.transitory_sd is not None:
+        return shocks.transitory_sd, float(shocks.rho[0])  # one coefficient for all draws
+    return (risk.shock_sd if shocks.level_sd is None else shocks.level_sd), 1.0
 
 
 def apply_shocks(
@@ -203,7 +223,7 @@ def apply_shocks(
     - growth: point growth plus ``growth_sd * z`` per flow (kept above -0.99);
     - annual level shocks: a median-preserving random walk (or an AR(1) deviation from trend,
       ``shock_model: ar1``) in the log level of the baseline, one shock a year common to all
-      flows with each draw's own sd (:attr:`Shocks.level_sd`) times one per flow
+      flows with each draw's own sd (:func:`common_shock_sd`) times one per flow
       (``flow_shock_sd``), :func:`~tradecalc.model.uncertainty.level_deviation_factor`;
     - transit conversion: one of ``tta_methods`` with equal odds;
     - deals (``bernoulli``): success with the deal's probability, one uniform per group (weight
@@ -233,8 +253,9 @@ def apply_shocks(
         changes["tta_use_ave"] = methods[choice]
     level = None
     if shocks.level is not None and risk is not None:
-        sd = risk.shock_sd if shocks.level_sd is None else shocks.level_sd[:, np.newaxis]
-        level = level_deviation_factor(shocks.level, sd, risk.shock_rho)[:, np.newaxis, :]
+        sd, rho = common_shock_sd(shocks, risk)
+        sd = np.asarray(sd, dtype=float)[..., np.newaxis]  # (D, 1) or (1,)
+        level = level_deviation_factor(shocks.level, sd, rho)[:, np.newaxis, :]
     if shocks.flow_level is not None and risk is not None:
         per_flow = level_shock_factor(shocks.flow_level, risk.flow_shock_sd)
         level = per_flow if level is None else level * per_flow

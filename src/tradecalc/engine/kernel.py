@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from tradecalc.engine.compile import Layout, Params
-from tradecalc.engine.draws import Risk, Shocks
+from tradecalc.engine.draws import Risk, Shocks, common_shock_sd
 from tradecalc.engine.evaluate import levers
 from tradecalc.engine.kernel_deals import CountedDeals
 from tradecalc.engine.kernel_levers import ChangeLevers, PtaLever, TtaLever
@@ -183,8 +183,8 @@ class Kernel:
         risk, level, years = self.risk, None, len(self.years)
         if shocks.level is not None:
             out = self._buffer("level", (1, years, len(shocks.level)))
-            sd = risk.shock_sd if shocks.level_sd is None else shocks.level_sd
-            level = _level_years(shocks.level, sd, out[0], risk.shock_rho)[np.newaxis]
+            sd, rho = common_shock_sd(shocks, risk)
+            level = _level_years(shocks.level, sd, out[0], rho)[np.newaxis]
         if shocks.flow_level is not None:
             draws, flows = shocks.flow_level.shape[:2]
             out = self._buffer("flow_level", (flows, years, draws))
