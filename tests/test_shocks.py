@@ -316,3 +316,13 @@ def test_ar1_draws_carry_the_innovation_sd_and_no_random_walk(write):
     shocks = Shocks.draw(streams(1), 100, layout, risk_inputs(s, layout, point))
     assert np.all(shocks.level_sd == 0.0) and np.all(shocks.rho == 0.5)
     assert_allclose(shocks.transitory_sd, 0.2 * math.sqrt(0.75))
+
+
+def test_a_model_without_spread_scores_minus_infinity_as_null(write):
+    # no uncertainty block: every draw is the central path, a point mass that misses the record
+    text = scenario_text(HAND, 0.1).split("uncertainty:")[0]
+    result = runner.invoke(app, ["backtest", write(text), "--rolling", "-n", "200", "-f", "json"])
+    assert result.exit_code == 0 and result.stderr == ""
+    model = json.loads(result.stdout)["scores"]["model"]
+    # of the 3 forecasts only 2022 from 2021 is hit exactly (99 x 1.1 = 108.9)
+    assert model["log_score"] is None and model["coverage_p10_p90"] == pytest.approx(1 / 3)

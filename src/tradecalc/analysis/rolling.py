@@ -175,6 +175,13 @@ def _scores(forecasts: list[dict[str, Any]], method: str) -> dict[str, float]:
     return {
         "coverage_p10_p90": float(np.mean((obs >= got["p10_usd_m"]) & (obs <= got["p90_usd_m"]))),
         "coverage_p5_p95": float(np.mean((obs >= got["p5_usd_m"]) & (obs <= got["p95_usd_m"]))),
-        "log_score": float(np.mean(got["log_density"])),
+        "log_score": _mean_log_score(got["log_density"]),
         "mae_log": float(np.mean(np.abs(np.log(got["central_usd_m"]) - np.log(obs)))),
     }
+
+
+def _mean_log_score(densities: np.ndarray) -> float:
+    """The mean log score; ``-inf`` (null in JSON) when a forecast without spread missed."""
+    if np.any(densities == -np.inf):
+        return -math.inf
+    return float(np.mean(densities))

@@ -115,11 +115,20 @@ def gaussian_log_density(x: ArrayLike, mean: ArrayLike, sd: ArrayLike):
 
     Examples
     --------
+    A forecast with no spread (``sd`` 0) is a point mass: ``-inf`` where it misses, ``inf``
+    where it hits.
+
     >>> round(float(gaussian_log_density(1.0, 0.0, 1.0)), 6)  # -0.5 ln(2 pi) - 0.5
     -1.418939
+    >>> float(gaussian_log_density(1.0, 0.0, 0.0))
+    -inf
     """
-    z = (np.asarray(x, dtype=float) - np.asarray(mean, dtype=float)) / np.asarray(sd, dtype=float)
-    return -np.log(np.asarray(sd, dtype=float)) - 0.5 * np.log(2.0 * np.pi) - 0.5 * z**2
+    x, mean, sd = (np.asarray(v, dtype=float) for v in (x, mean, sd))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (x - mean) / sd
+        density = -np.log(sd) - 0.5 * np.log(2.0 * np.pi) - 0.5 * z**2
+    point = np.where(x == mean, np.inf, -np.inf)
+    return np.where(sd > 0, density, point)
 
 
 def kde_log_density(samples: ArrayLike, x: float) -> float:
@@ -129,7 +138,8 @@ def kde_log_density(samples: ArrayLike, x: float) -> float:
               h = 0.9 \min(\hat\sigma, IQR / 1.34)\, m^{-1/5}
 
     The log score of a forecast given as Monte Carlo draws (Silverman 1986, *Density
-    Estimation for Statistics and Data Analysis*, eq. 3.31). ``-inf`` where no draw is near.
+    Estimation for Statistics and Data Analysis*, eq. 3.31). ``-inf`` where no draw is near,
+    or when the draws have no spread and miss ``x`` (a point mass).
 
     Examples
     --------
@@ -139,8 +149,11 @@ def kde_log_density(samples: ArrayLike, x: float) -> float:
     """
     values = np.asarray(samples, dtype=float).ravel()
     q75, q25 = np.percentile(values, [75, 25])
-    spread = min(float(np.std(values, ddof=1)), float(q75 - q25) / 1.34)
-    h = 0.9 * (spread if spread > 0 else float(np.std(values, ddof=1))) * values.size**-0.2
+    sd = float(np.std(values, ddof=1))
+    if not sd > 1e-12 * max(1.0, float(np.max(np.abs(values)))):  # no spread: a point mass
+        return float(gaussian_log_density(x, float(np.median(values)), 0.0))
+    spread = min(sd, float(q75 - q25) / 1.34)
+    h = 0.9 * (spread if spread > 0 else sd) * values.size**-0.2
     logs = gaussian_log_density(x, values, h)
     top = float(np.max(logs))
     return top + float(np.log(np.mean(np.exp(logs - top)))) if np.isfinite(top) else top
