@@ -56,9 +56,9 @@ class Risk:
 
     ``shock_sd`` is the number reported (for ``from_history`` the posterior scale, with the
     years it came from in ``shock_sd_years``; each draw takes its own sd from the posterior,
-    :attr:`Shocks.level_sd`, or :attr:`Shocks.transitory_sd` for AR(1)); ``shock_rho`` is 1 for
-    the random walk, below 1 for AR(1)
-    shocks that fade (``shock`` has the whole estimate); ``value_low``/``value_high`` are each
+    :attr:`Shocks.level_sd`, or :attr:`Shocks.transitory_sd` for AR(1)); ``shock_rho`` is 1
+    for the random walk, below 1 for AR(1) shocks that fade (``shock`` has the whole
+    estimate); ``value_low``/``value_high`` are each
     deal's P10/P90 (``deal_value_scale`` applied; equal to the value for a deal without
     value risk).
     """

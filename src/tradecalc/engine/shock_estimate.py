@@ -81,9 +81,9 @@ class ShockEstimate:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON ``shock`` object (scenario-format.md)."""
-        nan_free = {k: v for k, v in vars(self).items() if k not in ("years", "panel")}
+        numbers = {k: v for k, v in vars(self).items() if k not in ("years", "panel")}
         return {
-            **nan_free,
+            **numbers,
             "years": None if self.years is None else list(self.years),
             "panel": list(self.panel),
         }
