@@ -310,6 +310,17 @@ class Uncertainty(_Provenance):
         Annotated[float, Field(ge=0.0, le=3.0)] | Literal["from_history"],
         _d("Sd of annual log-level shocks common to all flows, or from_history."),
     ] = 0.0
+    shock_model: Annotated[
+        Literal["random_walk", "ar1"],
+        _d("random_walk: shocks last; ar1: they fade at shock_rho a year (methods.md 8)."),
+    ] = "random_walk"
+    shock_rho: Annotated[
+        float, Field(ge=0.0, lt=1.0, description="ar1: share of a shock left after a year.")
+    ] = 0.5
+    shock_pooling: Annotated[
+        Literal["panel", "none"],
+        _d("from_history: shrink toward the panel of bilateral records (panel) or not (none)."),
+    ] = "panel"
     flow_shock_sd: Annotated[
         float, Field(ge=0.0, le=3.0, description="Sd of independent annual shocks per flow.")
     ] = 0.0
