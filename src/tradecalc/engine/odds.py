@@ -1,0 +1,365 @@
+"""Odds that converge: the level shocks integrated exactly, not sampled (methods.md 8.1).
+
+Conditional on the draws of everything else (deals, lever spreads, per-flow shocks), the
+measure of a draw in year ``y`` is ``scale_y * exp(L_y) + offset_y``: the counted flows
+times the common level factor, plus the counted deals (:meth:`Kernel.parts_by_year`). The
+log level ``L`` is Gaussian with median 0, so given the draws
+
+- the measure in the deadline year is a mixture of shifted log-normals, one per draw: its
+  CDF, its percentiles (by bisection on the CDF) and its mean are exact;
+- "reached by the deadline" (any year up to it, as `simulate` counts it) is the deadline
+  year's exact tail plus the chance of crossing earlier and falling back below, estimated by
+  importance sampling: the draw's own shocks tilted toward the target, the last step
+  integrated exactly.
+
+Each draw gives an unbiased estimate of its conditional probability; the estimate is their
+mean and its standard error their standard deviation over the square root of the draws.
+
+The contract with the shock draws (:mod:`tradecalc.engine.draws`) is :class:`ShockLaw`, built
+in one place, :func:`shock_law`:
+
+- ``permanent_sd`` (D,): the sd of each draw's random-walk step (drawn per draw when the sd
+  is itself uncertain; today ``Risk.shock_sd`` broadcast);
+- ``transitory_sd`` (D,) and ``rho`` (D,), or None: an AR(1) component of the log level
+  around trend, ``u_y = rho u_{y-1} + e_y``, ``u_0 = 0``. Its conditional log level is still
+  Gaussian: the deadline-year distribution uses the summed variance; the first-passage part
+  raises :class:`NotImplementedError` (an internal error, never bad input) until it is built.
+
+The standard normals of the walk are the draws' own (``Shocks.level``, (D, Y - 1)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tradecalc.engine.draws import Shocks, streams
+from tradecalc.engine.evaluate import evaluate
+from tradecalc.engine.montecarlo import _setup, percentiles
+from tradecalc.engine.verdict import check_finite
+
+PERCENTILES = (10, 50, 90)
+Z_OF = {10: -1.2815515655446004, 50: 0.0, 90: 1.2815515655446004}
+"""Standard normal quantiles of the percentiles: bracket each draw's own percentile."""
+TOLERANCE = 1e-10
+"""Newton stops when a step of the log of a percentile is under this."""
+STEPS = 80
+"""Most Newton-or-bisection steps per percentile (Newton needs about 6; 80 bisections alone
+shrink any bracket of doubles below 1e-12)."""
+MAX_TILT = 40.0
+"""Largest tilt of a step [standard deviations]: beyond it the weights underflow anyway."""
+
+
+@dataclass(frozen=True)
+class ShockLaw:
+    """The law of the log level shocks of each draw, given its other draws (see the module)."""
+
+    permanent_sd: np.ndarray  # (D,) sd of a random-walk step [log points per year]
+    transitory_sd: np.ndarray | None = None  # (D,) sd of the AR(1) innovation
+    rho: np.ndarray | None = None  # (D,) AR(1) coefficient, |rho| < 1
+
+    def variance(self, steps: int) -> np.ndarray:
+        """Variance of the log level ``steps`` years after the base year, (D,)."""
+        v = self.permanent_sd**2 * steps
+        if self.transitory_sd is not None:
+            r2 = np.asarray(self.rho, dtype=float) ** 2
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ar = np.where(r2 < 1.0, (1.0 - r2**steps) / (1.0 - r2), steps)
+            v = v + self.transitory_sd**2 * ar
+        return v
+
+
+def shock_law(risk, draws: int) -> ShockLaw:
+    """The :class:`ShockLaw` of a chunk of ``draws``: the one place the draws' sd is read."""
+    return ShockLaw(permanent_sd=np.full(draws, float(risk.shock_sd)))
+
+
+def normal_sf(x) -> np.ndarray:
+    r"""Standard normal upper tail :math:`1 - \Phi(x)` with a relative error under 1.2e-7.
+
+    ``erfc`` by the Chebyshev fit of Press et al. (1992), *Numerical Recipes in C*, 2nd ed.,
+    section 6.2 (``erfcc``), good to that fractional error everywhere, so tails of 1e-12 keep
+    their digits (numpy has no ``erfc``; scipy would cost more to import than the odds).
+
+    >>> round(float(normal_sf(1.6448536269514722)), 6)  # the 95th percentile: 0.05
+    0.05
+    """
+    z = np.abs(np.asarray(x, dtype=float)) / np.sqrt(2.0)
+    t = 1.0 / (1.0 + 0.5 * z)
+    poly = -1.26551223 + t * (
+        1.00002368
+        + t
+        * (
+            0.37409196
+            + t
+            * (
+                0.09678418
+                + t
+                * (
+                    -0.18628806
+                    + t
+                    * (
+                        0.27886807
+                        + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))
+                    )
+                )
+            )
+        )
+    )
+    with np.errstate(over="ignore", under="ignore"):
+        half = 0.5 * t * np.exp(-z * z + poly)  # erfc(|x| / sqrt 2) / 2
+    return np.where(np.asarray(x) >= 0.0, half, 1.0 - half)
+
+
+def _standard_barrier(scale, offset, target: float, sd) -> np.ndarray:
+    """The log-level shock each draw needs to reach ``target``, in units of ``sd``.
+
+    ``-inf`` when the draw reaches it without shocks for sure (offset alone, or no shock and
+    its central value reaches), ``+inf`` when it cannot.
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        need = np.log(target - offset) - np.log(scale)  # -inf/nan/inf at the edges
+        need = np.where(target - offset <= 0.0, -np.inf, need)
+        need = np.where(np.isnan(need), np.inf, need)
+        c = need / sd
+    return np.where(sd > 0.0, c, np.where(need <= 0.0, -np.inf, np.inf))
+
+
+def deadline_tail(scale, offset, target: float, variance) -> np.ndarray:
+    """P(measure >= target) of each draw in one year: exact, (D,)."""
+    sd = np.sqrt(variance)
+    return normal_sf(_standard_barrier(scale, offset, target, sd))
+
+
+def reached_by(scale, offset, target: float, law: ShockLaw, normals) -> np.ndarray:
+    """Each draw's estimate of P(measure >= target in some year up to the last row), (D,).
+
+    ``scale``/``offset`` (T + 1, D) from the base year to the deadline, ``normals`` (D, >= T)
+    standard normals of the walk. Unbiased per draw: the deadline year's tail exactly, plus
+    ``W * 1{crossed before} * P(last step lands below)`` on the first ``T - 1`` steps tilted
+    by ``mu`` per step toward the likeliest earlier crossing (``W`` the likelihood ratio).
+    """
+    if law.transitory_sd is not None:
+        raise NotImplementedError(
+            "internal: first passage with a transitory (AR(1)) shock is not implemented"
+        )
+    steps = scale.shape[0] - 1
+    sd = law.permanent_sd
+    base = (scale[0] + offset[0]) >= target
+    if steps == 0:
+        return base.astype(float)
+    c = _standard_barrier(scale[1:], offset[1:], target, sd)  # (T, D) in walk units
+    exact = normal_sf(c[-1] / np.sqrt(steps))
+    if steps == 1:
+        return np.where(base, 1.0, exact)
+    early = c[:-1]
+    years = np.arange(1, steps)[:, np.newaxis]
+    with np.errstate(invalid="ignore"):
+        rate = np.where((early > 0) & np.isfinite(early), early**2 / years, np.inf)
+    best = np.argmin(rate, axis=0)
+    draws = np.arange(c.shape[1])
+    mu = np.where(np.isfinite(rate[best, draws]), early[best, draws] / (best + 1), 0.0)
+    mu = np.where((early <= 0).any(axis=0), 0.0, np.minimum(mu, MAX_TILT))
+    z = np.asarray(normals)[:, : steps - 1].T + mu  # (T - 1, D) tilted steps
+    walk = np.cumsum(z, axis=0)
+    crossed = (walk >= early).any(axis=0)
+    end = walk[-1]
+    with np.errstate(over="ignore", under="ignore"):
+        weight = np.exp(-mu * end + (steps - 1) * mu * mu / 2.0)
+        back = 1.0 - normal_sf(c[-1] - end)  # the last step lands below the deadline's barrier
+    return np.where(base, 1.0, exact + np.where(crossed, weight * back, 0.0))
+
+
+def _mixture_z(x, scale, offset, sd) -> np.ndarray:
+    """Each draw's standard score of ``x`` (..., 1): ``-inf`` below its floor, ``+inf``
+    above a point mass."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (np.log(x - offset) - np.log(scale)) / sd
+    z = np.where(x - offset <= 0.0, -np.inf, z)  # below a draw's floor
+    return np.where(np.isnan(z), np.where(x >= offset + scale, np.inf, -np.inf), z)
+
+
+def mixture_cdf(x, scale, offset, sd) -> np.ndarray:
+    """P(measure <= x) of the mixture ``offset_i + scale_i exp(sd_i Z)``, for each ``x``."""
+    z = _mixture_z(np.asarray(x, dtype=float)[..., np.newaxis], scale, offset, sd)
+    return 1.0 - normal_sf(z).mean(axis=-1)
+
+
+def mixture_percentiles(scale, offset, sd, qs=PERCENTILES) -> np.ndarray:
+    """The percentiles ``qs`` of the mixture ``offset_i + scale_i exp(sd_i Z)``, (Q,).
+
+    Newton's method on the log of the measure, kept inside a bracket that every step
+    shrinks (a bisection when Newton would leave it), until the step is under :data:`TOLERANCE`. The
+    bracket starts at the smallest and the largest of the draws' own percentiles: the
+    mixture's CDF is at most ``q`` at the first and at least ``q`` at the second.
+    """
+    share = np.array(qs, dtype=float)[:, np.newaxis] / 100.0
+    z_q = np.array([[Z_OF[q]] for q in qs])
+    own = offset + scale * np.exp(sd * z_q)  # (Q, D)
+    tiny = np.finfo(float).tiny
+    lo = np.log(np.maximum(own.min(axis=1, keepdims=True), tiny))
+    hi = np.log(np.maximum(own.max(axis=1, keepdims=True), tiny))
+    u = np.clip(np.log(np.maximum(own, tiny)).mean(axis=1, keepdims=True), lo, hi)
+    for _ in range(STEPS):
+        x = np.exp(u)
+        z = _mixture_z(x, scale, offset, sd)
+        cdf = 1.0 - normal_sf(z).mean(axis=-1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            dens = np.exp(-0.5 * z * z) * x / ((x - offset) * sd * np.sqrt(2.0 * np.pi))
+        slope = np.where(np.isfinite(dens), dens, 0.0).mean(axis=-1, keepdims=True)
+        below = cdf < share
+        lo, hi = np.where(below, u, lo), np.where(below, hi, u)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = u - (cdf - share) / slope
+        inside = (step > lo) & (step < hi)
+        new = np.where(inside, step, 0.5 * (lo + hi))
+        done = np.all(np.abs(new - u) < TOLERANCE)
+        u = new
+        if done:
+            break
+    return np.exp(u[:, 0])
+
+
+def mixture_mean(scale, offset, variance) -> float:
+    """Mean of the mixture: ``mean(offset + scale exp(variance / 2))`` (median-preserving)."""
+    return float(np.mean(offset + scale * np.exp(np.asarray(variance) / 2.0)))
+
+
+# --- the run: chunks of draws, their conditional odds, summarised ----------------------------
+
+RESOLVED = 5.0
+"""A probability is quoted when its standard error is at most 1/RESOLVED of it."""
+GROWTH = 4
+"""Draws grow by this factor while a probability is not resolved, up to ``MAX_DRAWS``."""
+MAX_DRAWS = 32_000
+
+
+@dataclass(frozen=True)
+class Odds:
+    """The converged odds of a scenario (methods.md 8.1): the draws' exact conditional odds
+    averaged, each probability with its Monte Carlo standard error."""
+
+    draws: int
+    seed: int
+    probability: float  # P(reached in some year up to the deadline)
+    probability_se: float
+    shocks_only: float  # the same with the level shocks alone (everything else central)
+    shocks_only_se: float
+    without_shocks: float  # the same with every draw but the level shocks (share of draws)
+    without_shocks_se: float
+    percentiles: dict[int, float]  # of the measure in the deadline year
+    mean: float  # of the measure in the deadline year
+    central_path: float  # the measure in the deadline year, no draws (the projection)
+
+
+def _mean_se(values: np.ndarray) -> tuple[float, float]:
+    """The mean of per-draw estimates and its standard error (sd / sqrt(n))."""
+    n = len(values)
+    mean = float(values.mean())
+    se = float(values.std(ddof=1) / np.sqrt(n)) if n > 1 else float("inf")
+    return mean, se
+
+
+def _central_parts(layout, point) -> tuple[np.ndarray, np.ndarray]:
+    """The central path split as ``scale + offset`` by year: counted flows, counted deals."""
+    c = evaluate(layout, point)
+    flows = c.flows()[0, layout.flow_counts].sum(axis=0)
+    return flows, c.deals[0, layout.deal_counts].sum(axis=0)
+
+
+def _collect(scenario, draws: int, seed: int, where: str, central) -> dict[str, np.ndarray]:
+    """Per draw: the conditional odds, with and without shocks, and the deadline year's parts."""
+    layout, point, kernel, chunk = _setup(scenario, draws)
+    target, d = scenario.target.value_usd_m, scenario.by_year - scenario.base_year
+    spread, risk = kernel.spread, kernel.risk
+    growth, theta = spread.growth_sd != 0, spread.elasticity_spread != 0
+    rng = streams(seed)
+    central = _central_parts(layout, point) if central is None else central
+    central = [np.asarray(a, dtype=float)[: d + 1, np.newaxis] for a in central]
+    keys = ("reached", "alone", "plain", "scale", "offset", "variance")
+    out = {k: np.empty(draws) for k in keys}
+    for start in range(0, draws, chunk):
+        size = min(chunk, draws - start)
+        shocks = Shocks.draw(rng, size, layout, risk, growth=growth, theta=theta)
+        scale, offset = kernel.parts_by_year(shocks)
+        scale = scale[: d + 1]
+        offset = np.broadcast_to(offset[: d + 1], scale.shape)
+        check_finite_parts(scale, offset, where)
+        law = shock_law(risk, size)
+        normals = shocks.level if shocks.level is not None else np.zeros((size, max(d, 1)))
+        part = slice(start, start + size)
+        out["reached"][part] = reached_by(scale, offset, target, law, normals)
+        out["alone"][part] = reached_by(*central, target, law, normals)
+        out["plain"][part] = (scale + offset >= target).any(axis=0)
+        out["scale"][part], out["offset"][part] = scale[d], offset[d]
+        out["variance"][part] = law.variance(d)
+    out["central"] = central[0][d, 0] + central[1][d, 0]
+    return out
+
+
+def check_finite_parts(scale, offset, where: str) -> None:
+    """Refuse draws that overflowed, as the plain Monte Carlo does."""
+    check_finite(scale, where)
+    check_finite(offset, where)
+
+
+def resolved(p: float, se: float) -> bool:
+    """Converged enough to quote: a standard error at most 1/:data:`RESOLVED` of ``p``."""
+    return p > 0.0 and se <= p / RESOLVED
+
+
+FLOOR = 1e-5
+"""The smallest probability quoted as a number (0.001 %): below it, a bound."""
+
+
+def quote(p: float, se: float, draws: int) -> tuple[float | None, float | None]:
+    """``(p, None)`` when resolved and at least :data:`FLOOR`, else ``(None, bound)``.
+
+    The bound is ``p + 3 se`` (three when no draw reached: ``3 / draws``, the rule of three's
+    95 % bound), rounded up to 1, 2 or 5 times a power of ten, and at least :data:`FLOOR`.
+
+    >>> quote(0.0004, 0.0003, 2000)  # 0.0004 + 0.0009 = 0.0013: under 0.2 %
+    (None, 0.002)
+    """
+    if resolved(p, se) and p >= FLOOR:
+        return p, None
+    high = max(p + 3.0 * se if p > 0.0 else 3.0 / draws, FLOOR)
+    power = 10.0 ** np.floor(np.log10(high))
+    step = next(m for m in (1.0, 2.0, 5.0, 10.0) if m * power >= high * (1.0 - 1e-12))
+    return None, float(f"{step * power:.1g}")
+
+
+def scenario_odds(
+    scenario, draws: int = 2_000, seed: int = 0, where: str = "", central=None
+) -> Odds:
+    """The odds of a scenario: ``draws`` to start, times :data:`GROWTH` while P(reached by the
+    deadline) is not resolved, up to :data:`MAX_DRAWS` (a tail still unresolved there is
+    quoted as a bound, :func:`quote`). The same draws and seed give the same numbers.
+    ``central``: the central path's counted flows and counted deals by year, if known."""
+    while True:
+        got = _collect(scenario, draws, seed, where or scenario.name, central)
+        p, se = _mean_se(got["reached"])
+        if resolved(p, se) or p == 0.0 or draws * GROWTH > MAX_DRAWS:
+            break
+        draws *= GROWTH
+    alone, alone_se = _mean_se(got["alone"])
+    plain = float(got["plain"].mean())
+    sd = np.sqrt(got["variance"])
+    if np.any(sd > 0.0):
+        qs = mixture_percentiles(got["scale"], got["offset"], sd)
+    else:  # no shocks: the draws' own percentiles, as simulate takes them
+        qs = percentiles(got["scale"] + got["offset"], PERCENTILES)
+    return Odds(
+        draws=draws,
+        seed=seed,
+        probability=p,
+        probability_se=se,
+        shocks_only=alone,
+        shocks_only_se=alone_se,
+        without_shocks=plain,
+        without_shocks_se=float(np.sqrt(plain * (1.0 - plain) / draws)),
+        percentiles=dict(zip(PERCENTILES, (float(q) for q in qs), strict=True)),
+        mean=mixture_mean(got["scale"], got["offset"], got["variance"]),
+        central_path=float(got["central"]),
+    )
