@@ -490,7 +490,9 @@ def projection_odds(
         value, below = quote(p, se, o.draws)
         name = "probability_by_year" if key == "probability" else key
         doc.update({name: value, f"{key}_se": se, f"{key}_below": below})
-    doc["attribution_text"] = attribution_text(doc, o)
+    doc["attribution_text"] = (
+        attribution_text(doc, o) if shock_sd > 0 else "no level shocks: a plain share of the draws"
+    )
     doc.update(
         {
             "central_path_at_by_year_usd_m": o.central_path,

@@ -277,7 +277,7 @@ def _collect(scenario, draws: int, seed: int, where: str, central) -> dict[str, 
     rng = streams(seed)
     central = _central_parts(layout, point) if central is None else central
     central = [np.asarray(a, dtype=float)[: d + 1, np.newaxis] for a in central]
-    keys = ("reached", "alone", "plain", "scale", "offset", "variance")
+    keys = ("reached", "alone", "plain", "near", "scale", "offset", "variance")
     out = {k: np.empty(draws) for k in keys}
     for start in range(0, draws, chunk):
         size = min(chunk, draws - start)
@@ -291,7 +291,8 @@ def _collect(scenario, draws: int, seed: int, where: str, central) -> dict[str, 
         part = slice(start, start + size)
         out["reached"][part] = reached_by(scale, offset, target, law, normals)
         out["alone"][part] = reached_by(*central, target, law, normals)
-        out["plain"][part] = (scale + offset >= target).any(axis=0)
+        no_shock = (scale + offset).max(axis=0) / target
+        out["plain"][part], out["near"][part] = no_shock >= 1.0, no_shock
         out["scale"][part], out["offset"][part] = scale[d], offset[d]
         out["variance"][part] = law.variance(d)
     out["central"] = central[0][d, 0] + central[1][d, 0]
@@ -302,6 +303,22 @@ def check_finite_parts(scale, offset, where: str) -> None:
     """Refuse draws that overflowed, as the plain Monte Carlo does."""
     check_finite(scale, where)
     check_finite(offset, where)
+
+
+NEAR = 0.5
+"""A draw whose measure without any shock comes within this share of the target makes the
+outcomes that the deals and levers reach alone (sampled plainly) a part of the odds to resolve."""
+
+
+def _unseen_deals(got: dict[str, np.ndarray], p: float, draws: int) -> bool:
+    """Could the draws that reach without shocks, a plain share, still move ``p`` by more than
+    a fifth? Only when some draw comes within :data:`NEAR` of the target without shocks; then
+    their share's error (binomial, or ``3 / draws`` when none reached) is weighed against p."""
+    if got["near"].max() < NEAR:
+        return False
+    share = float(got["plain"].mean())
+    error = np.sqrt(share * (1.0 - share) / draws) if share > 0.0 else 3.0 / draws
+    return error > p / RESOLVED
 
 
 def resolved(p: float, se: float) -> bool:
@@ -340,7 +357,8 @@ def scenario_odds(
     while True:
         got = _collect(scenario, draws, seed, where or scenario.name, central)
         p, se = _mean_se(got["reached"])
-        if resolved(p, se) or p == 0.0 or draws * GROWTH > MAX_DRAWS:
+        settled = resolved(p, se) and not _unseen_deals(got, p, draws)
+        if settled or p == 0.0 or draws * GROWTH > MAX_DRAWS:
             break
         draws *= GROWTH
     alone, alone_se = _mean_se(got["alone"])

@@ -344,7 +344,7 @@ def _years_table(p: Projection, levers: Sequence[tuple[str, str]]) -> TextTable:
     headers = ["Year", *(label for label, _ in levers), "Measure"]
     headers += ["Not counted"] if memo else []
     years = TextTable(
-        f"Projection (central path), US$ m: the levers add up to the measure "
+        f"Projection, US$ m, central path: the levers add up to the measure "
         f"({', '.join(s.target.counts)})" + ("; memo: trade not counted" if memo else ""),
         [*headers, "% of target"],
         right=set(range(len(headers))),
