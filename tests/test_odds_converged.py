@@ -200,3 +200,21 @@ def test_odds_agree_with_200000_plain_draws(converged, path):
 
 def test_every_shipped_scenario_is_checked():
     assert len(SHIPPED) >= 6 and all(Path(ROOT / p).exists() for p in SHIPPED)
+
+
+def test_the_shock_sd_can_differ_per_draw():
+    # the contract with the draws: Shocks.level_sd (D,) when present, else Risk.shock_sd
+    from types import SimpleNamespace
+
+    from tradecalc.engine.odds import deadline_tail, shock_law
+
+    risk = SimpleNamespace(shock_sd=0.488)
+    plain = SimpleNamespace(utilization=np.zeros(3))
+    assert_allclose(shock_law(risk, plain).permanent_sd, [0.488] * 3)
+    drawn = SimpleNamespace(utilization=np.zeros(2), level_sd=np.array([0.2, 0.6]))
+    law = shock_law(risk, drawn)
+    assert_allclose(law.permanent_sd, [0.2, 0.6])
+    # each draw its own tail: Q(ln(2) / (0.2 sqrt 4)) and Q(ln(2) / (0.6 sqrt 4))
+    got = deadline_tail(np.array([1.0, 1.0]), np.zeros(2), 2.0, law.variance(4))
+    want = [0.5 * math.erfc(math.log(2) / (s * 2) / math.sqrt(2)) for s in (0.2, 0.6)]
+    assert_allclose(got, want, rtol=1e-6)

@@ -476,11 +476,10 @@ def projection_odds(
     """
     if scenario.uncertainty is None:
         return None
-    from tradecalc.engine.draws import level_shock_sd
     from tradecalc.engine.odds import quote, scenario_odds
 
     o = scenario_odds(scenario, draws, seed, central=central)
-    shock_sd, shock_sd_years = level_shock_sd(scenario)
+    shock_sd, shock_sd_years = o.shock_sd, o.shock_sd_years
     doc: dict[str, Any] = {"draws": o.draws, "seed": seed, "method": ODDS_METHOD}
     for key, p, se in (
         ("probability", o.probability, o.probability_se),

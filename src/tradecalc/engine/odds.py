@@ -16,21 +16,27 @@ Each draw gives an unbiased estimate of its conditional probability; the estimat
 mean and its standard error their standard deviation over the square root of the draws.
 
 The contract with the shock draws (:mod:`tradecalc.engine.draws`) is :class:`ShockLaw`, built
-in one place, :func:`shock_law`:
+in one place, :func:`shock_law`, from a chunk's :class:`Shocks`:
 
-- ``permanent_sd`` (D,): the sd of each draw's random-walk step (drawn per draw when the sd
-  is itself uncertain; today ``Risk.shock_sd`` broadcast);
-- ``transitory_sd`` (D,) and ``rho`` (D,), or None: an AR(1) component of the log level
-  around trend, ``u_y = rho u_{y-1} + e_y``, ``u_0 = 0``. Its conditional log level is still
-  Gaussian: the deadline-year distribution uses the summed variance; the first-passage part
-  raises :class:`NotImplementedError` (an internal error, never bad input) until it is built.
-
-The standard normals of the walk are the draws' own (``Shocks.level``, (D, Y - 1)).
+- ``permanent_sd`` (D,): the sd of each draw's random-walk step. ``Shocks.level_sd`` (D,) when
+  the draws carry one (the sd drawn per draw from its posterior), else ``Risk.shock_sd``
+  broadcast;
+- ``transitory_sd`` (D,) and ``rho`` (D,), or None: an AR(1) component of the log level around
+  trend, ``u_y = rho u_{y-1} + e_y``, ``u_0 = 0`` (``Shocks.transitory_sd``, ``Shocks.rho``).
+  Its conditional log level is still Gaussian: the deadline year's distribution (percentiles,
+  mean) uses the summed variance, :meth:`ShockLaw.variance`; the first-passage part,
+  :func:`reached_by`, raises :class:`NotImplementedError` (an internal error, never bad input)
+  until it is built;
+- the walk's standard normals are the draws' own, ``Shocks.level`` (D, Y - 1), unscaled: the
+  sd multiplies them here, as in the kernel;
+- :meth:`Kernel.parts_by_year` returns the measure without every common log-level shock (it
+  drops ``Shocks.level``; a transitory field must be dropped there too).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -70,9 +76,21 @@ class ShockLaw:
         return v
 
 
-def shock_law(risk, draws: int) -> ShockLaw:
-    """The :class:`ShockLaw` of a chunk of ``draws``: the one place the draws' sd is read."""
-    return ShockLaw(permanent_sd=np.full(draws, float(risk.shock_sd)))
+def shock_law(risk, shocks: Shocks) -> ShockLaw:
+    """The :class:`ShockLaw` of a chunk of draws: the one place the draws' shock sd is read.
+
+    A per-draw sd, ``shocks.level_sd`` (D,), is used when the draws carry one (the sd drawn
+    from its posterior); else ``risk.shock_sd`` for every draw. A transitory component would
+    come the same way (``shocks.transitory_sd``, ``shocks.rho``).
+    """
+    draws = len(shocks.utilization)
+    per_draw = getattr(shocks, "level_sd", None)
+    sd = np.full(draws, float(risk.shock_sd)) if per_draw is None else np.asarray(per_draw, float)
+    transitory = getattr(shocks, "transitory_sd", None)
+    if transitory is None:
+        return ShockLaw(permanent_sd=sd)
+    rho = np.broadcast_to(np.asarray(shocks.rho, dtype=float), (draws,))
+    return ShockLaw(sd, np.broadcast_to(np.asarray(transitory, float), (draws,)), rho)
 
 
 def normal_sf(x) -> np.ndarray:
@@ -251,6 +269,8 @@ class Odds:
     percentiles: dict[int, float]  # of the measure in the deadline year
     mean: float  # of the measure in the deadline year
     central_path: float  # the measure in the deadline year, no draws (the projection)
+    shock_sd: float = 0.0  # the level-shock sd used (Risk.shock_sd)
+    shock_sd_years: tuple[int, int] | None = None  # the years it was estimated from
 
 
 def _mean_se(values: np.ndarray) -> tuple[float, float]:
@@ -268,7 +288,7 @@ def _central_parts(layout, point) -> tuple[np.ndarray, np.ndarray]:
     return flows, c.deals[0, layout.deal_counts].sum(axis=0)
 
 
-def _collect(scenario, draws: int, seed: int, where: str, central) -> dict[str, np.ndarray]:
+def _collect(scenario, draws: int, seed: int, where: str, central) -> dict[str, Any]:
     """Per draw: the conditional odds, with and without shocks, and the deadline year's parts."""
     layout, point, kernel, chunk = _setup(scenario, draws)
     target, d = scenario.target.value_usd_m, scenario.by_year - scenario.base_year
@@ -286,7 +306,7 @@ def _collect(scenario, draws: int, seed: int, where: str, central) -> dict[str, 
         scale = scale[: d + 1]
         offset = np.broadcast_to(offset[: d + 1], scale.shape)
         check_finite_parts(scale, offset, where)
-        law = shock_law(risk, size)
+        law = shock_law(risk, shocks)
         normals = shocks.level if shocks.level is not None else np.zeros((size, max(d, 1)))
         part = slice(start, start + size)
         out["reached"][part] = reached_by(scale, offset, target, law, normals)
@@ -296,6 +316,7 @@ def _collect(scenario, draws: int, seed: int, where: str, central) -> dict[str, 
         out["scale"][part], out["offset"][part] = scale[d], offset[d]
         out["variance"][part] = law.variance(d)
     out["central"] = central[0][d, 0] + central[1][d, 0]
+    out["risk"] = risk
     return out
 
 
@@ -310,7 +331,7 @@ NEAR = 0.5
 outcomes that the deals and levers reach alone (sampled plainly) a part of the odds to resolve."""
 
 
-def _unseen_deals(got: dict[str, np.ndarray], p: float, draws: int) -> bool:
+def _unseen_deals(got: dict[str, Any], p: float, draws: int) -> bool:
     """Could the draws that reach without shocks, a plain share, still move ``p`` by more than
     a fifth? Only when some draw comes within :data:`NEAR` of the target without shocks; then
     their share's error (binomial, or ``3 / draws`` when none reached) is weighed against p."""
@@ -380,4 +401,6 @@ def scenario_odds(
         percentiles=dict(zip(PERCENTILES, (float(q) for q in qs), strict=True)),
         mean=mixture_mean(got["scale"], got["offset"], got["variance"]),
         central_path=float(got["central"]),
+        shock_sd=float(got["risk"].shock_sd),
+        shock_sd_years=got["risk"].shock_sd_years,
     )

@@ -367,7 +367,7 @@ def _measure_lines(axes, p: Projection) -> list[float]:
         color=BLACK,
         linewidth=1.8,
         zorder=5,
-        label="measure: the sum the target counts",
+        label="measure, central path: the sum the target counts",
     )
     shown = [*p.measure]
     if p.not_counted:
