@@ -236,7 +236,8 @@ def mixture_percentiles(scale, offset, sd, qs=PERCENTILES) -> np.ndarray:
         u = new
         if done:
             break
-    return np.exp(u[:, 0])
+    found = np.exp(u[:, 0])
+    return np.where(found > 2.0 * tiny, found, 0.0)  # the floor of the bracket: a mass at 0
 
 
 def mixture_mean(scale, offset, variance) -> float:
