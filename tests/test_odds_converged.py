@@ -111,12 +111,39 @@ def test_first_passage_matches_plain_paths():
     assert est.std(ddof=1) / math.sqrt(draws) < math.sqrt(plain * (1 - plain) / draws) / 10
 
 
-def test_transitory_variance_and_its_first_passage_refused():
+def test_transitory_variance_by_hand():
     # RW 0.3 and AR(1) 0.2 with rho 0.5 after 3 years: 0.09 * 3 + 0.04 (1 - 0.5^6) / (1 - 0.25)
     law = ShockLaw(np.array([0.3]), np.array([0.2]), np.array([0.5]))
     assert_allclose(law.variance(3), [0.27 + 0.04 * (1 - 0.015625) / 0.75], rtol=1e-12)
-    with pytest.raises(NotImplementedError, match="internal: first passage"):
+    with pytest.raises(ValueError, match="internal: a transitory shock law needs"):
         reached_by(np.ones((3, 1)), np.zeros((3, 1)), 2.0, law, np.zeros((1, 2)))
+
+
+def test_first_passage_with_a_transitory_component_matches_plain_paths():
+    # log level = 0.3 * random walk + 0.4 * AR(1) with rho 0.6 (u_0 = 0), trend 27 * 1.05^t,
+    # target 300 by year 6: against 1,000,000 plain paths within 4 combined SE
+    rng = np.random.default_rng(5)
+    draws, steps, sp, st, rho = 4000, 6, 0.3, 0.4, 0.6
+    years = np.arange(steps + 1)[:, np.newaxis]
+    scale = 27 * 1.05**years * np.ones(draws)
+    offset = np.zeros_like(scale)
+    law = ShockLaw(np.full(draws, sp), np.full(draws, st), np.full(draws, rho))
+    normals = [rng.standard_normal((draws, steps)) for _ in range(2)]
+    est = reached_by(scale, offset, 300.0, law, normals[0], normals[1])
+    hits = 0
+    for _ in range(250):
+        walk = np.cumsum(rng.standard_normal((steps, draws)), axis=0)
+        e, u, fade = rng.standard_normal((steps, draws)), np.zeros(draws), []
+        for y in range(steps):
+            u = rho * u + e[y]
+            fade.append(u)
+        level = np.vstack([np.zeros((1, draws)), sp * walk + st * np.array(fade)])
+        hits += int((scale * np.exp(level) >= 300.0).any(axis=0).sum())
+    n = 250 * draws
+    plain = hits / n
+    se = math.hypot(est.std(ddof=1) / math.sqrt(draws), math.sqrt(plain * (1 - plain) / n))
+    assert 1e-3 < plain < 0.05  # a tail, about 1.3 %
+    assert abs(est.mean() - plain) < 4 * se
 
 
 @pytest.mark.parametrize(

@@ -24,11 +24,11 @@ in one place, :func:`shock_law`, from a chunk's :class:`Shocks`:
 - ``transitory_sd`` (D,) and ``rho`` (D,), or None: an AR(1) component of the log level around
   trend, ``u_y = rho u_{y-1} + e_y``, ``u_0 = 0`` (``Shocks.transitory_sd``, ``Shocks.rho``).
   Its conditional log level is still Gaussian: the deadline year's distribution (percentiles,
-  mean) uses the summed variance, :meth:`ShockLaw.variance`; the first-passage part,
-  :func:`reached_by`, raises :class:`NotImplementedError` (an internal error, never bad input)
-  until it is built;
-- the walk's standard normals are the draws' own, ``Shocks.level`` (D, Y - 1), unscaled: the
-  sd multiplies them here, as in the kernel;
+  mean) uses the summed variance, :meth:`ShockLaw.variance`, and the first passage,
+  :func:`reached_by`, tilts both streams;
+- the standard normals are the draws' own, unscaled (the sds multiply them here, as in the
+  kernel): ``Shocks.level`` (D, Y - 1) for the walk, ``Shocks.transitory`` (D, Y - 1) for the
+  AR(1) innovations; a transitory law without them is an internal error (``ValueError``);
 - :meth:`Kernel.parts_by_year` returns the measure without every common log-level shock (it
   drops ``Shocks.level``; a transitory field must be dropped there too).
 """
@@ -54,7 +54,7 @@ STEPS = 80
 """Most Newton-or-bisection steps per percentile (Newton needs about 6; 80 bisections alone
 shrink any bracket of doubles below 1e-12)."""
 MAX_TILT = 40.0
-"""Largest tilt of a step [standard deviations]: beyond it the weights underflow anyway."""
+"""Largest shift of a standard normal in the tilt: beyond it the weights underflow anyway."""
 
 
 @dataclass(frozen=True)
@@ -130,63 +130,104 @@ def normal_sf(x) -> np.ndarray:
     return np.where(np.asarray(x) >= 0.0, half, 1.0 - half)
 
 
-def _standard_barrier(scale, offset, target: float, sd) -> np.ndarray:
-    """The log-level shock each draw needs to reach ``target``, in units of ``sd``.
+def _log_need(scale, offset, target: float) -> np.ndarray:
+    """The log-level shock each draw needs to reach ``target`` [log points].
 
-    ``-inf`` when the draw reaches it without shocks for sure (offset alone, or no shock and
-    its central value reaches), ``+inf`` when it cannot.
+    ``-inf`` when the draw reaches it without shocks for sure (its deals alone), ``+inf`` when
+    it cannot (no counted flow to shock and the deals short).
     """
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         need = np.log(target - offset) - np.log(scale)  # -inf/nan/inf at the edges
-        need = np.where(target - offset <= 0.0, -np.inf, need)
-        need = np.where(np.isnan(need), np.inf, need)
-        c = need / sd
-    return np.where(sd > 0.0, c, np.where(need <= 0.0, -np.inf, np.inf))
+    need = np.where(target - offset <= 0.0, -np.inf, need)
+    return np.where(np.isnan(need), np.inf, need)
+
+
+def _standard(need, sd) -> np.ndarray:
+    """``need / sd``, and for no spread: ``-inf`` (reached) or ``+inf`` (not)."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        z = need / sd
+    return np.where(sd > 0.0, z, np.where(need <= 0.0, -np.inf, np.inf))
 
 
 def deadline_tail(scale, offset, target: float, variance) -> np.ndarray:
     """P(measure >= target) of each draw in one year: exact, (D,)."""
-    sd = np.sqrt(variance)
-    return normal_sf(_standard_barrier(scale, offset, target, sd))
+    return normal_sf(_standard(_log_need(scale, offset, target), np.sqrt(variance)))
 
 
-def reached_by(scale, offset, target: float, law: ShockLaw, normals) -> np.ndarray:
+def reached_by(scale, offset, target: float, law: ShockLaw, normals, transitory=None):
     """Each draw's estimate of P(measure >= target in some year up to the last row), (D,).
 
-    ``scale``/``offset`` (T + 1, D) from the base year to the deadline, ``normals`` (D, >= T)
-    standard normals of the walk. Unbiased per draw: the deadline year's tail exactly, plus
-    ``W * 1{crossed before} * P(last step lands below)`` on the first ``T - 1`` steps tilted
-    by ``mu`` per step toward the likeliest earlier crossing (``W`` the likelihood ratio).
+    ``scale``/``offset`` (T + 1, D) from the base year to the deadline; ``normals`` (D, >= T)
+    the walk's standard normals and ``transitory`` (D, >= T) the AR(1) component's, when the
+    law has one. Unbiased per draw: the deadline year's tail exactly, plus ``W * 1{crossed
+    before} * P(the last step lands below)`` on the first ``T - 1`` steps, tilted toward the
+    likeliest earlier crossing (``W`` the likelihood ratio of the tilt).
     """
-    if law.transitory_sd is not None:
-        raise NotImplementedError(
-            "internal: first passage with a transitory (AR(1)) shock is not implemented"
-        )
     steps = scale.shape[0] - 1
-    sd = law.permanent_sd
     base = (scale[0] + offset[0]) >= target
     if steps == 0:
         return base.astype(float)
-    c = _standard_barrier(scale[1:], offset[1:], target, sd)  # (T, D) in walk units
-    exact = normal_sf(c[-1] / np.sqrt(steps))
+    if law.transitory_sd is not None and transitory is None:
+        raise ValueError("internal: a transitory shock law needs its standard normals")
+    need = _log_need(scale[1:], offset[1:], target)  # (T, D)
+    variance = np.array([law.variance(t) for t in range(1, steps + 1)])  # (T, D)
+    exact = normal_sf(_standard(need[-1], np.sqrt(variance[-1])))
     if steps == 1:
         return np.where(base, 1.0, exact)
-    early = c[:-1]
-    years = np.arange(1, steps)[:, np.newaxis]
-    with np.errstate(invalid="ignore"):
-        rate = np.where((early > 0) & np.isfinite(early), early**2 / years, np.inf)
-    best = np.argmin(rate, axis=0)
-    draws = np.arange(c.shape[1])
-    mu = np.where(np.isfinite(rate[best, draws]), early[best, draws] / (best + 1), 0.0)
-    mu = np.where((early <= 0).any(axis=0), 0.0, np.minimum(mu, MAX_TILT))
-    z = np.asarray(normals)[:, : steps - 1].T + mu  # (T - 1, D) tilted steps
-    walk = np.cumsum(z, axis=0)
-    crossed = (walk >= early).any(axis=0)
-    end = walk[-1]
+    shifts = _tilt(need[:-1], variance[:-1], law)  # (2, T - 1, D): both streams
+    z = [np.asarray(normals)[:, : steps - 1].T + shifts[0]]
+    if law.transitory_sd is not None:
+        z.append(np.asarray(transitory)[:, : steps - 1].T + shifts[1])
+    level, last_mean, last_sd = _log_paths(z, law)
+    crossed = (level >= need[:-1]).any(axis=0)
+    log_weight = sum(((shift * x).sum(axis=0) for shift, x in zip(shifts, z, strict=False)))
+    log_weight = (shifts**2).sum(axis=(0, 1)) / 2.0 - log_weight
     with np.errstate(over="ignore", under="ignore"):
-        weight = np.exp(-mu * end + (steps - 1) * mu * mu / 2.0)
-        back = 1.0 - normal_sf(c[-1] - end)  # the last step lands below the deadline's barrier
+        back = 1.0 - normal_sf(_standard(need[-1] - last_mean, last_sd))
+        weight = np.exp(log_weight)
     return np.where(base, 1.0, exact + np.where(crossed, weight * back, 0.0))
+
+
+def _tilt(need, variance, law: ShockLaw) -> np.ndarray:
+    """The shift of each standard normal, (2, T - 1, D): the permanent stream's, then the
+    transitory one's (0 without it), that centres the log level of the likeliest crossing
+    year ``s`` (least ``need^2 / variance``) on its barrier: ``lambda * d L_s / d z`` with
+    ``lambda = need_s / variance_s``. No shift for a draw whose central values already cross
+    (or that cannot cross)."""
+    need = np.broadcast_to(need, variance.shape)
+    years, draws = need.shape
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where((need > 0) & np.isfinite(need) & (variance > 0), need**2 / variance, np.inf)
+        best = np.argmin(rate, axis=0)
+        column = np.arange(draws)
+        pick = need[best, column] / variance[best, column]
+    lam = np.where(np.isfinite(rate[best, column]), pick, 0.0)
+    lam = np.where((need <= 0).any(axis=0), 0.0, lam)
+    k = np.arange(years)[:, np.newaxis]
+    upto = k <= best  # the steps up to and including the crossing year
+    shifts = np.zeros((2, years, draws))
+    shifts[0] = np.where(upto, lam * law.permanent_sd, 0.0)
+    if law.transitory_sd is not None:
+        decay = np.asarray(law.rho, dtype=float) ** np.maximum(best - k, 0)
+        shifts[1] = np.where(upto, lam * law.transitory_sd * decay, 0.0)
+    return np.clip(shifts, -MAX_TILT, MAX_TILT)
+
+
+def _log_paths(z: list[np.ndarray], law: ShockLaw) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The log level of the first ``T - 1`` years from the (tilted) normals, (T - 1, D), and
+    the mean and sd of the deadline year's log level given them."""
+    walk = np.cumsum(z[0], axis=0)
+    level = law.permanent_sd * walk
+    mean, var = law.permanent_sd * walk[-1], law.permanent_sd**2
+    if law.transitory_sd is not None:
+        rho, u = np.asarray(law.rho, dtype=float), np.zeros(z[1].shape[1])
+        fade = np.empty_like(z[1])
+        for y in range(z[1].shape[0]):
+            u = rho * u + z[1][y]
+            fade[y] = u
+        level = level + law.transitory_sd * fade
+        mean, var = mean + law.transitory_sd * rho * u, var + law.transitory_sd**2
+    return level, mean, np.sqrt(var)
 
 
 def _mixture_z(x, scale, offset, sd) -> np.ndarray:
@@ -310,8 +351,9 @@ def _collect(scenario, draws: int, seed: int, where: str, central) -> dict[str, 
         law = shock_law(risk, shocks)
         normals = shocks.level if shocks.level is not None else np.zeros((size, max(d, 1)))
         part = slice(start, start + size)
-        out["reached"][part] = reached_by(scale, offset, target, law, normals)
-        out["alone"][part] = reached_by(*central, target, law, normals)
+        fading = getattr(shocks, "transitory", None)  # (D, Y - 1) when drawn
+        out["reached"][part] = reached_by(scale, offset, target, law, normals, fading)
+        out["alone"][part] = reached_by(*central, target, law, normals, fading)
         no_shock = (scale + offset).max(axis=0) / target
         out["plain"][part], out["near"][part] = no_shock >= 1.0, no_shock
         out["scale"][part], out["offset"][part] = scale[d], offset[d]
