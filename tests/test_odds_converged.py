@@ -17,13 +17,13 @@ from tests.conftest import ROOT
 from typer.testing import CliRunner
 
 from tradecalc.cli.commands import app
-from tradecalc.engine.odds import (
+from tradecalc.engine.odds import quote
+from tradecalc.model.mixture import (
     ShockLaw,
     mixture_cdf,
     mixture_mean,
     mixture_percentiles,
     normal_sf,
-    quote,
     reached_by,
 )
 
@@ -233,7 +233,8 @@ def test_the_shock_sd_can_differ_per_draw():
     # the contract with the draws: Shocks.level_sd (D,) when present, else Risk.shock_sd
     from types import SimpleNamespace
 
-    from tradecalc.engine.odds import deadline_tail, shock_law
+    from tradecalc.engine.odds import shock_law
+    from tradecalc.model.mixture import deadline_tail
 
     risk = SimpleNamespace(shock_sd=0.488)
     plain = SimpleNamespace(utilization=np.zeros(3))
