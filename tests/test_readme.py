@@ -42,11 +42,12 @@ def test_readme_example(command, expected):
 
 
 SHIPPED = ["base", "pta-tta-only", "deals-realised", "push-2030", "official-count"]
+CHANCE = ("probability_by_year", "probability_se", "probability_below")
 
 
 def results_table() -> str:
     """The README's results table, computed from the tool (`project -f json`)."""
-    from tradecalc.analysis.projection import project
+    from tradecalc.analysis.projection import probability_text, project
 
     def usd(value: float) -> str:
         return f"{value:,.1f}"
@@ -73,7 +74,8 @@ def results_table() -> str:
             + f" | {usd(p.measure_at_by_year)}"
             + f" | {usd(doc['years'][p.at(2030)]['not_counted_usd_m'])}"
             + f" | {'not by ' + str(p.scenario.horizon) if reached is None else reached}"
-            + f" | {100 * odds['probability_by_year']:.1f} %"
+            + f" | {probability_text(*(odds[k] for k in CHANCE))}"
+            + f" | {usd(odds['p50_at_by_year_usd_m'])}"
             + f" | {usd(odds['p10_at_by_year_usd_m'])}\N{EN DASH}{usd(odds['p90_at_by_year_usd_m'])} |"
         )
     return "\n".join(rows)

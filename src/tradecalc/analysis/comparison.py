@@ -25,11 +25,24 @@ class Comparison:
         Ties go to the one that reaches its target first.
         """
 
-        def key(p: Projection):
-            share = p.gap_at_by_year / p.scenario.target.value_usd_m
-            return (share, p.reached_year if p.reached_year is not None else 10_000)
+        return min(self.projections, key=_gap_key)
 
-        return min(self.projections, key=key)
+    def best_odds(self) -> Projection | None:
+        """The scenario with the best P(target by its deadline), or None without odds.
+
+        A probability quoted only as a bound counts as its bound; ties keep the input order.
+        """
+        with_odds = [p for p in self.projections if p.odds is not None]
+        return max(with_odds, key=chance, default=None)
+
+    def ranked(self, by: str) -> Comparison:
+        """The same projections ordered by ``gap`` (smallest share of the target first, as
+        :meth:`closest`) or ``odds`` (best first; no odds last); ties keep the input order."""
+        if by == "odds":
+            order = sorted(self.projections, key=lambda p: -chance(p))
+        else:
+            order = sorted(self.projections, key=_gap_key)
+        return Comparison(order)
 
     def notes(self) -> list[str]:
         """What differs between the scenarios and so limits the comparison."""
@@ -66,6 +79,7 @@ class Comparison:
             "measure_at_by_year_usd_m": p.measure_at_by_year,
             "gap_at_by_year_usd_m": p.gap_at_by_year,
             "measure_parts_at_by_year": p.measure_parts(),
+            "odds": p.odds,
         }
 
     def year_rows(self) -> list[dict[str, Any]]:
@@ -88,5 +102,22 @@ class Comparison:
             "scenarios": [self.summary(p) for p in self.projections],
             "years": self.year_rows(),
             "closest": self.closest().scenario.name,
+            "best_odds": None if (best := self.best_odds()) is None else best.scenario.name,
             "notes": self.notes(),
         }
+
+
+def _gap_key(p: Projection) -> tuple[float, int]:
+    """Gap at the deadline as a share of the target, then the reached year (never: last)."""
+    share = p.gap_at_by_year / p.scenario.target.value_usd_m
+    return (share, p.reached_year if p.reached_year is not None else 10_000)
+
+
+def chance(p: Projection) -> float:
+    """P(target by the deadline) of a projection for ranking: its bound when only a bound is
+    resolved, -1 without odds."""
+    odds = p.odds
+    if odds is None:
+        return -1.0
+    value = odds["probability_by_year"]
+    return float(odds["probability_below"] if value is None else value)

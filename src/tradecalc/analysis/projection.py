@@ -390,8 +390,17 @@ class Projection:
 
     @cached_property
     def odds(self) -> dict[str, Any] | None:
-        """The odds line's small seeded Monte Carlo; None without an `uncertainty:` block."""
-        return projection_odds(self.scenario)
+        """The odds line's converged Monte Carlo (methods.md 8.1); None without an
+        `uncertainty:` block."""
+        c, lay = self.components, self.layout
+        central = (
+            c.flows()[0, lay.flow_counts].sum(axis=0),
+            c.deals[0, lay.deal_counts].sum(axis=0),
+        )
+        odds = projection_odds(self.scenario, central=central)
+        if odds is not None:
+            odds["central_path_at_by_year_usd_m"] = self.measure_at_by_year
+        return odds
 
     @cached_property
     def outside_view(self) -> dict[str, Any]:
@@ -447,36 +456,86 @@ class Projection:
 # --- the odds line and the outside view (issue 9; kept apart from the projection itself) ----
 
 ODDS_DRAWS = 2_000
-"""Draws of the odds line of `project`: one engine chunk, so it costs little."""
+"""Draws the odds line of `project` starts with (grown while its probability is unresolved,
+:func:`~tradecalc.engine.odds.scenario_odds`): one engine chunk, so it costs little."""
 ODDS_SEED = 0
+ODDS_METHOD = (
+    "level shocks integrated exactly given the other draws (Rao-Blackwellised), the earlier "
+    "years by importance sampling (methods.md 8.1)"
+)
 
 
 def projection_odds(
-    scenario: Scenario, draws: int = ODDS_DRAWS, seed: int = ODDS_SEED
+    scenario: Scenario, draws: int = ODDS_DRAWS, seed: int = ODDS_SEED, central=None
 ) -> dict[str, Any] | None:
-    """P(reached by the deadline) and P10/P50/P90 of the measure in the deadline year.
+    """P(reached by the deadline) with its error, where it comes from, and P10/P50/P90, the
+    mean and the central path of the measure in the deadline year (the JSON ``odds``).
 
-    The same numbers as ``simulate --draws {draws} --seed {seed}``; None when the scenario
-    has no `uncertainty:` block.
+    None when the scenario has no `uncertainty:` block. A probability not resolved (its
+    standard error over a fifth of it, or under 0.001 %) is null, with ``..._below``, a
+    bound. ``central``: the central path's counted flows and deals, if known.
     """
     if scenario.uncertainty is None:
         return None
-    from tradecalc.engine.montecarlo import simulate
+    from tradecalc.engine.odds import quote, scenario_odds
 
-    sim = simulate(scenario, draws, seed)
-    j = scenario.by_year - scenario.base_year
-    return {
-        "draws": draws,
-        "seed": seed,
-        "probability_by_year": sim.probability_at_deadline,
-        "p10_at_by_year_usd_m": float(sim.percentiles[10][j]),
-        "p50_at_by_year_usd_m": float(sim.percentiles[50][j]),
-        "p90_at_by_year_usd_m": float(sim.percentiles[90][j]),
-        "mean_at_by_year_usd_m": float(sim.mean[j]),
-        "shock_sd": sim.shock_sd,
-        "shock_sd_years": None if sim.shock_sd_years is None else list(sim.shock_sd_years),
-        "shock": sim.shock,
-    }
+    o = scenario_odds(scenario, draws, seed, central=central)
+    shock_sd, shock_sd_years = o.shock_sd, o.shock_sd_years
+    doc: dict[str, Any] = {"draws": o.draws, "seed": seed, "method": ODDS_METHOD}
+    for key, p, se in (
+        ("probability", o.probability, o.probability_se),
+        ("probability_shocks_only", o.shocks_only, o.shocks_only_se),
+        ("probability_without_shocks", o.without_shocks, o.without_shocks_se),
+    ):
+        value, below = quote(p, se, o.draws)
+        name = "probability_by_year" if key == "probability" else key
+        doc.update({name: value, f"{key}_se": se, f"{key}_below": below})
+    doc["attribution_text"] = (
+        attribution_text(doc, o) if shock_sd > 0 else "no level shocks: a plain share of the draws"
+    )
+    doc.update(
+        {
+            "central_path_at_by_year_usd_m": o.central_path,
+            "p10_at_by_year_usd_m": o.percentiles[10],
+            "p50_at_by_year_usd_m": o.percentiles[50],
+            "p90_at_by_year_usd_m": o.percentiles[90],
+            "mean_at_by_year_usd_m": o.mean,
+            "shock_sd": shock_sd,
+            "shock_sd_years": None if shock_sd_years is None else list(shock_sd_years),
+            "shock": o.shock,
+        }
+    )
+    return doc
+
+
+def probability_text(value: float | None, se: float | None, below: float | None) -> str:
+    """``"0.126 % ± 0.003"``: a probability with its standard error, or ``"under 0.1 %"``."""
+    if value is None:
+        return "n/a" if below is None else f"under {100 * below:g} %"
+    if not se:
+        return f"{100 * value:.1f} %"
+    digits = int(min(4, max(1, -np.floor(np.log10(100 * se)))))
+    return f"{100 * value:.{digits}f} % ± {100 * se:.{digits}f}"
+
+
+def attribution_text(odds: dict[str, Any], o) -> str:
+    """Where the odds come from, in one clause: P with the level shocks alone (everything
+    else central) and with the deals and lever spreads alone (no level shocks); "mostly
+    from" the one whose estimate is at least half of P while the other's is not."""
+
+    def text(key: str) -> str:
+        return probability_text(odds[key], odds[f"{key}_se"], odds[f"{key}_below"])
+
+    p, shocks, deals = o.probability, o.shocks_only, o.without_shocks
+    lead = "from both"
+    if shocks >= p / 2 > deals:
+        lead = "mostly from the shocks"
+    elif deals >= p / 2 > shocks:
+        lead = "mostly from the deals and levers"
+    return (
+        f"{lead}: {text('probability_shocks_only')} with the shocks alone, "
+        f"{text('probability_without_shocks')} with the deals and levers alone"
+    )
 
 
 def outside_view(scenario: Scenario, required: float | None) -> dict[str, Any]:

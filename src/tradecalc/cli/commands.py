@@ -115,6 +115,13 @@ def project(
         raise typer.Exit(1)
 
 
+class Rank(str, Enum):
+    """How `compare --rank` orders the scenarios."""
+
+    gap = "gap"
+    odds = "odds"
+
+
 @app.command()
 def compare(
     scenarios: Annotated[
@@ -126,12 +133,16 @@ def compare(
     plot: PlotOption = None,
     log: LogOption = False,
     chart: ChartOption = False,
+    rank: Annotated[
+        Rank | None,
+        typer.Option("--rank", help="Order the scenarios by gap (smallest first) or odds (best)."),
+    ] = None,
 ) -> None:
     """Compare scenarios side by side, each on its own target and deadline.
 
-    One column per scenario: the measure by year, the reached year, the required growth,
-    the gap at the deadline and what each lever adds to it; then which gets closest.
-    --set applies to every scenario.
+    One column per scenario: the central path by year, the reached year, the required
+    growth, the gap at the deadline, the median and P(target) with its error, and what each
+    lever adds; then which gets closest. --set applies to every scenario.
 
     Example:
 
@@ -142,6 +153,7 @@ def compare(
 
     with handled([("--output", output), ("--plot", plot)], scenarios):
         result = Comparison(projections_of(scenarios, set_))
+        result = result.ranked(rank.value) if rank is not None else result
         emit(
             format,
             output,

@@ -9,6 +9,8 @@ baseline and sums the flows and the deals.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from tradecalc.engine.compile import Layout, Params
@@ -133,8 +135,25 @@ class Kernel:
             out = self.buffers[name] = np.empty(shape)
         return out
 
+    def parts_by_year(self, shocks: Shocks) -> tuple[np.ndarray, np.ndarray]:
+        """The measure of the draws split as ``scale * level + offset``, year-major (Y, D).
+
+        ``scale``: the counted flows without the common level shocks (the part they
+        multiply: baseline times the levers, per-flow shocks included); ``offset``: the
+        counted deals, (Y, D) or (Y, 1). Both are the kernel's buffers, overwritten by its
+        next call. What the exact odds (:mod:`tradecalc.engine.odds`) integrate over.
+        """
+        without = dataclasses.replace(shocks, level=None)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._parts(without)
+
     def _measure(self, shocks: Shocks) -> np.ndarray:
         """Levers on their distinct years, then the counted flows and deals by year."""
+        flows, deals = self._parts(shocks)
+        return np.add(flows, deals, out=flows)
+
+    def _parts(self, shocks: Shocks) -> tuple[np.ndarray, np.ndarray]:
+        """The counted flows and the counted deals by year, (Y, D) each (deals: or (Y, 1))."""
         draws = len(shocks.utilization)
         if self.fixed_theta:
             moved = self.theta
@@ -152,7 +171,7 @@ class Kernel:
             deals = self.fixed_deals.T
         else:
             deals = self.deals.total(shocks, draws)
-        return np.add(flows, deals, out=flows)
+        return flows, deals
 
     def _moved(self, multiplier: np.ndarray) -> dict[str, np.ndarray]:
         """flow_theta of the flows on the TTA route (T, D) and the tariff exponents (L, D),

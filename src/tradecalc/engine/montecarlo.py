@@ -64,6 +64,12 @@ class Simulation:
     def probability_at_deadline(self) -> float:
         return float(self.probability_by_year[deadline_index(self.scenario)])
 
+    @property
+    def probability_se(self) -> float:
+        """Binomial standard error of :attr:`probability_at_deadline`: sqrt(p (1 - p) / n)."""
+        p = self.probability_at_deadline
+        return float(np.sqrt(p * (1.0 - p) / self.draws))
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of `tradecalc simulate` (scenario-format.md)."""
         s = self.scenario
@@ -82,6 +88,7 @@ class Simulation:
                 "value_usd_m": s.target.value_usd_m,
                 "by_year": s.by_year,
                 "probability_by_year": self.probability_at_deadline,
+                "probability_se": self.probability_se,
             },
             "years": [
                 {

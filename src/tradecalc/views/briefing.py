@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from tradecalc.analysis.projection import probability_text
 from tradecalc.views.render import overrides_text, percent, shock_model_words, usd
 
 
@@ -21,19 +22,38 @@ def version() -> str:
 
 
 def odds_text(odds: Mapping[str, Any] | None, by_year: int) -> str:
-    """``"P(target by 2030) = 3.0 % (Monte Carlo, 2,000 draws, seed 0); P10-P90 in 2030: ..."``.
+    """``"P(target by 2030) = 0.126 % ± 0.003 (Monte Carlo, 2,000 draws, seed 0; mostly from
+    the shocks: ...); in 2030: central path 40.5, median 42.2, P10-P90 9.6-204.3 US$ m"``.
 
-    Empty when there are no odds (the scenario has no ``uncertainty:`` block).
+    A probability not resolved reads ``under 0.1 %``. Empty when there are no odds (the
+    scenario has no ``uncertainty:`` block).
     """
-    if not odds or odds.get("probability_by_year") is None:
+    if not odds or (odds.get("probability_by_year") is None and not odds.get("probability_below")):
         return ""
-    text = f"P(target by {by_year}) = {percent(odds['probability_by_year'])}"
+    chance = probability_text(
+        odds.get("probability_by_year"), odds.get("probability_se"), odds.get("probability_below")
+    )
+    text = f"P(target by {by_year}) = {chance}"
+    how = []
     if odds.get("draws") is not None:
         words = shock_model_words(odds.get("shock"))
-        text += f" (Monte Carlo, {odds['draws']:,} draws, seed {odds.get('seed', 0)}{words})"
+        how.append(f"Monte Carlo, {odds['draws']:,} draws, seed {odds.get('seed', 0)}{words}")
+    if odds.get("attribution_text"):
+        how.append(odds["attribution_text"])
+    text += f" ({'; '.join(how)})" if how else ""
+    centre = [
+        f"{label} {usd(odds[key])}"
+        for label, key in (
+            ("central path", "central_path_at_by_year_usd_m"),
+            ("median", "p50_at_by_year_usd_m"),
+        )
+        if odds.get(key) is not None
+    ]
     low, high = odds.get("p10_at_by_year_usd_m"), odds.get("p90_at_by_year_usd_m")
     if low is not None and high is not None:
-        text += f"; P10-P90 in {by_year}: {usd(low)}-{usd(high)} US$ m"
+        centre.append(f"P10-P90 {usd(low)}-{usd(high)}")
+    if centre:
+        text += f"; in {by_year}: {', '.join(centre)} US$ m"
     return text
 
 

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from tradecalc.analysis.comparison import Comparison
-from tradecalc.analysis.projection import Projection, history_rows, lever_columns
+from tradecalc.analysis.projection import Projection, history_rows, lever_columns, probability_text
 from tradecalc.engine.montecarlo import Simulation
 from tradecalc.scenario.yamlread import fail
 from tradecalc.views.briefing import footer_text, odds_text, outside_text
@@ -367,7 +367,7 @@ def _measure_lines(axes, p: Projection) -> list[float]:
         color=BLACK,
         linewidth=1.8,
         zorder=5,
-        label="measure: the sum the target counts",
+        label="measure, central path: the sum the target counts",
     )
     shown = [*p.measure]
     if p.not_counted:
@@ -495,7 +495,8 @@ def simulation_chart(sim: Simulation, path: Path, *, log: bool = False) -> bytes
     chart.titles(
         f"How likely is the target? {s.name}",
         [
-            f"P(target by {s.by_year}) = {100 * sim.probability_at_deadline:.1f} % "
+            f"P(target by {s.by_year}) = "
+            f"{probability_text(sim.probability_at_deadline, sim.probability_se, None)} "
             f"({sim.draws:,} draws, seed {sim.seed}); in {s.by_year} the measure is "
             f"{low[j]:,.0f}-{high[j]:,.0f} US$ m in 8 draws out of 10.",
             "Spreads from the scenario's uncertainty block."

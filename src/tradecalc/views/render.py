@@ -23,6 +23,7 @@ from tradecalc.analysis.projection import (
     baseline_reporter_reason,
     lever_columns,
     mirror_rows,
+    probability_text,
 )
 from tradecalc.core.sanitize import clean, csv_cell
 from tradecalc.engine.verdict import on_time
@@ -241,13 +242,16 @@ def overrides_text(overrides: Sequence[str]) -> str:
 
 
 def odds_text(p: Projection) -> str:
-    """The odds line: P(reached by the deadline) and the spread of the deadline year's measure."""
+    """The odds line: P(reached by the deadline) with its error and where it comes from, and
+    the deadline year's central path beside the median, mean, P10 and P90 of the draws."""
     o, by = p.odds, p.scenario.by_year
+    chance = probability_text(o["probability_by_year"], o["probability_se"], o["probability_below"])
     return (
-        f"P(reached by {by}) {percent(o['probability_by_year'])}; measure in {by}: "
-        f"P10 {usd(o['p10_at_by_year_usd_m'])}, median {usd(o['p50_at_by_year_usd_m'])}, "
+        f"P(reached by {by}) {chance} ({o['attribution_text']}); measure in {by}: central path "
+        f"{usd(o['central_path_at_by_year_usd_m'])}, median {usd(o['p50_at_by_year_usd_m'])}, "
+        f"mean {usd(o['mean_at_by_year_usd_m'])}, P10 {usd(o['p10_at_by_year_usd_m'])}, "
         f"P90 {usd(o['p90_at_by_year_usd_m'])} US$ m (Monte Carlo, {o['draws']:,} draws, "
-        f"seed {o['seed']}{shock_model_words(o.get('shock'))})"
+        f"seed {o['seed']}, shocks integrated exactly{shock_model_words(o.get('shock'))})"
     )
 
 
@@ -261,12 +265,16 @@ def shock_model_words(shock: dict | None) -> str:
     return f", AR(1) shocks, rho {shock['rho']:g}"
 
 
+CENTRAL_PATH = "central path: levers at central values, deals weighted by their odds, no shocks"
+"""What the projection's figures are, said once in every view that prints them."""
+
+
 def projection_headline(p: Projection) -> list[tuple[str, str]]:
     """The header lines of `project`: what is measured, the verdict, the growth it needs."""
     s = p.scenario
     a, b = s.codes
     extra = [c for c in s.target.counts if c not in CUSTOMS_CATEGORIES]
-    verdict_text = verdict(p) + " (expected path: deals weighted by their odds)"
+    verdict_text = f"{verdict(p)} ({CENTRAL_PATH})"
     if extra:
         verdict_text += f"; counts {', '.join(extra)}: not customs-comparable"
     headline = [
@@ -393,8 +401,8 @@ def _years_table(p: Projection, levers: Sequence[tuple[str, str]]) -> TextTable:
     headers = ["Year", *(label for label, _ in levers), "Measure"]
     headers += ["Not counted"] if memo else []
     years = TextTable(
-        f"Projection, US$ m: the levers add up to the measure ({', '.join(s.target.counts)})"
-        + ("; memo: trade not counted" if memo else ""),
+        f"Projection, US$ m, central path: the levers add up to the measure "
+        f"({', '.join(s.target.counts)})" + ("; memo: trade not counted" if memo else ""),
         [*headers, "% of target"],
         right=set(range(len(headers))),
         styles={len(levers) + 1: "bold", len(headers): "cyan"},
@@ -473,12 +481,27 @@ def comparison_view(c: Comparison, width: int | None = None) -> View:
                 f"{closest.scenario.name} ({closest.path}): {verdict(closest)}, "
                 f"gap at {closest.scenario.by_year} {gap_text(closest)}",
             ),
+            *_best_odds_line(c),
             ("Files", "; ".join(f"{p.scenario.name}: {p.path}" for p in c.projections)),
         ],
         tables=_comparison_tables(c.projections, rows, bold, width),
         notes_title="Not like for like:" if c.notes() else "",
         notes=c.notes(),
     )
+
+
+def _best_odds_line(c: Comparison) -> list[tuple[str, str]]:
+    """``("Best odds", "Push to 2030: P(target by 2030) 3.44 % ± 0.03")``, if any has odds."""
+    best = c.best_odds()
+    if best is None:
+        return []
+    return [
+        (
+            "Best odds",
+            f"{best.scenario.name}: P(target by {best.scenario.by_year}) "
+            f"{_odds_cell(best, 'probability')}",
+        )
+    ]
 
 
 def _comparison_rows(c: Comparison) -> tuple[list[list[str]], set[int]]:
@@ -506,10 +529,24 @@ def _comparison_rows(c: Comparison) -> tuple[list[list[str]], set[int]]:
     add(["Required growth", *(percent(p.required_cagr, 2) for p in ps)])
     add(["Gap at deadline", *(usd(p.gap_at_by_year) for p in ps)])
     bold = {len(rows) - 3, len(rows) - 1}
+    if any(p.odds is not None for p in ps):
+        add(["Median at deadline", *(_odds_cell(p, "p50") for p in ps)])
+        add(["P(by deadline)", *(_odds_cell(p, "probability") for p in ps)])
     add(["Levers at deadline:", *("" for _ in ps)])
     for label, key in LEVER_COLUMNS:
         add([f"  {label}", *(usd(p.measure_parts()[key]) for p in ps)])
     return rows, bold
+
+
+def _odds_cell(p: Projection, what: str) -> str:
+    """A compare cell from a projection's odds: the median at the deadline, or P with its
+    error (a bound when unresolved); "n/a" without odds."""
+    o = p.odds
+    if o is None:
+        return "n/a"
+    if what == "p50":
+        return usd(o["p50_at_by_year_usd_m"])
+    return probability_text(o["probability_by_year"], o["probability_se"], o["probability_below"])
 
 
 def _comparison_tables(
@@ -517,13 +554,13 @@ def _comparison_tables(
 ) -> list[TextTable]:
     """The rows as one table, or as several side by side groups of scenarios that fit
     ``width``, each titled with the scenarios it shows."""
-    title = "Measure by year and verdict, US$ m (each scenario on its own target)"
+    title = "Central path by year and verdict, US$ m (each scenario on its own target)"
     groups = _fit(rows, width)
     tables = []
     for first, last in groups:
         if len(groups) > 1:  # the split is said in each title, short enough not to wrap
             shown = f"{first + 1}-{last}" if last - first > 1 else f"{last}"
-            title = f"Measure and verdict, US$ m, scenarios {shown} of {len(ps)} (own targets)"
+            title = f"Central path, US$ m, scenarios {shown} of {len(ps)} (own targets)"
         tables.append(
             TextTable(
                 title,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tradecalc.analysis.goalseek import Solution
-from tradecalc.analysis.projection import Projection
+from tradecalc.analysis.projection import Projection, probability_text
 from tradecalc.engine.montecarlo import Simulation
 from tradecalc.views.render import TextTable, View, bar, overrides_text, percent, usd
 
@@ -31,7 +31,11 @@ def simulation_view(sim: Simulation) -> View:
         ("Draws", f"{sim.draws:,} (seed {sim.seed}); spreads {spread}"),
         ("Annual shocks", shock_text(sim.shock_sd, sim.shock_sd_years, s.reporter, sim.shock)),
         ("Target", f"{usd(s.target.value_usd_m)} US$ m by {s.by_year}"),
-        (f"P(reached by {s.by_year})", percent(sim.probability_at_deadline)),
+        (
+            f"P(reached by {s.by_year})",
+            f"{probability_text(sim.probability_at_deadline, sim.probability_se, None)} "
+            "(the share of plain draws that reached; ± its binomial standard error)",
+        ),
     ]
     years = TextTable(
         "Measure by year across draws, US$ m",

@@ -15,7 +15,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from tradecalc.analysis.projection import Projection, lever_columns
+from tradecalc.analysis.projection import Projection, lever_columns, probability_text
 from tradecalc.views.briefing import no_odds_text, odds_text, outside_text, version
 from tradecalc.views.render import growth_text, overrides_text, percent, usd, verdict
 from tradecalc.views.render_analysis import lever_label, lever_source
@@ -128,6 +128,14 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[i
     )
 
 
+def _chance(odds: Mapping[str, Any] | None) -> str:
+    """P(target by the deadline) with its error, a bound, or n/a without odds."""
+    if not odds:
+        return "n/a"
+    keys = ("probability_by_year", "probability_se", "probability_below")
+    return probability_text(*(odds.get(k) for k in keys))
+
+
 def _facts(p: Projection, doc: Mapping[str, Any]) -> str:
     s = p.scenario
     items = [
@@ -135,7 +143,7 @@ def _facts(p: Projection, doc: Mapping[str, Any]) -> str:
         ("Measure", p.counts_text),
         (
             "In " + str(s.by_year),
-            f"{usd(p.measure_at_by_year)} US$ m, "
+            f"{usd(p.measure_at_by_year)} US$ m on the central path, "
             f"{percent(p.measure_at_by_year / s.target.value_usd_m, 0)} of the target",
         ),
         ("Growth needed", growth_text(p)),
@@ -328,8 +336,8 @@ def _at_a_glance(
                 p.scenario.name,
                 verdict(p),
                 f"{usd(p.scenario.target.value_usd_m)} by {p.scenario.by_year}",
-                f"{usd(p.measure_at_by_year)} US$ m",
-                percent((d.get("odds") or {}).get("probability_by_year")),
+                f"{usd(p.measure_at_by_year)} US$ m (central path)",
+                _chance(d.get("odds")),
             ]
             for p, d in zip(projections, docs, strict=True)
         ],

@@ -300,7 +300,7 @@ def projection_chart(p) -> TermChart:
     return TermChart(
         f"{s.name}: the measure against the target, US$ m",
         _years(first, int(p.years[-1])),
-        [Series(f"measure ({', '.join(s.target.counts)})", measure), *_record(history)],
+        [Series(f"central path ({', '.join(s.target.counts)})", measure), *_record(history)],
         [_target(s)],
     )
 

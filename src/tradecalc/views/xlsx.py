@@ -192,7 +192,7 @@ def summary_pairs(p, doc: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
         ("Verdict", verdict(p), NUMBER),
         ("Reached in", p.reached_year, YEAR),
         ("Required growth a year", p.required_cagr, SHARE),
-        ("Measure at the deadline, US$ m", p.measure_at_by_year, MONEY),
+        ("Measure at the deadline (central path), US$ m", p.measure_at_by_year, MONEY),
         ("Gap at the deadline, US$ m", p.gap_at_by_year, MONEY),
     ]
     odds = doc.get("odds")
@@ -200,11 +200,19 @@ def summary_pairs(p, doc: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
         pairs += [
             ("Odds", odds_text(odds, s.by_year), NUMBER),
             (f"P(target by {s.by_year})", odds.get("probability_by_year"), SHARE),
+            (f"P(target by {s.by_year}): standard error", odds.get("probability_se"), SHARE),
+            (f"P(target by {s.by_year}): under (bound)", odds.get("probability_below"), SHARE),
             ("Odds: draws", odds.get("draws"), NUMBER),
             ("Odds: seed", odds.get("seed"), NUMBER),
+            (
+                f"Central path in {s.by_year}, US$ m",
+                odds.get("central_path_at_by_year_usd_m"),
+                MONEY,
+            ),
             (f"P10 in {s.by_year}, US$ m", odds.get("p10_at_by_year_usd_m"), MONEY),
             (f"P50 in {s.by_year}, US$ m", odds.get("p50_at_by_year_usd_m"), MONEY),
             (f"P90 in {s.by_year}, US$ m", odds.get("p90_at_by_year_usd_m"), MONEY),
+            (f"Mean in {s.by_year}, US$ m", odds.get("mean_at_by_year_usd_m"), MONEY),
         ]
     else:
         pairs.append(("Odds", no_odds_text(s), NUMBER))
