@@ -271,20 +271,20 @@ def emit(
 ) -> None:
     """Render in the chosen format to stdout, or atomically to ``output``; draw the chart.
 
-    The chart is drawn first, so a chart that cannot be drawn leaves stdout empty.
+    The chart is drawn and written first, so a chart that cannot be drawn leaves stdout empty,
+    and a reader that leaves early (``| head -1``) cannot stop the image being written.
     """
     from tradecalc.core.safeio import write_atomically
 
     fmt = _output_format(fmt, output)
-    picture = chart(plot) if plot is not None and chart is not None else None
+    if plot is not None and chart is not None:
+        write_atomically(plot, chart(plot), "--plot")
     if fmt is Format.xlsx:
         _write_workbook(
             output, workbook or (lambda: xlsx_module().document_workbook(document(), ""))
         )
     else:
         _render(fmt, output, view, document, csv)
-    if picture is not None:
-        write_atomically(plot, picture, "--plot")
 
 
 def _StdoutConsole():

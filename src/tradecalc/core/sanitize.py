@@ -34,6 +34,15 @@ def _unsafe(char: str) -> bool:
     return char in _BIDI or unicodedata.category(char) in ("Cc", "Zl", "Zp")
 
 
+def has_unsafe(text: str) -> bool:
+    """Whether ``text`` holds a control, line-separator or bidi character (see :func:`escape`).
+
+    >>> has_unsafe("Café"), has_unsafe("a\\nb"), has_unsafe("\\u202eabc")
+    (False, True, True)
+    """
+    return escape(text) != text
+
+
 def escape(text: str) -> str:
     """``text`` with control characters and bidi controls written as ``\\xNN``/``\\uNNNN``.
 

@@ -2,20 +2,37 @@
 
 Every number the tool cannot know is written as 0 with an explicit placeholder assumption, never
 a made-up figure, so the file validates and runs at once and says what is left to fill in.
+
+The template keeps its comments, so it is text; but every value that comes from the user (names,
+numbers) is written by PyYAML's serialiser, never pasted, and the finished text is read back
+through the same reader and models as any scenario before anyone sees it: a starter that would
+not validate is refused as ``OPTION: message`` instead of written.
 """
 
 from __future__ import annotations
 
+import math
 import re
 
+import yaml
+
 from tradecalc.core.errors import Problem, ScenarioError
+from tradecalc.core.sanitize import has_unsafe
 from tradecalc.scenario.terms import CODE_PATTERN, direction_name, iso_name
 
 PLACEHOLDER = "PLACEHOLDER: not yet filled in"
+LAST_YEAR = 2200
+"""The last year a scenario may name (terms.Year): the starter's horizon stops there."""
 
 
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def _scalar(value: str | float) -> str:
+    """One YAML scalar as PyYAML writes it: strings double-quoted and escaped, on one line;
+    numbers as any YAML reader reads them back (``1.0e+300``, ``.inf``)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))  # 2000, not 2000.0
+    style = '"' if isinstance(value, str) else None
+    text = yaml.safe_dump(value, default_style=style, allow_unicode=True, width=math.inf)
+    return text.removesuffix("...\n").strip()
 
 
 STARTER = """\
@@ -34,10 +51,10 @@ base_year: {base_year}
 horizon: {horizon}
 
 target:
-  value_usd_m: {target_usd_m:g}
+  value_usd_m: {target_usd_m}
   by_year: {by_year}
   counts: [goods, energy]       # customs-comparable; add services, brokered, ... only on purpose
-  assumption: "{placeholder}: who announced this target, when, and what it counts"
+  assumption: {target_assumption}
 
 baseline:
   reporter: {a}                   # whose customs statistics the flows follow
@@ -47,13 +64,13 @@ baseline:
       category: goods
       value_usd_m: 0.0          # {base_year} value, US$ million
       growth: 0.0               # trend growth a year as a fraction (0.05 = 5 %)
-      assumption: "{placeholder}: {name_a} -> {name_b} trade in {base_year} and its growth"
+      assumption: {ab_assumption}
     - direction: {ba}
       sector: all
       category: goods
       value_usd_m: 0.0
       growth: 0.0
-      assumption: "{placeholder}: {name_b} -> {name_a} trade in {base_year} and its growth"
+      assumption: {ba_assumption}
 
 # The record: observed totals shown beside the projection (and used by `backtest` and
 # `shock_sd: from_history`). One entry per year, reporter and period, each with a source:
@@ -85,34 +102,81 @@ def starter_yaml(
     """The text of a starter scenario for ``codes`` (two economy codes).
 
     Raises :class:`ScenarioError` (one ``OPTION: message`` problem each) for codes that are not
-    two distinct upper-case codes, a code that is not ISO 3166 alpha-3 and has no name, or years
-    out of order.
+    two distinct upper-case codes, a code that is not ISO 3166 alpha-3 and has no name, a name
+    holding a control character, years out of order, and anything else the scenario's own
+    models and rules refuse in the written file (a year past 2200, a target of ``inf``, ...).
     """
     names = dict(names or {})
     codes = [c.strip().upper() for c in codes]
+    base_given = base_year is not None
     base_year = by_year - 7 if base_year is None else base_year
     problems = _option_problems(codes, names, target_usd_m, by_year, base_year)
     if problems:
         raise ScenarioError(problems)
     a, b = codes
     name_a, name_b = (names.get(c) or iso_name(c) or c for c in codes)
-    return STARTER.format(
-        title=_quote(f"{name_a}-{name_b}: starter"),
+    text = STARTER.format(
+        title=_scalar(f"{name_a}-{name_b}: starter"),
         a=a,
         b=b,
-        name_a=name_a,
-        name_b=name_b,
-        quoted_a=_quote(name_a),
-        quoted_b=_quote(name_b),
+        quoted_a=_scalar(name_a),
+        quoted_b=_scalar(name_b),
         ab=direction_name(a, b),
         ba=direction_name(b, a),
         base_year=base_year,
         lever_year=base_year + 1,
         by_year=by_year,
-        horizon=by_year + 5,
-        target_usd_m=target_usd_m,
-        placeholder=PLACEHOLDER,
+        horizon=min(by_year + 5, max(LAST_YEAR, by_year)),
+        target_usd_m=_scalar(float(target_usd_m)),
+        target_assumption=_scalar(
+            f"{PLACEHOLDER}: who announced this target, when, and what it counts"
+        ),
+        ab_assumption=_scalar(
+            f"{PLACEHOLDER}: {name_a} -> {name_b} trade in {base_year} and its growth"
+        ),
+        ba_assumption=_scalar(
+            f"{PLACEHOLDER}: {name_b} -> {name_a} trade in {base_year} and its growth"
+        ),
     )
+    _check_written(text, base_given)
+    return text
+
+
+_OPTION_OF_FIELD = {
+    "target.value_usd_m": "--target",
+    "target.by_year": "--by",
+    "horizon": "--by",
+    "base_year": "--base-year",
+}
+"""Which option sets each field of the starter that the user chooses."""
+_FIELD_OF_OPTION = {
+    "--target": "target.value_usd_m",
+    "--by": "target.by_year",
+    "--base-year": "base_year",
+}
+
+
+def _check_written(text: str, base_given: bool) -> None:
+    """Read ``text`` back as any scenario is read: each refusal becomes one ``OPTION: message``.
+
+    A field the options set is named by its option (``base_year`` by ``--by`` when it was not
+    given, as ``--by`` sets it); one line per option, its own field's message first.
+    """
+    from tradecalc.scenario.pipeline import load_scenario
+
+    try:
+        load_scenario("init", text)
+    except ScenarioError as error:
+        found: dict[str, tuple[bool, str]] = {}
+        for problem in error.problems:
+            option = _OPTION_OF_FIELD.get(problem.path, "init")
+            if option == "--base-year" and not base_given:
+                option = "--by"
+            own = _FIELD_OF_OPTION.get(option) == problem.path
+            message = f"{problem.path}: {problem.message}" if option == "init" else problem.message
+            if option not in found or (own and not found[option][0]):
+                found[option] = (own, message)
+        raise ScenarioError([Problem(o, None, "", m) for o, (_, m) in found.items()]) from None
 
 
 def _option_problems(
@@ -138,4 +202,9 @@ def _option_problems(
         problems.append(Problem("--base-year", None, "", f"must be before --by {by_year}"))
     if not target_usd_m > 0:
         problems.append(Problem("--target", None, "", "must be above 0 (US$ million)"))
+    for code, name in names.items():
+        if has_unsafe(name):
+            problems.append(
+                Problem("--name", None, "", f"the name of {code} holds a control character")
+            )
     return problems

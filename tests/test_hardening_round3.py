@@ -1,0 +1,277 @@
+"""Hardening, round 3 (issue 20, items 1-7 and 10): the newer commands meet the error contract.
+
+One test (or a few) per numbered item of the issue, named ``test_item_NN_...``. The contract:
+bad input is one ``FILE:LINE: path: message`` (or ``OPTION: message``) line per problem on
+stderr, exit 2, nothing on stdout, no traceback, no file replaced, no raw control character.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import re
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import tomllib
+import yaml
+from tests.conftest import ROOT
+from typer.testing import CliRunner
+
+import tradecalc
+from tradecalc.cli.commands import app
+
+runner = CliRunner()
+BASE = str(ROOT / "scenarios" / "base.yaml")
+TRADECALC = [sys.executable, "-m", "tradecalc"]
+INIT = ["init", "--economies", "PAK", "UZB", "--target", "2000", "--by", "2030"]
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def invoke(*args: str, input: str | None = None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def assert_refused(result, *lines: str) -> None:
+    """Exit 2, empty stdout, exactly ``lines`` on stderr (no traceback)."""
+    assert result.exit_code == 2, (result.exit_code, result.stderr, result.exception)
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == list(lines)
+
+
+# --- 1. init checks its options with the scenario's own rules ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["--target", "inf"], "--target: input should be a finite number, got inf"),
+        (
+            ["--target", "1e300"],
+            "--target: input should be less than or equal to 1000000000, got 1e+300",
+        ),
+        (["--by", "99999"], "--by: input should be less than or equal to 2200, got 99999"),
+        (["--by", "1800"], "--by: input should be greater than or equal to 1900, got 1800"),
+        (
+            ["--base-year", "1000"],
+            "--base-year: input should be greater than or equal to 1900, got 1000",
+        ),
+        (["--target", "nan"], "--target: must be above 0 (US$ million)"),
+    ],
+)
+def test_item_01_init_options_follow_the_scenario_rules(tmp_path, args, line):
+    out = tmp_path / "s.yaml"
+    # the later option wins in click, so the bad value replaces the good one in INIT
+    result = invoke(*INIT, *args, "-o", str(out))
+    assert_refused(result, line)
+    assert not out.exists()
+
+
+def test_item_01_init_at_the_edges_writes_a_file_that_validates(tmp_path):
+    """The last year a scenario may name (2200, terms.Year) and the largest target (1e9)."""
+    out = tmp_path / "edge.yaml"
+    result = invoke(*INIT, "--by", "2200", "--target", "1e9", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert invoke("validate", str(out)).exit_code == 0
+    doc = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert doc["horizon"] == 2200 and doc["target"]["by_year"] == 2200
+    assert doc["target"]["value_usd_m"] == 1e9
+
+
+# --- 2. init --name goes through a YAML serialiser --------------------------------------------
+
+INJECTIONS = [
+    'Uz"bek',
+    "Uz\\bek\\",
+    "Uz: bek",
+    "Uz #bek",
+    'Uz" value_usd_m: 999',
+    "Uz}, {code: XXX, name: evil",
+    "'single' & *alias !tag %pct [x] {y}",
+    "- item",
+    "Café ünïcödé 中文",
+]
+
+
+@pytest.mark.parametrize("name", INJECTIONS)
+def test_item_02_init_name_cannot_inject_yaml(tmp_path, name):
+    plain = yaml.safe_load(invoke(*INIT, "--name", "UZB=PLAIN").stdout)
+    result = invoke(*INIT, "--name", f"UZB={name}", "-o", str(tmp_path / "s.yaml"))
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "s.yaml").read_text(encoding="utf-8")
+    doc = yaml.safe_load(text)
+    assert doc["economies"][1] == {"code": "UZB", "name": name.strip()}
+    # the same file as with a plain name, name for name: no key added, none changed
+    swapped = json.loads(json.dumps(doc).replace(json.dumps(name.strip())[1:-1], "PLAIN"))
+    assert swapped == plain
+    assert invoke("validate", str(tmp_path / "s.yaml")).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "name", ['Uz" \n value_usd_m: 999', "a\rb", "a\x1b[2Jb", "a\u202eb", "a\u2028b", "a\x00b"]
+)
+def test_item_02_init_refuses_control_characters_in_names(tmp_path, name):
+    out = tmp_path / "s.yaml"
+    result = invoke(*INIT, "--name", f"UZB={name}", "-o", str(out))
+    assert_refused(result, "--name: the name of UZB holds a control character")
+    assert not out.exists()
+
+
+# --- 3. init -o is atomic against a racer -----------------------------------------------------
+
+
+def _race_init(barrier, path: str, name: str) -> None:
+    barrier.wait()
+    result = runner.invoke(app, [*INIT, "--name", f"UZB={name}", "-o", path])
+    os._exit(result.exit_code)
+
+
+def test_item_03_init_output_has_exactly_one_winner(tmp_path):
+    """8 processes released together onto one new path: one writes, 7 refuse, the file is whole."""
+    path = str(tmp_path / "s.yaml")
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(8)
+    racers = [
+        context.Process(target=_race_init, args=(barrier, path, f"Racer {i}")) for i in range(8)
+    ]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join(timeout=60)
+    codes = sorted(racer.exitcode for racer in racers)
+    assert codes == [0] + [2] * 7
+    winner = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["economies"][1]["name"]
+    assert re.fullmatch(r"Racer [0-7]", winner)
+    assert os.listdir(tmp_path) == ["s.yaml"]  # no temporary file left by anyone
+
+
+def test_item_03_init_loser_says_why_and_keeps_the_file(tmp_path):
+    out = tmp_path / "s.yaml"
+    out.write_text("mine\n")
+    assert_refused(
+        invoke(*INIT, "-o", str(out)), f"--output {out}: exists already: init never overwrites"
+    )
+    assert out.read_text() == "mine\n"
+
+
+# --- 4. every command that writes goes through the one safe writer -----------------------------
+
+WRITERS = {
+    "project": ["project", BASE, "-f", "json"],
+    "compare": ["compare", BASE, "-f", "json"],
+    "sweep": ["sweep", BASE, "--grid", "pta.utilization=0.5:1:2", "-f", "json"],
+    "simulate": ["simulate", BASE, "-n", "10", "-f", "json"],
+    "solve": ["solve", BASE, "--param", "pta.utilization", "-f", "json"],
+    "sensitivity": ["sensitivity", BASE, "-f", "json"],
+    "report": ["report", BASE],
+    "explain": ["explain", BASE, "-f", "json"],
+    "backtest": ["backtest", BASE, "-n", "10", "-f", "json"],
+    "init": INIT,
+    "targets": ["targets", "-f", "json"],
+}
+PLOTTERS = ["project", "compare", "simulate", "sensitivity", "backtest"]
+
+
+def test_item_04_every_command_with_output_is_listed():
+    """WRITERS names every command that has --output, so a new one cannot skip this test."""
+    import typer.main
+
+    group = typer.main.get_command(app)
+    with_output = {
+        name
+        for name, command in group.commands.items()
+        if any("--output" in p.opts for p in command.params)
+    }
+    assert with_output <= set(WRITERS), with_output - set(WRITERS)
+
+
+def _special_files(tmp_path: Path) -> dict[str, str]:
+    """A read-only file, a file with a second hard link, a FIFO and a device node."""
+    Path(tmp_path, "readonly.html").write_text("keep\n")
+    os.chmod(tmp_path / "readonly.html", 0o444)
+    Path(tmp_path, "linked.html").write_text("keep\n")
+    os.link(tmp_path / "linked.html", tmp_path / "other.html")
+    os.mkfifo(tmp_path / "fifo.html")
+    return {
+        "readonly.html": "is read-only: not replaced",
+        "linked.html": "has 2 hard links: replacing it would break them",
+        "fifo.html": "is a FIFO (named pipe): --output and --plot write regular files only",
+        os.devnull: "is a device: --output and --plot write regular files only",
+    }
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_item_04_output_refuses_what_project_refuses(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    for name, reason in _special_files(tmp_path).items():
+        result = invoke(*WRITERS[command], "-o", name)
+        assert_refused(result, f"--output {name}: {reason}")
+    assert Path("readonly.html").read_text() == "keep\n"
+    assert os.stat("linked.html").st_ino == os.stat("other.html").st_ino
+    assert stat.S_ISFIFO(os.stat("fifo.html").st_mode)
+
+
+@pytest.mark.parametrize("command", PLOTTERS)
+def test_item_04_plot_refuses_what_output_refuses(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    Path("ro.png").write_text("keep\n")
+    os.chmod("ro.png", 0o444)
+    result = invoke(*WRITERS[command], "--plot", "ro.png")
+    assert_refused(result, "--plot ro.png: is read-only: not replaced")
+    assert Path("ro.png").read_text() == "keep\n"
+
+
+# --- 10. --version, shell completion, --plot before stdout ------------------------------------
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_item_10_version(flag):
+    result = invoke(flag)
+    assert result.exit_code == 0 and result.stderr == ""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert result.stdout == f"tradecalc {project['version']}\n"
+    assert tradecalc.__version__ == project["version"]
+
+
+def test_item_10_shell_completion_is_on():
+    help_text = invoke("--help").stdout
+    assert "--install-completion" in help_text and "--show-completion" in help_text
+    env = {
+        **os.environ,
+        "_TRADECALC_COMPLETE": "complete_bash",
+        "COMP_WORDS": "tradecalc sim",
+        "COMP_CWORD": "1",
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.argv[0] = 'tradecalc'; from tradecalc.entry import main; main()",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["simulate"]
+
+
+def test_item_10_plot_is_written_before_stdout(tmp_path):
+    """The reader leaves before the first byte (`| head -0`): the image is there, whole."""
+    image = tmp_path / "chart.svg"
+    child = subprocess.Popen(
+        [*TRADECALC, "project", BASE, "--plot", str(image)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    child.stdout.close()
+    err = child.stderr.read()
+    child.stderr.close()
+    assert child.wait(timeout=120) == 141, err
+    assert err == b""
+    assert image.read_bytes().rstrip().endswith(b"</svg>")
