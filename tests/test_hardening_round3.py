@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import tomllib
 import yaml
 from tests.conftest import ROOT
 from typer.testing import CliRunner
@@ -232,9 +231,10 @@ def test_item_04_plot_refuses_what_output_refuses(tmp_path, monkeypatch, command
 def test_item_10_version(flag):
     result = invoke(flag)
     assert result.exit_code == 0 and result.stderr == ""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert result.stdout == f"tradecalc {project['version']}\n"
-    assert tradecalc.__version__ == project["version"]
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    version = re.search(r'^version = "([^"]+)"$', pyproject, re.MULTILINE).group(1)
+    assert result.stdout == f"tradecalc {version}\n"
+    assert tradecalc.__version__ == version
 
 
 def test_item_10_shell_completion_is_on():
@@ -275,3 +275,136 @@ def test_item_10_plot_is_written_before_stdout(tmp_path):
     assert child.wait(timeout=120) == 141, err
     assert err == b""
     assert image.read_bytes().rstrip().endswith(b"</svg>")
+
+
+# --- 5. tracebacks ----------------------------------------------------------------------------
+
+
+def test_item_05_solve_a_parameter_set_to_from_history():
+    """base.yaml has `shock_sd: from_history`: the search runs over the field's range [0, 3]."""
+    result = invoke("solve", BASE, "--param", "uncertainty.shock_sd", "-f", "json")
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 1, result.stderr  # the central path does not move with shock_sd
+    doc = json.loads(result.stdout)
+    assert doc["reached"] is False and (doc["low"], doc["high"]) == (0.0, 3.0)
+
+
+def test_item_05_ascii_terminal_gets_ascii_arrows():
+    env = {**os.environ, "LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0"}
+    env.pop("PYTHONIOENCODING", None)
+    done = subprocess.run(
+        [*TRADECALC, "project", BASE], env=env, capture_output=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr.decode("ascii", "replace")
+    assert done.stderr == b""
+    text = done.stdout.decode("ascii")  # nothing the stream cannot hold
+    assert "PAK->AZE" in text and "Base case" in text
+
+
+def test_item_05_ascii_text_stand_ins():
+    from tradecalc.core.sanitize import ascii_text
+
+    assert ascii_text("PAK\u2192AZE \u2026 T\u00fcrkiye \u2013 3 \u00d7 \u2264 \u4e2d") == (
+        "PAK->AZE ... Turkiye - 3 x <= ?"
+    )
+
+
+def _sheet_names(data: bytes) -> list[str]:
+    import io
+    import zipfile
+    from xml.etree import ElementTree
+
+    book = ElementTree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml"))
+    return [e.get("name") for e in book.iter() if e.tag.endswith("}sheet")]
+
+
+def test_item_05_sheet_name_cut_before_an_apostrophe(write, tmp_path):
+    name = "x" * 30 + "'yyy"  # the 31st character, where Excel's limit cuts, is '
+    write(f'extends: {BASE}\nname: "{name}"\n', "q.yaml")
+    result = invoke("compare", BASE, "q.yaml", "-o", "c.xlsx")
+    assert result.exit_code == 0, result.stderr
+    sheets = _sheet_names((tmp_path / "c.xlsx").read_bytes())
+    assert "x" * 30 in sheets
+    assert not [s for s in sheets if s.startswith("'") or s.endswith("'") or len(s) > 31]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (
+            "schema_version: 1\nname: a\x00b\n",
+            "s.yaml:2: the character U+0000 (NUL, a control character) at column 8 is not "
+            "allowed in YAML: remove it (or write it as an escape such as \\x1b in a "
+            "double-quoted string)",
+        ),
+        (
+            "name: x\ndescription: 'a\x1b[2Jb'\n",
+            "s.yaml:2: the character U+001B (ESC, a control character) at column 16 is not "
+            "allowed in YAML: remove it (or write it as an escape such as \\x1b in a "
+            "double-quoted string)",
+        ),
+        (
+            "a: " + "[" * 200_000 + "]" * 200_000 + "\n",
+            "s.yaml:1: nested more than 50 levels deep (column 53)",
+        ),
+        (
+            "a:\n" + "".join(" " * i + "-\n" for i in range(1, 2000)),
+            "s.yaml:51: nested more than 50 levels deep (column 51)",
+        ),
+        ("a: 1\n\tb: 2\n", "s.yaml:2: YAML syntax error: found character '\\t' that cannot start "
+         "any token (column 1)"),
+    ],
+    ids=["nul", "esc", "deep-flow", "deep-block", "tab"],
+)  # fmt: skip
+def test_item_05_yaml_reader_errors_name_line_and_column(write, text, line):
+    write(text)
+    assert_refused(invoke("validate", "s.yaml"), line)
+    assert_refused(invoke("project", "s.yaml"), line)
+
+
+def test_item_05_extends_a_special_file_or_a_bad_character(write, tmp_path):
+    os.mkfifo(tmp_path / "pipe.yaml")
+    write("name: x\nextends: /dev/zero\n")
+    assert_refused(
+        invoke("project", "s.yaml"),
+        "s.yaml:2: extends: cannot read /dev/zero: not a regular file (a device)",
+    )
+    write("extends: pipe.yaml\n")
+    assert_refused(
+        invoke("project", "s.yaml"),
+        "s.yaml:1: extends: cannot read pipe.yaml: not a regular file (a FIFO)",
+    )
+    write("name: ok\n\n# a comment \x1b]0;title\x07\n", "parent.yaml")
+    write("extends: parent.yaml\n")
+    result = invoke("project", "s.yaml")
+    assert_refused(
+        result,
+        "parent.yaml:3: the character U+001B (ESC, a control character) at column 13 is not "
+        "allowed in YAML: remove it (or write it as an escape such as \\x1b in a double-quoted "
+        "string)",
+    )
+
+
+# --- 6. corrupt or silent output --------------------------------------------------------------
+
+HOSTILE_NAME = "Bad\\x01\\x1b[2J\\u202e\\u2066\\x0b name"
+"""A scenario name (YAML double-quoted escapes) holding C0 controls, ESC, RLO and LRI."""
+
+
+def test_item_06_workbook_xml_holds_no_raw_control_character(write, tmp_path):
+    import io
+    import zipfile
+    from xml.etree import ElementTree
+
+    write(f'extends: {BASE}\nname: "{HOSTILE_NAME}"\n')
+    for args in (["project", "s.yaml"], ["compare", "s.yaml", BASE]):
+        result = invoke(*args, "-o", "out.xlsx")
+        assert result.exit_code == 0, result.stderr
+        book = zipfile.ZipFile(io.BytesIO((tmp_path / "out.xlsx").read_bytes()))
+        for part in book.namelist():
+            text = book.read(part).decode("utf-8")
+            assert not UNSAFE.search(text.replace("\n", "").replace("\t", "")), part
+            if part.endswith((".xml", ".rels")):
+                ElementTree.fromstring(text)  # well-formed XML 1.0
+        shown = "Bad\\x01\\x1b[2J\\u202e\\u2066\\x0b name"  # escaped, as in the tables
+        assert shown in book.read("xl/sharedStrings.xml").decode()

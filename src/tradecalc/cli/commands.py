@@ -28,6 +28,7 @@ from tradecalc.cli.support import (
     SeedOption,
     SetOption,
     emit,
+    fit_streams,
     handled,
     load,
     plot_module,
@@ -688,6 +689,7 @@ def main() -> None:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, terminated)
+    fit_streams()
     try:
         app()
     except KeyboardInterrupt:

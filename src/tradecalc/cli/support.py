@@ -192,6 +192,23 @@ def handled(targets: list[tuple[str, Path | None]] = (), inputs: list[str] = ())
         raise typer.Exit(SIGPIPE_STATUS) from None
 
 
+def fit_streams() -> None:
+    """On a stream that cannot encode ``→`` (``LANG=C``, a Latin-1 terminal), write what it
+    cannot hold in ASCII stand-ins (``->``) instead of failing with UnicodeEncodeError."""
+    import codecs
+
+    from tradecalc.core.sanitize import ascii_fallback
+
+    codecs.register_error("tradecalc-ascii", ascii_fallback)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        try:
+            "→…▏".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+                stream.reconfigure(errors="tradecalc-ascii")
+
+
 def quiet_stdout() -> None:
     """Point stdout at /dev/null, so that flushing it at exit does not fail again."""
     with contextlib.suppress(OSError, ValueError):
