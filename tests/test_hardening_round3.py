@@ -408,3 +408,71 @@ def test_item_06_workbook_xml_holds_no_raw_control_character(write, tmp_path):
                 ElementTree.fromstring(text)  # well-formed XML 1.0
         shown = "Bad\\x01\\x1b[2J\\u202e\\u2066\\x0b name"  # escaped, as in the tables
         assert shown in book.read("xl/sharedStrings.xml").decode()
+
+
+@pytest.mark.parametrize("columns", ["0", "1", "39"])
+def test_item_06_a_tiny_width_is_taken_as_80(monkeypatch, columns):
+    monkeypatch.setenv("COLUMNS", columns)
+    result = invoke("project", BASE)
+    assert result.exit_code == 0 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert "Base case" in result.stdout and "Required growth  84.97 % a year" in result.stdout
+    assert max(len(line) for line in lines) == 80
+
+
+def test_item_06_terminal_chart_title_is_escaped_like_the_table(write):
+    write(f'extends: {BASE}\nname: "{HOSTILE_NAME}"\n')
+    result = invoke("project", "s.yaml", "--chart")
+    assert result.exit_code == 0, result.stderr
+    assert not UNSAFE.search(result.stdout.replace("\n", ""))
+    shown = "Bad\\x01\\x1b[2J\\u202e\\u2066\\x0b name"
+    assert f"Scenario         {shown}" in result.stdout  # the table
+    assert f"{shown}: the measure against the target" in result.stdout  # the chart's title
+
+
+def _hostile_base() -> str:
+    """base.yaml with a hostile scenario name and a hostile deal name (a tornado tick label)."""
+    text = Path(BASE).read_text(encoding="utf-8")
+    text = text.replace('name: "Base case"', f'name: "{HOSTILE_NAME}"', 1)
+    return text.replace('"Textiles: ready-made garments"', '"Tex\\x1b[31m\\u202etiles"')
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["project", "s.yaml"],
+        ["simulate", "s.yaml", "-n", "50"],
+        ["sensitivity", "s.yaml"],
+        ["backtest", "s.yaml", "-n", "50"],
+        ["compare", "s.yaml", BASE],
+    ],
+    ids=lambda args: args[0],
+)
+def test_item_06_charts_draw_escaped_names_without_glyph_warnings(write, tmp_path, args):
+    import warnings
+
+    write(_hostile_base())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = invoke(*args, "-f", "json", "--plot", "c.svg")
+    assert result.exit_code == 0, result.stderr
+    assert [str(w.message) for w in caught] == []
+    svg = (tmp_path / "c.svg").read_text(encoding="utf-8")
+    assert not UNSAFE.search(svg.replace("\n", "").replace("\t", ""))
+    if args[0] in ("project", "simulate", "sensitivity"):  # the charts whose title names it
+        assert "Bad\\x01\\x1b[2J\\u202e\\u2066\\x0b name" in svg
+    if args[0] == "sensitivity":  # a tick label of the tornado
+        assert "Tex\\x1b[31m\\u202etiles" in svg
+
+
+@pytest.mark.parametrize("field", ["target.value_usd_m", "baseline.flows.0.value_usd_m"])
+def test_item_06_a_subnormal_value_runs_quietly(field):
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = invoke("project", BASE, "--set", f"{field}=1e-320", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [str(w.message) for w in caught] == []
+    assert "Warning" not in result.stderr
+    json.loads(result.stdout)

@@ -229,7 +229,8 @@ class Projection:
             row["not_counted_by_category_usd_m"] = {
                 category: float(values[j]) for category, values in self.not_counted.items()
             }
-            row["share_of_target"] = float(self.measure[j] / target)
+            # Python floats: past the float range (a subnormal target) is inf, without a warning
+            row["share_of_target"] = float(self.measure[j]) / float(target)
             rows.append(row)
         return rows
 

@@ -313,7 +313,18 @@ def _StdoutConsole():
             self.quiet = True
             raise BrokenPipeError
 
-    return StdoutConsole(emoji=False)
+    console = StdoutConsole(emoji=False)
+    console.width = usable_width(console.width)
+    return console
+
+
+MIN_WIDTH = 40
+"""Narrower than this (``COLUMNS=0``, a tiny pane), a table would lose its result: use 80."""
+
+
+def usable_width(width: int) -> int:
+    """The terminal's width, or 80 where it is under :data:`MIN_WIDTH` columns."""
+    return width if width >= MIN_WIDTH else 80
 
 
 def table_width(fmt: Format, output: Path | None) -> int | None:
@@ -324,7 +335,7 @@ def table_width(fmt: Format, output: Path | None) -> int | None:
         return 100
     from rich.console import Console
 
-    return Console().width
+    return usable_width(Console().width)
 
 
 def _output_format(fmt: Format, output: Path | None) -> Format:

@@ -20,6 +20,7 @@ import numpy as np
 
 from tradecalc.analysis.comparison import Comparison
 from tradecalc.analysis.projection import Projection, history_rows, lever_columns
+from tradecalc.core.sanitize import escape, has_unsafe
 from tradecalc.engine.montecarlo import Simulation
 from tradecalc.scenario.yamlread import fail
 from tradecalc.views.briefing import footer_text, odds_text, outside_text
@@ -142,6 +143,7 @@ class _Chart:
             ha="left",
             annotation_clip=False,
         )
+        _escape_texts(figure)
         fmt = FORMATS[self.path.suffix.lower()]
         metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
         buffer = io.BytesIO()
@@ -157,6 +159,18 @@ class _Chart:
         self.plt.close(figure)
         self._stack.close()
         return buffer.getvalue()
+
+
+def _escape_texts(figure) -> None:
+    """Every text of the figure (titles, labels, legend) with control and bidi characters
+    escaped as the tables show them, so no user's name reaches a font raw (matplotlib would warn
+    "Glyph 27 missing" on stderr). Line breaks, which lay out the subtitle, stay. Tick labels
+    are drawn from their formatter: a chart that labels ticks with names escapes them itself."""
+    from matplotlib.text import Text
+
+    for text in figure.findobj(Text):
+        if has_unsafe(content := text.get_text()):
+            text.set_text(escape(content, keep="\n"))
 
 
 def _wrap(text: str, width: int) -> str:
@@ -519,7 +533,7 @@ def sensitivity_chart(doc: Mapping[str, Any], path: Path, *, top: int = 12) -> b
     for y, row in zip(positions, rows, strict=True):
         _swing(axes, y, row, base, labelled=y == positions[0])
     axes.axvline(base, color=BLACK, linewidth=1.2, zorder=4)
-    axes.set_yticks(positions, [row["input"] for row in rows])
+    axes.set_yticks(positions, [escape(str(row["input"])) for row in rows])  # user's names
     axes.xaxis.set_major_formatter(_thousands())
     axes.set_xlabel(f"measure in {by_year}, US$ million")
     target_note = _swing_scale(axes, rows, base, doc.get("target_value_usd_m"))
