@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.conftest import ROOT
 from typer.testing import CliRunner
 
@@ -476,3 +478,101 @@ def test_item_06_a_subnormal_value_runs_quietly(field):
     assert [str(w.message) for w in caught] == []
     assert "Warning" not in result.stderr
     json.loads(result.stdout)
+
+
+# --- 7. the library's entry points under a property fuzzer ------------------------------------
+
+FUZZ = settings(
+    max_examples=120,
+    deadline=None,
+    derandomize=True,  # the same examples every run: a failure reproduces
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+BASE_TREE = yaml.safe_load(Path(BASE).read_text(encoding="utf-8"))
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(min_value=-1e-300, max_value=1e-300),  # subnormals and signed zeros
+    st.text(max_size=20),
+    st.binary(max_size=8),
+    st.dates(),
+    st.sampled_from(["from_history", "pak_to_aze", "PAK", "all", "goods", "2030", "1e308"]),
+    st.builds(object),
+)
+KEYS = st.one_of(st.sampled_from(sorted(BASE_TREE)), st.text(max_size=8), st.integers(), st.none())
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.tuples(inner, inner),
+        st.dictionaries(st.one_of(st.text(max_size=8), st.integers()), inner, max_size=3),
+    ),
+    max_leaves=8,
+)
+
+
+def _paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _paths(value, (*prefix, i))
+
+
+BASE_PATHS = [p for p in _paths(BASE_TREE) if p]
+
+
+def _replaced(tree, path, value):
+    """A deep copy of ``tree`` with the value at ``path`` replaced."""
+    import copy
+
+    tree = copy.deepcopy(tree)
+    node = tree
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return tree
+
+
+def _only_scenario_errors(call) -> None:
+    """``call()`` gives a result or a ScenarioError (one line per problem), nothing else."""
+    try:
+        call()
+    except tradecalc.ScenarioError as error:
+        assert error.problems
+        for problem in error.problems:
+            assert "\n" not in str(problem) and not UNSAFE.search(str(problem))
+
+
+@FUZZ
+@given(st.dictionaries(KEYS, VALUES, max_size=6))
+def test_item_07_project_an_arbitrary_mapping(mapping):
+    _only_scenario_errors(lambda: tradecalc.project(mapping).to_dict())
+
+
+@FUZZ
+@given(st.sampled_from(BASE_PATHS), VALUES)
+def test_item_07_project_the_base_mapping_with_one_value_changed(path, value):
+    _only_scenario_errors(lambda: tradecalc.project(_replaced(BASE_TREE, path, value)).rows())
+
+
+LOADED = tradecalc.load_scenario(BASE)
+FIELDS = sorted(type(LOADED).model_fields)
+
+
+@FUZZ
+@given(st.dictionaries(st.sampled_from(FIELDS), VALUES, min_size=1, max_size=3))
+def test_item_07_scenario_replace_with_arbitrary_values(changes):
+    _only_scenario_errors(lambda: tradecalc.project(LOADED.replace(**changes)).measure)
+
+
+@FUZZ
+@given(st.sampled_from([p for p in BASE_PATHS if len(p) > 1]), VALUES)
+def test_item_07_scenario_replace_with_a_nested_value_changed(path, value):
+    field = path[0]
+    section = _replaced(BASE_TREE, path, value)[field]
+    _only_scenario_errors(lambda: tradecalc.project(LOADED.replace(**{field: section})).total)
