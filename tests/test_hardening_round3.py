@@ -301,6 +301,8 @@ def test_item_05_ascii_terminal_gets_ascii_arrows():
     assert done.stderr == b""
     text = done.stdout.decode("ascii")  # nothing the stream cannot hold
     assert "PAK->AZE" in text and "Base case" in text
+    # the stand-ins are put in before the layout: every row of every box is 80 wide
+    assert {len(line) for line in text.splitlines() if line.startswith(("|", "+"))} == {80}
 
 
 def test_item_05_ascii_text_stand_ins():

@@ -201,12 +201,18 @@ def fit_streams() -> None:
 
     codecs.register_error("tradecalc-ascii", ascii_fallback)
     for stream in (sys.stdout, sys.stderr):
-        encoding = getattr(stream, "encoding", None) or "ascii"
-        try:
-            "→…▏".encode(encoding)
-        except (UnicodeEncodeError, LookupError):
+        if not _encodes(stream):
             with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
                 stream.reconfigure(errors="tradecalc-ascii")
+
+
+def _encodes(stream) -> bool:
+    """Whether ``stream`` can hold the symbols tradecalc prints (``→``, ``…``, ``▏``)."""
+    try:
+        "→…▏".encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def quiet_stdout() -> None:
@@ -308,14 +314,42 @@ def _StdoutConsole():
     """rich's Console on stdout, but a closed pipe raises BrokenPipeError (rich would exit 1)."""
     from rich.console import Console
 
+    ascii_only = not _encodes(sys.stdout)
+
     class StdoutConsole(Console):
         def on_broken_pipe(self) -> None:
             self.quiet = True
             raise BrokenPipeError
 
+        def print(self, *objects, **options) -> None:
+            if ascii_only:  # stand-ins before the layout, so the columns still line up
+                objects = tuple(_in_ascii(o) for o in objects)
+            super().print(*objects, **options)
+
     console = StdoutConsole(emoji=False)
     console.width = usable_width(console.width)
     return console
+
+
+def _in_ascii(renderable):
+    """A Text or Table (its title, headers and cells) with :func:`ascii_text` stand-ins; any
+    other renderable as it is (the stream's error handler then writes its stand-ins)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from tradecalc.core.sanitize import ascii_text
+
+    if isinstance(renderable, str):
+        return ascii_text(renderable)
+    if isinstance(renderable, Text) and not renderable.plain.isascii():
+        renderable = renderable.copy()
+        renderable.plain = ascii_text(renderable.plain)
+    elif isinstance(renderable, Table):
+        renderable.title = _in_ascii(renderable.title)
+        for column in renderable.columns:
+            column.header = _in_ascii(column.header)
+            column._cells = [_in_ascii(cell) for cell in column._cells]
+    return renderable
 
 
 MIN_WIDTH = 40
