@@ -150,6 +150,29 @@ def test_item_03_init_output_has_exactly_one_winner(tmp_path):
     assert os.listdir(tmp_path) == ["s.yaml"]  # no temporary file left by anyone
 
 
+@pytest.mark.parametrize("unnamed", [True, False], ids=["O_TMPFILE", "named temporary"])
+def test_item_03_write_new_refuses_a_taken_name(tmp_path, monkeypatch, unnamed):
+    """Both ways of writing (Linux's unnamed temporary file, and the named one elsewhere)."""
+    from tradecalc.core import safeio
+
+    if not unnamed:
+        monkeypatch.setattr(safeio, "_write_unnamed", lambda *args, **kwargs: False)
+    target = tmp_path / "new.yaml"
+    safeio.write_new(target, "first\n")
+    with pytest.raises(tradecalc.ScenarioError) as refused:
+        safeio.write_new(target, "second\n", refusal="exists already")
+    assert [str(p) for p in refused.value.problems] == [f"--output {target}: exists already"]
+    assert target.read_text() == "first\n"
+    assert os.listdir(tmp_path) == ["new.yaml"]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def test_item_03_init_loser_says_why_and_keeps_the_file(tmp_path):
     out = tmp_path / "s.yaml"
     out.write_text("mine\n")
