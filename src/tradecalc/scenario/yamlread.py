@@ -73,6 +73,8 @@ def parse_yaml(text: str, file: str, *, lines: bool = True, loader_class=FastSaf
         node = loader.get_single_node()
         return None if node is None else _Builder(loader, file, lines).build(node, "")
     except yaml.MarkedYAMLError as error:
+        if "maximum nesting depth" in str(error.problem):  # libyaml's own limit, 1,000 levels
+            _refuse_depth(text, file, lines)
         if loader_class is not yaml.SafeLoader:
             return parse_yaml(text, file, lines=lines, loader_class=yaml.SafeLoader)
         mark = error.problem_mark or error.context_mark
@@ -85,11 +87,15 @@ def parse_yaml(text: str, file: str, *, lines: bool = True, loader_class=FastSaf
     except yaml.YAMLError as error:
         fail(file, None, "", f"YAML error: {' '.join(str(error).split())}")
     except RecursionError:
-        line, column = _too_deep(text) if lines else (None, None)
-        where = f" (column {column})" if column else ""
-        fail(file, line, "", f"nested more than {MAX_DEPTH} levels deep{where}")
+        _refuse_depth(text, file, lines)
     finally:
         loader.dispose()
+
+
+def _refuse_depth(text: str, file: str, lines: bool):
+    line, column = _too_deep(text) if lines else (None, None)
+    where = f" (column {column})" if column else ""
+    fail(file, line, "", f"nested more than {MAX_DEPTH} levels deep{where}")
 
 
 _CONTROL_NAMES = (
