@@ -492,6 +492,20 @@ def test_item_06_charts_draw_escaped_names_without_glyph_warnings(write, tmp_pat
         assert "Tex\\x1b[31m\\u202etiles" in svg
 
 
+@pytest.mark.parametrize("suffix", ["png", "svg"])
+def test_item_06_a_letter_the_font_lacks_warns_nothing(write, tmp_path, suffix):
+    import warnings
+
+    write(f'extends: {BASE}\nname: "\u4e2d\u6587 \U0001f600 case"\n')
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = invoke("project", "s.yaml", "-f", "json", "--plot", f"c.{suffix}")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert [str(w.message) for w in caught] == []
+    if suffix == "svg":  # text stays text: a reader with the font sees the name
+        assert "\u4e2d\u6587" in (tmp_path / "c.svg").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("field", ["target.value_usd_m", "baseline.flows.0.value_usd_m"])
 def test_item_06_a_subnormal_value_runs_quietly(field):
     import warnings

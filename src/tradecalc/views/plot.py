@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+import warnings
 from collections.abc import Mapping
 from contextlib import ExitStack
 from pathlib import Path
@@ -147,15 +148,19 @@ class _Chart:
         fmt = FORMATS[self.path.suffix.lower()]
         metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
         buffer = io.BytesIO()
-        figure.savefig(
-            buffer,
-            format=fmt,
-            dpi=DPI,
-            bbox_inches="tight",
-            pad_inches=0.3,
-            metadata=metadata,
-            facecolor="white",
-        )
+        with warnings.catch_warnings():
+            # a letter the font lacks (a CJK name) is drawn as a box (SVG keeps the letter):
+            # matplotlib's warning would put a path inside the install on stderr
+            warnings.filterwarnings("ignore", r"Glyph \d+ .*missing from font", UserWarning)
+            figure.savefig(
+                buffer,
+                format=fmt,
+                dpi=DPI,
+                bbox_inches="tight",
+                pad_inches=0.3,
+                metadata=metadata,
+                facecolor="white",
+            )
         self.plt.close(figure)
         self._stack.close()
         return buffer.getvalue()
