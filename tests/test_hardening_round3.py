@@ -361,14 +361,12 @@ def test_item_05_sheet_name_cut_before_an_apostrophe(write, tmp_path):
         (
             "schema_version: 1\nname: a\x00b\n",
             "s.yaml:2: the character U+0000 (NUL, a control character) at column 8 is not "
-            "allowed in YAML: remove it (or write it as an escape such as \\x1b in a "
-            "double-quoted string)",
+            'allowed in YAML: remove it, or write it as \\x00 inside double quotes ("...")',
         ),
         (
             "name: x\ndescription: 'a\x1b[2Jb'\n",
             "s.yaml:2: the character U+001B (ESC, a control character) at column 16 is not "
-            "allowed in YAML: remove it (or write it as an escape such as \\x1b in a "
-            "double-quoted string)",
+            'allowed in YAML: remove it, or write it as \\x1b inside double quotes ("...")',
         ),
         (
             "a: " + "[" * 200_000 + "]" * 200_000 + "\n",
@@ -407,8 +405,7 @@ def test_item_05_extends_a_special_file_or_a_bad_character(write, tmp_path):
     assert_refused(
         result,
         "parent.yaml:3: the character U+001B (ESC, a control character) at column 13 is not "
-        "allowed in YAML: remove it (or write it as an escape such as \\x1b in a double-quoted "
-        "string)",
+        'allowed in YAML: remove it, or write it as \\x1b inside double quotes ("...")',
     )
 
 

@@ -159,9 +159,11 @@ def _refuse_character(text: str, file: str, error, lines: bool):
     line = text.count("\n", 0, position) + 1
     column = position - (text.rfind("\n", 0, position) + 1) + 1
     char = error.character if isinstance(error.character, str) else chr(error.character)
+    code = ord(char)
+    escaped = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
     message = (
         f"the character {describe_character(char)} at column {column} is not allowed in YAML: "
-        "remove it (or write it as an escape such as \\x1b in a double-quoted string)"
+        f'remove it, or write it as {escaped} inside double quotes ("...")'
     )
     fail(file, line if lines else None, "", message)
 
