@@ -608,6 +608,17 @@ def init(
         typer.Option("--name", metavar="CODE=NAME", help="Name of a code with no ISO name."),
     ] = None,
     output: OutputOption = None,
+    from_file: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--from-file",
+            metavar="FILE",
+            help="Fill the record and flows from saved Comtrade answers.",
+        ),
+    ] = None,
+    fetch_data: Annotated[
+        bool, typer.Option("--fetch", help="Fill the record and flows from UN Comtrade.")
+    ] = False,
 ) -> None:
     """Write a commented starter scenario for any pair of economies.
 
@@ -620,6 +631,10 @@ def init(
     """
     from tradecalc.scenario.starter import starter_yaml
 
+    if from_file or fetch_data:  # the record and flows from data (issue 17): cli/fetch.py
+        return _fetch_init(
+            list(economies), target, by, base_year, name, output, from_file, fetch_data
+        )
     with handled([("--output", output)]):
         names = {}
         for item in name or ():
@@ -679,6 +694,12 @@ def targets(format: FormatOption = Format.table, output: OutputOption = None) ->
                 render_targets.targets_csv_rows(doc), render_targets.TARGETS_CSV_COLUMNS
             ),
         )
+
+
+from tradecalc.cli.fetch import fetch as _fetch  # noqa: E402  (its own module: issue 17)
+from tradecalc.cli.fetch import init_from_data as _fetch_init  # noqa: E402
+
+app.command(name="fetch")(_fetch)
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ from tradecalc.scenario.sections import ScenarioFields, must_be_sourced, provena
 from tradecalc.scenario.terms import (
     CODE_PATTERN,
     DIRECTION_PATTERN,
+    PLACEHOLDER_MARK,
     Loc,
     did_you_mean,
     is_model,
@@ -58,11 +59,27 @@ def validated(model: type[Model], tree: Doc, default_file: str) -> Model:
 
 
 def strict_problems(scenario: ScenarioFields, tree: Doc) -> list[Problem]:
-    """Flows and deals with neither `source:` nor `assumption:` (``validate --strict``)."""
-    return [
+    """What ``validate --strict`` refuses besides the warnings: figures with neither `source:`
+    nor `assumption:`, and figures a starter left as placeholders."""
+    unsourced = [
         problem_at(tree, loc, "no source or assumption given", tree.here[0])
         for loc, item in provenance_items(scenario)
         if must_be_sourced(loc) and item.source is None and item.assumption is None
+    ]
+    return by_line(unsourced + placeholder_problems(scenario, tree))
+
+
+def placeholder_problems(scenario: ScenarioFields, tree: Doc) -> list[Problem]:
+    """One line per figure whose assumption still says PLACEHOLDER, as `tradecalc init` wrote it."""
+    return [
+        problem_at(
+            tree,
+            (*loc, "assumption"),
+            item.assumption,
+            tree.here[0],
+        )
+        for loc, item in provenance_items(scenario)
+        if (item.assumption or "").startswith(PLACEHOLDER_MARK)
     ]
 
 
