@@ -30,6 +30,7 @@ runner = CliRunner()
 BASE = str(ROOT / "scenarios" / "base.yaml")
 TRADECALC = [sys.executable, "-m", "tradecalc"]
 INIT = ["init", "--economies", "PAK", "UZB", "--target", "2000", "--by", "2030"]
+COMTRADE = ROOT / "tests" / "fixtures" / "comtrade"  # MADE-UP values in the API's real shape
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -125,19 +126,23 @@ def test_item_02_init_refuses_control_characters_in_names(tmp_path, name):
 # --- 3. init -o is atomic against a racer -----------------------------------------------------
 
 
-def _race_init(barrier, path: str, name: str) -> None:
+def _race_init(barrier, args: list[str], path: str, name: str) -> None:
     barrier.wait()
-    result = runner.invoke(app, [*INIT, "--name", f"UZB={name}", "-o", path])
+    result = runner.invoke(app, [*args, "--name", f"UZB={name}", "-o", path])
     os._exit(result.exit_code)
 
 
-def test_item_03_init_output_has_exactly_one_winner(tmp_path):
-    """8 processes released together onto one new path: one writes, 7 refuse, the file is whole."""
+@pytest.mark.parametrize("source", ["starter", "from-file"])
+def test_item_03_init_output_has_exactly_one_winner(tmp_path, source):
+    """8 processes released together onto one new path: one writes, 7 refuse, the file is whole
+    (with --from-file: both files, the starter and the data file it extends)."""
     path = str(tmp_path / "s.yaml")
+    args = WRITERS["init" if source == "starter" else "init --from-file"]
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(8)
     racers = [
-        context.Process(target=_race_init, args=(barrier, path, f"Racer {i}")) for i in range(8)
+        context.Process(target=_race_init, args=(barrier, args, path, f"Racer {i}"))
+        for i in range(8)
     ]
     for racer in racers:
         racer.start()
@@ -147,7 +152,10 @@ def test_item_03_init_output_has_exactly_one_winner(tmp_path):
     assert codes == [0] + [2] * 7
     winner = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["economies"][1]["name"]
     assert re.fullmatch(r"Racer [0-7]", winner)
-    assert os.listdir(tmp_path) == ["s.yaml"]  # no temporary file left by anyone
+    written = ["s.yaml"] if source == "starter" else ["s-data.yaml", "s.yaml"]
+    assert sorted(os.listdir(tmp_path)) == written  # no temporary file left by anyone
+    if source == "from-file":
+        assert invoke("validate", path).exit_code == 0
 
 
 @pytest.mark.parametrize("unnamed", [True, False], ids=["O_TMPFILE", "named temporary"])
@@ -195,6 +203,8 @@ WRITERS = {
     "explain": ["explain", BASE, "-f", "json"],
     "backtest": ["backtest", BASE, "-n", "10", "-f", "json"],
     "init": INIT,
+    "init --from-file": [*INIT, "--from-file", str(COMTRADE / "pak-uzb.json")],
+    "fetch": ["fetch", "--economies", "PAK", "UZB", "--from-file", str(COMTRADE / "pak-uzb.json")],
     "targets": ["targets", "-f", "json"],
 }
 PLOTTERS = ["project", "compare", "simulate", "sensitivity", "backtest"]
