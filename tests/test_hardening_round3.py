@@ -73,6 +73,23 @@ def test_item_01_init_options_follow_the_scenario_rules(tmp_path, args, line):
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["--target", "inf"], "--target: input should be a finite number, got inf"),
+        (["--by", "99999"], "--by: input should be less than or equal to 2200, got 99999"),
+        (["--by", "2200"], "--by: at most 100 years after base_year 2023, got 2200"),
+        (["--name", "UZB=a\x1bb"], "--name: the name of UZB holds a control character"),
+    ],
+)
+def test_item_01_init_from_data_follows_the_scenario_rules(tmp_path, args, line):
+    """The starter that extends a data file is read back merged with it before either is written."""
+    out = tmp_path / "s.yaml"
+    result = invoke(*WRITERS["init --from-file"], *args, "-o", str(out))
+    assert_refused(result, line)
+    assert os.listdir(tmp_path) == []
+
+
 def test_item_01_init_at_the_edges_writes_a_file_that_validates(tmp_path):
     """The last year a scenario may name (2200, terms.Year) and the largest target (1e9)."""
     out = tmp_path / "edge.yaml"
@@ -111,6 +128,16 @@ def test_item_02_init_name_cannot_inject_yaml(tmp_path, name):
     swapped = json.loads(json.dumps(doc).replace(json.dumps(name.strip())[1:-1], "PLAIN"))
     assert swapped == plain
     assert invoke("validate", str(tmp_path / "s.yaml")).exit_code == 0
+
+
+@pytest.mark.parametrize("name", INJECTIONS[:5])
+def test_item_02_init_from_data_name_cannot_inject_yaml(tmp_path, name):
+    out = tmp_path / "s.yaml"
+    result = invoke(*WRITERS["init --from-file"], "--name", f"UZB={name}", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    doc = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert doc["economies"][1] == {"code": "UZB", "name": name.strip()}
+    assert invoke("validate", str(out)).exit_code == 0
 
 
 @pytest.mark.parametrize(

@@ -178,7 +178,7 @@ def init_from_data(economies, target, by, base_year, name, output, from_file, fe
             built = _from_network(pair, years, detail, False, False, False, optional=True)
         text = to_yaml(built.document)
         data, _ = read_data_file(data_path, text)
-        starter = data_starter(data, data_path.name, target, by, names, base_year)
+        starter = data_starter(data, data_path.name, target, by, names, base_year, text)
         report_problems(
             [Problem("fetch", None, "history", f"warning: {w}") for w in built.warnings]
         )

@@ -138,7 +138,7 @@ def starter_yaml(
             f"{PLACEHOLDER}: {name_b} -> {name_a} trade in {base_year} and its growth"
         ),
     )
-    _check_written(text, base_given)
+    _check_written(text, "--base-year" if base_given else "--by")
     return text
 
 
@@ -156,27 +156,41 @@ _FIELD_OF_OPTION = {
 }
 
 
-def _check_written(text: str, base_given: bool) -> None:
+def _check_written(text: str, base_option: str = "--by", parent: tuple | None = None) -> None:
     """Read ``text`` back as any scenario is read: each refusal becomes one ``OPTION: message``.
 
-    A field the options set is named by its option (``base_year`` by ``--by`` when it was not
-    given, as ``--by`` sets it); one line per option, its own field's message first.
+    A field the options set is named by its option (``base_year`` by ``base_option``: the
+    option that chose it); one line per option, its own field's message first. ``parent`` is
+    the ``(name, text)`` of the data file the starter `extends:`, not yet written.
     """
-    from tradecalc.scenario.pipeline import load_scenario
+    from tradecalc.scenario.pipeline import merge, validate_tree
+    from tradecalc.scenario.yamlread import parse_mapping, strip_nulls
 
     try:
-        load_scenario("init", text)
+        tree = parse_mapping(text, "init")
+        if parent is not None:
+            tree.pop("extends", None)
+            tree = merge(parse_mapping(parent[1], parent[0]), tree)
+        validate_tree(strip_nulls(tree), "init")
     except ScenarioError as error:
         found: dict[str, tuple[bool, str]] = {}
         for problem in error.problems:
             option = _OPTION_OF_FIELD.get(problem.path, "init")
-            if option == "--base-year" and not base_given:
-                option = "--by"
+            option = base_option if option == "--base-year" else option
             own = _FIELD_OF_OPTION.get(option) == problem.path
             message = f"{problem.path}: {problem.message}" if option == "init" else problem.message
             if option not in found or (own and not found[option][0]):
                 found[option] = (own, message)
         raise ScenarioError([Problem(o, None, "", m) for o, (_, m) in found.items()]) from None
+
+
+def _name_problems(names: dict[str, str]) -> list[Problem]:
+    """A name written into the file may hold no control, line-separator or bidi character."""
+    return [
+        Problem("--name", None, "", f"the name of {code} holds a control character")
+        for code, name in names.items()
+        if has_unsafe(name)
+    ]
 
 
 def _option_problems(
@@ -202,12 +216,7 @@ def _option_problems(
         problems.append(Problem("--base-year", None, "", f"must be before --by {by_year}"))
     if not target_usd_m > 0:
         problems.append(Problem("--target", None, "", "must be above 0 (US$ million)"))
-    for code, name in names.items():
-        if has_unsafe(name):
-            problems.append(
-                Problem("--name", None, "", f"the name of {code} holds a control character")
-            )
-    return problems
+    return problems + _name_problems(names)
 
 
 DATA_HEADER = """\
@@ -218,7 +227,13 @@ DATA_HEADER = """\
 
 
 def data_starter(
-    data, data_file: str, target_usd_m: float, by_year: int, names=None, base_year=None
+    data,
+    data_file: str,
+    target_usd_m: float,
+    by_year: int,
+    names=None,
+    base_year=None,
+    data_text: str | None = None,
 ) -> str:
     """A starter scenario that `extends:` the data file ``data_file`` (a DataFile ``data``).
 
@@ -228,6 +243,8 @@ def data_starter(
     product rows of that reporter and year (sectors by the shipped HS table with
     ``products.sectors``), and the rest of the recorded total as sector ``other``, so the flows
     add up to the record; without product rows, one flow per direction (sector ``all``).
+    With ``data_text`` (the data file's YAML) the starter is read back merged with it, and
+    what the scenario's models and rules refuse is one ``OPTION: message`` each.
     """
     import yaml
 
@@ -244,6 +261,8 @@ def data_starter(
     if not target_usd_m > 0:
         raise ScenarioError([Problem("--target", None, "", "must be above 0 (US$ million)")])
     names = dict(names or {})
+    if problems := _name_problems(names):
+        raise ScenarioError(problems)
     label = "-".join(names.get(c) or iso_name(c) or c for c in codes)
     doc = {
         "extends": data_file,
@@ -251,7 +270,7 @@ def data_starter(
         "description": "Which question does this scenario answer? (write it here)",
         "economies": [{"code": c, "name": names.get(c) or iso_name(c) or c} for c in codes],
         "base_year": entry.year,
-        "horizon": by_year + 5,
+        "horizon": min(by_year + 5, max(LAST_YEAR, by_year)),
         "target": {
             "value_usd_m": float(target_usd_m),
             "by_year": by_year,
@@ -262,7 +281,12 @@ def data_starter(
     }
     body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
     ab, ba = direction_name(*codes), direction_name(codes[1], codes[0])
-    return DATA_HEADER + body + DATA_LEVERS.format(ab=ab, ba=ba, lever_year=entry.year + 1)
+    text = DATA_HEADER + body + DATA_LEVERS.format(ab=ab, ba=ba, lever_year=entry.year + 1)
+    if data_text is not None:  # read back with the data file it extends, as `validate` will
+        _check_written(
+            text, "--base-year" if base_year is not None else "init", (data_file, data_text)
+        )
+    return text
 
 
 DATA_LEVERS = """
