@@ -233,8 +233,9 @@ WRITERS = {
     "init --from-file": [*INIT, "--from-file", str(COMTRADE / "pak-uzb.json")],
     "fetch": ["fetch", "--economies", "PAK", "UZB", "--from-file", str(COMTRADE / "pak-uzb.json")],
     "targets": ["targets", "-f", "json"],
+    "headroom": ["headroom", str(ROOT / "examples" / "headroom" / "pak-aze-products.yaml")],
 }
-PLOTTERS = ["project", "compare", "simulate", "sensitivity", "backtest"]
+PLOTTERS = ["project", "compare", "simulate", "sensitivity", "backtest", "headroom"]
 
 
 def test_item_04_every_command_with_output_is_listed():

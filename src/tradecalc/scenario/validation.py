@@ -48,7 +48,7 @@ def validated(model: type[Model], tree: Doc, default_file: str) -> Model:
     try:
         scenario = model.model_validate(tree)
     except ValidationError as error:
-        problems = [_pydantic_problem(model, tree, e, default_file) for e in error.errors()]
+        problems = [pydantic_problem(model, tree, e, default_file) for e in error.errors()]
         raise ScenarioError(by_line(problems)) from None
     problems = [
         problem_at(tree, loc, message, default_file) for loc, message in semantic_problems(scenario)
@@ -97,7 +97,7 @@ def warning_problems(scenario: ScenarioFields, tree: Doc) -> list[Problem]:
     )
 
 
-def _pydantic_problem(model: type, tree: Doc, error: dict, default_file: str) -> Problem:
+def pydantic_problem(model: type, tree: Doc, error: dict, default_file: str) -> Problem:
     loc = tuple(error["loc"])
     kind = error["type"]
     if kind == "extra_forbidden":
