@@ -231,3 +231,20 @@ def test_ecomplexity_stata_ground_truth_through_the_wrapper():
             assert_allclose(result.rca[r.origin, r.hs92], r.rca, rtol=1e-5)
             assert (result.rca[r.origin, r.hs92] >= 1.0) == bool(r.M)
             assert 0.0 <= result.density[r.origin, r.hs92] <= 1.0
+
+
+def test_ecomplexity_is_imported_without_scikit_learn_which_stays_importable():
+    # a fresh interpreter: ecomplexity's module-level `from sklearn.neighbors import ...` must
+    # not load scikit-learn (headroom never uses its knn density), and the stand-in must not
+    # outlive the import
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from tradecalc.analysis.complexity import _import_ecomplexity; "
+        "_import_ecomplexity(); print('sklearn' in sys.modules, 'sklearn.neighbors' in sys.modules); "
+        "import ecomplexity.calc_density as d; n = d.NearestNeighbors(n_neighbors=1); "
+        "print(type(n).__module__.startswith('sklearn.neighbors'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False", "True"]

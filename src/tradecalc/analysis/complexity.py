@@ -72,10 +72,41 @@ def complexity(cells: Iterable[Cell]) -> Complexity:
 
 
 def _run(frame, columns):
-    from ecomplexity import ecomplexity, proximity
-
+    ecomplexity, proximity = _import_ecomplexity()
     output = ecomplexity(frame, columns, verbose=False, check_logsupermodularity=False)
     return output, proximity(frame, columns)
+
+
+def _import_ecomplexity():
+    """`ecomplexity`'s two functions, imported without loading scikit-learn.
+
+    `ecomplexity` imports `sklearn.neighbors` at module level for one thing, a k-nearest-
+    neighbours density (``knn=``), which headroom never asks for; scikit-learn is about three
+    seconds of a 3.5 s import (measured on this project's CI machine). So while `ecomplexity`
+    is imported, `sklearn.neighbors` is a stand-in whose ``NearestNeighbors`` imports the real
+    class when called, and the stand-in is removed at once: nothing else ever sees it, and
+    `import sklearn` afterwards is the real package.
+    """
+    import sys
+    import types
+
+    if "ecomplexity" not in sys.modules and "sklearn.neighbors" not in sys.modules:
+        stand_in = types.ModuleType("sklearn.neighbors")
+        stand_in.NearestNeighbors = _nearest_neighbors
+        sys.modules["sklearn.neighbors"] = stand_in
+        try:
+            import ecomplexity
+        finally:
+            del sys.modules["sklearn.neighbors"]
+    from ecomplexity import ecomplexity, proximity
+
+    return ecomplexity, proximity
+
+
+def _nearest_neighbors(*args, **kwargs):
+    from sklearn.neighbors import NearestNeighbors
+
+    return NearestNeighbors(*args, **kwargs)
 
 
 def _quietly(call):

@@ -477,6 +477,7 @@ def projection_odds(
         "mean_at_by_year_usd_m": float(sim.mean[j]),
         "shock_sd": sim.shock_sd,
         "shock_sd_years": None if sim.shock_sd_years is None else list(sim.shock_sd_years),
+        "shock": sim.shock,
     }
 
 

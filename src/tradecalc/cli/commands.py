@@ -514,6 +514,12 @@ def backtest(
         int | None,
         typer.Option("--from", help="Observed year to start from (default: the first).", min=1900),
     ] = None,
+    rolling: Annotated[
+        bool, typer.Option("--rolling", help="Out of sample: forecast from every origin year.")
+    ] = False,
+    horizon: Annotated[
+        int, typer.Option("--horizon", help="--rolling: years ahead (1..h).", min=1, max=50)
+    ] = 3,
     draws: DrawsOption = 10_000,
     seed: SeedOption = 0,
     format: FormatOption = Format.table,
@@ -528,7 +534,9 @@ def backtest(
     last observed year with the scenario's own growth, levers and uncertainty, and gives
     per observed year the observation, the central path, P10/P50/P90, whether it fell inside
     the band and the log error; then the mean absolute log error and the coverage (80 %
-    nominal). Says when shock_sd was calibrated on the same record (in-sample).
+    nominal). Says when shock_sd was calibrated on the same record (in-sample). --rolling
+    estimates on the record up to each origin only, forecasts 1..--horizon years and scores
+    coverage, log score and log error beside no-change and drift forecasts (out of sample).
 
     Example:
 
@@ -538,6 +546,13 @@ def backtest(
     from tradecalc.views import render, render_analysis
 
     with handled([("--output", output), ("--plot", plot)], [scenario]):
+        if rolling:
+            from tradecalc.cli.backtest_rolling import run_rolling
+
+            if from_year is not None:
+                raise ScenarioError([Problem("--from", None, "", "not with --rolling")])
+            kept = dict(format=format, output=output, plot=plot, log=log)
+            return run_rolling(scenario, set_, horizon=horizon, draws=draws, seed=seed, **kept)
         doc = run(load(scenario, set_), from_year, draws, seed, where=scenario)
         emit(
             format,

@@ -247,8 +247,18 @@ def odds_text(p: Projection) -> str:
         f"P(reached by {by}) {percent(o['probability_by_year'])}; measure in {by}: "
         f"P10 {usd(o['p10_at_by_year_usd_m'])}, median {usd(o['p50_at_by_year_usd_m'])}, "
         f"P90 {usd(o['p90_at_by_year_usd_m'])} US$ m (Monte Carlo, {o['draws']:,} draws, "
-        f"seed {o['seed']})"
+        f"seed {o['seed']}{shock_model_words(o.get('shock'))})"
     )
+
+
+def shock_model_words(shock: dict | None) -> str:
+    """``", random-walk shocks"`` or ``", AR(1) shocks, rho 0.5"``: which annual shocks the
+    odds draw (methods.md 8); empty without annual shocks."""
+    if not shock or not shock.get("sd"):
+        return ""
+    if shock["model"] == "random_walk":
+        return ", random-walk shocks"
+    return f", AR(1) shocks, rho {shock['rho']:g}"
 
 
 def projection_headline(p: Projection) -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tradecalc.views.render import TextTable, View, percent, usd
+from tradecalc.views.render import TextTable, View, arrow, percent, usd
 
 HEADROOM_CSV_COLUMNS = [
     "direction",
@@ -51,8 +51,8 @@ def _bilateral(row: dict[str, Any]) -> str:
 def _table(direction: str, rows: list[dict[str, Any]], top: int) -> TextTable:
     """The top rows of one direction; every column is in the JSON and CSV too."""
     table = TextTable(
-        f"{direction}: the {min(top, len(rows))} largest untapped of {len(rows)} products, US$ m "
-        f"({rows[0]['year']})",
+        f"{arrow(direction)}: the {min(top, len(rows))} largest untapped of {len(rows)} "
+        f"products, US$ m ({rows[0]['year']})",
         ["#", "Product", "Market", "Bilateral", "W share", "Potential", "Untapped", "RCA"],
         right={0, 2, 3, 4, 5, 6, 7},
     )
@@ -98,7 +98,7 @@ def headroom_view(doc: dict[str, Any], top: int) -> View:
     headline.append(("Potential", "ITC-style: min(X_p / W_p x M_p, M_p), less the bilateral"))
     if "basis" in doc:
         headline.append(("Market data", doc["basis"]))
-    headline += [(s["direction"], top_line(s, gap)) for s in doc["directions"]]
+    headline += [(arrow(s["direction"]), top_line(s, gap)) for s in doc["directions"]]
     tables = []
     for direction in dict.fromkeys(r["direction"] for r in doc["rows"]):
         rows = [r for r in doc["rows"] if r["direction"] == direction]
@@ -128,10 +128,10 @@ def _description(doc: dict[str, Any]) -> str:
 def _notes(doc: dict[str, Any], top: int) -> list[str]:
     notes = [f"skipped {s}" for s in doc["skipped"]]
     for s in doc["directions"]:
-        notes += [f"{s['direction']}: {note}" for note in s["complexity_notes"]]
+        notes += [f"{arrow(s['direction'])}: {note}" for note in s["complexity_notes"]]
     shown = {(r["direction"], r["rank"]) for r in doc["rows"] if r["rank"] <= top}
     notes += [
-        f"{r['direction']} {r['product']}: {r['note']}"
+        f"{arrow(r['direction'])} {r['product']}: {r['note']}"
         for r in doc["rows"]
         if r["note"] and (r["direction"], r["rank"]) in shown
     ]
