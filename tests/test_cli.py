@@ -169,7 +169,7 @@ def test_lever_check_values_through_json(write, lever):
 BAD = {
     "syntax": (
         "name: X\nbase_year: 2023\n  horizon: [\n",
-        "s.yaml:3: YAML syntax error: mapping values are not allowed here",
+        "s.yaml:3: YAML syntax error: mapping values are not allowed here (column 10)",
     ),
     "unknown key": (
         TOY.replace("horizon", "horizn"),
@@ -232,7 +232,7 @@ def test_validate_reports_every_file_and_strict_mode(write):
     assert result.stderr.splitlines() == [
         "good.yaml: ok",
         "unsourced.yaml: ok",
-        "broken.yaml:2: YAML syntax error: expected the node content, but found '<stream end>'",
+        "broken.yaml:2: YAML syntax error: expected the node content, but found '<stream end>' (column 1)",
     ]
     result = invoke("validate", "--strict", "unsourced.yaml")
     assert result.exit_code == 2

@@ -28,7 +28,7 @@ def test_toy_loads_with_defaults(write):
 def test_syntax_error(write):
     write("name: X\nbase_year: 2023\n  horizon: [\n")
     assert problems("s.yaml") == [
-        "s.yaml:3: YAML syntax error: mapping values are not allowed here"
+        "s.yaml:3: YAML syntax error: mapping values are not allowed here (column 10)"
     ]
 
 

@@ -81,7 +81,7 @@ def test_compare_reports_problems_of_every_file(write):
     result = invoke("compare", "a.yaml", "missing.yaml")
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.splitlines() == [
-        "a.yaml:2: YAML syntax error: expected the node content, but found '<stream end>'",
+        "a.yaml:2: YAML syntax error: expected the node content, but found '<stream end>' (column 1)",
         "missing.yaml: cannot read file: no such file",
     ]
 

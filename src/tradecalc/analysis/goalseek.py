@@ -204,6 +204,8 @@ def _bracket(
     s, name = scenario, parts[-1]
     dump = scenario.model_dump()
     current = Override(parts, None, "").current(dump)
+    if not isinstance(current, int | float) or isinstance(current, bool):
+        current = None  # e.g. `shock_sd: from_history`: the search starts from the field's range
     scale = 10.0 * max(abs(current or 0.0), 1.0)
     if name == "growth":
         default = (-0.5, 5.0)

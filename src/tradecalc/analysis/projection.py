@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -14,9 +14,10 @@ from tradecalc.engine import verdict
 from tradecalc.engine.evaluate import Components, Layout, compile_scenario, evaluate
 from tradecalc.model import required_cagr, smart_effects, staged_tariff, staging
 from tradecalc.scenario.models import Scenario
-from tradecalc.scenario.pipeline import load_with_tree, overridden_items
+from tradecalc.scenario.pipeline import load_with_tree, overridden_items, validate_tree
 from tradecalc.scenario.sections import must_be_sourced, provenance_items
 from tradecalc.scenario.terms import CATEGORIES, DEFAULT_UTILIZATION, dotted
+from tradecalc.scenario.yamlread import Doc
 
 CSV_COLUMNS = (
     "scenario",
@@ -229,7 +230,8 @@ class Projection:
             row["not_counted_by_category_usd_m"] = {
                 category: float(values[j]) for category, values in self.not_counted.items()
             }
-            row["share_of_target"] = float(self.measure[j] / target)
+            # Python floats: past the float range (a subnormal target) is inf, without a warning
+            row["share_of_target"] = float(self.measure[j]) / float(target)
             rows.append(row)
         return rows
 
@@ -643,15 +645,18 @@ def observed_label(s: Scenario, h) -> str:
 
 
 def project(
-    scenario: Scenario | str | os.PathLike,
+    scenario: Scenario | Mapping[str, Any] | str | os.PathLike,
     path: str | None = None,
     overrides: Sequence[str] = (),
     text: str | None = None,
 ) -> Projection:
-    """Project a scenario (a :class:`Scenario` or a path to a YAML file) year by year.
+    """Project a scenario (a :class:`Scenario`, a path to a YAML file, or a mapping holding
+    what such a file holds) year by year.
 
     ``overrides`` are ``KEY=VALUE`` assignments applied to a file, like ``--set``; the
     projection records them. ``text`` is the YAML when ``scenario`` is ``"-"`` (stdin).
+    An invalid file or mapping raises :class:`~tradecalc.core.errors.ScenarioError` with
+    every problem (a mapping's as ``<mapping>: path: message``).
 
     Use in a notebook::
 
@@ -659,6 +664,10 @@ def project(
         p.frame.groupby("year").value_usd_m.sum()   # == p.total
     """
     overridden: frozenset[str] = frozenset()
+    if isinstance(scenario, Mapping) and not overrides:
+        scenario = validate_tree(Doc(scenario, here=("<mapping>", None)), "<mapping>")
+    elif isinstance(scenario, Mapping):
+        raise TypeError("overrides apply to a file; change the mapping instead")
     if not isinstance(scenario, Scenario):
         path = str(scenario) if path is None else path
         scenario, tree = load_with_tree(scenario, text, overrides)

@@ -28,6 +28,7 @@ from tradecalc.cli.support import (
     SeedOption,
     SetOption,
     emit,
+    fit_streams,
     handled,
     load,
     plot_module,
@@ -56,10 +57,30 @@ app = typer.Typer(
         "the output left early (| head)."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from tradecalc import __version__
+
+        sys.stdout.write(f"tradecalc {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_show_version, is_eager=True, help="Print the version."
+        ),
+    ] = False,
+) -> None:
+    """The options before the command: --version, and shell completion."""
 
 
 @app.command()
@@ -404,7 +425,7 @@ def sensitivity(
     from tradecalc.analysis.sensitivity import sensitivity as run
     from tradecalc.views import render, render_analysis
 
-    with handled([("--output", output)], [scenario]):
+    with handled([("--output", output), ("--plot", plot)], [scenario]):
         doc = run(load(scenario, set_), where=scenario)
         emit(
             format,
@@ -651,16 +672,12 @@ def init(
                 )
             names[code.strip().upper()] = value.strip()
         text = starter_yaml(list(economies), target, by, base_year, names)
-        if output is not None and output.exists():
-            raise ScenarioError(
-                [Problem(f"--output {output}", None, "", "exists already: init never overwrites")]
-            )
         if output is None:
             sys.stdout.write(text)
         else:
-            from tradecalc.core.safeio import write_atomically
+            from tradecalc.core.safeio import write_new
 
-            write_atomically(output, text)
+            write_new(output, text, refusal="exists already: init never overwrites")
 
 
 @app.command()
@@ -693,7 +710,7 @@ def targets(format: FormatOption = Format.table, output: OutputOption = None) ->
     from tradecalc.analysis.outside_view import targets_document
     from tradecalc.views import render, render_targets
 
-    with handled():
+    with handled([("--output", output)]):
         doc = targets_document()
         emit(
             format,
@@ -722,6 +739,7 @@ def main() -> None:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, terminated)
+    fit_streams()
     try:
         app()
     except KeyboardInterrupt:

@@ -178,14 +178,25 @@ def init_from_data(economies, target, by, base_year, name, output, from_file, fe
             built = _from_network(pair, years, detail, False, False, False, optional=True)
         text = to_yaml(built.document)
         data, _ = read_data_file(data_path, text)
-        starter = data_starter(data, data_path.name, target, by, names, base_year)
+        starter = data_starter(data, data_path.name, target, by, names, base_year, text)
         report_problems(
             [Problem("fetch", None, "history", f"warning: {w}") for w in built.warnings]
         )
-        from tradecalc.core.safeio import write_atomically
+        _write_pair(data_path, text, output, starter)
 
-        write_atomically(data_path, text)
-        write_atomically(output, starter)
+
+def _write_pair(data_path: Path, data: str, output: Path, starter: str) -> None:
+    """Create the data file, then the starter, each only if its name is free (``link()``): of
+    several `init -o` racing for one name exactly one writes both; a loser leaves nothing."""
+    from tradecalc.core.safeio import write_new
+
+    refusal = "exists already: init never overwrites"
+    write_new(data_path, data, "--output (data file)", refusal)
+    try:
+        write_new(output, starter, refusal=refusal)
+    except BaseException:
+        data_path.unlink(missing_ok=True)  # written just now by this run: no half pair left
+        raise
 
 
 def _names(items: list[str] | None) -> dict[str, str]:

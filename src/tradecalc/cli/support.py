@@ -192,6 +192,29 @@ def handled(targets: list[tuple[str, Path | None]] = (), inputs: list[str] = ())
         raise typer.Exit(SIGPIPE_STATUS) from None
 
 
+def fit_streams() -> None:
+    """On a stream that cannot encode ``→`` (``LANG=C``, a Latin-1 terminal), write what it
+    cannot hold in ASCII stand-ins (``->``) instead of failing with UnicodeEncodeError."""
+    import codecs
+
+    from tradecalc.core.sanitize import ascii_fallback
+
+    codecs.register_error("tradecalc-ascii", ascii_fallback)
+    for stream in (sys.stdout, sys.stderr):
+        if not _encodes(stream):
+            with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+                stream.reconfigure(errors="tradecalc-ascii")
+
+
+def _encodes(stream) -> bool:
+    """Whether ``stream`` can hold the symbols tradecalc prints (``→``, ``…``, ``▏``)."""
+    try:
+        "→…▏".encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
 def quiet_stdout() -> None:
     """Point stdout at /dev/null, so that flushing it at exit does not fail again."""
     with contextlib.suppress(OSError, ValueError):
@@ -271,32 +294,71 @@ def emit(
 ) -> None:
     """Render in the chosen format to stdout, or atomically to ``output``; draw the chart.
 
-    The chart is drawn first, so a chart that cannot be drawn leaves stdout empty.
+    The chart is drawn and written first, so a chart that cannot be drawn leaves stdout empty,
+    and a reader that leaves early (``| head -1``) cannot stop the image being written.
     """
     from tradecalc.core.safeio import write_atomically
 
     fmt = _output_format(fmt, output)
-    picture = chart(plot) if plot is not None and chart is not None else None
+    if plot is not None and chart is not None:
+        write_atomically(plot, chart(plot), "--plot")
     if fmt is Format.xlsx:
         _write_workbook(
             output, workbook or (lambda: xlsx_module().document_workbook(document(), ""))
         )
     else:
         _render(fmt, output, view, document, csv)
-    if picture is not None:
-        write_atomically(plot, picture, "--plot")
 
 
 def _StdoutConsole():
     """rich's Console on stdout, but a closed pipe raises BrokenPipeError (rich would exit 1)."""
     from rich.console import Console
 
+    ascii_only = not _encodes(sys.stdout)
+
     class StdoutConsole(Console):
         def on_broken_pipe(self) -> None:
             self.quiet = True
             raise BrokenPipeError
 
-    return StdoutConsole(emoji=False)
+        def print(self, *objects, **options) -> None:
+            if ascii_only:  # stand-ins before the layout, so the columns still line up
+                objects = tuple(_in_ascii(o) for o in objects)
+            super().print(*objects, **options)
+
+    console = StdoutConsole(emoji=False)
+    console.width = usable_width(console.width)
+    return console
+
+
+def _in_ascii(renderable):
+    """A Text or Table (its title, headers and cells) with :func:`ascii_text` stand-ins; any
+    other renderable as it is (the stream's error handler then writes its stand-ins)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from tradecalc.core.sanitize import ascii_text
+
+    if isinstance(renderable, str):
+        return ascii_text(renderable)
+    if isinstance(renderable, Text) and not renderable.plain.isascii():
+        renderable = renderable.copy()
+        renderable.plain = ascii_text(renderable.plain)
+    elif isinstance(renderable, Table):
+        renderable.title = _in_ascii(renderable.title)
+        for column in renderable.columns:
+            column.header = _in_ascii(column.header)
+            column._cells = [_in_ascii(cell) for cell in column._cells]
+    return renderable
+
+
+MIN_WIDTH = 40
+"""Narrower than this (``COLUMNS=0``, a tiny pane), a table would lose its result: use 80."""
+
+
+def usable_width(width: int) -> int:
+    """The terminal's width, or 80 where it is under :data:`MIN_WIDTH` columns."""
+    return width if width >= MIN_WIDTH else 80
 
 
 def table_width(fmt: Format, output: Path | None) -> int | None:
@@ -307,7 +369,7 @@ def table_width(fmt: Format, output: Path | None) -> int | None:
         return 100
     from rich.console import Console
 
-    return Console().width
+    return usable_width(Console().width)
 
 
 def _output_format(fmt: Format, output: Path | None) -> Format:

@@ -4,10 +4,11 @@
 a missing folder, the input scenario, one file named twice, an existing read-only file, a
 file with other hard links and (unless run as root) another user's file, each with one line.
 :func:`write_atomically` then writes through a temporary file in the same folder and a
-rename, so the old file stays whole until the new one is complete. On Linux the temporary
-file has no name until it is finished (``O_TMPFILE``), so even a killed process leaves none;
-where that is not available, a named one is removed on any failure or signal that unwinds
-(SIGINT, SIGTERM), though not after SIGKILL.
+rename, so the old file stays whole until the new one is complete; :func:`write_new` names the
+complete file with ``link()`` instead, so that of writers racing for one new name only one
+wins. On Linux the temporary file has no name until it is finished (``O_TMPFILE``), so even a
+killed process leaves none; where that is not available, a named one is removed on any failure
+or signal that unwinds (SIGINT, SIGTERM), though not after SIGKILL.
 """
 
 from __future__ import annotations
@@ -128,17 +129,43 @@ def write_atomically(path: Path, content: str | bytes, option: str = "--output")
         old = None
     except OSError as error:
         raise _write_error(option, path, error) from None
-    if old is None:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    else:
-        mode = stat.S_IMODE(old.st_mode)
+    mode = _new_mode() if old is None else stat.S_IMODE(old.st_mode)
     try:
         if not _write_unnamed(target, data, mode, old):
             _write_named(target, data, mode, old)
     except OSError as error:
         raise _write_error(option, path, error) from None
+
+
+def write_new(
+    path: Path,
+    content: str | bytes,
+    option: str = "--output",
+    refusal: str = "exists already: not replaced",
+) -> None:
+    """Create ``path`` holding ``content``, all or nothing, only where no file has that name.
+
+    The complete file is given its name by ``link()``, which fails if the name exists: of
+    several writers racing for one new name exactly one wins, and each other gets a
+    :class:`ScenarioError` (``refusal``) with the winner's file untouched. Other failures are a
+    :class:`WriteError`, with no file and no temporary file left.
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    target = Path(os.path.realpath(path))
+    try:
+        if not _write_unnamed(target, data, _new_mode(), None, exclusive=True):
+            _write_named(target, data, _new_mode(), None, exclusive=True)
+    except FileExistsError:
+        raise ScenarioError([Problem(f"{option} {path}", None, "", refusal)]) from None
+    except OSError as error:
+        raise _write_error(option, path, error) from None
+
+
+def _new_mode() -> int:
+    """The usual mode of a new file: 0666 less the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 _NO_TMPFILE = {errno.EXDEV, errno.EOPNOTSUPP, errno.EINVAL, errno.EISDIR, errno.ENOENT, errno.EPERM}
@@ -156,8 +183,11 @@ def _fill(fd: int, data: bytes, mode: int, old: os.stat_result | None) -> None:
     os.fsync(fd)  # a full disk shows here at the latest, before the old file is replaced
 
 
-def _write_unnamed(target: Path, data: bytes, mode: int, old) -> bool:
-    """Linux ``O_TMPFILE``: the file gets a name only once complete. False if unsupported."""
+def _write_unnamed(target: Path, data: bytes, mode: int, old, exclusive: bool = False) -> bool:
+    """Linux ``O_TMPFILE``: the file gets a name only once complete. False if unsupported.
+
+    ``exclusive``: the name is the target's own, given by ``link()`` (FileExistsError if taken).
+    """
     if not hasattr(os, "O_TMPFILE") or not os.path.isdir("/proc/self/fd"):
         return False
     try:
@@ -169,13 +199,15 @@ def _write_unnamed(target: Path, data: bytes, mode: int, old) -> bool:
     temporary = None
     try:
         _fill(fd, data, mode, old)
-        name = _link_name(target.parent, target.name)
+        name = target if exclusive else _link_name(target.parent, target.name)
         try:
             os.link(f"/proc/self/fd/{fd}", name, follow_symlinks=True)
         except OSError as error:
             if error.errno in _NO_TMPFILE:  # e.g. a sandbox whose /proc cannot link
                 return False
             raise
+        if exclusive:
+            return True
         temporary = name
         os.replace(temporary, target)
         temporary = None
@@ -187,8 +219,11 @@ def _write_unnamed(target: Path, data: bytes, mode: int, old) -> bool:
                 os.unlink(temporary)
 
 
-def _write_named(target: Path, data: bytes, mode: int, old) -> None:
-    """A named temporary file, removed on any failure or signal that unwinds."""
+def _write_named(target: Path, data: bytes, mode: int, old, exclusive: bool = False) -> None:
+    """A named temporary file, removed on any failure or signal that unwinds.
+
+    ``exclusive``: linked to the target's name (FileExistsError if taken), then unnamed.
+    """
     temporary = _link_name(target.parent, target.name)
     fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC, 0o600)
     try:
@@ -196,7 +231,11 @@ def _write_named(target: Path, data: bytes, mode: int, old) -> None:
             _fill(fd, data, mode, old)
         finally:
             os.close(fd)
-        os.replace(temporary, target)
+        if exclusive:
+            os.link(temporary, target)
+            os.unlink(temporary)
+        else:
+            os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)

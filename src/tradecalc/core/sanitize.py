@@ -34,15 +34,25 @@ def _unsafe(char: str) -> bool:
     return char in _BIDI or unicodedata.category(char) in ("Cc", "Zl", "Zp")
 
 
-def escape(text: str) -> str:
-    """``text`` with control characters and bidi controls written as ``\\xNN``/``\\uNNNN``.
+def has_unsafe(text: str) -> bool:
+    """Whether ``text`` holds a control, line-separator or bidi character (see :func:`escape`).
+
+    >>> has_unsafe("Café"), has_unsafe("a\\nb"), has_unsafe("\\u202eabc")
+    (False, True, True)
+    """
+    return escape(text) != text
+
+
+def escape(text: str, keep: str = "") -> str:
+    """``text`` with control characters and bidi controls written as ``\\xNN``/``\\uNNNN``;
+    those in ``keep`` (e.g. ``"\\n\\t"`` in a spreadsheet cell) stay as they are.
 
     >>> escape("a\\nb\\x1b[2J\\u202ec")
     'a\\\\x0ab\\\\x1b[2J\\\\u202ec'
     """
     if text.isprintable() and not any(c in _BIDI for c in text):
         return text
-    return "".join(_escaped(c) if _unsafe(c) else c for c in text)
+    return "".join(_escaped(c) if _unsafe(c) and c not in keep else c for c in text)
 
 
 def clean(text: object, limit: int = LIMIT) -> str:
@@ -74,3 +84,61 @@ def csv_cell(value):
 def nfc(text: str) -> str:
     """Unicode NFC form: "Café" typed with one code point or two compares equal."""
     return unicodedata.normalize("NFC", text)
+
+
+_ASCII = {
+    **dict.fromkeys("\u2192\u27f6", "->"),
+    **dict.fromkeys("\u2190", "<-"),
+    **dict.fromkeys("\u2013\u2010\u2011\u2212\u2500\u2504\u2508", "-"),
+    **dict.fromkeys("\u2014", "--"),
+    **dict.fromkeys("\u2018\u2019\u2032", "'"),
+    **dict.fromkeys("\u201c\u201d\u2033", '"'),
+    **dict.fromkeys(
+        "\u2502\u250a\u2506\u258f\u258e\u258d\u258c\u258b\u258a\u2589\u2524\u251c\u2514\u2518\u250c\u2510\u253c",
+        "|",
+    ),
+    **dict.fromkeys(
+        "\u2588\u2587\u2586\u2585\u2584\u2583\u2582\u2581\u25a0\u25cf\u25c6\u25b2\u271a", "#"
+    ),
+    **dict.fromkeys("\u2591\u25a1\u25cb\u25c7\u25b3\u00b7\u2022", "."),
+    "\u2026": "...",
+    "\u00d7": "x",
+    "\u2265": ">=",
+    "\u2264": "<=",
+    "\u2248": "~",
+    "\u00b1": "+/-",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u20ac": "EUR",
+    "\u00a3": "GBP",
+}
+"""ASCII stand-ins for the symbols tradecalc prints, for a stream that cannot encode them."""
+
+
+def ascii_text(text: str) -> str:
+    """``text`` in ASCII: symbols by their stand-ins, accented letters without the accent,
+    anything else as ``?``.
+
+    >>> ascii_text("PAK→AZE: Türkiye … 1.4 %")
+    'PAK->AZE: Turkiye ... 1.4 %'
+    """
+    if text.isascii():
+        return text
+    out = []
+    for char in text:
+        if char.isascii():
+            out.append(char)
+        elif char in _ASCII:
+            out.append(_ASCII[char])
+        else:
+            bare = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+            out.append(bare or "?")
+    return "".join(out)
+
+
+def ascii_fallback(error: UnicodeError) -> tuple[str, int]:
+    """A codec error handler (``codecs.register_error``): :func:`ascii_text` of what the
+    stream's encoding cannot hold, so `LANG=C` shows ``->`` where UTF-8 shows ``→``."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return ascii_text(error.object[error.start : error.end]), error.end

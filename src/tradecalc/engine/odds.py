@@ -158,7 +158,8 @@ def _collect(scenario, draws: int, seed: int, where: str, central) -> dict[str, 
             fading = normals  # shock_model ar1 draws its innovations in Shocks.level (level_sd 0)
         out["reached"][part] = reached_by(scale, offset, target, law, normals, fading)
         out["alone"][part] = reached_by(*central, target, law, normals, fading)
-        no_shock = (scale + offset).max(axis=0) / target
+        with np.errstate(over="ignore"):  # a subnormal target: the ratio is inf, as it should be
+            no_shock = (scale + offset).max(axis=0) / target
         out["plain"][part], out["near"][part] = no_shock >= 1.0, no_shock
         out["scale"][part], out["offset"][part] = scale[d], offset[d]
         out["variance"][part] = law.variance(d)

@@ -20,7 +20,8 @@ def required_cagr(target_usd_m: ArrayLike, start_usd_m: ArrayLike, years: ArrayL
     """
     target = np.asarray(target_usd_m, dtype=float)
     start = np.asarray(start_usd_m, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # a subnormal start (1e-320) puts the ratio past the float range: the growth is infinite
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         growth = (target / start) ** (1.0 / np.asarray(years, dtype=float)) - 1.0
     return np.where(start > 0, growth, np.nan)
 

@@ -2,20 +2,37 @@
 
 Every number the tool cannot know is written as 0 with an explicit placeholder assumption, never
 a made-up figure, so the file validates and runs at once and says what is left to fill in.
+
+The template keeps its comments, so it is text; but every value that comes from the user (names,
+numbers) is written by PyYAML's serialiser, never pasted, and the finished text is read back
+through the same reader and models as any scenario before anyone sees it: a starter that would
+not validate is refused as ``OPTION: message`` instead of written.
 """
 
 from __future__ import annotations
 
+import math
 import re
 
+import yaml
+
 from tradecalc.core.errors import Problem, ScenarioError
+from tradecalc.core.sanitize import has_unsafe
 from tradecalc.scenario.terms import CODE_PATTERN, direction_name, iso_name
 
 PLACEHOLDER = "PLACEHOLDER: not yet filled in"
+LAST_YEAR = 2200
+"""The last year a scenario may name (terms.Year): the starter's horizon stops there."""
 
 
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def _scalar(value: str | float) -> str:
+    """One YAML scalar as PyYAML writes it: strings double-quoted and escaped, on one line;
+    numbers as any YAML reader reads them back (``1.0e+300``, ``.inf``)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))  # 2000, not 2000.0
+    style = '"' if isinstance(value, str) else None
+    text = yaml.safe_dump(value, default_style=style, allow_unicode=True, width=math.inf)
+    return text.removesuffix("...\n").strip()
 
 
 STARTER = """\
@@ -34,10 +51,10 @@ base_year: {base_year}
 horizon: {horizon}
 
 target:
-  value_usd_m: {target_usd_m:g}
+  value_usd_m: {target_usd_m}
   by_year: {by_year}
   counts: [goods, energy]       # customs-comparable; add services, brokered, ... only on purpose
-  assumption: "{placeholder}: who announced this target, when, and what it counts"
+  assumption: {target_assumption}
 
 baseline:
   reporter: {a}                   # whose customs statistics the flows follow
@@ -47,13 +64,13 @@ baseline:
       category: goods
       value_usd_m: 0.0          # {base_year} value, US$ million
       growth: 0.0               # trend growth a year as a fraction (0.05 = 5 %)
-      assumption: "{placeholder}: {name_a} -> {name_b} trade in {base_year} and its growth"
+      assumption: {ab_assumption}
     - direction: {ba}
       sector: all
       category: goods
       value_usd_m: 0.0
       growth: 0.0
-      assumption: "{placeholder}: {name_b} -> {name_a} trade in {base_year} and its growth"
+      assumption: {ba_assumption}
 
 # The record: observed totals shown beside the projection (and used by `backtest` and
 # `shock_sd: from_history`). One entry per year, reporter and period, each with a source:
@@ -85,34 +102,95 @@ def starter_yaml(
     """The text of a starter scenario for ``codes`` (two economy codes).
 
     Raises :class:`ScenarioError` (one ``OPTION: message`` problem each) for codes that are not
-    two distinct upper-case codes, a code that is not ISO 3166 alpha-3 and has no name, or years
-    out of order.
+    two distinct upper-case codes, a code that is not ISO 3166 alpha-3 and has no name, a name
+    holding a control character, years out of order, and anything else the scenario's own
+    models and rules refuse in the written file (a year past 2200, a target of ``inf``, ...).
     """
     names = dict(names or {})
     codes = [c.strip().upper() for c in codes]
+    base_given = base_year is not None
     base_year = by_year - 7 if base_year is None else base_year
     problems = _option_problems(codes, names, target_usd_m, by_year, base_year)
     if problems:
         raise ScenarioError(problems)
     a, b = codes
     name_a, name_b = (names.get(c) or iso_name(c) or c for c in codes)
-    return STARTER.format(
-        title=_quote(f"{name_a}-{name_b}: starter"),
+    text = STARTER.format(
+        title=_scalar(f"{name_a}-{name_b}: starter"),
         a=a,
         b=b,
-        name_a=name_a,
-        name_b=name_b,
-        quoted_a=_quote(name_a),
-        quoted_b=_quote(name_b),
+        quoted_a=_scalar(name_a),
+        quoted_b=_scalar(name_b),
         ab=direction_name(a, b),
         ba=direction_name(b, a),
         base_year=base_year,
         lever_year=base_year + 1,
         by_year=by_year,
-        horizon=by_year + 5,
-        target_usd_m=target_usd_m,
-        placeholder=PLACEHOLDER,
+        horizon=min(by_year + 5, max(LAST_YEAR, by_year)),
+        target_usd_m=_scalar(float(target_usd_m)),
+        target_assumption=_scalar(
+            f"{PLACEHOLDER}: who announced this target, when, and what it counts"
+        ),
+        ab_assumption=_scalar(
+            f"{PLACEHOLDER}: {name_a} -> {name_b} trade in {base_year} and its growth"
+        ),
+        ba_assumption=_scalar(
+            f"{PLACEHOLDER}: {name_b} -> {name_a} trade in {base_year} and its growth"
+        ),
     )
+    _check_written(text, "--base-year" if base_given else "--by")
+    return text
+
+
+_OPTION_OF_FIELD = {
+    "target.value_usd_m": "--target",
+    "target.by_year": "--by",
+    "horizon": "--by",
+    "base_year": "--base-year",
+}
+"""Which option sets each field of the starter that the user chooses."""
+_FIELD_OF_OPTION = {
+    "--target": "target.value_usd_m",
+    "--by": "target.by_year",
+    "--base-year": "base_year",
+}
+
+
+def _check_written(text: str, base_option: str = "--by", parent: tuple | None = None) -> None:
+    """Read ``text`` back as any scenario is read: each refusal becomes one ``OPTION: message``.
+
+    A field the options set is named by its option (``base_year`` by ``base_option``: the
+    option that chose it); one line per option, its own field's message first. ``parent`` is
+    the ``(name, text)`` of the data file the starter `extends:`, not yet written.
+    """
+    from tradecalc.scenario.pipeline import merge, validate_tree
+    from tradecalc.scenario.yamlread import parse_mapping, strip_nulls
+
+    try:
+        tree = parse_mapping(text, "init")
+        if parent is not None:
+            tree.pop("extends", None)
+            tree = merge(parse_mapping(parent[1], parent[0]), tree)
+        validate_tree(strip_nulls(tree), "init")
+    except ScenarioError as error:
+        found: dict[str, tuple[bool, str]] = {}
+        for problem in error.problems:
+            option = _OPTION_OF_FIELD.get(problem.path, "init")
+            option = base_option if option == "--base-year" else option
+            own = _FIELD_OF_OPTION.get(option) == problem.path
+            message = f"{problem.path}: {problem.message}" if option == "init" else problem.message
+            if option not in found or (own and not found[option][0]):
+                found[option] = (own, message)
+        raise ScenarioError([Problem(o, None, "", m) for o, (_, m) in found.items()]) from None
+
+
+def _name_problems(names: dict[str, str]) -> list[Problem]:
+    """A name written into the file may hold no control, line-separator or bidi character."""
+    return [
+        Problem("--name", None, "", f"the name of {code} holds a control character")
+        for code, name in names.items()
+        if has_unsafe(name)
+    ]
 
 
 def _option_problems(
@@ -138,7 +216,7 @@ def _option_problems(
         problems.append(Problem("--base-year", None, "", f"must be before --by {by_year}"))
     if not target_usd_m > 0:
         problems.append(Problem("--target", None, "", "must be above 0 (US$ million)"))
-    return problems
+    return problems + _name_problems(names)
 
 
 DATA_HEADER = """\
@@ -149,7 +227,13 @@ DATA_HEADER = """\
 
 
 def data_starter(
-    data, data_file: str, target_usd_m: float, by_year: int, names=None, base_year=None
+    data,
+    data_file: str,
+    target_usd_m: float,
+    by_year: int,
+    names=None,
+    base_year=None,
+    data_text: str | None = None,
 ) -> str:
     """A starter scenario that `extends:` the data file ``data_file`` (a DataFile ``data``).
 
@@ -159,6 +243,8 @@ def data_starter(
     product rows of that reporter and year (sectors by the shipped HS table with
     ``products.sectors``), and the rest of the recorded total as sector ``other``, so the flows
     add up to the record; without product rows, one flow per direction (sector ``all``).
+    With ``data_text`` (the data file's YAML) the starter is read back merged with it, and
+    what the scenario's models and rules refuse is one ``OPTION: message`` each.
     """
     import yaml
 
@@ -175,6 +261,8 @@ def data_starter(
     if not target_usd_m > 0:
         raise ScenarioError([Problem("--target", None, "", "must be above 0 (US$ million)")])
     names = dict(names or {})
+    if problems := _name_problems(names):
+        raise ScenarioError(problems)
     label = "-".join(names.get(c) or iso_name(c) or c for c in codes)
     doc = {
         "extends": data_file,
@@ -182,7 +270,7 @@ def data_starter(
         "description": "Which question does this scenario answer? (write it here)",
         "economies": [{"code": c, "name": names.get(c) or iso_name(c) or c} for c in codes],
         "base_year": entry.year,
-        "horizon": by_year + 5,
+        "horizon": min(by_year + 5, max(LAST_YEAR, by_year)),
         "target": {
             "value_usd_m": float(target_usd_m),
             "by_year": by_year,
@@ -193,7 +281,12 @@ def data_starter(
     }
     body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
     ab, ba = direction_name(*codes), direction_name(codes[1], codes[0])
-    return DATA_HEADER + body + DATA_LEVERS.format(ab=ab, ba=ba, lever_year=entry.year + 1)
+    text = DATA_HEADER + body + DATA_LEVERS.format(ab=ab, ba=ba, lever_year=entry.year + 1)
+    if data_text is not None:  # read back with the data file it extends, as `validate` will
+        _check_written(
+            text, "--base-year" if base_year is not None else "init", (data_file, data_text)
+        )
+    return text
 
 
 DATA_LEVERS = """

@@ -73,18 +73,116 @@ def parse_yaml(text: str, file: str, *, lines: bool = True, loader_class=FastSaf
         node = loader.get_single_node()
         return None if node is None else _Builder(loader, file, lines).build(node, "")
     except yaml.MarkedYAMLError as error:
+        if "maximum nesting depth" in str(error.problem):  # libyaml's own limit, 1,000 levels
+            _refuse_depth(text, file, lines)
         if loader_class is not yaml.SafeLoader:
             return parse_yaml(text, file, lines=lines, loader_class=yaml.SafeLoader)
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None and lines else None
         problem = error.problem or error.context or "invalid YAML"
-        fail(file, line, "", f"YAML syntax error: {problem}")
+        column = f" (column {mark.column + 1})" if mark is not None and lines else ""
+        fail(file, line, "", f"YAML syntax error: {problem}{column}")
+    except yaml.reader.ReaderError as error:
+        _refuse_character(text, file, error, lines)
     except yaml.YAMLError as error:
-        fail(file, None, "", f"YAML error: {error}")
+        fail(file, None, "", f"YAML error: {' '.join(str(error).split())}")
     except RecursionError:
-        fail(file, None, "", f"nested more than {MAX_DEPTH} levels deep")
+        _refuse_depth(text, file, lines)
     finally:
         loader.dispose()
+
+
+def _refuse_depth(text: str, file: str, lines: bool):
+    line, column = _too_deep(text) if lines else (None, None)
+    where = f" (column {column})" if column else ""
+    fail(file, line, "", f"nested more than {MAX_DEPTH} levels deep{where}")
+
+
+_CONTROL_NAMES = (
+    "NUL",
+    "SOH",
+    "STX",
+    "ETX",
+    "EOT",
+    "ENQ",
+    "ACK",
+    "BEL",
+    "BS",
+    "TAB",
+    "LF",
+    "VT",
+    "FF",
+    "CR",
+    "SO",
+    "SI",
+    "DLE",
+    "DC1",
+    "DC2",
+    "DC3",
+    "DC4",
+    "NAK",
+    "SYN",
+    "ETB",
+    "CAN",
+    "EM",
+    "SUB",
+    "ESC",
+    "FS",
+    "GS",
+    "RS",
+    "US",
+)
+"""The ASCII names of the 32 C0 control characters, by code."""
+
+
+def describe_character(char: str) -> str:
+    """``U+001B (ESC, a control character)``, ``U+FFFE (a noncharacter)``: for a message.
+
+    >>> describe_character("\\x00"), describe_character("\\x7f")
+    ('U+0000 (NUL, a control character)', 'U+007F (DEL, a control character)')
+    """
+    import unicodedata
+
+    code = ord(char)
+    if code < 0x20:
+        return f"U+{code:04X} ({_CONTROL_NAMES[code]}, a control character)"
+    if code == 0x7F or 0x80 <= code < 0xA0:
+        name = "DEL" if code == 0x7F else "C1"
+        return f"U+{code:04X} ({name}, a control character)"
+    name = unicodedata.name(char, None)
+    return f"U+{code:04X} ({name.lower() if name else 'a noncharacter or unassigned'})"
+
+
+def _refuse_character(text: str, file: str, error, lines: bool):
+    """A character YAML may not hold, raw: its line, column and name (never the raw byte)."""
+    position = error.position if isinstance(error.position, int) else 0
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    char = error.character if isinstance(error.character, str) else chr(error.character)
+    code = ord(char)
+    escaped = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    message = (
+        f"the character {describe_character(char)} at column {column} is not allowed in YAML: "
+        f'remove it, or write it as {escaped} inside double quotes ("...")'
+    )
+    fail(file, line if lines else None, "", message)
+
+
+def _too_deep(text: str) -> tuple[int | None, int | None]:
+    """Line and column where the nesting first goes past MAX_DEPTH (found by the event parser,
+    which keeps no stack of Python frames), or Nones."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):  # libyaml scans ahead
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1, event.start_mark.column + 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return None, None
 
 
 def parse_mapping(text: str, file: str) -> Doc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+import warnings
 from collections.abc import Mapping
 from contextlib import ExitStack
 from pathlib import Path
@@ -20,6 +21,7 @@ import numpy as np
 
 from tradecalc.analysis.comparison import Comparison
 from tradecalc.analysis.projection import Projection, history_rows, lever_columns, probability_text
+from tradecalc.core.sanitize import escape, has_unsafe
 from tradecalc.engine.montecarlo import Simulation
 from tradecalc.scenario.yamlread import fail
 from tradecalc.views.briefing import footer_text, odds_text, outside_text
@@ -142,21 +144,38 @@ class _Chart:
             ha="left",
             annotation_clip=False,
         )
+        _escape_texts(figure)
         fmt = FORMATS[self.path.suffix.lower()]
         metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
         buffer = io.BytesIO()
-        figure.savefig(
-            buffer,
-            format=fmt,
-            dpi=DPI,
-            bbox_inches="tight",
-            pad_inches=0.3,
-            metadata=metadata,
-            facecolor="white",
-        )
+        with warnings.catch_warnings():
+            # a letter the font lacks (a CJK name) is drawn as a box (SVG keeps the letter):
+            # matplotlib's warning would put a path inside the install on stderr
+            warnings.filterwarnings("ignore", r"Glyph \d+ .*missing from font", UserWarning)
+            figure.savefig(
+                buffer,
+                format=fmt,
+                dpi=DPI,
+                bbox_inches="tight",
+                pad_inches=0.3,
+                metadata=metadata,
+                facecolor="white",
+            )
         self.plt.close(figure)
         self._stack.close()
         return buffer.getvalue()
+
+
+def _escape_texts(figure) -> None:
+    """Every text of the figure (titles, labels, legend) with control and bidi characters
+    escaped as the tables show them, so no user's name reaches a font raw (matplotlib would warn
+    "Glyph 27 missing" on stderr). Line breaks, which lay out the subtitle, stay. Tick labels
+    are drawn from their formatter: a chart that labels ticks with names escapes them itself."""
+    from matplotlib.text import Text
+
+    for text in figure.findobj(Text):
+        if has_unsafe(content := text.get_text()):
+            text.set_text(escape(content, keep="\n"))
 
 
 def _wrap(text: str, width: int) -> str:
@@ -520,7 +539,7 @@ def sensitivity_chart(doc: Mapping[str, Any], path: Path, *, top: int = 12) -> b
     for y, row in zip(positions, rows, strict=True):
         _swing(axes, y, row, base, labelled=y == positions[0])
     axes.axvline(base, color=BLACK, linewidth=1.2, zorder=4)
-    axes.set_yticks(positions, [row["input"] for row in rows])
+    axes.set_yticks(positions, [escape(str(row["input"])) for row in rows])  # user's names
     axes.xaxis.set_major_formatter(_thousands())
     axes.set_xlabel(f"measure in {by_year}, US$ million")
     target_note = _swing_scale(axes, rows, base, doc.get("target_value_usd_m"))

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from tradecalc.core.sanitize import clean
+
 LOG_SPAN = 30.0
 """Largest over smallest positive value from which the y axis is logarithmic."""
 HEIGHT = 14
@@ -83,7 +85,8 @@ class TermChart:
         self._draw_targets(canvas, scale, centre)
         for s in self.series:
             self._draw_series(canvas, scale, slot, centre, s)
-        out = [Text(self.title + (" (log scale)" if scale.log else ""), style="bold")]
+        title = clean(self.title, 400)  # the user's name, escaped as the table above shows it
+        out = [Text(title + (" (log scale)" if scale.log else ""), style="bold")]
         out += self._plot_rows(canvas, scale, ticks, label_width)
         out.append(Text(" " * (label_width + 1) + "└" + "─" * canvas.width, style="dim"))
         out.append(self._year_labels(label_width + 2, slot))
@@ -167,9 +170,9 @@ class TermChart:
         entries = []
         for s in self.series:
             char = "█" if s.kind == "bar" else s.char
-            entries.append((char, s.style, s.name))
+            entries.append((char, s.style, clean(s.name)))
         for t in self.targets:
-            entries.append(("┄┄", t.style, t.label))
+            entries.append(("┄┄", t.style, clean(t.label)))
         if self.targets:
             entries.append(("┊", "dim", "deadline (year in bold)"))
         lines, line = [], Text()

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from tradecalc.core.sanitize import escape
 from tradecalc.scenario.yamlread import fail
 from tradecalc.views.briefing import no_odds_text, odds_text, outside_text, version
 from tradecalc.views.render import overrides_text
@@ -46,6 +47,12 @@ def number_format(header: str) -> str:
     return NUMBER
 
 
+def _safe(text: object) -> str:
+    """Text for a cell, a sheet or a property: control and bidi characters escaped (XML 1.0
+    cannot hold most of them, so one raw would corrupt the file), line breaks and tabs kept."""
+    return escape(str(text), keep="\n\t")
+
+
 class _Book:
     """An XlsxWriter workbook in memory with the house formats."""
 
@@ -65,7 +72,7 @@ class _Book:
         )
         self.book.set_properties(
             {
-                "title": title,
+                "title": _safe(title),
                 "comments": f"Written by tradecalc {version()}",
                 "created": CREATED,
             }
@@ -82,12 +89,12 @@ class _Book:
 
     def sheet_name(self, name: str) -> str:
         """Excel's rules: at most 31 characters, none of []:*?/\\, unique (case-insensitive)."""
-        base = re.sub(r"[\[\]:*?/\\]", "-", name).strip("'") or "Sheet"
-        base = base[:31]
+        base = re.sub(r"[\[\]:*?/\\]", "-", escape(name)).strip("'")[:31].rstrip("'")
+        base = base or "Sheet"  # nor may it begin or end with an apostrophe, once cut
         candidate, n = base, 2
         while candidate.lower() in self.names:
             suffix = f" ({n})"
-            candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+            candidate, n = base[: 31 - len(suffix)].rstrip("'") + suffix, n + 1
         self.names.add(candidate.lower())
         return candidate
 
@@ -103,7 +110,7 @@ class _Book:
         formats = list(formats or [number_format(h) for h in headers])
         widths = [min(MAX_WIDTH, max(8, len(str(h)) + 2)) for h in headers]
         for c, heading in enumerate(headers):
-            sheet.write_string(0, c, str(heading), self.header)
+            sheet.write_string(0, c, _safe(heading), self.header)
         count = 0
         for r, row in enumerate(rows, start=1):
             count = r
@@ -130,7 +137,7 @@ class _Book:
             shown = {MONEY: f"{value:,.1f}", SHARE: f"{value:.1%}"}.get(fmt, f"{value}")
             return len(shown) + 2
         text = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
-        sheet.write_string(r, c, text, self.wrap)
+        sheet.write_string(r, c, _safe(text), self.wrap)
         return len(text) + 2
 
     def records(self, name: str, records: Sequence[Mapping[str, Any]]):
@@ -146,7 +153,7 @@ class _Book:
         sheet.write_string(0, 1, "Value", self.header)
         widths = [10, 12]
         for r, (label, value, fmt) in enumerate(pairs, start=1):
-            sheet.write_string(r, 0, label)
+            sheet.write_string(r, 0, _safe(label))
             widths[0] = max(widths[0], len(label) + 2)
             widths[1] = max(widths[1], self.cell(sheet, r, 1, value, fmt))
         sheet.set_column(0, 0, min(MAX_WIDTH, widths[0]))
@@ -295,16 +302,16 @@ def comparison_workbook(c, doc: Mapping[str, Any] | None = None) -> bytes:
     sheet = book.book.add_worksheet(book.sheet_name("Side by side"))
     sheet.write_string(0, 0, "", book.header)
     for c_, p in enumerate(ps, start=1):
-        sheet.write_string(0, c_, p.scenario.name, book.header)
+        sheet.write_string(0, c_, _safe(p.scenario.name), book.header)
     widths = [10] + [max(12, len(p.scenario.name) + 2) for p in ps]
     for r, (label, values, fmt) in enumerate(rows, start=1):
-        sheet.write_string(r, 0, label)
+        sheet.write_string(r, 0, _safe(label))
         widths[0] = max(widths[0], len(label) + 2)
         for c_, value in enumerate(values, start=1):
             widths[c_] = min(MAX_WIDTH, max(widths[c_], book.cell(sheet, r, c_, value, fmt)))
     notes = [f"Closest to its target: {doc.get('closest')}", *doc.get("notes", [])]
     for r, note in enumerate(notes, start=len(rows) + 2):
-        sheet.write_string(r, 0, note)
+        sheet.write_string(r, 0, _safe(note))
     for c_, width in enumerate(widths):
         sheet.set_column(c_, c_, width)
     sheet.freeze_panes(1, 1)
