@@ -201,7 +201,9 @@ def test_plot_without_matplotlib_says_how_to_get_it(tmp_path, monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_matplotlib)
     result = runner.invoke(app, ["project", BASE, "--plot", str(tmp_path / "c.png")])
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.endswith("needs matplotlib: pip install 'tradecalc[plot]'\n")
+    assert result.stderr.endswith(
+        "needs matplotlib: pip install matplotlib (or pip install -e '.[plot]' from a checkout)\n"
+    )
     assert not (tmp_path / "c.png").exists()
 
 

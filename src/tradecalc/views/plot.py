@@ -1,6 +1,7 @@
 """Charts for a briefing: `--plot FILE` (PNG, SVG or PDF by the file's suffix), matplotlib.
 
-matplotlib is an optional extra (``pip install 'tradecalc[plot]'``), imported only here and
+matplotlib is an optional extra (``pip install matplotlib``, or ``pip install -e '.[plot]'``
+from a checkout), imported only here and
 only when a chart is asked for, with the Agg backend. Every chart is 2,000 px wide as PNG
 (10 in at 200 dpi), uses the Okabe-Ito palette (safe for colour-blind readers), reads no
 text as maths (a ``$`` in a name stays a dollar) and gives the same bytes on every run (no
@@ -22,7 +23,7 @@ from tradecalc.analysis.comparison import Comparison
 from tradecalc.analysis.projection import Projection, history_rows, lever_columns
 from tradecalc.engine.montecarlo import Simulation
 from tradecalc.scenario.yamlread import fail
-from tradecalc.views.briefing import footer_text, odds_text, outside_text
+from tradecalc.views.briefing import footer_text, install_hint, odds_text, outside_text
 from tradecalc.views.render import growth_text, overrides_text, verdict
 
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
@@ -83,7 +84,8 @@ def _pyplot(path: Path):
     try:
         import matplotlib
     except ImportError:
-        fail(f"--plot {path}", None, "", "needs matplotlib: pip install 'tradecalc[plot]'")
+        hint = install_hint("matplotlib", "plot")
+        fail(f"--plot {path}", None, "", f"needs matplotlib: {hint}")
     matplotlib.use("Agg")
     # names and labels are the user's text: a "$" must not start mathtext (nor fail in it)
     matplotlib.rcParams["text.parse_math"] = False

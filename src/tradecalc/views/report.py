@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tradecalc.analysis.projection import Projection, lever_columns
-from tradecalc.views.briefing import no_odds_text, odds_text, outside_text, version
+from tradecalc.views.briefing import install_hint, no_odds_text, odds_text, outside_text, version
 from tradecalc.views.render import growth_text, overrides_text, percent, usd, verdict
 from tradecalc.views.render_analysis import lever_label, lever_source
 
@@ -76,7 +76,7 @@ code { font-size: .85em; }
 """
 
 NO_MATPLOTLIB = (
-    "No chart: drawing it needs matplotlib (pip install 'tradecalc[plot]'); "
+    f"No chart: drawing it needs matplotlib ({install_hint('matplotlib', 'plot')}); "
     "the tables below give every number."
 )
 

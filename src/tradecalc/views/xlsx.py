@@ -1,6 +1,7 @@
 """Excel workbooks (`-f xlsx -o FILE.xlsx`), written with XlsxWriter.
 
-XlsxWriter is an optional extra (``pip install 'tradecalc[xlsx]'``), imported only here and
+XlsxWriter is an optional extra (``pip install XlsxWriter``, or ``pip install -e '.[xlsx]'``
+from a checkout), imported only here and
 only when a workbook is asked for. Numbers are written as numbers with a display format
 (US$ m with one decimal, shares as percentages), every sheet has a frozen header row and
 columns as wide as their contents, and the same inputs give the same bytes (a fixed creation
@@ -17,7 +18,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from tradecalc.scenario.yamlread import fail
-from tradecalc.views.briefing import no_odds_text, odds_text, outside_text, version
+from tradecalc.views.briefing import (
+    install_hint,
+    no_odds_text,
+    odds_text,
+    outside_text,
+    version,
+)
 from tradecalc.views.render import overrides_text
 
 CREATED = dt.datetime(2000, 1, 1)
@@ -31,7 +38,7 @@ def require() -> None:
     try:
         import xlsxwriter  # noqa: F401
     except ImportError:
-        fail("--format xlsx", None, "", "needs XlsxWriter: pip install 'tradecalc[xlsx]'")
+        fail("--format xlsx", None, "", f"needs XlsxWriter: {install_hint('XlsxWriter', 'xlsx')}")
 
 
 def number_format(header: str) -> str:
