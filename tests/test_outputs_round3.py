@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import openpyxl
+import pytest
 from numpy.testing import assert_allclose
 from tests.conftest import ROOT
 from typer.testing import CliRunner
@@ -133,3 +134,83 @@ def test_item_14_smart_full_diversion_and_revenue_by_hand():
     assert smart_diversion(0.0, 0.5, 0.5, 1e6) < 1.0  # M_o / M = 1
     # an increase so large that sigma * d <= -1 diverts all of the partner's trade away
     assert_allclose(smart_diversion(1.0, 0.0, 0.5, 10.0), -1.0)
+
+
+# --- item 15: the tariff table, pak-uzb's split, the derived 2019 value, unverified sources ----
+
+
+def test_item_15_methods_tariff_table_labels_theta_and_the_exponent_apart():
+    text = (ROOT / "docs" / "methods.md").read_text(encoding="utf-8")
+    header = "| change | trade elasticity `theta` | tariff exponent `epsilon = theta + 1` | trade |"
+    assert header in text
+    rows = text.split(header)[1].split("\n\n")[0].splitlines()[2:]
+    assert len(rows) == 5
+    for row in rows:
+        change, theta, epsilon, trade = (c.strip() for c in row.strip("|").split("|"))
+        assert float(epsilon) == pytest.approx(float(theta) + 1)
+        before, after = (float(t.split("%")[0]) / 100 for t in change.split("->"))
+        # trade = ((1 + after) / (1 + before)) ** -epsilon - 1, to the table's 0.1 point
+        expected = ((1 + after) / (1 + before)) ** -float(epsilon) - 1
+        assert float(trade.replace("%", "").replace("+", "")) == pytest.approx(
+            100 * expected, abs=0.05
+        )
+
+
+def test_item_15_pak_uzb_split_and_the_derived_2019_value():
+    from tradecalc import load_scenario
+
+    s = load_scenario(ROOT / "scenarios" / "other-pairs" / "pak-uzb.yaml")
+    flows = {f.direction: f for f in s.baseline.flows}
+    # hand-computed: 404 x 63.65 / (63.65 + 79.23) = 179.97 -> 180.0; 404 - 180.0 = 224.0
+    assert flows["pak_to_uzb"].value_usd_m == round(404 * 63.65 / (63.65 + 79.23), 1) == 180.0
+    assert flows["uzb_to_pak"].value_usd_m == 224.0
+    assert (
+        "179.97" in flows["pak_to_uzb"].assumption
+        and "0.445 x" not in flows["pak_to_uzb"].assumption
+    )
+    base = load_scenario(ROOT / "scenarios" / "base.yaml")
+    first = base.history[0]
+    # hand-computed: 13.283 / (1 - 0.101) = 14.775 -> 14.8; it states which 2020 figure and why
+    assert first.year == 2019 and first.total_usd_m == round(13.283 / (1 - 0.101), 1) == 14.8
+    assert "13.283" in first.assumption and "13.2," in first.assumption
+    assert "14.68" in first.assumption  # what the record's own 13.2 would have given
+
+
+UNVERIFIED = {"timesca_tcs_pilot", "pbs_pharma_fy24"}
+
+
+def test_item_15_unverified_sources_are_marked_wherever_cited(tmp_path):
+    from tradecalc import load_scenario
+
+    sources = {src.id: src for src in load_scenario(BASE).sources}
+    assert {i for i, src in sources.items() if src.verified is False} == UNVERIFIED
+    # JSON: the field itself, add-only (absent where not flagged)
+    doc = json.loads(ok("explain", BASE, "-f", "json"))
+    flagged = {src["id"] for src in doc["sources"] if src.get("verified") is False}
+    assert flagged == UNVERIFIED
+    assert all("verified" not in src for src in doc["sources"] if src["id"] not in UNVERIFIED)
+    # the explain tables: the TTA lever's source, and the Sources table
+    table = ok("explain", BASE, "-f", "markdown")
+    assert "timesca_tcs_pilot (unverified)" in table
+    assert "pbs_pharma_fy24 (unverified)" in table
+    assert "akbarov_report_2023 (unverified)" not in table
+    # the brief: the levers table and the sources list
+    ok("report", BASE, "-o", str(tmp_path / "brief.html"))
+    html = (tmp_path / "brief.html").read_text(encoding="utf-8")
+    assert "timesca_tcs_pilot (unverified)" in html
+    assert html.count("(unverified: no article URL checked)") == 2
+    # the workbook: Sources has a verified column, Levers says whether its source is verified
+    ok("project", BASE, "-o", str(tmp_path / "base.xlsx"))
+    book = openpyxl.load_workbook(tmp_path / "base.xlsx")
+    rows = list(book["Sources"].iter_rows(values_only=True))
+    verified = {r[0]: r[rows[0].index("verified")] for r in rows[1:]}
+    assert {i for i, v in verified.items() if v is False} == UNVERIFIED
+    levers = list(book["Levers"].iter_rows(values_only=True))
+    col, src = levers[0].index("source_verified"), levers[0].index("source")
+    assert {r[src] for r in levers[1:] if r[col] is False} == {"timesca_tcs_pilot"}
+    # a chart's footer
+    from tradecalc.views.briefing import footer_text
+    from tradecalc.views.render import unverified_ids
+
+    footer = footer_text(list(sources), (), unverified_ids(sources.values()))
+    assert "timesca_tcs_pilot (unverified)" in footer and "pbs_pharma_fy24 (unverified)" in footer

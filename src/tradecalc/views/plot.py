@@ -24,7 +24,7 @@ from tradecalc.analysis.projection import Projection, history_rows, lever_column
 from tradecalc.engine.montecarlo import Simulation
 from tradecalc.scenario.yamlread import fail
 from tradecalc.views.briefing import footer_text, install_hint, odds_text, outside_text
-from tradecalc.views.render import growth_text, overrides_text, verdict
+from tradecalc.views.render import growth_text, overrides_text, unverified_ids, verdict
 
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 DPI = 200
@@ -300,7 +300,9 @@ def projection_chart(
     _frame(axes, s, p.years, p.history(), shown, log, stacked=polys)
     title = s.name if s.pair_label in s.name else f"{s.pair_label} trade: {s.name}"
     chart.titles(title, _projection_subtitles(p, doc, log))
-    return chart.save(footer_text([src.id for src in s.sources], p.overrides))
+    return chart.save(
+        footer_text([src.id for src in s.sources], p.overrides, unverified_ids(s.sources))
+    )
 
 
 class _Band(NamedTuple):
@@ -420,8 +422,9 @@ def comparison_chart(c: Comparison, path: Path, *, log: bool = False) -> bytes:
     _legend(axes)
     chart.titles("Trade the target counts, by scenario", _comparison_subtitles(c, shared))
     sources = [src.id for p in c.projections for src in p.scenario.sources]
+    unverified = unverified_ids(src for p in c.projections for src in p.scenario.sources)
     overrides = c.projections[0].overrides if c.projections else ()
-    return chart.save(footer_text(sources, overrides))
+    return chart.save(footer_text(sources, overrides, unverified))
 
 
 def _scenario_lines(axes, projections: list[Projection], shared: bool) -> list[float]:
@@ -505,7 +508,7 @@ def simulation_chart(sim: Simulation, path: Path, *, log: bool = False) -> bytes
             else "No uncertainty block: no spread.",
         ],
     )
-    return chart.save(footer_text([src.id for src in s.sources]))
+    return chart.save(footer_text([src.id for src in s.sources], (), unverified_ids(s.sources)))
 
 
 def sensitivity_chart(doc: Mapping[str, Any], path: Path, *, top: int = 12) -> bytes:

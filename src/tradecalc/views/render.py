@@ -303,6 +303,31 @@ def projection_view(p: Projection) -> View:
     )
 
 
+UNVERIFIED = "unverified"
+"""The mark after a cited source whose citation could not be checked (``verified: false``)."""
+
+
+def unverified_ids(sources) -> frozenset[str]:
+    """Ids of the sources marked ``verified: false``: pydantic models or their JSON dicts."""
+    found = set()
+    for src in sources:
+        row = src if isinstance(src, dict) else src.model_dump()
+        if row.get("verified") is False:
+            found.add(row["id"])
+    return frozenset(found)
+
+
+def cited(source: str | None, unverified: frozenset[str]) -> str:
+    """A cited source id, marked ``(unverified)`` where its citation could not be checked.
+
+    >>> cited("pbs_pharma_fy24", frozenset({"pbs_pharma_fy24"})), cited(None, frozenset())
+    ('pbs_pharma_fy24 (unverified)', '')
+    """
+    if not source:
+        return ""
+    return f"{source} ({UNVERIFIED})" if source in unverified else source
+
+
 def _record_table(p: Projection) -> TextTable:
     """The observed record by year and kind, each direction apart; not part of the projection."""
     a, b = p.scenario.directions
@@ -311,6 +336,7 @@ def _record_table(p: Projection) -> TextTable:
         ["Year", "Kind", "Total", arrow(a), arrow(b), "Source"],
         right={0, 2, 3, 4},
     )
+    unverified = unverified_ids(p.scenario.sources)
     for h in p.history():
         by = h["by_direction_usd_m"]
         record.rows.append(
@@ -319,7 +345,7 @@ def _record_table(p: Projection) -> TextTable:
                 h["label"],
                 usd(h["total_usd_m"]),
                 *(usd(by[d]) if by.get(d) is not None else "" for d in (a, b)),
-                h["source"] or "assumption",
+                cited(h["source"], unverified) or "assumption",
             ]
         )
     return record

@@ -17,7 +17,15 @@ from typing import Any
 
 from tradecalc.analysis.projection import Projection, lever_columns
 from tradecalc.views.briefing import install_hint, no_odds_text, odds_text, outside_text, version
-from tradecalc.views.render import growth_text, overrides_text, percent, usd, verdict
+from tradecalc.views.render import (
+    cited,
+    growth_text,
+    overrides_text,
+    percent,
+    unverified_ids,
+    usd,
+    verdict,
+)
 from tradecalc.views.render_analysis import lever_label, lever_source
 
 CSS = """
@@ -223,13 +231,14 @@ def _year_table(p: Projection, doc: Mapping[str, Any]) -> str:
 def _lever_table(p: Projection) -> str:
     """What each lever adds at the deadline and the horizon, whether it counts, its source."""
     s = p.scenario
+    unverified = unverified_ids(s.sources)
     rows = [
         [
             lever_label(r),
             "yes" if r["counts"] else f"no ({r['category']})",
             usd(r["at_by_year_usd_m"]),
             usd(r["at_horizon_usd_m"]),
-            lever_source(r),
+            lever_source(r, unverified),
         ]
         for r in p.levers()
     ]
@@ -239,9 +248,14 @@ def _lever_table(p: Projection) -> str:
 def _assumptions(doc: Mapping[str, Any], heading: str) -> list[str]:
     """The assumptions as a numbered list under a ``heading`` (h2, h3...), none if there are
     none; printed, each is cut to two lines."""
+    unverified = unverified_ids(doc.get("sources", []))
     items = "".join(
         f"<li><div class=clamp><code>{_e(a['path'])}</code>: {_e(a['text'])}"
-        + (f" <span class=muted>[{_e(a['source'])}]</span>" if a.get("source") else "")
+        + (
+            f" <span class=muted>[{_e(cited(a['source'], unverified))}]</span>"
+            if a.get("source")
+            else ""
+        )
         + "</div></li>"
         for a in doc.get("assumptions", [])
     )
@@ -267,7 +281,12 @@ def _sources(docs: Sequence[Mapping[str, Any]]) -> str:
         if re.match(r"https?://", url):
             title = f'<a href="{_e(url)}" rel="noreferrer">{title}</a>'
         date = f", {_e(src['date'])}" if src.get("date") else ""
-        items.append(f"<li><code>{_e(src['id'])}</code>: {title}{date}</li>")
+        mark = (
+            " <strong>(unverified: no article URL checked)</strong>"
+            if src.get("verified") is False
+            else ""
+        )
+        items.append(f"<li><code>{_e(src['id'])}</code>: {title}{date}{mark}</li>")
     return f'<section class="sources"><h2>Sources</h2><ol>{"".join(items)}</ol></section>'
 
 

@@ -25,7 +25,7 @@ from tradecalc.views.briefing import (
     outside_text,
     version,
 )
-from tradecalc.views.render import overrides_text
+from tradecalc.views.render import overrides_text, unverified_ids
 
 CREATED = dt.datetime(2000, 1, 1)
 """The creation date written into every workbook, so that the bytes depend on the inputs only."""
@@ -237,7 +237,9 @@ def _add_projection(book: _Book, p, doc: Mapping[str, Any], prefix: str = "") ->
     book.pairs(f"{prefix}Summary", summary_pairs(p, doc))
     book.records(f"{prefix}Years", doc["years"])
     book.table(f"{prefix}Components", list(CSV_COLUMNS), p.rows())
-    book.records(f"{prefix}Levers", p.levers())
+    unverified = unverified_ids(doc["sources"])
+    levers = [{**r, "source_verified": _verified(r["source"], unverified)} for r in p.levers()]
+    book.records(f"{prefix}Levers", levers)
     history = [{k: v for k, v in h.items() if k != "label"} for h in doc.get("history", [])]
     if history:
         book.records(f"{prefix}History", history)
@@ -245,14 +247,28 @@ def _add_projection(book: _Book, p, doc: Mapping[str, Any], prefix: str = "") ->
         book.table(f"{prefix}History", ["year", "reporter", "total_usd_m"], [])
     book.table(
         f"{prefix}Assumptions",
-        ["path", "text", "source"],
-        [[a.get("path"), a.get("text"), a.get("source")] for a in doc.get("assumptions", [])],
+        ["path", "text", "source", "source_verified"],
+        [
+            [a.get("path"), a.get("text"), a.get("source"), _verified(a.get("source"), unverified)]
+            for a in doc.get("assumptions", [])
+        ],
     )
     book.table(
         f"{prefix}Sources",
-        ["id", "title", "url", "date", "note"],
-        [[s.get(k) for k in ("id", "title", "url", "date", "note")] for s in doc["sources"]],
+        ["id", "title", "url", "date", "note", "verified"],
+        [
+            [
+                *(s.get(k) for k in ("id", "title", "url", "date", "note")),
+                s.get("verified") is not False,
+            ]
+            for s in doc["sources"]
+        ],
     )
+
+
+def _verified(source: str | None, unverified: frozenset[str]) -> bool | None:
+    """False for a source marked ``verified: false``, True for another, blank for none."""
+    return None if not source else source not in unverified
 
 
 def projection_workbook(p, doc: Mapping[str, Any] | None = None) -> bytes:
