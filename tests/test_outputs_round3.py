@@ -214,3 +214,33 @@ def test_item_15_unverified_sources_are_marked_wherever_cited(tmp_path):
 
     footer = footer_text(list(sources), (), unverified_ids(sources.values()))
     assert "timesca_tcs_pilot (unverified)" in footer and "pbs_pharma_fy24 (unverified)" in footer
+
+
+# --- item 13: compare ranks only scenarios that count the same categories ----------------------
+
+
+def test_item_13_compare_names_the_closest_among_like_counts(tmp_path):
+    shipped = sorted(str(p) for p in (ROOT / "scenarios").glob("*.yaml"))
+    doc = json.loads(ok("compare", *shipped, "-f", "json"))
+    by_name = {s["name"]: s for s in doc["scenarios"]}
+    # official-count counts every category: its gap is the smallest, but it is not comparable
+    official = by_name["Official count"]
+    assert official["gap_at_by_year_usd_m"] == min(
+        s["gap_at_by_year_usd_m"] for s in by_name.values()
+    )
+    assert doc["closest"] == "Push to 2030"
+    assert "Official count" not in doc["closest_among"] and len(doc["closest_among"]) == 4
+    table = ok("compare", *shipped)
+    assert "not ranked, as they count other categories: Official count" in " ".join(table.split())
+    # two groups of one each: the first listed sets the categories
+    pair = json.loads(
+        ok("compare", str(ROOT / "scenarios" / "official-count.yaml"), BASE, "-f", "json")
+    )
+    assert pair["closest"] == "Official count" and pair["closest_among"] == ["Official count"]
+    # all alike: all are ranked, no note
+    alike = [BASE, str(ROOT / "scenarios" / "push-2030.yaml")]
+    assert json.loads(ok("compare", *alike, "-f", "json"))["closest_among"] == [
+        "Base case",
+        "Push to 2030",
+    ]
+    assert "not ranked" not in ok("compare", *alike)

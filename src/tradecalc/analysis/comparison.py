@@ -20,7 +20,8 @@ class Comparison:
         return sorted({int(y) for p in self.projections for y in p.years})
 
     def closest(self) -> Projection:
-        """The scenario with the smallest gap at its deadline, as a share of its target.
+        """The scenario with the smallest gap at its deadline, as a share of its target, among
+        the :meth:`comparable` ones (a measure that counts more is not closer, only larger).
 
         Ties go to the one that reaches its target first.
         """
@@ -29,7 +30,27 @@ class Comparison:
             share = p.gap_at_by_year / p.scenario.target.value_usd_m
             return (share, p.reached_year if p.reached_year is not None else 10_000)
 
-        return min(self.projections, key=key)
+        return min(self.comparable(), key=key)
+
+    def comparable(self) -> list[Projection]:
+        """The scenarios that count the same categories as most of them (on a tie, as the
+        first one listed): the only ones :meth:`closest` chooses among."""
+        groups: dict[frozenset[str], list[Projection]] = {}
+        for p in self.projections:
+            groups.setdefault(frozenset(p.scenario.target.counts), []).append(p)
+        return max(groups.values(), key=len)  # the first of the largest groups
+
+    def closest_note(self) -> str:
+        """Which scenarios the closest was chosen among, when some count other categories."""
+        among = self.comparable()
+        if len(among) == len(self.projections):
+            return ""
+        left = [p.scenario.name for p in self.projections if p not in among]
+        counts = ", ".join(among[0].scenario.target.counts)
+        return (
+            f"chosen among the {len(among)} that count {counts}; "
+            f"not ranked, as they count other categories: {', '.join(left)}"
+        )
 
     def notes(self) -> list[str]:
         """What differs between the scenarios and so limits the comparison."""
@@ -88,5 +109,6 @@ class Comparison:
             "scenarios": [self.summary(p) for p in self.projections],
             "years": self.year_rows(),
             "closest": self.closest().scenario.name,
+            "closest_among": [p.scenario.name for p in self.comparable()],
             "notes": self.notes(),
         }

@@ -475,7 +475,8 @@ def _shared_record(projections: list[Projection]) -> list[dict[str, Any]]:
 def _comparison_subtitles(c: Comparison, shared: bool) -> list[str]:
     """The closest scenario, whose target each is judged on, the first two notes."""
     return [
-        f"Closest to its target: {c.closest().scenario.name}. "
+        f"Closest to its target: {c.closest().scenario.name}"
+        + (f" ({c.closest_note()}). " if c.closest_note() else ". ")
         + (
             "Each scenario is judged on its own target (stars: target at its deadline)."
             if not shared

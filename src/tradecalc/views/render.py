@@ -436,7 +436,8 @@ def comparison_view(c: Comparison, width: int | None = None) -> View:
             (
                 "Closest",
                 f"{closest.scenario.name} ({closest.path}): {verdict(closest)}, "
-                f"gap at {closest.scenario.by_year} {gap_text(closest)}",
+                f"gap at {closest.scenario.by_year} {gap_text(closest)}"
+                + (f"; {c.closest_note()}" if c.closest_note() else ""),
             ),
             ("Files", "; ".join(f"{p.scenario.name}: {p.path}" for p in c.projections)),
         ],

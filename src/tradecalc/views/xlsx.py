@@ -317,7 +317,8 @@ def comparison_workbook(c, doc: Mapping[str, Any] | None = None) -> bytes:
         widths[0] = max(widths[0], len(label) + 2)
         for c_, value in enumerate(values, start=1):
             widths[c_] = min(MAX_WIDTH, max(widths[c_], book.cell(sheet, r, c_, value, fmt)))
-    notes = [f"Closest to its target: {doc.get('closest')}", *doc.get("notes", [])]
+    among = "" if len(doc.get("closest_among", ps)) == len(ps) else f" ({c.closest_note()})"
+    notes = [f"Closest to its target: {doc.get('closest')}{among}", *doc.get("notes", [])]
     for r, note in enumerate(notes, start=len(rows) + 2):
         sheet.write_string(r, 0, note)
     for c_, width in enumerate(widths):
