@@ -244,3 +244,150 @@ def test_item_13_compare_names_the_closest_among_like_counts(tmp_path):
         "Push to 2030",
     ]
     assert "not ranked" not in ok("compare", *alike)
+
+
+# --- item 11: at 80 columns; arrows, not keys; init -o x.json; every --help example runs ------
+
+SCENARIOS_DIR = ROOT / "scenarios"
+AT_80 = [
+    ["project", BASE],
+    ["project", str(SCENARIOS_DIR / "official-count.yaml")],
+    ["project", str(SCENARIOS_DIR / "other-pairs" / "pak-uzb.yaml")],
+    ["compare", *sorted(str(p) for p in SCENARIOS_DIR.glob("*.yaml"))],
+    ["simulate", BASE, "--draws", "2000"],
+    ["sensitivity", BASE],
+    ["backtest", BASE, "--from", "2020"],
+    ["explain", BASE],
+    ["targets"],
+    ["sweep", BASE, "--grid", "deal_value_scale=0:20:5"],
+    ["solve", BASE, "--param", "deals.5.value_usd_m"],
+]
+
+
+def table_at(width: int, args: list[str], monkeypatch) -> tuple[str, list]:
+    """The table a command prints at ``width`` columns, and the views it was drawn from."""
+    from tradecalc.views import render
+
+    views, to_rich = [], render.to_rich
+
+    def keep(view):
+        views.append(view)
+        return to_rich(view)
+
+    monkeypatch.setattr(render, "to_rich", keep)
+    result = runner.invoke(app, args, env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.stderr
+    return result.stdout, views
+
+
+@pytest.mark.parametrize("args", AT_80, ids=lambda a: " ".join(Path(x).name for x in a))
+def test_item_11_no_cell_splits_a_word_at_80_columns(args, monkeypatch):
+    out, views = table_at(80, args, monkeypatch)
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert views
+    for view in views:
+        for t in view.tables:
+            for r, row in enumerate([t.headers, *t.rows]):
+                for i, cell in enumerate(row):
+                    variants = [cell] + ([t.narrow[i][r - 1]] if i in t.narrow and r else [])
+                    assert any(
+                        _drawn_whole(v, lines, whole=r > 0 and i in t.right) for v in variants
+                    ), f"{t.title!r}: {cell!r} split at 80 columns"
+
+
+def _drawn_whole(cell: str, lines: list[str], whole: bool) -> bool:
+    """Every word of a cell is on one line (a number, or a bar with its percentage, whole)."""
+    if whole or any(ch in cell for ch in "▏▎▍▌▋▊▉█"):
+        return any(cell.strip() in line for line in lines)
+    words = [w for w in cell.split() if len(w) <= 32 and "://" not in w]  # a URL may fold
+    return all(any(w in line for line in lines) for w in words)
+
+
+@pytest.mark.parametrize(
+    "scenario", ["base.yaml", "official-count.yaml", "push-2030.yaml", "other-pairs/pak-uzb.yaml"]
+)
+def test_item_11_project_table_at_80_is_at_most_a_quarter_longer_than_at_160(scenario, monkeypatch):
+    path = str(SCENARIOS_DIR / scenario)
+    narrow = table_at(80, ["project", path], monkeypatch)[0].splitlines()
+    wide = table_at(160, ["project", path], monkeypatch)[0].splitlines()
+    assert max(len(line) for line in narrow) <= 80
+    assert len(narrow) <= 1.25 * len(wide), (len(narrow), len(wide))
+    assert not any("▏" in line and "%" not in line for line in narrow)  # no bar without its share
+
+
+def test_item_11_human_tables_show_arrows_not_keys(monkeypatch):
+    for args in (
+        ["project", BASE],
+        ["project", str(SCENARIOS_DIR / "other-pairs" / "pak-uzb.yaml")],
+    ):
+        out = ok(*args)
+        table = out.split("Assumptions without a source")[0]  # the notes quote the user's text
+        assert "_to_" not in table
+        assert "PAK→AZE" in table or "PAK→UZB" in table
+    md = ok("project", BASE, "-f", "markdown")
+    assert "| PAK→AZE | agrifood |" in md
+
+
+def test_item_11_init_never_writes_yaml_under_another_formats_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("x.json", "x.JSON", "x.csv", "x.md", "x.xlsx"):
+        result = runner.invoke(
+            app,
+            ["init", "--economies", "PAK", "UZB", "--target", "2000", "--by", "2030", "-o", name],
+        )
+        assert (result.exit_code, result.stdout) == (2, "")
+        suffix = Path(name).suffix
+        assert result.stderr == (
+            f"--output {name}: init writes a YAML scenario, not {suffix}: name the file .yaml\n"
+        )
+    assert not list(tmp_path.iterdir())
+    ok("init", "--economies", "PAK", "UZB", "--target", "2000", "--by", "2030", "-o", "x.yaml")
+    assert (tmp_path / "x.yaml").read_text(encoding="utf-8").startswith("#")
+
+
+def help_examples() -> list[tuple[str, str]]:
+    """``(command, example)`` for every example line in the --help of every command."""
+    import typer.main
+
+    group = typer.main.get_command(app)
+    found = []
+    for name in ["", *group.commands]:
+        result = runner.invoke(
+            app, [name, "--help"] if name else ["--help"], env={"COLUMNS": "300"}
+        )
+        assert result.exit_code == 0
+        found += [(name, line.strip()) for line in result.stdout.splitlines()
+                  if line.strip().startswith("tradecalc ")]  # fmt: skip
+    return found
+
+
+def test_item_11_every_command_has_a_help_example():
+    import typer.main
+
+    named = {name for name, _ in help_examples()}
+    assert named >= set(typer.main.get_command(app).commands)
+
+
+@pytest.mark.parametrize(("command", "example"), help_examples(), ids=lambda v: v[:40])
+def test_item_11_every_help_example_returns_a_result(command, example, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import system_tool
+
+    if "| jq" in example:
+        system_tool("jq")
+    (tmp_path / "scenarios").symlink_to(SCENARIOS_DIR, target_is_directory=True)
+    (tmp_path / "schema").mkdir()  # `tradecalc schema > schema/scenario.schema.json`
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {example}"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and "scenarios" not in p.parts]
+    checked = command == "validate" and done.stderr.strip().endswith(": ok")  # one line a file
+    assert done.stdout.strip() or checked or any(p.stat().st_size > 0 for p in written), example

@@ -16,6 +16,7 @@ import typer
 
 from tradecalc.cli.support import (
     SIGPIPE_STATUS,
+    SUFFIX_FORMATS,
     ChartOption,
     DrawsOption,
     Format,
@@ -310,7 +311,7 @@ def solve(
 
     Example:
 
-        tradecalc solve scenarios/base.yaml --param "deals.PSO-SOCAR refined products.value_usd_m"
+        tradecalc solve scenarios/base.yaml --param deals.5.value_usd_m   # the pharma deal
     """
     from tradecalc.views import render, render_analysis
 
@@ -600,6 +601,9 @@ def init(
     from tradecalc.scenario.starter import starter_yaml
 
     with handled([("--output", output)]):
+        if output is not None and output.suffix.lower() in SUFFIX_FORMATS:  # never YAML as .json
+            message = f"init writes a YAML scenario, not {output.suffix}: name the file .yaml"
+            raise ScenarioError([Problem(f"--output {output}", None, "", message)])
         names = {}
         for item in name or ():
             code, sep, value = item.partition("=")
