@@ -6,6 +6,7 @@ import builtins
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -391,3 +392,101 @@ def test_item_11_every_help_example_returns_a_result(command, example, tmp_path)
     written = [p for p in tmp_path.rglob("*") if p.is_file() and "scenarios" not in p.parts]
     checked = command == "validate" and done.stderr.strip().endswith(": ok")  # one line a file
     assert done.stdout.strip() or checked or any(p.stat().st_size > 0 for p in written), example
+
+
+# --- item 12: charts and print -------------------------------------------------------------------
+
+A4_TEXT_MM = 186.0  # 210 mm less the brief's 12 mm margins
+PRINT_MAX_HEIGHT_MM = 95.0  # the brief's print CSS for the printed chart
+PT_MM = 25.4 / 72
+
+
+def _svg_facts(svg: str) -> tuple[float, float, list[float], int]:
+    """Width and height [pt], every font size [pt] and the number of axes of a matplotlib SVG."""
+    width = float(re.search(r'width="([\d.]+)pt"', svg).group(1))
+    height = float(re.search(r'height="([\d.]+)pt"', svg).group(1))
+    sizes = [float(v) for v in re.findall(r"font-size: ([\d.]+)px", svg)]  # px = pt here
+    return width, height, sizes, len(re.findall(r'<g id="axes_\d+"', svg))
+
+
+@pytest.fixture(scope="module")
+def base_projection():
+    from tradecalc.analysis.projection import project
+
+    p = project(BASE)
+    return p, p.to_dict()
+
+
+@pytest.mark.parametrize("log", [False, True])
+def test_item_12_the_briefs_printed_chart_reads_on_a4(base_projection, log):
+    from tradecalc.views import plot
+
+    p, doc = base_projection
+    svg = plot.projection_chart(p, Path("c.svg"), log=log, document=doc, bare=True).decode()
+    width, height, sizes, axes = _svg_facts(svg)
+    # no title, subtitle or source footer: the page has them
+    assert p.scenario.name not in svg and "Drawn by tradecalc" not in svg and "Verdict" not in svg
+    # printed at A4's text width (or the print CSS's height), no text is under 7 pt
+    scale = min(1.0, A4_TEXT_MM / (width * PT_MM), PRINT_MAX_HEIGHT_MM / (height * PT_MM))
+    assert sizes and min(sizes) * scale >= 7.0, (min(sizes), scale)
+    assert axes == 2  # the measure, and the levers on their own scale
+
+
+def test_item_12_the_brief_prints_the_bare_chart_and_shows_the_full_one(tmp_path):
+    ok("report", BASE, "-o", str(tmp_path / "brief.html"))
+    html = (tmp_path / "brief.html").read_text(encoding="utf-8")
+    screen = html.split('<div class="screen-only">')[1].split("</div>")[0]
+    printed = html.split('<div class="print-only printed-chart">')[1].split("</div>")[0]
+    assert "Drawn by tradecalc" in screen and "Drawn by tradecalc" not in printed
+    assert ".printed-chart figure svg" in html
+
+
+def test_item_12_project_plot_shows_each_lever_the_odds_band_and_a_memo_apart(base_projection):
+    from tradecalc.views import plot
+
+    p, doc = base_projection
+    svg = plot.projection_chart(p, Path("c.svg"), document=doc).decode()
+    text = re.sub(r"<[^>]+>", " ", svg)
+    # three panels: the measure; the levers on their own scale; the memo on its own scale
+    assert _svg_facts(svg)[3] == 3
+    assert "What each counted lever adds to the baseline (own scale)" in text
+    assert "Not counted by the target (memo, own scale)" in text
+    assert "memo: all trade" not in text  # no memo line over the measure any more
+    # every counted lever and deal is drawn, with its value at the deadline (the table's)
+    for label in ("PTA: 0.7 in 2030", "TTA: 1.2 in 2030", "Tariff changes: -1.3 in 2030",
+                  "deal Pharma: direct medicine supply: 1.2 in 2030"):  # fmt: skip
+        assert label in text, label
+    # the odds band, the same numbers as the odds line (P10 9.5, P90 215.0 in 2030)
+    odds = doc["odds"]
+    band = f"{odds['p10_at_by_year_usd_m']:,.1f}-{odds['p90_at_by_year_usd_m']:,.1f} in 2030"
+    assert f"P10-P90 of the odds (2,000 draws, seed 0): {band}" in text
+    assert band == "9.5-215.0 in 2030"
+
+
+def test_item_12_the_tornado_puts_the_shocks_on_their_own_axis():
+    from tradecalc.views import plot
+
+    doc = json.loads(ok("sensitivity", BASE, "-f", "json"))
+    svg = plot.sensitivity_chart(doc, Path("t.svg")).decode()
+    assert _svg_facts(svg)[3] == 2  # the annual shocks above, the levers below
+    text = re.sub(r"<[^>]+>", " ", svg)
+    assert "The annual shocks (top) have their own scale." in " ".join(text.split())
+    # the levers' panel has its own scale: ticks a dollar apart around 40.5, which one axis
+    # spanning the shocks' 10-199 could not have
+    ticks = set(re.findall(r">\s*(\d+)\s*</text>", svg))
+    assert {"40", "41", "42"} <= ticks and {"0", "100", "200"} <= ticks
+
+
+def test_item_12_the_workbook_prints_on_a4_landscape_one_page_wide(tmp_path):
+    for args in (["project", BASE], ["compare", BASE, str(SCENARIOS_DIR / "push-2030.yaml")]):
+        out = tmp_path / f"{args[0]}.xlsx"
+        ok(*args, "-o", str(out))
+        book = openpyxl.load_workbook(out)
+        for sheet in book.worksheets:
+            setup = sheet.page_setup
+            assert (setup.orientation, setup.paperSize) == ("landscape", 9), sheet.title  # A4
+            assert sheet.sheet_properties.pageSetUpPr.fitToPage
+            assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0)  # 1 page wide, any tall
+            assert sheet.print_title_rows == "$1:$1"  # the header row on every page
+            empty = [c.coordinate for row in sheet.iter_rows() for c in row if c.value == ""]
+            assert not empty, (sheet.title, empty[:5])

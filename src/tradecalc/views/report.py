@@ -70,6 +70,7 @@ code { font-size: .85em; }
   table { font-size: 7pt; } th, td { padding: 0 .3rem; }
   figure { break-inside: avoid; margin: .3rem 0; overflow: visible; }
   figure svg { max-height: 75mm; min-width: 0; }
+  .printed-chart figure svg { width: auto; max-width: 100%; max-height: 95mm; }
   .verdict { break-inside: avoid; background: none; }
   ol.assumptions { font-size: 6.5pt; line-height: 1.25; columns: 2; column-gap: 6mm; }
   ol.assumptions li { margin: 0 0 .1rem; }
@@ -198,10 +199,23 @@ def _projection_figure(p: Projection, doc: Mapping[str, Any], log: bool) -> str:
     from tradecalc.views import plot
 
     chart = _chart(lambda path: plot.projection_chart(p, path, log=log, document=doc))
-    caption = "The measure by lever, the record, the target and the deadline" + (
-        " (log scale)." if log else "."
+    scale = "; log scale." if log else "."
+    caption = (
+        "The measure with the P10-P90 band of the odds, the record, the target and the "
+        "deadline; below, on their own scales, what each counted lever adds and the trade not "
+        "counted" + scale
     )
-    return _figure(chart, caption)
+    if importlib.util.find_spec("matplotlib") is None:
+        return _figure(chart, caption)
+    printed = _chart(lambda path: plot.projection_chart(p, path, log=log, document=doc, bare=True))
+    printed_caption = (
+        "The measure with the P10-P90 band of the odds, the record and the target; below, on "
+        "its own scale, what each counted lever adds; the trade not counted is in the table" + scale
+    )
+    return (
+        f'<div class="screen-only">{_figure(chart, caption)}</div>'
+        f'<div class="print-only printed-chart">{_figure(printed, printed_caption)}</div>'
+    )
 
 
 def _year_table(p: Projection, doc: Mapping[str, Any]) -> str:

@@ -122,6 +122,7 @@ class _Book:
         sheet.freeze_panes(1, 0)
         if headers:
             sheet.autofilter(0, 0, max(count, 1), len(headers) - 1)
+        _print_setup(sheet)
         return sheet
 
     def cell(self, sheet, r: int, c: int, value: Any, fmt: str) -> int:
@@ -137,6 +138,9 @@ class _Book:
             shown = {MONEY: f"{value:,.1f}", SHARE: f"{value:.1%}"}.get(fmt, f"{value}")
             return len(shown) + 2
         text = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        if not text:  # nothing to say: a blank cell, never an empty string
+            sheet.write_blank(r, c, None)
+            return 0
         sheet.write_string(r, c, text, self.wrap)
         return len(text) + 2
 
@@ -159,11 +163,29 @@ class _Book:
         sheet.set_column(0, 0, min(MAX_WIDTH, widths[0]))
         sheet.set_column(1, 1, min(90, widths[1]), self.wrap)
         sheet.freeze_panes(1, 0)
+        _print_setup(sheet)
         return sheet
 
     def close(self) -> bytes:
         self.book.close()
         return self.buffer.getvalue()
+
+
+A4 = 9
+"""XlsxWriter's paper code for A4."""
+
+
+def _print_setup(sheet, title_columns: bool = False) -> None:
+    """Printed: A4 landscape, as wide as one page, the header row (and the label column of a
+    side-by-side sheet) repeated on every page."""
+    sheet.set_paper(A4)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)  # one page wide, as many tall as it takes
+    sheet.repeat_rows(0)
+    if title_columns:
+        sheet.repeat_columns(0)
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    sheet.set_footer("&L&A&RPage &P of &N")
 
 
 def _flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -308,7 +330,7 @@ def comparison_workbook(c, doc: Mapping[str, Any] | None = None) -> bytes:
         ]
         rows.append((f"Measure {year}, US$ m", values, MONEY))
     sheet = book.book.add_worksheet(book.sheet_name("Side by side"))
-    sheet.write_string(0, 0, "", book.header)
+    sheet.write_blank(0, 0, None, book.header)
     for c_, p in enumerate(ps, start=1):
         sheet.write_string(0, c_, p.scenario.name, book.header)
     widths = [10] + [max(12, len(p.scenario.name) + 2) for p in ps]
@@ -324,6 +346,7 @@ def comparison_workbook(c, doc: Mapping[str, Any] | None = None) -> bytes:
     for c_, width in enumerate(widths):
         sheet.set_column(c_, c_, width)
     sheet.freeze_panes(1, 1)
+    _print_setup(sheet, title_columns=True)
     for p in ps:
         book.records(p.scenario.name, p.by_year())
     return book.close()
