@@ -213,15 +213,17 @@ def _target(axes, value: float, by_year: int, colour: str = BLACK, label: str | 
     """The target as a dashed line, the deadline as a dotted one, both labelled in the plot."""
     axes.axhline(value, color=colour, linestyle="--", linewidth=1.6, zorder=4)
     axes.axvline(by_year, color=colour, linestyle=":", linewidth=1.2, zorder=4)
-    axes.annotate(  # at the foot of the line: the target's label runs along the top
+    axes.annotate(  # on white: the target's dashed line may run behind it
         f"deadline {by_year}",
-        xy=(by_year, 0.0),
+        xy=(by_year, 1.0),
         xycoords=("data", "axes fraction"),
-        xytext=(4, 4),
+        xytext=(4, -4),
         textcoords="offset points",
         fontsize=10,
         color=colour,
-        va="bottom",
+        va="top",
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0},
+        zorder=7,
     )
     axes.annotate(
         label or f"target {value:,.0f} by {by_year}",
@@ -448,7 +450,9 @@ def plt_size(key: str) -> float:
 
 
 def _side_legend(axes) -> None:
-    """The panel's legend right of it, outside the plot."""
+    """The panel's legend right of it, outside the plot (none with nothing labelled)."""
+    if not axes.get_legend_handles_labels()[0]:
+        return
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, borderaxespad=0.0)
 
 
