@@ -85,6 +85,7 @@ class _Book:
             f: self.book.add_format({"num_format": f, "valign": "top"})
             for f in (MONEY, SHARE, YEAR, NUMBER)
         }
+        self.boolean = self.book.add_format({"num_format": '"TRUE";"TRUE";"FALSE"'})
         self.names: set[str] = set()
 
     def sheet_name(self, name: str) -> str:
@@ -130,8 +131,8 @@ class _Book:
         if value is None or (isinstance(value, float) and not math.isfinite(value)):
             sheet.write_blank(r, c, None)
             return 0
-        if isinstance(value, bool):
-            sheet.write_boolean(r, c, value)
+        if isinstance(value, bool):  # shown TRUE/FALSE by every reader, LibreOffice too
+            sheet.write_boolean(r, c, value, self.boolean)
             return 6
         if isinstance(value, int | float):
             sheet.write_number(r, c, value, self.formats[fmt])
