@@ -45,6 +45,7 @@ def sweep(first: int, second: int) -> list[str]:
     return [*TC, "sweep", BASE, "-f", "csv", "--grid", grid[0], "--grid", grid[1]]
 
 
+HEADROOM = [*TC, "headroom", "examples/headroom/scenario.yaml", "-f", "json"]
 SOLVE = [*TC, "solve", BASE, "--param", "baseline.flows.0.growth", "--metric", "probability"]
 
 ROWS = [
@@ -56,6 +57,7 @@ ROWS = [
     ("sweep 10,000 points -f csv / plain run", sweep(100, 100), PLAIN, "<= 2"),
     ("sweep 100,000 points -f csv / plain run", sweep(1000, 100), PLAIN, "<= 10, < 1 GiB"),
     ("solve --metric probability / plain run", SOLVE, PLAIN, "<= 3"),
+    ("headroom -f json (example) / plain run", HEADROOM, PLAIN, ""),
 ]
 
 

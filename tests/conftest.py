@@ -1,4 +1,5 @@
-"""Shared fixtures: a small hand-checkable scenario and a writer for YAML files."""
+"""Shared fixtures: a small hand-checkable scenario and a writer for YAML files; the network
+guard (pytest-socket): any test that opens an internet socket fails."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import pytest_socket
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -82,3 +84,13 @@ def system_tool(*names: str) -> str:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+def pytest_runtest_setup(item):
+    """Tests run offline: every socket but a Unix one (test_hardening's) fails the test.
+
+    Subprocesses (the README's shell examples, Chromium) are not affected: only this process.
+    A test that truly needs localhost says so with ``@pytest.mark.enable_socket``.
+    """
+    if item.get_closest_marker("enable_socket") is None:
+        pytest_socket.disable_socket(allow_unix_socket=True)

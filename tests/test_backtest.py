@@ -49,20 +49,43 @@ def row(doc: dict, year: int) -> dict:
     return next(r for r in doc["years"] if r["year"] == year)
 
 
-def test_from_2020_with_shocks_from_history_the_2022_outturn_is_inside(write):
-    # methods.md 11: from 2020 (13.2) with 5 %/yr and shock_sd from_history, 28.2 lies inside
-    doc = run(write(RECORD + "uncertainty: {shock_sd: from_history}\n"), "--from", "2020")
+# Student's t quantiles (any t table): the predictive of a random walk whose variance has a
+# scaled inverse-chi2(nu, s^2) posterior is s * sqrt(t) * t_nu (Gelman et al. 2013, 3.2).
+T4_90, T8_90 = 1.5332, 1.3968
+
+
+def test_from_2020_with_the_records_own_shocks_the_2022_outturn_is_inside(write):
+    # methods.md 11: from 2020 (13.2) with 5 %/yr and the record's own shock sd (no pooling),
+    # 28.2 lies inside the band
+    text = RECORD + "uncertainty: {shock_sd: from_history, shock_pooling: none}\n"
+    doc = run(write(text), "--from", "2020")
     assert doc["from_year"] == 2020 and doc["reporter"] == "AZE"
     r = row(doc, 2022)
     assert r["observed_usd_m"] == 28.2
     assert r["p10_usd_m"] <= 28.2 <= r["p90_usd_m"] and r["inside_band"] is True
     # the calibration used the same record: in-sample, and said so
-    assert doc["shock_sd"] == pytest.approx(0.488, abs=5e-4)  # methods.md 8
+    assert doc["shock_sd"] == pytest.approx(0.434, abs=5e-4)  # methods.md 8: around 5 %/yr
     assert doc["shock_sd_years"] == [2019, 2023] and doc["in_sample"] is True
-    # hand-computed P90 of a random walk: 14.553 * exp(1.2816 * 0.488 * sqrt(2)), about 35.3
+    # hand-computed P90: 14.553 * exp(t_4 * 0.4343 * sqrt(2)), about 37.3 (the sd drawn from
+    # its posterior, 4 degrees of freedom)
     assert r["p90_usd_m"] == pytest.approx(
-        13.2 * 1.05**2 * math.exp(Z90 * 0.4880 * 2**0.5), rel=0.05
+        13.2 * 1.05**2 * math.exp(T4_90 * 0.43426 * 2**0.5), rel=0.05
     )
+    assert r["p50_usd_m"] == pytest.approx(r["projected_usd_m"], rel=0.02)  # median-preserving
+
+
+def test_from_2020_pooled_shocks_put_the_2022_outturn_just_above_p90(write):
+    # The default shrinks the own 0.434 (4 changes) toward the panel's 0.161 (weight 4):
+    # s_n = sqrt((4 x 0.16118**2 + 0.75432) / 8) = 0.3275, so P90 of 2022 is
+    # 14.553 * exp(t_8 * 0.3275 * sqrt(2)) = 27.8, just under the observed 28.2.
+    doc = run(write(RECORD + "uncertainty: {shock_sd: from_history}\n"), "--from", "2020")
+    r = row(doc, 2022)
+    assert doc["shock_sd"] == pytest.approx(0.3275, abs=5e-4)
+    assert r["p90_usd_m"] == pytest.approx(
+        13.2 * 1.05**2 * math.exp(T8_90 * 0.32754 * 2**0.5), rel=0.02
+    )
+    assert r["inside_band"] is False and r["p90_usd_m"] > 27.0
+    assert r["p50_usd_m"] == pytest.approx(r["projected_usd_m"], rel=0.02)  # median-preserving
 
 
 def test_version_1_bands_miss_the_2022_outturn(write):

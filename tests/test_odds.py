@@ -273,16 +273,17 @@ def azerbaijan_record(uncertainty: str) -> str:
 
 
 def test_shock_sd_from_history_is_the_methods_check_value(write):
-    result = invoke(
-        "simulate", write(azerbaijan_record("shock_sd: from_history")), "-n", "500", "-f", "json"
-    )
+    text = azerbaijan_record("shock_sd: from_history, shock_pooling: none")
+    result = invoke("simulate", write(text), "-n", "500", "-f", "json")
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
-    # methods.md 8: Azerbaijan's record 2019-2023 gives 0.488 (the PAK mirror row is ignored)
-    assert doc["shock_sd"] == pytest.approx(0.488, abs=5e-4)
+    # methods.md 8: Azerbaijan's record 2019-2023 around the projection's 5 %/yr (known
+    # centre, divisor n) gives 0.434 (the PAK mirror row has one value: no change to pool)
+    assert doc["shock_sd"] == pytest.approx(0.434, abs=5e-4)
     assert doc["shock_sd_years"] == [2019, 2023]
-    table = invoke("simulate", write(azerbaijan_record("shock_sd: from_history")), "-n", "500")
-    assert "sd 0.488 of the log level a year, from AZE's calendar-year record 2019-2023" in (
+    assert doc["shock"]["model"] == "random_walk" and doc["shock"]["posterior_df"] == 4
+    table = invoke("simulate", write(text), "-n", "500")
+    assert "random walk, sd 0.434 of the log level a year, from AZE's calendar-year record " in (
         " ".join(table.stdout.split())
     )
 
@@ -302,10 +303,11 @@ def test_shock_sd_from_a_record_with_a_gap_pools_consecutive_changes(write):
         "  - {year: 2016, reporter: AZE, total_usd_m: 10.0, assumption: record}\n"
         "  - {year: 2017, reporter: AZE, total_usd_m: 12.0, assumption: record}\n",
     )
+    text = text.replace("shock_sd: from_history", "shock_sd: from_history, shock_pooling: none")
     sd, years = level_shock_sd(load_scenario(write(text)))
-    # consecutive pairs only: 2016-17, 2019-20, 2022-23 (2020-22 has a gap)
-    changes = [math.log(12 / 10), math.log(13.2 / 14.8), math.log(27.0 / 28.2)]
-    assert sd == pytest.approx(float(np.std(changes, ddof=1)))
+    # consecutive pairs only: 2016-17, 2019-20, 2022-23 (2020-22 has a gap), around 5 %/yr
+    changes = np.array([math.log(12 / 10), math.log(13.2 / 14.8), math.log(27.0 / 28.2)])
+    assert sd == pytest.approx(math.sqrt(np.mean((changes - math.log(1.05)) ** 2)))
     assert years == (2016, 2023)
 
 

@@ -15,9 +15,9 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from tradecalc.core.errors import Problem, ScenarioError
-from tradecalc.engine.draws import level_shock_sd
 from tradecalc.engine.evaluate import compile_scenario, evaluate_measure
 from tradecalc.engine.montecarlo import PERCENTILES, measure_draws, percentiles
+from tradecalc.engine.shock_estimate import shock_estimate
 from tradecalc.model import (
     band_coverage,
     inside_band,
@@ -86,7 +86,8 @@ def backtest(
     test = rebased(s, start, record[start], last)
     band = _projected_band(test, draws, seed, where)
     rows, mean_abs_log_error, coverage = _scored_years(record, start, band)
-    shock_sd, shock_years = level_shock_sd(test)
+    shock = shock_estimate(test)
+    shock_sd, shock_years = shock.sd, shock.years
     return {
         "scenario": {"name": s.name},
         "from_year": start,
@@ -101,6 +102,7 @@ def backtest(
         "shock_sd": shock_sd,
         "shock_sd_years": None if shock_years is None else list(shock_years),
         "in_sample": shock_years is not None and shock_years[1] > start,
+        "shock": shock.to_dict(),
         "path": _path_rows(band),
     }
 

@@ -494,6 +494,12 @@ def backtest(
         int | None,
         typer.Option("--from", help="Observed year to start from (default: the first).", min=1900),
     ] = None,
+    rolling: Annotated[
+        bool, typer.Option("--rolling", help="Out of sample: forecast from every origin year.")
+    ] = False,
+    horizon: Annotated[
+        int, typer.Option("--horizon", help="--rolling: years ahead (1..h).", min=1, max=50)
+    ] = 3,
     draws: DrawsOption = 10_000,
     seed: SeedOption = 0,
     format: FormatOption = Format.table,
@@ -508,7 +514,9 @@ def backtest(
     last observed year with the scenario's own growth, levers and uncertainty, and gives
     per observed year the observation, the central path, P10/P50/P90, whether it fell inside
     the band and the log error; then the mean absolute log error and the coverage (80 %
-    nominal). Says when shock_sd was calibrated on the same record (in-sample).
+    nominal). Says when shock_sd was calibrated on the same record (in-sample). --rolling
+    estimates on the record up to each origin only, forecasts 1..--horizon years and scores
+    coverage, log score and log error beside no-change and drift forecasts (out of sample).
 
     Example:
 
@@ -518,6 +526,13 @@ def backtest(
     from tradecalc.views import render, render_analysis
 
     with handled([("--output", output), ("--plot", plot)], [scenario]):
+        if rolling:
+            from tradecalc.cli.backtest_rolling import run_rolling
+
+            if from_year is not None:
+                raise ScenarioError([Problem("--from", None, "", "not with --rolling")])
+            kept = dict(format=format, output=output, plot=plot, log=log)
+            return run_rolling(scenario, set_, horizon=horizon, draws=draws, seed=seed, **kept)
         doc = run(load(scenario, set_), from_year, draws, seed, where=scenario)
         emit(
             format,
@@ -588,6 +603,17 @@ def init(
         typer.Option("--name", metavar="CODE=NAME", help="Name of a code with no ISO name."),
     ] = None,
     output: OutputOption = None,
+    from_file: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--from-file",
+            metavar="FILE",
+            help="Fill the record and flows from saved Comtrade answers.",
+        ),
+    ] = None,
+    fetch_data: Annotated[
+        bool, typer.Option("--fetch", help="Fill the record and flows from UN Comtrade.")
+    ] = False,
 ) -> None:
     """Write a commented starter scenario for any pair of economies.
 
@@ -600,6 +626,10 @@ def init(
     """
     from tradecalc.scenario.starter import starter_yaml
 
+    if from_file or fetch_data:  # the record and flows from data (issue 17): cli/fetch.py
+        return _fetch_init(
+            list(economies), target, by, base_year, name, output, from_file, fetch_data
+        )
     with handled([("--output", output)]):
         if output is not None and output.suffix.lower() in SUFFIX_FORMATS:  # never YAML as .json
             message = f"init writes a YAML scenario, not {output.suffix}: name the file .yaml"
@@ -666,6 +696,14 @@ def targets(format: FormatOption = Format.table, output: OutputOption = None) ->
                 render_targets.targets_csv_rows(doc), render_targets.TARGETS_CSV_COLUMNS
             ),
         )
+
+
+from tradecalc.cli.fetch import fetch as _fetch  # noqa: E402  (its own module: issue 17)
+from tradecalc.cli.fetch import init_from_data as _fetch_init  # noqa: E402
+from tradecalc.cli.headroom import headroom  # noqa: E402  (one module per command family)
+
+app.command(name="fetch")(_fetch)
+app.command()(headroom)
 
 
 def main() -> None:

@@ -13,16 +13,16 @@ from typing import Any
 import numpy as np
 
 from tradecalc.engine.compile import Layout, Params
-from tradecalc.model import (
-    level_shock_factor,
-    poisson_delay,
-    shock_sd_from_history,
-    two_piece_lognormal,
-)
+from tradecalc.engine.shock_estimate import ShockEstimate, shock_estimate
+from tradecalc.model import level_shock_factor, poisson_delay, two_piece_lognormal
 from tradecalc.model.deal_risk import Z90
+from tradecalc.model.uncertainty import (
+    ar1_innovation_scale,
+    level_deviation_factor,
+    shock_sd_draws,
+)
 from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.sections import Uncertainty
-from tradecalc.scenario.terms import yearly_log_changes
 
 STREAMS = (
     "theta",
@@ -35,6 +35,7 @@ STREAMS = (
     "value",
     "delay",
     "survival",
+    "shock_sd",
 )
 """One independent random stream per kind of shock (children of the seed's SeedSequence), so
 drawing one kind or not (e.g. no level shocks when ``shock_sd`` is 0) leaves the others as
@@ -53,14 +54,19 @@ def streams(seed: int) -> dict[str, np.random.Generator]:
 class Risk:
     """What the draws need beyond the point values: the resolved spreads of a scenario.
 
-    ``shock_sd`` is the number used (calibrated from the record for ``from_history``, with
-    the years it came from in ``shock_sd_years``); ``value_low``/``value_high`` are each
+    ``shock_sd`` is the number reported (for ``from_history`` the posterior scale, with the
+    years it came from in ``shock_sd_years``; each draw takes its own sd from the posterior,
+    :attr:`Shocks.level_sd`, or :attr:`Shocks.transitory_sd` for AR(1)); ``shock_rho`` is 1
+    for the random walk, below 1 for AR(1) shocks that fade (``shock`` has the whole
+    estimate); ``value_low``/``value_high`` are each
     deal's P10/P90 (``deal_value_scale`` applied; equal to the value for a deal without
     value risk).
     """
 
     shock_sd: float
     shock_sd_years: tuple[int, int] | None
+    shock_rho: float
+    shock: ShockEstimate
     flow_shock_sd: float
     deal_draws: bool  # deals: bernoulli (success, value, delay, survival drawn)
     value_low: np.ndarray  # (K,)
@@ -74,29 +80,18 @@ class Risk:
 def level_shock_sd(scenario: Scenario) -> tuple[float, tuple[int, int] | None]:
     """``uncertainty.shock_sd`` as a number, and the ``[first, last]`` years it came from.
 
-    ``from_history``: the sample standard deviation (n - 1) of the year-on-year log changes
-    of the baseline reporter's calendar-year totals (methods.md 8), by
-    :func:`~tradecalc.model.shock_sd_from_history` when the years run without a gap, else
-    of the changes between consecutive years pooled. A number: that number, no years.
+    ``from_history``: the posterior scale of the shock sd, measured around the projection's
+    growth and shrunk toward the panel (:func:`~tradecalc.engine.shock_estimate.shock_estimate`,
+    methods.md 8). A number: that number, no years.
     """
-    u = scenario.uncertainty
-    if u is None or u.shock_sd != "from_history":
-        return (0.0 if u is None else float(u.shock_sd)), None
-    record = [(y, v) for y, v in scenario.calendar_record() if v > 0]
-    changes = yearly_log_changes(record)
-    used = sorted({y for y, _ in changes} | {y - 1 for y, _ in changes})
-    if used == list(range(used[0], used[-1] + 1)):
-        values = dict(record)
-        sd = shock_sd_from_history([values[y] for y in used])
-    else:
-        sd = float(np.std([c for _, c in changes], ddof=1))
-    return sd, (used[0], used[-1])
+    estimate = shock_estimate(scenario)
+    return estimate.sd, estimate.years
 
 
 def risk_inputs(scenario: Scenario, layout: Layout, point: Params) -> Risk:
     """The :class:`Risk` of a scenario, resolved once per run."""
     u = scenario.uncertainty or Uncertainty()
-    sd, years = level_shock_sd(scenario)
+    shock = shock_estimate(scenario)
     value = point.deal_value[0]
     scale = scenario.deal_value_scale
     spread = np.exp(Z90 * u.deal_value_spread)
@@ -108,8 +103,10 @@ def risk_inputs(scenario: Scenario, layout: Layout, point: Params) -> Risk:
             ranged[k] = True
     draws = u.deals == "bernoulli"
     return Risk(
-        shock_sd=sd,
-        shock_sd_years=years,
+        shock_sd=shock.sd,
+        shock_sd_years=shock.years,
+        shock_rho=shock.rho,
+        shock=shock,
         flow_shock_sd=u.flow_shock_sd,
         deal_draws=draws,
         value_low=low,
@@ -134,6 +131,9 @@ class Shocks:
     method: np.ndarray  # (D,) uniform [0, 1)
     deals: np.ndarray  # (D, K) uniform [0, 1): success; a group uses its first deal's column
     level: np.ndarray | None = None  # (D, Y - 1) standard normal: common annual shocks
+    level_sd: np.ndarray | None = None  # (D,) sd of each draw's random-walk step (posterior)
+    transitory_sd: np.ndarray | None = None  # (D,) shock_model ar1: sd of the AR(1) innovation
+    rho: np.ndarray | None = None  # (D,) shock_model ar1: AR(1) coefficient (level_sd then 0)
     flow_level: np.ndarray | None = None  # (D, F, Y - 1) standard normal: per-flow shocks
     value: np.ndarray | None = None  # (D, K) standard normal: deal values
     delay: np.ndarray | None = None  # (D, K) uniform: start delays
@@ -156,7 +156,9 @@ class Shocks:
         """
         flows, deals, steps = len(layout.flow_sector), len(layout.deal_name), len(layout.years) - 1
         r = risk
+        sds = _level_sds(rng["shock_sd"], draws, r) if r and r.shock_sd > 0 else {}
         return cls(
+            **sds,
             theta=(
                 rng["theta"].standard_normal((draws, len(layout.sectors)))
                 if theta
@@ -182,6 +184,33 @@ class Shocks:
         )
 
 
+def _level_sds(rng: np.random.Generator, draws: int, risk: Risk) -> dict[str, Any]:
+    """The :class:`Shocks` fields of each draw's common annual shock: its sd from the posterior
+    of ``from_history`` (:func:`~tradecalc.model.uncertainty.shock_sd_draws`), else the given
+    number; for ``shock_model: ar1`` as the AR(1) innovation sd (times
+    :func:`~tradecalc.model.uncertainty.ar1_innovation_scale`), with no random-walk part."""
+    shock = risk.shock
+    if shock.posterior_df is None:
+        sd = np.full(draws, shock.sd)
+    else:
+        sd = shock_sd_draws(
+            rng.chisquare(shock.posterior_df, draws), shock.posterior_df, shock.variance
+        )
+    if risk.shock_rho == 1.0:
+        return {"level_sd": sd}
+    scale = ar1_innovation_scale(risk.shock_rho)
+    rho = np.full(draws, risk.shock_rho)
+    return {"level_sd": np.zeros(draws), "transitory_sd": sd * scale, "rho": rho}
+
+
+def common_shock_sd(shocks: Shocks, risk: Risk) -> tuple[Any, float]:
+    """The sd (a number, or one per draw) and the AR(1) coefficient of the common annual
+    shocks of ``shocks``: (transitory_sd, rho) for AR(1), (level_sd, 1) for the random walk."""
+    if shocks.transitory_sd is not None:
+        return shocks.transitory_sd, float(shocks.rho[0])  # one coefficient for all draws
+    return (risk.shock_sd if shocks.level_sd is None else shocks.level_sd), 1.0
+
+
 def apply_shocks(
     layout: Layout, point: Params, shocks: Shocks, spread: Uncertainty, risk: Risk | None = None
 ) -> Params:
@@ -192,9 +221,10 @@ def apply_shocks(
       multiplied);
     - utilisation: uniform between ``utilization.low`` and ``.high``;
     - growth: point growth plus ``growth_sd * z`` per flow (kept above -0.99);
-    - annual level shocks: a median-preserving random walk in the log level of the baseline,
-      one shock a year common to all flows (``shock_sd``) times one per flow
-      (``flow_shock_sd``), :func:`~tradecalc.model.level_shock_factor`;
+    - annual level shocks: a median-preserving random walk (or an AR(1) deviation from trend,
+      ``shock_model: ar1``) in the log level of the baseline, one shock a year common to all
+      flows with each draw's own sd (:func:`common_shock_sd`) times one per flow
+      (``flow_shock_sd``), :func:`~tradecalc.model.uncertainty.level_deviation_factor`;
     - transit conversion: one of ``tta_methods`` with equal odds;
     - deals (``bernoulli``): success with the deal's probability, one uniform per group (weight
       0 or 1); value from a two-piece lognormal (P10/P90 at the range's ends, or a lognormal
@@ -223,7 +253,9 @@ def apply_shocks(
         changes["tta_use_ave"] = methods[choice]
     level = None
     if shocks.level is not None and risk is not None:
-        level = level_shock_factor(shocks.level, risk.shock_sd)[:, np.newaxis, :]
+        sd, rho = common_shock_sd(shocks, risk)
+        sd = np.asarray(sd, dtype=float)[..., np.newaxis]  # (D, 1) or (1,)
+        level = level_deviation_factor(shocks.level, sd, rho)[:, np.newaxis, :]
     if shocks.flow_level is not None and risk is not None:
         per_flow = level_shock_factor(shocks.flow_level, risk.flow_shock_sd)
         level = per_flow if level is None else level * per_flow

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from tradecalc.engine.compile import Layout, Params
-from tradecalc.engine.draws import Risk, Shocks
+from tradecalc.engine.draws import Risk, Shocks, common_shock_sd
 from tradecalc.engine.evaluate import levers
 from tradecalc.engine.kernel_deals import CountedDeals
 from tradecalc.engine.kernel_levers import ChangeLevers, PtaLever, TtaLever
@@ -26,15 +26,18 @@ def _apply(x: np.ndarray, columns: np.ndarray, runs: list[tuple[int, int, int]])
         x[first:stop] *= columns[column]
 
 
-def _level_years(standard_normals: np.ndarray, sd: float, out: np.ndarray) -> np.ndarray:
-    """:func:`~tradecalc.model.level_shock_factor` of (D, ..., Y - 1) shocks, year-major
-    (..., Y, D) in ``out``: the same operations (product, running sum, ``exp``) on rows of
-    draws."""
+def _level_years(standard_normals: np.ndarray, sd, out: np.ndarray, rho: float = 1.0) -> np.ndarray:
+    """:func:`~tradecalc.model.uncertainty.level_deviation_factor` of (D, ..., Y - 1) shocks,
+    year-major (..., Y, D) in ``out``: the same operations (product, running sum or AR(1)
+    recursion, ``exp``) on rows of draws. ``sd`` is a number or one per draw, (D,)."""
     normals = np.moveaxis(standard_normals, 0, -1)  # (..., Y - 1, D)
     out[..., 0, :] = 0.0
-    np.multiply(float(sd), normals, out=out[..., 1:, :])
+    np.multiply(np.asarray(sd, dtype=float), normals, out=out[..., 1:, :])
     for y in range(2, out.shape[-2]):
-        out[..., y, :] += out[..., y - 1, :]
+        if rho == 1.0:
+            out[..., y, :] += out[..., y - 1, :]
+        else:
+            out[..., y, :] = rho * out[..., y - 1, :] + out[..., y, :]
     return np.exp(out, out=out)
 
 
@@ -180,7 +183,8 @@ class Kernel:
         risk, level, years = self.risk, None, len(self.years)
         if shocks.level is not None:
             out = self._buffer("level", (1, years, len(shocks.level)))
-            level = _level_years(shocks.level, risk.shock_sd, out[0])[np.newaxis]
+            sd, rho = common_shock_sd(shocks, risk)
+            level = _level_years(shocks.level, sd, out[0], rho)[np.newaxis]
         if shocks.flow_level is not None:
             draws, flows = shocks.flow_level.shape[:2]
             out = self._buffer("flow_level", (flows, years, draws))

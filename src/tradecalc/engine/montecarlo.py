@@ -17,7 +17,7 @@ import numpy as np
 
 from tradecalc.engine import budget
 from tradecalc.engine.compile import Layout, Params, compile_scenario
-from tradecalc.engine.draws import Shocks, level_shock_sd, risk_inputs, streams
+from tradecalc.engine.draws import Shocks, risk_inputs, streams
 from tradecalc.engine.evaluate import evaluate_measure
 from tradecalc.engine.kernel import Kernel
 from tradecalc.engine.quantiles import RankWindows
@@ -53,6 +53,7 @@ class Simulation:
     first_reached: np.ndarray  # (Y + 1,) share of draws first reaching in each year; last: never
     shock_sd: float = 0.0  # annual level-shock sd used (calibrated for from_history)
     shock_sd_years: tuple[int, int] | None = None  # [first, last] year it came from
+    shock: dict[str, Any] | None = None  # the whole estimate (ShockEstimate.to_dict)
 
     @property
     def probability_by_year(self) -> np.ndarray:
@@ -96,6 +97,7 @@ class Simulation:
             "reached_year_distribution": distribution,
             "shock_sd": self.shock_sd,
             "shock_sd_years": None if self.shock_sd_years is None else list(self.shock_sd_years),
+            "shock": self.shock,
         }
 
 
@@ -233,7 +235,9 @@ def simulate(
     if quantiles is None:  # a wanted rank drifted out of its window (odds below 1e-11)
         _, measure = measure_draws(scenario, draws, seed, where=where)
         quantiles = percentiles(measure, PERCENTILES, overwrite=True)
-    shock_sd, shock_sd_years = level_shock_sd(scenario)
+    from tradecalc.engine.shock_estimate import shock_estimate
+
+    shock = shock_estimate(scenario)
     return Simulation(
         scenario=scenario,
         draws=draws,
@@ -242,8 +246,9 @@ def simulate(
         mean=total / draws,
         percentiles=dict(zip(PERCENTILES, quantiles, strict=True)),
         first_reached=counts / draws,
-        shock_sd=shock_sd,
-        shock_sd_years=shock_sd_years,
+        shock_sd=shock.sd,
+        shock_sd_years=shock.years,
+        shock=shock.to_dict(),
     )
 
 

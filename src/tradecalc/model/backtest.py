@@ -103,3 +103,88 @@ def band_coverage(observed: ArrayLike, low: ArrayLike, high: ArrayLike, axis: in
     0.5
     """
     return np.mean(inside_band(observed, low, high), axis=axis)
+
+
+def gaussian_log_density(x: ArrayLike, mean: ArrayLike, sd: ArrayLike):
+    r"""Log density of a normal distribution: the log score of a Gaussian forecast.
+
+    .. math:: \ln \phi(x; \mu, s) = -\ln s - \tfrac12 \ln 2\pi - \frac{(x - \mu)^2}{2 s^2}
+
+    The logarithmic score (higher is better; Gneiting & Raftery 2007, "Strictly proper scoring
+    rules, prediction, and estimation", *JASA* 102(477)).
+
+    Examples
+    --------
+    A forecast with no spread (``sd`` 0) is a point mass: ``-inf`` where it misses, ``inf``
+    where it hits.
+
+    >>> round(float(gaussian_log_density(1.0, 0.0, 1.0)), 6)  # -0.5 ln(2 pi) - 0.5
+    -1.418939
+    >>> float(gaussian_log_density(1.0, 0.0, 0.0))
+    -inf
+    """
+    x, mean, sd = (np.asarray(v, dtype=float) for v in (x, mean, sd))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (x - mean) / sd
+        density = -np.log(sd) - 0.5 * np.log(2.0 * np.pi) - 0.5 * z**2
+    point = np.where(x == mean, np.inf, -np.inf)
+    return np.where(sd > 0, density, point)
+
+
+def kde_log_density(samples: ArrayLike, x: float) -> float:
+    r"""Log density at ``x`` of a sample, by a Gaussian kernel with Silverman's bandwidth.
+
+    .. math:: \hat f(x) = \frac{1}{m} \sum_j \phi(x; x_j, h), \qquad
+              h = 0.9 \min(\hat\sigma, IQR / 1.34)\, m^{-1/5}
+
+    The log score of a forecast given as Monte Carlo draws (Silverman 1986, *Density
+    Estimation for Statistics and Data Analysis*, eq. 3.31). ``-inf`` where no draw is near,
+    or when the draws have no spread and miss ``x`` (a point mass).
+
+    Examples
+    --------
+    >>> # IQR/1.34 = 1/1.34 < sd sqrt(2): h = 0.9 / 1.34 x 2 ** -0.2 = 0.58473; ln(phi(1/h) / h)
+    >>> round(kde_log_density([-1.0, 1.0], 0.0), 6)
+    -1.844815
+    """
+    values = np.asarray(samples, dtype=float).ravel()
+    q75, q25 = np.percentile(values, [75, 25])
+    sd = float(np.std(values, ddof=1))
+    if not sd > 1e-12 * max(1.0, float(np.max(np.abs(values)))):  # no spread: a point mass
+        return float(gaussian_log_density(x, float(np.median(values)), 0.0))
+    spread = min(sd, float(q75 - q25) / 1.34)
+    h = 0.9 * (spread if spread > 0 else sd) * values.size**-0.2
+    logs = gaussian_log_density(x, values, h)
+    top = float(np.max(logs))
+    return top + float(np.log(np.mean(np.exp(logs - top)))) if np.isfinite(top) else top
+
+
+def naive_forecast(changes: ArrayLike, steps: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    r"""Shift and sd of the log level ``steps`` years ahead: no change, and drift.
+
+    No change (the naive forecast): shift 0, :math:`s = \hat\sigma_0 \sqrt{k}` with
+    :math:`\hat\sigma_0^2 = \frac1n \sum \Delta^2`. Drift at the past mean growth: shift
+    :math:`k \bar\Delta`, :math:`s = \hat\sigma \sqrt{k (1 + k / n)}` with
+    :math:`\hat\sigma^2 = \frac{1}{n-1} \sum (\Delta - \bar\Delta)^2`, the second term the
+    error of the estimated drift (Hyndman & Athanasopoulos 2021, *Forecasting: Principles and
+    Practice*, 3rd ed., section 5.5). Needs ``n >= 2`` changes.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(shift, sd)``, each of shape ``(2, len(steps))``: row 0 no change, row 1 drift.
+
+    Examples
+    --------
+    >>> shift, sd = naive_forecast([0.1, 0.3], [1])  # mean 0.2; sd0 = sqrt(0.05); s = sqrt(0.02)
+    >>> shift.round(6).tolist(), sd.round(6).tolist()  # sqrt(0.02 x 1.5)
+    ([[0.0], [0.2]], [[0.223607], [0.173205]])
+    """
+    d = np.asarray(changes, dtype=float)
+    k = np.asarray(steps, dtype=float)
+    n, mean = d.size, float(np.mean(d))
+    sd0 = np.sqrt(np.mean(d**2))
+    sd1 = float(np.std(d, ddof=1))
+    shift = np.stack([np.zeros_like(k), k * mean])
+    sd = np.stack([sd0 * np.sqrt(k), sd1 * np.sqrt(k * (1.0 + k / n))])
+    return shift, sd

@@ -276,4 +276,52 @@ def plausibility_warnings(scenario: ScenarioFields) -> list[tuple[Loc, str]]:
                     f"baseline flows' customs-comparable sum {flows_total:g} by more than 1 %",
                 )
             )
-    return warnings
+    return warnings + list(_deal_market_warnings(s))
+
+
+DEAL_MARKET_CATEGORIES = ("goods", "energy", "brokered")
+"""Deals that cross the importer's customs, so its imports of their products bound them."""
+
+
+def _deal_market_warnings(s: ScenarioFields) -> Found:
+    """A deal larger than the importer's imports from the world of its sector's products.
+
+    The market is the latest year of `products.rows` in which the importer reports imports
+    from the world (partner WLD) of any product of the deal's sector (scenario/hs.py, with
+    `products.sectors` overrides); a deal whose sector has no such rows is not checked.
+    """
+    if s.products is None:
+        return
+    markets = _sector_markets(s)
+    for i, deal in enumerate(s.deals):
+        importer = deal.direction.rsplit("_to_", 1)[-1].upper()
+        market = markets.get((importer, deal.sector))
+        value = deal.value_usd_m * s.deal_value_scale
+        if deal.category not in DEAL_MARKET_CATEGORIES or market is None or value <= market[1]:
+            continue
+        year, total, products = market
+        scaled = f" (x deal_value_scale {s.deal_value_scale:g})" if s.deal_value_scale != 1 else ""
+        yield (
+            ("deals", i, "value_usd_m"),
+            f"deal {deal.name!r} is {value:,.1f} US$ m a year{scaled}, more than {importer}'s "
+            f"whole market for it: {importer} imported {total:,.1f} US$ m of {deal.sector} "
+            f"products (HS {', '.join(products)}) from the world in {year} (products: rows)",
+        )
+
+
+def _sector_markets(s: ScenarioFields) -> dict[tuple[str, str], tuple[int, float, list[str]]]:
+    """(importer, sector) -> (latest year, imports from the world, HS codes) from the rows."""
+    from tradecalc.scenario.hs import sector_of
+    from tradecalc.scenario.sections import WORLD
+
+    found: dict[tuple[str, str], dict[int, dict[str, float]]] = {}
+    for r in s.products.rows if s.products is not None else ():
+        if r.partner == WORLD and r.flow == "M":
+            key = (r.reporter, sector_of(r.product, s.products.sectors))
+            year = found.setdefault(key, {}).setdefault(r.year, {})
+            year[r.product] = year.get(r.product, 0.0) + r.value_usd_m
+    markets = {}
+    for key, by_year in found.items():
+        latest = max(by_year)
+        markets[key] = (latest, sum(by_year[latest].values()), sorted(by_year[latest]))
+    return markets

@@ -6,8 +6,6 @@ validating or pipeline module, so the rules and the validation below
 the one method that needs the pipeline (:meth:`~tradecalc.scenario.models.Scenario.replace`).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Literal
 
@@ -43,6 +41,11 @@ def _d(text: str):
 
 
 class _Model(BaseModel):
+    # Building these models is most of what start-up costs beyond the import floor: about 290 M
+    # instructions of 1,400 M for `project -f json` (callgrind). Two choices here keep it down:
+    # annotations are objects, not strings (no `from __future__ import annotations`, so pydantic
+    # compiles no forward reference), and empty lists are plain defaults (pydantic copies them;
+    # a `default_factory=list` makes it parse the signature of the builtin `list` per field).
     # Built at import, not deferred: `defer_build=True` only moves the build to the first
     # validation, which every command that reads a scenario does at once (measured: no
     # whole-run gain for `tradecalc project`).
@@ -196,9 +199,7 @@ class Pta(_Provenance):
         Fraction | None, _d("Share of eligible trade using the preference (default 0.7).")
     ] = None
     method: Annotated[Literal["ces", "smart"], _d("ces (default) or smart (WITS-SMART).")] = "ces"
-    lines: Annotated[list[PtaLine], _d("Tariff concessions, one or more per flow.")] = Field(
-        default_factory=list
-    )
+    lines: Annotated[list["PtaLine"], _d("Tariff concessions, one or more per flow.")] = []
 
     @property
     def utilization_value(self) -> float:
@@ -316,6 +317,17 @@ class Uncertainty(_Provenance):
         Annotated[float, Field(ge=0.0, le=3.0)] | Literal["from_history"],
         _d("Sd of annual log-level shocks common to all flows, or from_history."),
     ] = 0.0
+    shock_model: Annotated[
+        Literal["random_walk", "ar1"],
+        _d("random_walk: shocks last; ar1: they fade at shock_rho a year (methods.md 8)."),
+    ] = "random_walk"
+    shock_rho: Annotated[
+        float, Field(ge=0.0, lt=1.0, description="ar1: share of a shock left after a year.")
+    ] = 0.5
+    shock_pooling: Annotated[
+        Literal["panel", "none"],
+        _d("from_history: shrink toward the panel of bilateral records (panel) or not (none)."),
+    ] = "panel"
     flow_shock_sd: Annotated[
         float, Field(ge=0.0, le=3.0, description="Sd of independent annual shocks per flow.")
     ] = 0.0
@@ -328,7 +340,7 @@ class Uncertainty(_Provenance):
     deal_annual_survival: Annotated[Fraction | None, _d("Default annual_survival of deals.")] = None
     tta_methods: Annotated[
         list[Literal["semi_elasticity", "ave"]], _d("Transit conversions drawn with equal odds.")
-    ] = Field(default_factory=list)
+    ] = []
     deals: Annotated[
         Literal["bernoulli", "expected"], _d("bernoulli: each deal (group) happens or not.")
     ] = "bernoulli"
@@ -362,11 +374,11 @@ class Products(_Provenance):
     rows: Annotated[
         list[ProductRow],
         _d("The pair's bilateral rows and each side's rows with the world (partner WLD)."),
-    ] = Field(default_factory=list)
+    ] = []
     world: Annotated[
         list[ProductRow],
         _d("Every reporter's exports to the world (partner WLD, flow X), for world totals."),
-    ] = Field(default_factory=list)
+    ] = []
 
 
 class DataFile(_Model):
@@ -374,13 +386,9 @@ class DataFile(_Model):
 
     schema_version: Annotated[Literal[1], _d("Format version: 1.")] = 1
     economies: Annotated[list[Economy], _d("The two economies, in the order fetched.")]
-    history: Annotated[list[HistoryEntry], _d("Observed annual values (the record).")] = Field(
-        default_factory=list
-    )
+    history: Annotated[list[HistoryEntry], _d("Observed annual values (the record).")] = []
     products: Annotated[Products | None, _d("Trade by product (fetch --detail).")] = None
-    sources: Annotated[list[Source], _d("One entry per call or file read.")] = Field(
-        default_factory=list
-    )
+    sources: Annotated[list[Source], _d("One entry per call or file read.")] = []
 
 
 class ScenarioFields(_Model):
@@ -403,15 +411,11 @@ class ScenarioFields(_Model):
         TariffElasticities | None, _d("Tariff exponent by sector (instead of theta + 1).")
     ] = None
     baseline: Annotated[Baseline, _d("Trade in the base year by flow, and its trend growth.")]
-    history: Annotated[list[HistoryEntry], _d("Observed annual values (the record).")] = Field(
-        default_factory=list
-    )
+    history: Annotated[list[HistoryEntry], _d("Observed annual values (the record).")] = []
     pta: Annotated[Pta | None, _d("Preferential Trade Agreement (tariff cuts).")] = None
-    tariff_changes: Annotated[list[TariffChange], _d("Other changes of applied tariffs.")] = Field(
-        default_factory=list
-    )
+    tariff_changes: Annotated[list[TariffChange], _d("Other changes of applied tariffs.")] = []
     tta: Annotated[Tta | None, _d("Transit Trade Agreement (days saved or lost).")] = None
-    deals: Annotated[list[Deal], _d("Sector deals: new trade.")] = Field(default_factory=list)
+    deals: Annotated[list[Deal], _d("Sector deals: new trade.")] = []
     deal_value_scale: Annotated[
         float, Field(ge=0.0, le=1e4, description="Multiplies every deal's value and range.")
     ] = 1.0
@@ -421,9 +425,7 @@ class ScenarioFields(_Model):
     products: Annotated[
         Products | None, _d("Trade by product, from a data file of `tradecalc fetch`.")
     ] = None
-    sources: Annotated[list[Source], _d("Documents cited by `source:` ids.")] = Field(
-        default_factory=list
-    )
+    sources: Annotated[list[Source], _d("Documents cited by `source:` ids.")] = []
 
     @property
     def by_year(self) -> int:

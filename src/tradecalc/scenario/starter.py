@@ -139,3 +139,156 @@ def _option_problems(
     if not target_usd_m > 0:
         problems.append(Problem("--target", None, "", "must be above 0 (US$ million)"))
     return problems
+
+
+DATA_HEADER = """\
+# Starter scenario written by `tradecalc init --from-file/--fetch`: the record and the base-year
+# flows come from the data file it extends (every value cites its source there); the target's
+# provenance and the policy levers are left to fill in. Format: docs/scenario-format.md.
+"""
+
+
+def data_starter(
+    data, data_file: str, target_usd_m: float, by_year: int, names=None, base_year=None
+) -> str:
+    """A starter scenario that `extends:` the data file ``data_file`` (a DataFile ``data``).
+
+    The base year is the latest year of the first economy's record (else the second's, which
+    then becomes the baseline reporter), or ``base_year`` where that reporter's record has
+    it. Its flows: one per direction and sector from the
+    product rows of that reporter and year (sectors by the shipped HS table with
+    ``products.sectors``), and the rest of the recorded total as sector ``other``, so the flows
+    add up to the record; without product rows, one flow per direction (sector ``all``).
+    """
+    import yaml
+
+    codes = [e.code for e in data.economies]
+    reporter, entry = _latest_entry(data, codes, base_year)
+    if entry is None or not entry.by_direction:
+        raise ScenarioError(
+            [Problem(data_file, None, "history", "no year with both flows to start from")]
+        )
+    if not entry.year < by_year:
+        raise ScenarioError(
+            [Problem("--by", None, "", f"must be after the base year {entry.year}")]
+        )
+    if not target_usd_m > 0:
+        raise ScenarioError([Problem("--target", None, "", "must be above 0 (US$ million)")])
+    names = dict(names or {})
+    label = "-".join(names.get(c) or iso_name(c) or c for c in codes)
+    doc = {
+        "extends": data_file,
+        "name": f"{label}: from data",
+        "description": "Which question does this scenario answer? (write it here)",
+        "economies": [{"code": c, "name": names.get(c) or iso_name(c) or c} for c in codes],
+        "base_year": entry.year,
+        "horizon": by_year + 5,
+        "target": {
+            "value_usd_m": float(target_usd_m),
+            "by_year": by_year,
+            "counts": ["goods", "energy"],
+            "assumption": f"{PLACEHOLDER}: who announced this target, when, and what it counts",
+        },
+        "baseline": {"reporter": reporter, "flows": _data_flows(data, reporter, entry, codes)},
+    }
+    body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    ab, ba = direction_name(*codes), direction_name(codes[1], codes[0])
+    return DATA_HEADER + body + DATA_LEVERS.format(ab=ab, ba=ba, lever_year=entry.year + 1)
+
+
+DATA_LEVERS = """
+# Levers (uncomment and fill in; each needs a source or an assumption; docs/scenario-format.md).
+# A lever's direction and sector must be those of a flow above.
+# pta: {{start_year: {lever_year}, lines: [{{direction: {ab}, sector: other, coverage: 0.1,
+#        mfn_tariff: 0.15, preferential_tariff: 0.0, assumption: "..."}}]}}
+# tta: {{start_year: {lever_year}, transit_days_before: 21, transit_days_after: 14,
+#        route_share: 0.5, assumption: "..."}}
+# deals:
+#   - {{name: "A deal", direction: {ba}, sector: other, category: goods, value_usd_m: 0.0,
+#      start_year: {lever_year}, ramp_years: 3, probability: 0.5, assumption: "..."}}
+"""
+
+
+def _latest_entry(data, codes, base_year=None):
+    for code in codes:
+        entries = [h for h in data.history if h.reporter == code and h.period == "calendar"]
+        if entries and base_year is None:
+            return code, max(entries, key=lambda h: h.year)
+        if entries:
+            found = [h for h in entries if h.year == base_year]
+            if found:
+                return code, found[0]
+            years = ", ".join(str(h.year) for h in sorted(entries, key=lambda h: h.year))
+            message = f"{code}'s record has no {base_year} (it has {years})"
+            raise ScenarioError([Problem("--base-year", None, "", message)])
+    return codes[0], None
+
+
+def _data_flows(data, reporter: str, entry, codes: list[str]) -> list[dict]:
+    """Flows of the base year by sector; the rest of each direction's total as `other`."""
+    from tradecalc.scenario.hs import sector_of
+
+    other = codes[1] if reporter == codes[0] else codes[0]
+    products = data.products
+    overrides = products.sectors if products is not None else None
+    rows = [
+        r
+        for r in (products.rows if products is not None else [])
+        if r.reporter == reporter and r.partner == other and r.year == entry.year
+    ]
+    flows = []
+    for direction in (direction_name(*codes), direction_name(codes[1], codes[0])):
+        flow = "M" if direction == direction_name(other, reporter) else "X"
+        by_sector: dict[str, list] = {}
+        for r in rows:
+            if r.flow == flow:
+                by_sector.setdefault(sector_of(r.product, overrides), []).append(r)
+        total = entry.by_direction.get(direction) or 0.0
+        flows += _sector_flows(direction, by_sector, total, entry.source, bool(rows))
+    return flows
+
+
+def _sector_flows(direction, by_sector, total: float, source, has_products: bool) -> list[dict]:
+    growth = "growth 0: no trend assumed; give one with a source or an assumption"
+    if not has_products:
+        return [
+            {
+                "direction": direction,
+                "sector": "all",
+                "value_usd_m": total,
+                "growth": 0.0,
+                "source": source,
+                "assumption": growth,
+            }
+        ]
+    flows = []
+    for sector, rows in sorted(by_sector.items()):
+        value = sum(r.value_usd_m for r in rows)
+        flows.append(
+            {
+                "direction": direction,
+                "sector": sector,
+                "value_usd_m": value,
+                "growth": 0.0,
+                "source": rows[0].source,
+                "assumption": growth,
+            }
+        )
+    rest = total - sum(f["value_usd_m"] for f in flows)
+    if rest > 1e-9:
+        known = next((f for f in flows if f["sector"] == "other"), None)
+        if known is None:
+            flows.append(
+                {
+                    "direction": direction,
+                    "sector": "other",
+                    "value_usd_m": rest,
+                    "growth": 0.0,
+                    "source": source,
+                    "assumption": f"the recorded total less the sectors above; {growth}",
+                }
+            )
+        else:
+            known["value_usd_m"] += rest
+            known["assumption"] = f"chapters of sector other plus the rest of the total; {growth}"
+    return flows

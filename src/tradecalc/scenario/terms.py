@@ -41,6 +41,9 @@ Tariff = Annotated[float, Field(ge=0.0, le=10.0)]  # up to 1,000 %
 Theta = Annotated[float, Field(gt=0.0, le=50.0)]
 Days = Annotated[float, Field(ge=0.0, le=3650.0)]
 Growth = Annotated[float, Field(gt=-1.0, le=10.0)]
+PLACEHOLDER_MARK = "PLACEHOLDER"
+"""How an assumption `tradecalc init` left to fill in begins; ``validate --strict`` refuses it."""
+
 Text = Annotated[str, Field(min_length=1)]
 CODE_PATTERN = r"^[A-Z][A-Z0-9]{1,9}$"
 DIRECTION_PATTERN = r"^[a-z][a-z0-9]{1,9}_to_[a-z][a-z0-9]{1,9}$"

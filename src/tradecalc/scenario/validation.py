@@ -20,6 +20,7 @@ from tradecalc.scenario.sections import ScenarioFields, must_be_sourced, provena
 from tradecalc.scenario.terms import (
     CODE_PATTERN,
     DIRECTION_PATTERN,
+    PLACEHOLDER_MARK,
     Loc,
     did_you_mean,
     is_model,
@@ -47,7 +48,7 @@ def validated(model: type[Model], tree: Doc, default_file: str) -> Model:
     try:
         scenario = model.model_validate(tree)
     except ValidationError as error:
-        problems = [_pydantic_problem(model, tree, e, default_file) for e in error.errors()]
+        problems = [pydantic_problem(model, tree, e, default_file) for e in error.errors()]
         raise ScenarioError(by_line(problems)) from None
     problems = [
         problem_at(tree, loc, message, default_file) for loc, message in semantic_problems(scenario)
@@ -58,11 +59,27 @@ def validated(model: type[Model], tree: Doc, default_file: str) -> Model:
 
 
 def strict_problems(scenario: ScenarioFields, tree: Doc) -> list[Problem]:
-    """Flows and deals with neither `source:` nor `assumption:` (``validate --strict``)."""
-    return [
+    """What ``validate --strict`` refuses besides the warnings: figures with neither `source:`
+    nor `assumption:`, and figures a starter left as placeholders."""
+    unsourced = [
         problem_at(tree, loc, "no source or assumption given", tree.here[0])
         for loc, item in provenance_items(scenario)
         if must_be_sourced(loc) and item.source is None and item.assumption is None
+    ]
+    return by_line(unsourced + placeholder_problems(scenario, tree))
+
+
+def placeholder_problems(scenario: ScenarioFields, tree: Doc) -> list[Problem]:
+    """One line per figure whose assumption still says PLACEHOLDER, as `tradecalc init` wrote it."""
+    return [
+        problem_at(
+            tree,
+            (*loc, "assumption"),
+            item.assumption,
+            tree.here[0],
+        )
+        for loc, item in provenance_items(scenario)
+        if (item.assumption or "").startswith(PLACEHOLDER_MARK)
     ]
 
 
@@ -80,7 +97,7 @@ def warning_problems(scenario: ScenarioFields, tree: Doc) -> list[Problem]:
     )
 
 
-def _pydantic_problem(model: type, tree: Doc, error: dict, default_file: str) -> Problem:
+def pydantic_problem(model: type, tree: Doc, error: dict, default_file: str) -> Problem:
     loc = tuple(error["loc"])
     kind = error["type"]
     if kind == "extra_forbidden":

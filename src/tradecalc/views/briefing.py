@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tradecalc.views.render import cited, overrides_text, percent, usd
+from tradecalc.views.render import cited, overrides_text, percent, shock_model_words, usd
 
 
 def install_hint(package: str, extra: str) -> str:
@@ -40,7 +40,8 @@ def odds_text(odds: Mapping[str, Any] | None, by_year: int) -> str:
         return ""
     text = f"P(target by {by_year}) = {percent(odds['probability_by_year'])}"
     if odds.get("draws") is not None:
-        text += f" (Monte Carlo, {odds['draws']:,} draws, seed {odds.get('seed', 0)})"
+        words = shock_model_words(odds.get("shock"))
+        text += f" (Monte Carlo, {odds['draws']:,} draws, seed {odds.get('seed', 0)}{words})"
     low, high = odds.get("p10_at_by_year_usd_m"), odds.get("p90_at_by_year_usd_m")
     if low is not None and high is not None:
         text += f"; P10-P90 in {by_year}: {usd(low)}-{usd(high)} US$ m"

@@ -17,7 +17,13 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from tradecalc.analysis.comparison import Comparison
-from tradecalc.analysis.projection import LEVER_COLUMNS, Projection, lever_columns
+from tradecalc.analysis.projection import (
+    LEVER_COLUMNS,
+    Projection,
+    baseline_reporter_reason,
+    lever_columns,
+    mirror_rows,
+)
 from tradecalc.core.sanitize import clean, csv_cell
 from tradecalc.engine.verdict import on_time
 from tradecalc.scenario.terms import CATEGORY_MEANING, CUSTOMS_CATEGORIES
@@ -331,8 +337,18 @@ def odds_text(p: Projection) -> str:
         f"P(reached by {by}) {percent(o['probability_by_year'])}; measure in {by}: "
         f"P10 {usd(o['p10_at_by_year_usd_m'])}, median {usd(o['p50_at_by_year_usd_m'])}, "
         f"P90 {usd(o['p90_at_by_year_usd_m'])} US$ m (Monte Carlo, {o['draws']:,} draws, "
-        f"seed {o['seed']})"
+        f"seed {o['seed']}{shock_model_words(o.get('shock'))})"
     )
+
+
+def shock_model_words(shock: dict | None) -> str:
+    """``", random-walk shocks"`` or ``", AR(1) shocks, rho 0.5"``: which annual shocks the
+    odds draw (methods.md 8); empty without annual shocks."""
+    if not shock or not shock.get("sd"):
+        return ""
+    if shock["model"] == "random_walk":
+        return ", random-walk shocks"
+    return f", AR(1) shocks, rho {shock['rho']:g}"
 
 
 def projection_headline(p: Projection) -> list[tuple[str, str]]:
@@ -375,6 +391,7 @@ def projection_view(p: Projection) -> View:
     levers = lever_columns(s)
     tables = [
         *([_record_table(p)] if s.history else []),
+        *([_mirror_table(p)] if mirror_rows(s) else []),
         _years_table(p, levers),
         *([_memo_table(p)] if p.not_counted else []),
         _breakdown_table(p, levers),
@@ -443,6 +460,50 @@ def _record_table(p: Projection) -> TextTable:
             label = label.removeprefix("observed (").removesuffix(")")
         record.narrow.setdefault(1, []).append(label)
     return record
+
+
+def _mirror_table(p: Projection) -> TextTable:
+    """Both reporters' calendar records side by side, with the gap between them."""
+    s = p.scenario
+    rows = mirror_rows(s)
+    own, other = rows[0]["reporter"], rows[0]["mirror_reporter"]
+    table = TextTable(
+        f"Both sides' record, US$ m: the baseline follows {own} "
+        f"({baseline_reporter_reason(s)}); {other}'s figures are the mirror. By direction: "
+        "the importer's figure (CIF) / the exporter's (FOB), and the gap",
+        ["Year", own, other, "Gap", *(_pair_heading(d) for d in s.directions)],
+        right={0, 1, 2, 3, 4, 5},
+    )
+    for row in rows:
+        table.rows.append(
+            [
+                str(row["year"]),
+                usd(row["total_usd_m"]),
+                usd(row["mirror_total_usd_m"]),
+                _gap_text(row["gap"]),
+                *(_pair_text(row["by_direction"][d]) for d in s.directions),
+            ]
+        )
+    return table
+
+
+def _pair_heading(direction: str) -> str:
+    """``"PAK→AZE AZE/PAK"``: the direction, then whose figure comes first (the importer's)."""
+    exporter, importer = direction.upper().split("_TO_")
+    return f"{arrow(direction)} {importer}/{exporter}"
+
+
+def _pair_text(pair: dict[str, float | None]) -> str:
+    """``"11.6 / 10.9 +6 %"``: importer / exporter and the gap; blank where neither is known."""
+    imports, exports = pair["importer_usd_m"], pair["exporter_usd_m"]
+    if imports is None and exports is None:
+        return ""
+    gap = _gap_text(pair["gap"])
+    return f"{usd(imports)} / {usd(exports)}" + (f" {gap}" if pair["gap"] is not None else "")
+
+
+def _gap_text(gap: float | None) -> str:
+    return "n/a" if gap is None else f"{gap * 100:+.0f} %"
 
 
 def _years_table(p: Projection, levers: Sequence[tuple[str, str]]) -> TextTable:

@@ -38,7 +38,7 @@ def simulation_view(sim: Simulation) -> View:
     headline = [
         ("Scenario", s.name),
         ("Draws", f"{sim.draws:,} (seed {sim.seed}); spreads {spread}"),
-        ("Annual shocks", shock_text(sim.shock_sd, sim.shock_sd_years, s.reporter)),
+        ("Annual shocks", shock_text(sim.shock_sd, sim.shock_sd_years, s.reporter, sim.shock)),
         ("Target", f"{usd(s.target.value_usd_m)} US$ m by {s.by_year}"),
         (f"P(reached by {s.by_year})", percent(sim.probability_at_deadline)),
     ]
@@ -70,14 +70,34 @@ def simulation_view(sim: Simulation) -> View:
     )
 
 
-def shock_text(shock_sd: float, years, reporter: str) -> str:
-    """``"sd 0.488 of the log level a year, from AZE's calendar-year record 2019-2023"``."""
+def shock_text(shock_sd: float, years, reporter: str, shock: dict | None = None) -> str:
+    """``"random walk, sd 0.328 of the log level a year, from AZE's calendar-year record
+    2019-2023 ..."``: the model, the sd and, for ``from_history``, where it came from."""
     if shock_sd == 0 and years is None:
         return "none (shock_sd 0)"
-    text = f"sd {shock_sd:.3f} of the log level a year"
+    model = ""
+    if shock is not None:
+        model = (
+            "random walk, " if shock["model"] == "random_walk" else f"AR(1) rho {shock['rho']:g}, "
+        )
+    text = f"{model}sd {shock_sd:.3f} of the log level a year"
     if years is not None:
         text += f", from {reporter}'s calendar-year record {years[0]}-{years[1]}"
+    if shock is not None and shock.get("posterior_df") is not None:
+        text += f" ({_posterior_words(shock)})"
     return text
+
+
+def _posterior_words(shock: dict) -> str:
+    """How a ``from_history`` sd was estimated, in one clause."""
+    own = "n/a" if shock["own_sd"] is None else f"{shock['own_sd']:.3f}"
+    text = f"own {own} over {shock['changes']} changes around {shock['centre']:.1%}/yr log growth"
+    if shock["prior_df"]:
+        text += (
+            f", shrunk toward the panel's {shock['prior_sd']:.3f} (weight {shock['prior_df']} "
+            f"vs {shock['changes']} changes)"
+        )
+    return text + "; each draw takes its sd from the posterior"
 
 
 # --- solve -----------------------------------------------------------------------------------
@@ -209,7 +229,8 @@ def backtest_view(doc: dict[str, Any]) -> View:
         ("Draws", f"{doc['draws']:,} (seed {doc['seed']})"),
         (
             "Annual shocks",
-            shock_text(doc["shock_sd"], doc["shock_sd_years"], doc["reporter"]) + in_sample,
+            shock_text(doc["shock_sd"], doc["shock_sd_years"], doc["reporter"], doc.get("shock"))
+            + in_sample,
         ),
         ("Mean abs. log error", f"{doc['mean_abs_log_error']:.3f} (central path)"),
         (

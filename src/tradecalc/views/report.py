@@ -185,6 +185,9 @@ def _scenario(p: Projection, doc: Mapping[str, Any], log: bool | None, level: in
     parts.append(_year_table(p, doc))
     parts.append(f"<{sub}>What each lever adds, US$ m</{sub}>")
     parts.append(_lever_table(p))
+    from tradecalc.views.report_headroom import headroom_section
+
+    parts += headroom_section(p, sub, _table)
     parts += _assumptions(doc, sub)
     parts.append("</section>")
     return "\n".join(parts)

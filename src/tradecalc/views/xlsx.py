@@ -382,3 +382,35 @@ def document_workbook(document: Any, title: str) -> bytes:
     for name, rows in tables:
         book.records(name.replace(".", " "), rows)
     return book.close()
+
+
+# --- headroom ----------------------------------------------------------------------------------
+
+
+def headroom_workbook(doc: Mapping[str, Any]) -> bytes:
+    """`headroom`: Summary (year, gap, method, each direction's top total), a Headroom sheet
+    with every product in the CSV's columns, and the directions."""
+    from tradecalc.views.render_headroom import HEADROOM_CSV_COLUMNS
+
+    book = _Book("tradecalc headroom")
+    pairs: list[tuple[str, Any, str]] = [
+        ("latest year with data", doc["year"], YEAR),
+        ("gap to the target, US$ m (central projection)", doc["gap_usd_m"], MONEY),
+        ("gap year", doc.get("gap_year"), YEAR),
+        ("method", doc["method"], NUMBER),
+    ]
+    if "basis" in doc:
+        pairs.append(("market data", doc["basis"], NUMBER))
+    for d in doc["directions"]:
+        pairs.append(
+            (f"{d['direction']}: top {d['top']} untapped, US$ m", d["top_untapped_usd_m"], MONEY)
+        )
+        pairs.append((f"{d['direction']}: share of the gap", d["top_share_of_gap"], SHARE))
+    pairs += [("skipped", s, NUMBER) for s in doc["skipped"]]
+    pairs.append(("written by", f"tradecalc {version()}", NUMBER))
+    book.pairs("Summary", pairs)
+    rows = [[row.get(c) for c in HEADROOM_CSV_COLUMNS] for row in doc["rows"]]
+    book.table("Headroom", HEADROOM_CSV_COLUMNS, rows)
+    if doc["directions"]:
+        book.records("Directions", doc["directions"])
+    return book.close()

@@ -1,0 +1,384 @@
+"""Headroom: which products could fill the gap to the target, product by product.
+
+For each direction (exporter -> importer) and product p, in the latest year the importer
+reports its imports from the world (docs/methods.md, "Headroom"):
+
+- the market ``M_p``: the importer's imports of p from the world;
+- the supply ``X_p``: the exporter's exports of p to the world;
+- the bilateral flow as the importer reports it, else the exporter's mirror figure (marked);
+- the world's exports ``W_p``: the sum over every reporter in `products.world`;
+- an ITC-style potential (after Decreux & Spies 2016): the exporter's world-market share
+  applied to this market, ``potential_p = min((X_p / W_p) * M_p, M_p)``, and
+  ``untapped_p = max(potential_p - bilateral_p, 0)``, with the excess said where the
+  bilateral flow already exceeds the potential; both null where ``W_p`` is missing;
+- Balassa's RCA and the product's density for the exporter (:mod:`.complexity`), where the
+  world rows allow.
+
+Pure: rows in, a document out (the JSON of `tradecalc headroom`); nothing is printed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from tradecalc.scenario import hs
+from tradecalc.scenario.sections import WORLD, ProductRow, Products
+from tradecalc.scenario.terms import direction_name
+
+DEFAULT_TOP = 10
+"""Products the table shows and totals against the gap, per direction."""
+
+METHOD = (
+    "ITC-style potential (after Decreux & Spies 2016, the ITC Export Potential Map's supply x "
+    "demand idea, without its ease-of-trade term): potential = min(X_p / W_p x M_p, M_p), "
+    "the exporter's world-market share applied to the importer's market; untapped = "
+    "max(potential - bilateral, 0)"
+)
+
+Key = tuple[int, str, str, str, str]
+"""(year, reporter, partner, flow, product)."""
+
+
+def _index(rows: Iterable[ProductRow]) -> dict[Key, float]:
+    values: dict[Key, float] = defaultdict(float)
+    for r in rows:
+        values[r.year, r.reporter, r.partner, r.flow, r.product] += r.value_usd_m
+    return dict(values)
+
+
+class _Data:
+    """The rows of a data file, indexed for look-up."""
+
+    def __init__(self, products: Products):
+        self.overrides = products.sectors or {}
+        self.rows = _index(products.rows)
+        self.sources = {
+            (r.year, r.reporter, r.partner, r.flow, r.product): r.source for r in products.rows
+        }
+        self.world_rows = [r for r in products.world if r.partner == WORLD and r.flow == "X"]
+        self.world: dict[tuple[int, str], float] = defaultdict(float)
+        for r in self.world_rows:
+            self.world[r.year, r.product] += r.value_usd_m
+        self._complexity: dict[int, Any] = {}
+
+    def market_year(self, importer: str) -> int | None:
+        years = [k[0] for k in self.rows if k[1:4] == (importer, WORLD, "M")]
+        return max(years, default=None)
+
+    def bilateral(self, year: int, exporter: str, importer: str, p: str):
+        """(value, who reported it): the importer's figure, else the exporter's mirror."""
+        reported = self.rows.get((year, importer, exporter, "M", p))
+        if reported is not None:
+            return reported, "importer"
+        mirror = self.rows.get((year, exporter, importer, "X", p))
+        return (mirror, "mirror") if mirror is not None else (None, None)
+
+    def complexity(self, year: int, exporter: str):
+        """RCA and density of ``year``'s world matrix (with the exporter's own rows), or None."""
+        if year not in self._complexity:
+            self._complexity[year] = self._compute(year, exporter)
+        return self._complexity[year]
+
+    def _compute(self, year: int, exporter: str):
+        from tradecalc.analysis.complexity import Cell, complexity
+
+        rows = [r for r in self.world_rows if r.year == year]
+        cells = [Cell(r.reporter, r.product, r.value_usd_m) for r in rows]
+        if not cells:
+            return None
+        if exporter not in {c.economy for c in cells}:
+            cells += [
+                Cell(exporter, k[4], v)
+                for k, v in self.rows.items()
+                if k[:4] == (year, exporter, WORLD, "X")
+            ]
+        try:
+            return complexity(cells)
+        except ImportError:
+            return None
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
+
+
+def _row(data: _Data, year: int, exporter: str, importer: str, p: str) -> dict[str, Any]:
+    market = data.rows[year, importer, WORLD, "M", p]
+    supply = data.rows.get((year, exporter, WORLD, "X", p))
+    bilateral, reported_by = data.bilateral(year, exporter, importer, p)
+    world = data.world.get((year, p))
+    world_share = _ratio(supply, world)
+    potential = untapped = excess = None
+    notes = []
+    if world is None:
+        notes.append("no world exports W_p: fetch --world for this product and year")
+    elif supply is None:
+        notes.append(f"no {exporter} exports to the world in the data: supply taken as 0")
+        world_share = 0.0
+    if world_share is not None:
+        potential = min(world_share * market, market)
+        actual = bilateral or 0.0
+        untapped = max(potential - actual, 0.0)
+        excess = max(actual - potential, 0.0)
+        if excess > 0:
+            notes.append(f"bilateral already {excess:,.1f} above the potential")
+    if bilateral is None and world_share is not None:
+        notes.append("no bilateral row from either side: taken as 0")
+    elif reported_by == "mirror":
+        notes.append(f"bilateral from {exporter}'s exports (mirror): {importer} reports none")
+    return {
+        "direction": direction_name(exporter, importer),
+        "year": year,
+        "product": p,
+        "label": hs.label(p),
+        "sector": hs.sector_of(p, data.overrides),
+        "market_usd_m": market,
+        "supply_usd_m": supply,
+        "bilateral_usd_m": bilateral,
+        "bilateral_reported_by": reported_by,
+        "market_share": _ratio(bilateral, market),
+        "world_usd_m": world,
+        "world_share": world_share,
+        "potential_usd_m": potential,
+        "untapped_usd_m": untapped,
+        "excess_usd_m": excess,
+        **_advantage(data, year, exporter, p),
+        "source": data.sources.get((year, importer, WORLD, "M", p)),
+        "note": "; ".join(notes) or None,
+    }
+
+
+def _advantage(data: _Data, year: int, exporter: str, p: str) -> dict[str, float | None]:
+    found = data.complexity(year, exporter)
+    if found is None:
+        return {"rca": None, "density": None}
+    return {"rca": found.rca.get((exporter, p)), "density": found.density.get((exporter, p))}
+
+
+def _ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """By untapped value, largest first; rows without one last, by market size."""
+
+    def order(row):
+        untapped = row["untapped_usd_m"]
+        return (untapped is None, -(untapped or 0.0), -row["market_usd_m"])
+
+    rows = sorted(rows, key=order)
+    for rank, row in enumerate(rows, 1):
+        row["rank"] = rank
+    return rows
+
+
+def _direction(data: _Data, exporter: str, importer: str, gap: float | None, top: int):
+    """The ranked rows of one direction and its summary, or None without market rows."""
+    year = data.market_year(importer)
+    if year is None:
+        return None
+    products = sorted({k[4] for k in data.rows if k[:4] == (year, importer, WORLD, "M")})
+    rows = _ranked([_row(data, year, exporter, importer, p) for p in products])
+    shown = [r["untapped_usd_m"] for r in rows[:top] if r["untapped_usd_m"] is not None]
+    total = sum(shown) if shown else None
+    summary = {
+        "direction": direction_name(exporter, importer),
+        "year": year,
+        "products": len(rows),
+        "top": min(top, len(rows)),
+        "top_untapped_usd_m": total,
+        "top_share_of_gap": total / gap if total is not None and gap and gap > 0 else None,
+        "complexity_notes": _notes(data, year, exporter),
+    }
+    return rows, summary
+
+
+def _notes(data: _Data, year: int, exporter: str) -> list[str]:
+    found = data.complexity(year, exporter)
+    if found is None:
+        return ["no world rows for this year: RCA and density not computed"]
+    return list(found.notes)
+
+
+def headroom(
+    products: Products,
+    codes: tuple[str, str],
+    gap_usd_m: float | None = None,
+    top: int = DEFAULT_TOP,
+) -> dict[str, Any]:
+    """The headroom document: every product of each direction, ranked, against the gap.
+
+    Parameters
+    ----------
+    products : Products
+        A data file's `products:` (rows with the world and bilateral; `world` for W_p).
+    codes : (str, str)
+        The two economies; directions are a -> b, then b -> a.
+    gap_usd_m : float, optional
+        The target minus the projection in the deadline year [US$ m] (None: no target).
+    top : int
+        How many of each direction's largest untapped products to total against the gap.
+
+    Returns
+    -------
+    dict
+        ``{"year", "gap_usd_m", "method", "directions", "skipped", "rows"}``; ``skipped`` lists
+        directions without market rows, in words.
+    """
+    data = _Data(products)
+    a, b = codes
+    rows: list[dict[str, Any]] = []
+    directions, skipped = [], []
+    for exporter, importer in ((a, b), (b, a)):
+        found = _direction(data, exporter, importer, gap_usd_m, top)
+        if found is None:
+            skipped.append(
+                f"{direction_name(exporter, importer)}: no product rows of {importer}'s imports "
+                f"from the world: skipped (fetch --detail hs2 for {importer})"
+            )
+            continue
+        rows += found[0]
+        directions.append(found[1])
+    return {
+        "year": max((d["year"] for d in directions), default=None),
+        "gap_usd_m": gap_usd_m,
+        "detail": products.detail,
+        "method": METHOD,
+        "directions": directions,
+        "skipped": skipped,
+        "rows": rows,
+    }
+
+
+REFERENCE_FILE = "data/pak-aze-reference.yaml"
+
+REFERENCE_MARKETS: dict[str, tuple[str, str]] = {
+    "azerbaijan_pharma_imports_hs30": ("AZE", "30"),
+    "azerbaijan_meat_imports": ("AZE", "02"),
+    "azerbaijan_rice_imports": ("AZE", "1006"),
+    "azerbaijan_apparel_textile_imports_hs50_63": ("AZE", "50-63"),
+}
+"""Market entries of the shipped reference data: key -> (importer, HS code it measures)."""
+
+
+def reference_headroom(reference: dict[str, Any], gap_usd_m: float | None) -> dict[str, Any]:
+    """Headroom from the sourced market sizes of the shipped Pakistan-Azerbaijan reference.
+
+    tradecalc ships no UN Comtrade values, so without a data file the only market sizes are
+    the ones the reference data cites (``markets:``). A market counts where a full calendar
+    year is published; part-year figures and missing ones are said, not used. Supply and
+    world exports are not in the reference, so potential and untapped are null.
+    """
+    sources = {s["id"]: s for s in reference.get("sources", [])}
+    markets = reference.get("markets", {})
+    rows, skipped = [], []
+    for key, (importer, product) in REFERENCE_MARKETS.items():
+        entries = markets.get(key) or []
+        full = [e for e in entries if "year" in e and "period" not in e and "value_usd_m" in e]
+        if not full:
+            parts = [e["period"] for e in entries if "period" in e]
+            why = f"part-year figures only ({', '.join(parts)})" if parts else "no figure found"
+            skipped.append(f"{key}: {why}: not used as a year's market")
+            continue
+        entry = max(full, key=lambda e: e["year"])
+        rows.append(_reference_row(entry, importer, product, sources))
+    return {
+        "year": max((r["year"] for r in rows), default=None),
+        "gap_usd_m": gap_usd_m,
+        "detail": "reference",
+        "method": METHOD,
+        "basis": (
+            "the sourced market sizes of the shipped reference data (no UN Comtrade values ship "
+            "with tradecalc): supply, bilateral and world exports are not in it, so potential "
+            "and untapped are null; tradecalc fetch --detail hs2 --world brings them"
+        ),
+        "directions": [],
+        "skipped": skipped,
+        "rows": _ranked(rows),
+    }
+
+
+def _reference_row(entry, importer: str, product: str, sources) -> dict[str, Any]:
+    exporter = "PAK" if importer == "AZE" else "AZE"
+    source = sources.get(entry.get("source"), {})
+    return {
+        "direction": direction_name(exporter, importer),
+        "year": entry["year"],
+        "product": product,
+        "label": hs.label(product) if "-" not in product else None,
+        "sector": hs.sector_of(product),
+        "market_usd_m": float(entry["value_usd_m"]),
+        "supply_usd_m": None,
+        "bilateral_usd_m": None,
+        "bilateral_reported_by": None,
+        "market_share": None,
+        "world_usd_m": None,
+        "world_share": None,
+        "potential_usd_m": None,
+        "untapped_usd_m": None,
+        "excess_usd_m": None,
+        "rca": None,
+        "density": None,
+        "source": entry.get("source"),
+        "note": (
+            f"market from the reference data: {source.get('title', entry.get('source'))} "
+            f"(reliability {entry.get('reliability', '?')}); no world exports: fetch --world"
+        ),
+    }
+
+
+def load_reference() -> dict[str, Any]:
+    """The shipped Pakistan-Azerbaijan reference data, as loaded."""
+    from importlib.resources import files
+
+    import yaml
+
+    text = files("tradecalc").joinpath(REFERENCE_FILE).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def at_detail(products: Products, detail: str | None) -> Products:
+    """The rows at ``detail``: headings (hs4) summed into their chapters for hs2.
+
+    Raises ValueError when asked for headings from chapters (they cannot be split).
+    """
+    if detail is None or detail == products.detail:
+        return products
+    if detail == "hs4":
+        raise ValueError(
+            f"the file holds {products.detail} rows: headings cannot be made from chapters"
+        )
+
+    def chapters(rows: list[ProductRow]) -> list[ProductRow]:
+        summed = _index(r.model_copy(update={"product": r.product[:2]}) for r in rows)
+        return [
+            ProductRow(
+                year=k[0], reporter=k[1], partner=k[2], flow=k[3], product=k[4], value_usd_m=v
+            )
+            for k, v in summed.items()
+        ]
+
+    sectors = {k: v for k, v in (products.sectors or {}).items() if len(k) == 2} or None
+    return products.model_copy(
+        update={"detail": "hs2", "sectors": sectors, "rows": chapters(products.rows),
+                "world": chapters(products.world)}
+    )  # fmt: skip
+
+
+def scenario_headroom(scenario, top: int = DEFAULT_TOP, detail: str | None = None):
+    """The headroom of a loaded scenario against its gap, or None without any market data.
+
+    With `products:` (a data file it `extends:`), the rows; without, for the Pakistan-Azerbaijan
+    pair, the shipped reference data's sourced market sizes (:func:`reference_headroom`).
+    """
+    from tradecalc.analysis.projection import run_loaded
+
+    gap = run_loaded(scenario).gap_at_by_year
+    if scenario.products is not None:
+        doc = headroom(at_detail(scenario.products, detail), scenario.codes, gap, top)
+    elif set(scenario.codes) == {"PAK", "AZE"}:
+        doc = reference_headroom(load_reference(), gap)
+    else:
+        return None
+    doc["gap_year"] = scenario.by_year
+    return doc

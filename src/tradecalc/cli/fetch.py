@@ -1,0 +1,218 @@
+"""`tradecalc fetch`: a pair's record (and its products) from UN Comtrade or saved answers, as a
+YAML data file that scenarios `extends:`.
+
+Annotations are real objects here, not strings: typer reads them at every start.
+"""
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tradecalc.cli.support import OutputOption, handled, report_problems
+from tradecalc.core.errors import Problem
+
+
+class Detail(str, Enum):
+    """Product detail: the total only, HS chapters or HS headings."""
+
+    total = "total"
+    hs2 = "hs2"
+    hs4 = "hs4"
+
+
+EconomiesOption = Annotated[
+    tuple[str, str],
+    typer.Option(
+        "--economies",
+        metavar="CODE CODE",
+        help="The two economies, ISO 3166 alpha-3 codes, e.g. --economies PAK AZE.",
+    ),
+]
+FromFileOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--from-file",
+        metavar="FILE",
+        help="Read a saved API answer (JSON) or CSV download instead of the network "
+        "(repeatable: one file per call, or both reporters in one).",
+    ),
+]
+
+
+def fetch(
+    economies: EconomiesOption,
+    years: Annotated[
+        str | None,
+        typer.Option(
+            "--years",
+            metavar="FIRST-LAST",
+            help="Years, e.g. 2000-2024 (default: 2000 to the latest complete year; with "
+            "--from-file every year in the files).",
+        ),
+    ] = None,
+    detail: Annotated[
+        Detail,
+        typer.Option("--detail", help="Also the base year's trade by HS chapter or heading."),
+    ] = Detail.total,
+    world: Annotated[
+        bool, typer.Option("--world", help="Also every reporter's exports to the world by product.")
+    ] = False,
+    from_file: FromFileOption = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use the cache only; say what is missing.")
+    ] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Download again, ignoring the cache.")
+    ] = False,
+    output: OutputOption = None,
+) -> None:
+    """Fetch a pair's trade record from UN Comtrade into a data file that scenarios extend.
+
+    Both reporters' imports (CIF) and exports (FOB) with each other per calendar year, each
+    value citing its request (never an API key) and date; a year or flow not reported gets no
+    entry and one warning. Keyless preview by default; COMTRADE_API_KEY for the keyed API.
+    Answers are cached (--offline, --refresh). Exit 1 if Comtrade cannot be used.
+
+    Example:
+
+        tradecalc fetch --economies PAK AZE --years 2019-2023 -o pak-aze-data.yaml
+    """
+    from tradecalc.ingest import fetching
+
+    with handled([("--output", output)], [str(p) for p in from_file or ()]):
+        _check_flags(from_file, offline, refresh, world, detail)
+        pair = fetching.check_pair(list(economies))
+        latest = fetching.latest_complete_year()
+        wanted = fetching.parse_years(years, latest)
+        if from_file:
+            built = fetching.from_files(pair, list(from_file), wanted, detail.value, world)
+        else:
+            built = _from_network(
+                pair, wanted or list(range(2000, latest + 1)), detail, world, offline, refresh
+            )
+        from tradecalc.ingest.datafile import to_yaml
+
+        text = to_yaml(built.document)
+        report_problems(
+            [Problem("fetch", None, "history", f"warning: {w}") for w in built.warnings]
+        )
+        if output is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            from tradecalc.core.safeio import write_atomically
+
+            write_atomically(output, text)
+
+
+def _check_flags(from_file, offline: bool, refresh: bool, world: bool, detail: Detail) -> None:
+    from tradecalc.core.errors import ScenarioError
+
+    problems = []
+    if from_file and (offline or refresh):
+        problems.append(
+            Problem("--from-file", None, "", "reads files only: drop --offline/--refresh")
+        )
+    if offline and refresh:
+        problems.append(Problem("--offline", None, "", "cannot be used with --refresh"))
+    if world and detail is Detail.total:
+        problems.append(Problem("--world", None, "", "needs --detail hs2 or hs4"))
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _from_network(pair, years, detail, world, offline, refresh, *, optional=False):
+    from tradecalc.ingest.comtrade import FetchError, from_api
+
+    try:
+        return from_api(
+            pair,
+            years,
+            detail.value,
+            world,
+            key=os.environ.get("COMTRADE_API_KEY") or None,
+            offline=offline,
+            refresh=refresh,
+            products_optional=optional,
+        )
+    except FetchError as error:
+        report_problems(error.problems)
+        raise typer.Exit(1) from None
+
+
+def init_from_data(economies, target, by, base_year, name, output, from_file, fetch_data) -> None:
+    """`tradecalc init --from-file F... | --fetch`: a data file beside the starter it extends.
+
+    With ``-o pak-uzb.yaml`` the data go to ``pak-uzb-data.yaml`` in the same folder (neither
+    file may exist: init never overwrites), and the starter's `extends:` names it.
+    """
+    from tradecalc.core.errors import ScenarioError
+    from tradecalc.ingest import fetching
+    from tradecalc.ingest.datafile import to_yaml
+    from tradecalc.scenario.datafile import read_data_file
+    from tradecalc.scenario.starter import data_starter
+
+    data_path = _data_path(output)
+    with handled([("--output", output), ("--output (data file)", data_path)]):
+        if from_file and fetch_data:
+            raise ScenarioError(
+                [Problem("--fetch", None, "", "give --fetch or --from-file, not both")]
+            )
+        for path in (output, data_path):
+            if path.exists():
+                raise ScenarioError(
+                    [Problem(f"--output {path}", None, "", "exists already: init never overwrites")]
+                )
+        pair = fetching.check_pair(list(economies))
+        names = _names(name)
+        detail = Detail.hs2
+        if from_file:
+            files = list(from_file)
+            built = fetching.from_files(pair, files, None, detail.value, products_optional=True)
+        else:
+            years = list(range(2000, fetching.latest_complete_year() + 1))
+            built = _from_network(pair, years, detail, False, False, False, optional=True)
+        text = to_yaml(built.document)
+        data, _ = read_data_file(data_path, text)
+        starter = data_starter(data, data_path.name, target, by, names, base_year)
+        report_problems(
+            [Problem("fetch", None, "history", f"warning: {w}") for w in built.warnings]
+        )
+        from tradecalc.core.safeio import write_atomically
+
+        write_atomically(data_path, text)
+        write_atomically(output, starter)
+
+
+def _names(items: list[str] | None) -> dict[str, str]:
+    from tradecalc.core.errors import ScenarioError
+
+    names = {}
+    for item in items or ():
+        code, sep, value = item.partition("=")
+        if not sep or not value.strip():
+            raise ScenarioError([Problem("--name", None, "", f"expected CODE=NAME, got {item!r}")])
+        names[code.strip().upper()] = value.strip()
+    return names
+
+
+def _data_path(output: Path | None) -> Path:
+    if output is None:
+        from tradecalc.core.errors import ScenarioError
+
+        with handled():
+            raise ScenarioError(
+                [
+                    Problem(
+                        "--output",
+                        None,
+                        "",
+                        "--from-file/--fetch need -o FILE: the data file is written beside it",
+                    )
+                ]
+            )
+    return output.with_name(f"{output.stem}-data.yaml")

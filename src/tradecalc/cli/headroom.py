@@ -1,0 +1,147 @@
+"""`tradecalc headroom`: which products could fill the gap, ranked per direction.
+
+Annotations are real objects here, not strings: typer reads them at every start.
+"""
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from tradecalc.cli.support import (
+    Format,
+    FormatOption,
+    OutputOption,
+    PlotOption,
+    SetOption,
+    emit,
+    handled,
+    report_problems,
+    xlsx_module,
+)
+from tradecalc.core.errors import Problem, ScenarioError
+
+
+class Detail(str, Enum):
+    """Product detail: HS chapters or headings."""
+
+    hs2 = "hs2"
+    hs4 = "hs4"
+
+
+FileArg = Annotated[
+    str,
+    typer.Argument(
+        help="A data file of `tradecalc fetch --detail ...`, or a scenario that extends one.",
+        metavar="FILE",
+    ),
+]
+DetailOption = Annotated[
+    Detail | None,
+    typer.Option(
+        "--detail",
+        help="Product detail (default: the file's); hs2 sums a file's headings into chapters.",
+        case_sensitive=False,
+    ),
+]
+TopOption = Annotated[
+    int, typer.Option("--top", min=1, help="Products per direction in the table and its total.")
+]
+
+
+def headroom(
+    file: FileArg,
+    detail: DetailOption = None,
+    top: TopOption = 10,
+    format: FormatOption = Format.table,
+    set_: SetOption = None,
+    output: OutputOption = None,
+    plot: PlotOption = None,
+) -> None:
+    """Rank the products that could fill the gap to the target, per direction.
+
+    Per product in the latest year with data: the importer's market (imports from the
+    world), the exporter's supply (exports to the world), today's bilateral flow, an
+    ITC-style potential (the exporter's world-market share applied to the market, at most
+    the market) and the untapped rest, with Balassa's RCA; the top N set against the gap.
+    JSON and CSV list every product.
+
+    Example:
+
+        tradecalc headroom examples/headroom/pak-aze-products.yaml --top 5
+    """
+    from tradecalc.views import render, render_headroom
+
+    with handled([("--output", output), ("--plot", plot)], [file]):
+        doc = _document(file, detail.value if detail is not None else None, top, set_ or [])
+        emit(
+            format,
+            output,
+            view=lambda: render_headroom.headroom_view(doc, top),
+            document=lambda: doc,
+            csv=lambda: render.to_csv(
+                render_headroom.headroom_csv_rows(doc), render_headroom.HEADROOM_CSV_COLUMNS
+            ),
+            plot=plot,
+            chart=lambda path: _plot_module().headroom_chart(doc, path, top=top),
+            workbook=lambda: xlsx_module().headroom_workbook(doc),
+        )
+
+
+def _plot_module():
+    from tradecalc.views import plot_headroom
+
+    return plot_headroom
+
+
+def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> dict:
+    """The headroom of a data file (no target: gap null) or of a scenario (gap from it)."""
+    from tradecalc.analysis import headroom as analysis
+    from tradecalc.scenario import datafile
+
+    if file == "-":
+        raise ScenarioError([Problem("FILE", None, "", "give a file: - is not read here")])
+    tree = datafile.read_tree(file)
+    if datafile.is_scenario(tree):
+        from tradecalc.scenario.pipeline import load_with_tree, warning_problems
+
+        scenario, tree = load_with_tree(file, None, overrides)
+        report_problems(warning_problems(scenario, tree))
+        products, codes = scenario.products, scenario.codes
+        if products is None and set(codes) == {"PAK", "AZE"}:
+            return analysis.scenario_headroom(scenario, top, detail)
+    elif overrides:
+        raise ScenarioError(
+            [Problem("--set", None, "", "only for a scenario: FILE is a bare data file")]
+        )
+    else:
+        data, tree = datafile.read_data_file(file, tree=tree)
+        scenario, products, codes = None, data.products, tuple(e.code for e in data.economies)
+    if problems := datafile.product_problems(products, tree):
+        raise ScenarioError(problems)
+    _check_detail(products.detail, detail)
+    if scenario is not None:
+        doc = analysis.scenario_headroom(scenario, top, detail)
+    else:
+        doc = analysis.headroom(analysis.at_detail(products, detail), codes, None, top)
+    return _report_skipped(doc, tree)
+
+
+def _check_detail(holds: str, asked: str | None) -> None:
+    if asked == "hs4" and holds == "hs2":
+        raise ScenarioError(
+            [Problem("--detail", None, "", "the file holds hs2 chapters: headings need hs4 rows")]
+        )
+
+
+def _report_skipped(doc: dict, tree) -> dict:
+    """One warning line per skipped direction; none left is an error (exit 2)."""
+    from tradecalc.scenario.lines import problem_at
+
+    lines = [problem_at(tree, ("products",), f"warning: {s}", tree.here[0]) for s in doc["skipped"]]
+    if not doc["rows"]:
+        raise ScenarioError(
+            [problem_at(tree, ("products",), s, tree.here[0]) for s in doc["skipped"]]
+        )
+    report_problems(lines)
+    return doc

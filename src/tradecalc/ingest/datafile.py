@@ -1,0 +1,168 @@
+"""Rows of UN Comtrade answers -> the YAML data file that `tradecalc fetch` writes.
+
+The document is validated by :class:`~tradecalc.scenario.sections.DataFile` (the contract of
+docs/scenario-format.md, "Data files") and written by PyYAML's serialiser, never by pasting
+text. Each value cites the request it came from (:func:`~tradecalc.ingest.records.source_id`);
+each `sources:` entry says where the rows were read: the request URL (never a key) and the
+retrieval date, or a saved file's name and SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from tradecalc.ingest import records
+from tradecalc.ingest.responses import Row
+from tradecalc.scenario.sections import WORLD, DataFile
+from tradecalc.scenario.terms import iso_name
+
+HEADER = """\
+# Data file written by `tradecalc fetch` (docs/scenario-format.md, "Data files"). A scenario
+# uses it with `extends: THIS-FILE.yaml`. Values are UN Comtrade's, United Nations copyright,
+# for your own use: do not re-disseminate them (docs/fetch.md). Absence is not zero: a year or
+# flow a reporter did not report has no entry.
+"""
+
+
+@dataclass
+class Origin:
+    """Where rows were read: a call (its URL without any key, the date) or a saved file."""
+
+    url: str | None = None
+    date: str | None = None
+    api: str | None = None
+    file: str | None = None
+    sha256: str | None = None
+
+    @classmethod
+    def of_file(cls, name: str, data: bytes) -> Origin:
+        return cls(file=name, sha256=hashlib.sha256(data).hexdigest())
+
+
+@dataclass
+class Built:
+    """The data file's document and the warnings (one line each) to show on stderr."""
+
+    document: dict
+    warnings: list[str] = field(default_factory=list)
+    base_year: int | None = None
+
+
+def build(
+    pair: tuple[str, str],
+    rows: list[Row],
+    origins: dict[str, Origin],
+    years: list[int] | None,
+    detail: str = "total",
+    world: bool = False,
+) -> Built:
+    """The data file of ``pair`` from ``rows`` (each row's ``file`` names its origin).
+
+    ``years``: the years asked for (None: every year the rows hold). Raises nothing; an empty
+    `history:` is the caller's to refuse.
+    """
+    tagged = records.tag(rows)
+    a, b = pair
+    mine = [t for t in tagged if {t.reporter, t.partner} == {a, b} and t.level == "total"]
+    if years is None:
+        years = sorted({t.row.year for t in mine})
+    mine = [t for t in mine if t.row.year in set(years)]
+    ids = records.group_ids(mine)
+    history, missing = records.history_entries(mine, pair, years, ids)
+    built = Built({"schema_version": 1, "economies": _economies(pair), "history": history})
+    if missing and history:
+        built.warnings.append(records.missing_text(missing, pair))
+    gaps = records.mirror_gaps(history, pair)
+    if gaps:
+        built.warnings.append(records.mirror_text(gaps, pair))
+    used = [(mine, ids)]
+    if detail != "total":
+        built.base_year = base_year(history, tagged, pair, detail)
+        products, parts = _products(tagged, pair, detail, built.base_year, world)
+        built.document["products"] = products
+        used += parts
+    built.document["sources"] = _sources(used, origins)
+    return built
+
+
+def _economies(pair: tuple[str, str]) -> list[dict]:
+    return [{"code": code, "name": iso_name(code) or code} for code in pair]
+
+
+def base_year(history: list[dict], tagged, pair, detail: str) -> int | None:
+    """The latest year both reporters' records hold (else either's, else the product rows')."""
+    by_reporter = [{e["year"] for e in history if e["reporter"] == code} for code in pair]
+    both = by_reporter[0] & by_reporter[1]
+    if both or by_reporter[0] | by_reporter[1]:
+        return max(both or (by_reporter[0] | by_reporter[1]))
+    years = {t.row.year for t in tagged if t.level == detail and t.reporter in pair}
+    return max(years) if years else None
+
+
+def _products(tagged, pair, detail: str, year: int | None, world: bool):
+    a, b = pair
+    pair_rows = [
+        t
+        for t in tagged
+        if t.level == detail
+        and t.row.year == year
+        and t.reporter in pair
+        and t.partner in ({a, b} - {t.reporter}) | {WORLD}
+    ]
+    ids = records.group_ids(pair_rows)
+    parts = [(pair_rows, ids)]
+    products: dict = {"detail": detail, "rows": records.product_rows(pair_rows, ids)}
+    if world:
+        world_rows = [
+            t
+            for t in tagged
+            if t.level == detail and t.row.year == year and t.partner == WORLD and t.row.flow == "X"
+        ]
+        world_ids = records.group_ids(world_rows, world_group=True)
+        products["world"] = records.product_rows(world_rows, world_ids)
+        parts.append((world_rows, world_ids))
+    return products, parts
+
+
+def _sources(parts: list[tuple[list, dict[int, str]]], origins) -> list[dict]:
+    """One entry per source id, naming every call or file its rows came from."""
+    seen: dict[str, list[str]] = {}
+    for part, ids in parts:
+        for t in part:
+            labels = seen.setdefault(ids[id(t)], [])
+            if t.row.file not in labels:
+                labels.append(t.row.file)
+    return [_source(sid, [origins[label] for label in seen[sid]]) for sid in sorted(seen)]
+
+
+def _source(sid: str, found: list[Origin]) -> dict:
+    entry: dict = {"id": sid, "title": records.title_of(sid)}
+    calls = [o for o in found if o.url]
+    files = [o for o in found if o.file]
+    notes = []
+    if calls:
+        entry["url"] = calls[0].url
+        entry["date"] = min(o.date for o in calls if o.date) if any(o.date for o in calls) else None
+        more = [o.url for o in calls[1:]]
+        notes.append(
+            f"{calls[0].api or 'UN Comtrade API'}" + (f"; also {', '.join(more)}" if more else "")
+        )
+    if files:
+        notes.append("read from " + ", ".join(f"{o.file} (SHA-256 {o.sha256})" for o in files))
+    entry["note"] = "; ".join(notes) + ". UN Comtrade data: United Nations copyright, for own use."
+    if entry.get("date") is None:
+        entry.pop("date", None)
+    return entry
+
+
+def to_yaml(document: dict) -> str:
+    """The document, validated as a DataFile, as YAML text with the header comment."""
+    import yaml
+
+    DataFile.model_validate(document)  # the contract: a slip here is a bug, not bad input
+    data = {k: v for k, v in document.items() if k != "sources"}
+    options = {"sort_keys": False, "allow_unicode": True, "width": 100}
+    body = yaml.safe_dump(data, default_flow_style=None, **options)
+    sources = yaml.safe_dump({"sources": document["sources"]}, default_flow_style=False, **options)
+    return HEADER + body + sources

@@ -1,0 +1,143 @@
+"""Views of ``tradecalc headroom``: the ranked products per direction as a table, Markdown and
+CSV rows (JSON is the document itself, docs/scenario-format.md "Headroom output")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tradecalc.views.render import TextTable, View, arrow, percent, usd
+
+HEADROOM_CSV_COLUMNS = [
+    "direction",
+    "year",
+    "rank",
+    "product",
+    "label",
+    "sector",
+    "market_usd_m",
+    "supply_usd_m",
+    "bilateral_usd_m",
+    "bilateral_reported_by",
+    "market_share",
+    "world_usd_m",
+    "world_share",
+    "potential_usd_m",
+    "untapped_usd_m",
+    "excess_usd_m",
+    "rca",
+    "density",
+    "source",
+    "note",
+]
+"""One CSV row per direction and product, the JSON rows' keys in this order."""
+
+LABEL_WIDTH = 16
+
+
+def _ratio(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def _label(row: dict[str, Any]) -> str:
+    label = row["label"] or ""
+    return label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 1] + "…"
+
+
+def _bilateral(row: dict[str, Any]) -> str:
+    mark = " (m)" if row["bilateral_reported_by"] == "mirror" else ""
+    return usd(row["bilateral_usd_m"]) + mark
+
+
+def _table(direction: str, rows: list[dict[str, Any]], top: int) -> TextTable:
+    """The top rows of one direction; every column is in the JSON and CSV too."""
+    table = TextTable(
+        f"{arrow(direction)}: the {min(top, len(rows))} largest untapped of {len(rows)} "
+        f"products, US$ m ({rows[0]['year']})",
+        ["#", "Product", "Market", "Bilateral", "W share", "Potential", "Untapped", "RCA"],
+        right={0, 2, 3, 4, 5, 6, 7},
+    )
+    for row in rows[:top]:
+        table.rows.append(
+            [
+                str(row["rank"]),
+                f"{row['product']} {_label(row)}".strip(),
+                usd(row["market_usd_m"]),
+                _bilateral(row),
+                percent(row["world_share"], 2),
+                usd(row["potential_usd_m"]),
+                usd(row["untapped_usd_m"]),
+                _ratio(row["rca"]),
+            ]
+        )
+    return table
+
+
+def top_line(summary: dict[str, Any], gap: float | None) -> str:
+    """``the 10 largest untapped products together: $12.8 m, 0.9 % of the gap``."""
+    total = summary["top_untapped_usd_m"]
+    text = f"the {summary['top']} largest untapped products together: "
+    if total is None:
+        return text + "n/a (no world exports W_p in the data: fetch --world)"
+    text += f"${usd(total)} m"
+    if gap is None:
+        return text
+    if gap <= 0:
+        return text + f" (the projection already meets the target, by ${usd(-gap)} m)"
+    return text + f", {percent(summary['top_share_of_gap'])} of the gap"
+
+
+def headroom_view(doc: dict[str, Any], top: int) -> View:
+    """Headline (year, gap, each direction's top-N total), a table per direction, notes."""
+    gap = doc["gap_usd_m"]
+    headline = [("Latest year with data", str(doc["year"]))]
+    if gap is None:
+        headline.append(("Gap to the target", "n/a (no target: a bare data file)"))
+    else:
+        when = f" in {doc['gap_year']}" if "gap_year" in doc else ""
+        headline.append(("Gap to the target", f"${usd(gap)} m{when} (central projection)"))
+    headline.append(("Potential", "ITC-style: min(X_p / W_p x M_p, M_p), less the bilateral"))
+    if "basis" in doc:
+        headline.append(("Market data", doc["basis"]))
+    headline += [(arrow(s["direction"]), top_line(s, gap)) for s in doc["directions"]]
+    tables = []
+    for direction in dict.fromkeys(r["direction"] for r in doc["rows"]):
+        rows = [r for r in doc["rows"] if r["direction"] == direction]
+        tables.append(_table(direction, rows, top))
+    return View(
+        heading="Headroom: which products could fill the gap",
+        description=_description(doc),
+        headline=headline,
+        tables=tables,
+        notes_title="Notes:",
+        notes=_notes(doc, top),
+    )
+
+
+def _description(doc: dict[str, Any]) -> str:
+    text = (
+        f"{doc['method']}. Market M_p: the importer's imports from the world; supply X_p: the "
+        "exporter's exports to the world; W_p: every reporter's exports to the world in the "
+        "data; bilateral as the importer reports it, (m) the exporter's mirror figure. The gap "
+        "is the target minus the central projection in the deadline year (counted categories)."
+    )
+    if "basis" in doc:
+        text += f" Basis: {doc['basis']}."
+    return text
+
+
+def _notes(doc: dict[str, Any], top: int) -> list[str]:
+    notes = [f"skipped {s}" for s in doc["skipped"]]
+    for s in doc["directions"]:
+        notes += [f"{arrow(s['direction'])}: {note}" for note in s["complexity_notes"]]
+    shown = {(r["direction"], r["rank"]) for r in doc["rows"] if r["rank"] <= top}
+    notes += [
+        f"{arrow(r['direction'])} {r['product']}: {r['note']}"
+        for r in doc["rows"]
+        if r["note"] and (r["direction"], r["rank"]) in shown
+    ]
+    return notes
+
+
+def headroom_csv_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every row of the document, in :data:`HEADROOM_CSV_COLUMNS` order, full precision."""
+    return [{key: row.get(key) for key in HEADROOM_CSV_COLUMNS} for row in doc["rows"]]

@@ -1,0 +1,65 @@
+"""The headroom section of the HTML brief (`tradecalc report`), for a scenario with `products:`."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from tradecalc.views.render import percent, usd
+from tradecalc.views.render_headroom import top_line
+
+TOP = 10
+
+
+def headroom_section(p, heading: str, table) -> list[str]:
+    """The section's HTML parts, or none when the scenario has no product data.
+
+    ``table`` is the brief's own table builder (headers, rows, numeric columns).
+    """
+    s = p.scenario
+    if s.products is None:
+        return []
+    from tradecalc.analysis.headroom import headroom
+
+    doc: dict[str, Any] = headroom(s.products, s.codes, p.gap_at_by_year, TOP)
+    if not doc["rows"]:
+        return []
+    parts = [f"<{heading}>Headroom: which products could fill the gap (ITC-style)</{heading}>"]
+    parts.append(
+        '<p class="muted">'
+        + escape(
+            "Potential: the exporter's world-market share applied to the importer's market "
+            "(at most the market), less today's bilateral flow, in the latest year with data; "
+            "the gap is the target minus the central projection in the deadline year "
+            "(docs/methods.md, Headroom)."
+        )
+        + "</p>"
+    )
+    said = s.products.assumption or (f"source {s.products.source}" if s.products.source else None)
+    if said:
+        parts.append(f'<p class="muted">{escape("Product data: " + said)}</p>')
+    for summary in doc["directions"]:
+        rows = [r for r in doc["rows"] if r["direction"] == summary["direction"]][:TOP]
+        line = f"{s.direction_label(summary['direction'])} ({summary['year']}): "
+        parts.append(f"<p>{escape(line + top_line(summary, doc['gap_usd_m']))}.</p>")
+        parts.append(
+            table(
+                ["Product", "Market", "Bilateral", "World share", "Potential", "Untapped", "RCA"],
+                [_cells(r) for r in rows],
+                {1, 2, 3, 4, 5, 6},
+            )
+        )
+    return parts
+
+
+def _cells(row: dict[str, Any]) -> list[str]:
+    mirror = " (mirror)" if row["bilateral_reported_by"] == "mirror" else ""
+    return [
+        f"{row['product']} {row['label'] or ''}".strip(),
+        usd(row["market_usd_m"]),
+        usd(row["bilateral_usd_m"]) + mirror,
+        percent(row["world_share"], 2),
+        usd(row["potential_usd_m"]),
+        usd(row["untapped_usd_m"]),
+        "n/a" if row["rca"] is None else f"{row['rca']:.2f}",
+    ]

@@ -1,0 +1,250 @@
+"""Headroom: the ITC-style potential and untapped value, RCA and density through `ecomplexity`.
+
+The fixture examples/headroom/pak-aze-products.yaml holds MADE-UP values (no UN Comtrade
+figure): year 2023, PAK -> AZE and AZE -> PAK, products 10, 27, 30, 52 and 84.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from numpy.testing import assert_allclose
+
+from tradecalc.analysis.complexity import Cell, complexity
+from tradecalc.analysis.headroom import headroom, load_reference, reference_headroom
+from tradecalc.scenario.datafile import product_problems, read_data_file
+from tradecalc.scenario.sections import Products
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "examples" / "headroom" / "pak-aze-products.yaml"
+
+
+@pytest.fixture(scope="module")
+def doc():
+    data, _ = read_data_file(FIXTURE)
+    return headroom(data.products, ("PAK", "AZE"), gap_usd_m=1500.0, top=3)
+
+
+def _row(doc, direction, product):
+    (row,) = [r for r in doc["rows"] if r["direction"] == direction and r["product"] == product]
+    return row
+
+
+def test_potential_and_untapped_match_a_hand_computation(doc):
+    # hand-computed from the fixture's stated inputs, PAK -> AZE, 2023:
+    # cereals (10): M = 250 (AZE imports from WLD), X = 3000 (PAK exports to WLD),
+    #   W = 3000 + 47000 = 50000 (PAK + USA), bilateral 3 (AZE's own report)
+    #   potential = 3000 / 50000 x 250 = 15; untapped = 15 - 3 = 12
+    cereals = _row(doc, "pak_to_aze", "10")
+    assert cereals["market_usd_m"] == 250 and cereals["supply_usd_m"] == 3000
+    assert cereals["world_usd_m"] == 50000 and cereals["bilateral_usd_m"] == 3
+    assert cereals["bilateral_reported_by"] == "importer"
+    assert_allclose(cereals["world_share"], 0.06)
+    assert_allclose(cereals["market_share"], 3 / 250)
+    assert_allclose(cereals["potential_usd_m"], 15.0)
+    assert_allclose(cereals["untapped_usd_m"], 12.0)
+    # cotton (52): W = 2000 + 100 + 57900 = 60000; potential = 2000 / 60000 x 60 = 2;
+    # AZE reports no import from PAK, PAK reports 1.5 exported (the mirror): untapped 0.5
+    cotton = _row(doc, "pak_to_aze", "52")
+    assert cotton["bilateral_reported_by"] == "mirror"
+    assert_allclose(cotton["potential_usd_m"], 2.0)
+    assert_allclose(cotton["untapped_usd_m"], 0.5)
+    assert "mirror" in cotton["note"]
+    # fuels (27), AZE -> PAK: W = 200 + 20000 + 179800 = 200000; potential =
+    # 20000 / 200000 x 15000 = 1500; PAK reports 5 imported: untapped 1495
+    fuels = _row(doc, "aze_to_pak", "27")
+    assert_allclose(fuels["potential_usd_m"], 1500.0)
+    assert_allclose(fuels["untapped_usd_m"], 1495.0)
+
+
+def test_an_actual_above_the_potential_is_zero_untapped_with_the_excess_said(doc):
+    # pharma (30), PAK -> AZE: W = 350 + 5 + 99645 = 100000; potential = 350 / 100000 x 400
+    # = 1.4; AZE reports 2.0 imported from PAK: untapped 0, excess 2.0 - 1.4 = 0.6
+    pharma = _row(doc, "pak_to_aze", "30")
+    assert_allclose(pharma["potential_usd_m"], 1.4)
+    assert pharma["untapped_usd_m"] == 0.0
+    assert_allclose(pharma["excess_usd_m"], 0.6)
+    assert "0.6 above the potential" in pharma["note"]
+
+
+def test_the_potential_never_exceeds_the_market():
+    # hand-made: X = 90, W = 100 but M = 1000 would give 900; a share above 1 (X > W, when
+    # world rows miss some reporters) is capped at M: X = 300, W = 100, M = 50 -> 50
+    products = Products.model_validate(
+        {
+            "detail": "hs2",
+            "rows": [
+                {"year": 2023, "reporter": "AZE", "partner": "WLD", "flow": "M",
+                 "product": "30", "value_usd_m": 50.0},
+                {"year": 2023, "reporter": "PAK", "partner": "WLD", "flow": "X",
+                 "product": "30", "value_usd_m": 300.0},
+            ],
+            "world": [
+                {"year": 2023, "reporter": "DEU", "partner": "WLD", "flow": "X",
+                 "product": "30", "value_usd_m": 100.0},
+            ],
+        }
+    )  # fmt: skip
+    (row,) = headroom(products, ("PAK", "AZE"))["rows"]
+    assert row["potential_usd_m"] == 50.0 == row["untapped_usd_m"]
+
+
+def test_missing_world_exports_give_null_potential_and_say_what_to_fetch(doc):
+    machinery = _row(doc, "pak_to_aze", "84")
+    assert machinery["world_usd_m"] is None
+    assert machinery["potential_usd_m"] is None and machinery["untapped_usd_m"] is None
+    assert "fetch --world" in machinery["note"]
+
+
+def test_rows_are_ranked_by_untapped_and_the_top_set_against_the_gap(doc):
+    pak = [r["product"] for r in doc["rows"] if r["direction"] == "pak_to_aze"]
+    assert pak == ["10", "52", "27", "30", "84"]  # 12, 0.5, 0.3, 0, null (last)
+    summary = doc["directions"][0]
+    # hand-computed: top 3 = 12 + 0.5 + 0.3 = 12.8; against the gap 1500: 12.8 / 1500
+    assert_allclose(summary["top_untapped_usd_m"], 12.8)
+    assert_allclose(summary["top_share_of_gap"], 12.8 / 1500)
+    assert doc["year"] == 2023  # the fixture's 2022 row is older: the latest year is used
+    assert doc["gap_usd_m"] == 1500.0
+
+
+def test_rca_of_the_fixture_matches_balassa_by_hand(doc):
+    # hand-computed: PAK exports 350 + 2000 + 3000 + 200 = 5550 of the world rows' 410000;
+    # cereals are 50000 of them: RCA = (3000 / 5550) / (50000 / 410000) = 4.4324
+    assert_allclose(_row(doc, "pak_to_aze", "10")["rca"], (3000 / 5550) / (50000 / 410000))
+
+
+def test_a_direction_without_market_rows_is_skipped_in_words():
+    products = Products.model_validate(
+        {"detail": "hs2", "rows": [{"year": 2023, "reporter": "AZE", "partner": "WLD",
+                                    "flow": "M", "product": "30", "value_usd_m": 400.0}]}
+    )  # fmt: skip
+    doc = headroom(products, ("PAK", "AZE"))
+    assert [d["direction"] for d in doc["directions"]] == ["pak_to_aze"]
+    assert doc["skipped"] == [
+        "aze_to_pak: no product rows of PAK's imports from the world: skipped "
+        "(fetch --detail hs2 for PAK)"
+    ]
+    assert doc["gap_usd_m"] is None
+
+
+def test_reference_headroom_uses_the_sourced_pharma_market():
+    doc = reference_headroom(load_reference(), gap_usd_m=None)
+    (row,) = doc["rows"]
+    # the reference's azerbaijan_pharma_imports_hs30 full-year entry: 2020, $377 m
+    assert (row["direction"], row["product"], row["year"]) == ("pak_to_aze", "30", 2020)
+    assert row["market_usd_m"] == 377.0 and row["source"] == "india_embassy_pharma_2021"
+    assert row["potential_usd_m"] is None
+    assert "no UN Comtrade values" in doc["basis"]
+    assert any("part-year" in s for s in doc["skipped"])
+
+
+def test_an_unknown_product_code_is_one_line_at_its_row(tmp_path):
+    text = FIXTURE.read_text(encoding="utf-8").replace('product: "84"', 'product: "77"', 1)
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    data, tree = read_data_file(path)
+    (problem,) = product_problems(data.products, tree)
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if '"77"' in t)
+    assert str(problem) == f"{path}:{line}: products.rows.4.product: unknown HS code '77'"
+
+
+# --- RCA and density through ecomplexity ------------------------------------------------
+
+
+THREE_BY_THREE = [  # made-up: economies A, B, C; products 01, 30, 52
+    Cell("A", "01", 10),
+    Cell("A", "52", 30),
+    Cell("B", "01", 20),
+    Cell("B", "30", 20),
+    Cell("C", "01", 5),
+    Cell("C", "30", 5),
+    Cell("C", "52", 10),
+]
+
+
+def test_three_by_three_rca_density_and_proximity_by_hand():
+    result = complexity(THREE_BY_THREE)
+    # exports: A 40, B 40, C 20; products: 01 35, 30 25, 52 40; all 100.
+    # RCA_cp = (X_cp / X_c) / (X_p / X):
+    assert_allclose(result.rca["A", "01"], (10 / 40) / (35 / 100))  # 0.714
+    assert_allclose(result.rca["A", "52"], (30 / 40) / (40 / 100))  # 1.875
+    assert_allclose(result.rca["B", "30"], (20 / 40) / (25 / 100))  # 2.0
+    assert_allclose(result.rca["C", "30"], (5 / 20) / (25 / 100))  # 1.0: counts as M = 1
+    assert result.rca["A", "30"] == 0.0  # no exports: rectangularised as 0
+    # M (RCA >= 1): A {52}, B {01, 30}, C {30, 52}; ubiquity 01: 1, 30: 2, 52: 2.
+    # proximity = co-exporters / max(ubiquity): 01-30: B / max(1, 2) = 0.5; 01-52: 0;
+    # 30-52: C / max(2, 2) = 0.5
+    assert_allclose(result.proximity["01", "30"], 0.5)
+    assert_allclose(result.proximity["01", "52"], 0.0)
+    assert_allclose(result.proximity["30", "52"], 0.5)
+    # density_cp = sum_p' M_cp' phi_pp' / sum_p' phi_pp':
+    # A, 30: row 30 = (0.5, 1, 0.5), sum 2; A has 52 only: 0.5 / 2 = 0.25
+    assert_allclose(result.density["A", "30"], 0.25)
+    # B, 52: row 52 = (0, 0.5, 1), sum 1.5; B has 01 and 30: (0 + 0.5) / 1.5 = 1/3
+    assert_allclose(result.density["B", "52"], 1 / 3)
+    # A, 01: row 01 = (1, 0.5, 0), sum 1.5; A has 52 only: 0 / 1.5 = 0
+    assert_allclose(result.density["A", "01"], 0.0)
+
+
+def test_ecomplexity_published_invariants_through_the_wrapper():
+    # ecomplexity's own tests (tests/test_density.py, test_ecomplexity.py of
+    # cid-harvard/py-ecomplexity): every location x product cell is in the output
+    # (rectangularised), and density lies in [0, 1]
+    result = complexity(THREE_BY_THREE)
+    assert len(result.rca) == 9 == len(result.density)
+    assert all(0.0 <= d <= 1.0 for d in result.density.values())
+
+
+def test_ecomplexity_prints_and_warnings_stay_off_the_terminal(capfd):
+    # one economy and one product: ecomplexity prints the year and an eigenvector failure
+    # and warns; none of it may reach stdout or stderr
+    result = complexity([Cell("A", "30", 1.0)])
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+    assert result.rca["A", "30"] == 1.0  # hand-computed: (1 / 1) / (1 / 1)
+
+
+FIXTURES = os.environ.get("ECOMPLEXITY_FIXTURES")
+
+
+@pytest.mark.skipif(
+    FIXTURES is None,
+    reason="set ECOMPLEXITY_FIXTURES to ecomplexity's tests/fixtures: its inputs are Atlas "
+    "(UN Comtrade) values, which tradecalc may not ship",
+)
+def test_ecomplexity_stata_ground_truth_through_the_wrapper():
+    # ecomplexity's published expectations: tests/fixtures/stata_ground_truth.csv, from
+    # Stata's `ecomplexity export_val, i(origin) p(hs92) t(year)`; tolerances from its
+    # fixtures README (RCA rtol 1e-5, M exact). Its density is not compared: the package's
+    # own README says Python's density differs from Stata's, and its tests assert only that
+    # density lies in [0, 1], as here
+    import pandas as pd
+
+    trade = pd.read_csv(Path(FIXTURES) / "trade_data_sample.csv", dtype={"hs92": str})
+    truth = pd.read_csv(Path(FIXTURES) / "stata_ground_truth.csv", dtype={"hs92": str})
+    for year, expected in truth.groupby("year"):
+        rows = trade[trade["year"] == year]
+        columns = (rows.origin, rows.hs92, rows.export_val)
+        cells = [Cell(o, p, v) for o, p, v in zip(*columns, strict=True)]
+        result = complexity(cells)
+        for r in expected.itertuples():
+            assert_allclose(result.rca[r.origin, r.hs92], r.rca, rtol=1e-5)
+            assert (result.rca[r.origin, r.hs92] >= 1.0) == bool(r.M)
+            assert 0.0 <= result.density[r.origin, r.hs92] <= 1.0
+
+
+def test_ecomplexity_is_imported_without_scikit_learn_which_stays_importable():
+    # a fresh interpreter: ecomplexity's module-level `from sklearn.neighbors import ...` must
+    # not load scikit-learn (headroom never uses its knn density), and the stand-in must not
+    # outlive the import
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from tradecalc.analysis.complexity import _import_ecomplexity; "
+        "_import_ecomplexity(); print('sklearn' in sys.modules, 'sklearn.neighbors' in sys.modules); "
+        "import ecomplexity.calc_density as d; n = d.NearestNeighbors(n_neighbors=1); "
+        "print(type(n).__module__.startswith('sklearn.neighbors'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False", "True"]

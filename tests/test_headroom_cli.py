@@ -1,0 +1,158 @@
+"""`tradecalc headroom` on the command line: formats, the shipped case, bad input.
+
+examples/headroom/ holds MADE-UP values only (no UN Comtrade figure).
+"""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tradecalc.cli.commands import app
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "examples" / "headroom" / "pak-aze-products.yaml"
+SCENARIO = ROOT / "examples" / "headroom" / "scenario.yaml"
+COLUMNS = ["direction", "product", "label", "sector", "market_usd_m", "supply_usd_m",
+           "bilateral_usd_m", "world_usd_m", "potential_usd_m", "untapped_usd_m"]  # fmt: skip
+
+
+def run(*args):
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_json_has_the_contract_fields_and_every_product():
+    code, out, err = run("headroom", DATA, "-f", "json", "--top", "2")
+    assert (code, err) == (0, "")
+    doc = json.loads(out)
+    assert doc["year"] == 2023 and doc["gap_usd_m"] is None  # a bare data file: no target
+    assert len(doc["rows"]) == 8  # every product, not only the top 2: 5 + 3
+    for key in COLUMNS:
+        assert key in doc["rows"][0]
+    first = doc["rows"][0]
+    assert (first["direction"], first["product"], first["label"]) == ("pak_to_aze", "10", "Cereals")
+
+
+def test_csv_is_tidy_with_the_json_rows():
+    code, out, _ = run("headroom", DATA, "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    doc = json.loads(run("headroom", DATA, "-f", "json")[1])
+    assert code == 0 and len(rows) == len(doc["rows"])
+    for row, expected in zip(rows, doc["rows"], strict=True):
+        assert row["product"] == expected["product"]
+        if expected["untapped_usd_m"] is not None:
+            assert float(row["untapped_usd_m"]) == pytest.approx(expected["untapped_usd_m"])
+
+
+def test_a_scenario_sets_the_top_products_against_its_gap():
+    code, out, err = run("headroom", SCENARIO, "-f", "json", "--top", "3")
+    assert (code, err) == (0, "")
+    doc = json.loads(out)
+    assert doc["gap_usd_m"] > 0 and doc["gap_year"] == 2030
+    pak = doc["directions"][0]
+    # hand-computed: 12 + 0.5 + 0.3 untapped (see test_headroom.py), over the gap
+    assert pak["top_untapped_usd_m"] == pytest.approx(12.8)
+    assert pak["top_share_of_gap"] == pytest.approx(12.8 / doc["gap_usd_m"])
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_the_table_says_the_top_total_and_its_share_of_the_gap(fmt):
+    code, out, _ = run("headroom", SCENARIO, "-f", fmt, "--top", "3")
+    assert code == 0
+    assert "the 3 largest untapped products together: $12.8 m" in out
+    assert "ITC-style" in out and "ITC potential" not in out  # labelled ITC-style, never ITC
+
+
+def test_the_shipped_scenario_uses_the_reference_market_and_says_so():
+    code, out, err = run("headroom", ROOT / "scenarios" / "base.yaml", "-f", "json")
+    assert (code, err) == (0, "")
+    doc = json.loads(out)
+    (row,) = doc["rows"]
+    # the reference's Azerbaijani HS 30 imports, 2020: $377 m (india_embassy_pharma_2021)
+    assert (row["product"], row["market_usd_m"], row["year"]) == ("30", 377.0, 2020)
+    assert "reference data" in doc["basis"]
+
+
+def _bad(tmp_path, text):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_unknown_product_code_is_one_line(tmp_path):
+    text = DATA.read_text(encoding="utf-8").replace('product: "10"', 'product: "77"')
+    code, out, err = run("headroom", _bad(tmp_path, text))
+    assert (code, out) == (2, "")
+    # product 10 is in 5 rows (AZE's imports, PAK's exports, the bilateral, 2 world rows)
+    assert err.count("unknown HS code '77'") == 5 == len(err.splitlines())
+
+
+def test_negative_values_are_one_line_each(tmp_path):
+    text = DATA.read_text(encoding="utf-8").replace("value_usd_m: 250,", "value_usd_m: -250,")
+    code, out, err = run("headroom", _bad(tmp_path, text))
+    assert (code, out) == (2, "")
+    assert err.endswith("products.rows.2.value_usd_m: input should be greater than or equal to 0, "
+                        "got -250\n") and len(err.splitlines()) == 1  # fmt: skip
+
+
+def test_a_data_file_without_product_rows_is_one_line(tmp_path):
+    path = _bad(tmp_path, "schema_version: 1\neconomies: [{code: PAK}, {code: AZE}]\n")
+    code, out, err = run("headroom", path)
+    assert (code, out) == (2, "")
+    assert (
+        err
+        == f"{path}:1: no product rows: write the file with tradecalc fetch --detail hs2 (or hs4)\n"
+    )
+
+
+def _without(pattern):
+    lines = DATA.read_text(encoding="utf-8").splitlines()
+    return "\n".join(line for line in lines if pattern not in line) + "\n"
+
+
+def test_a_direction_without_rows_warns_once_and_the_other_runs(tmp_path):
+    path = _bad(tmp_path, _without("reporter: AZE, partner: WLD, flow: M"))
+    code, out, err = run("headroom", path, "-f", "json")
+    assert code == 0 and json.loads(out)["directions"][0]["direction"] == "aze_to_pak"
+    assert err == (
+        f"{path}:8: products: warning: pak_to_aze: no product rows of AZE's imports from the "
+        "world: skipped (fetch --detail hs2 for AZE)\n"
+    )
+
+
+def test_no_direction_with_rows_is_exit_2(tmp_path):
+    code, out, err = run("headroom", _bad(tmp_path, _without("partner: WLD, flow: M")))
+    assert (code, out) == (2, "") and len(err.splitlines()) == 2
+
+
+def test_headings_summed_into_chapters_with_detail_hs2(tmp_path):
+    # hand-made hs4 file: AZE imports 3004 (60) and 3002 (40) = chapter 30: 100
+    text = DATA.read_text(encoding="utf-8").replace("detail: hs2", "detail: hs4")
+    text = text.replace('product: "30", value_usd_m: 400', 'product: "3004", value_usd_m: 60')
+    text = text.replace('product: "52", value_usd_m: 60,', 'product: "3002", value_usd_m: 40,')
+    code, out, _ = run("headroom", _bad(tmp_path, text), "--detail", "hs2", "-f", "json")
+    rows = {(r["direction"], r["product"]): r for r in json.loads(out)["rows"]}
+    assert code == 0 and rows["pak_to_aze", "30"]["market_usd_m"] == 100.0
+
+
+def test_headings_from_chapters_are_refused():
+    code, out, err = run("headroom", DATA, "--detail", "hs4")
+    assert (code, out) == (2, "")
+    assert err == "--detail: the file holds hs2 chapters: headings need hs4 rows\n"
+
+
+def test_set_changes_the_scenario_and_its_gap():
+    base = json.loads(run("headroom", SCENARIO, "-f", "json")[1])
+    code, out, _ = run("headroom", SCENARIO, "-f", "json", "--set", "target.value_usd_m=3000")
+    # the target is $1,000 m higher, the projection the same: the gap grows by exactly 1,000
+    assert code == 0
+    assert json.loads(out)["gap_usd_m"] == pytest.approx(base["gap_usd_m"] + 1000.0)
+
+
+def test_set_on_a_bare_data_file_is_refused():
+    code, out, err = run("headroom", DATA, "--set", "target.value_usd_m=3000")
+    assert (code, out, err) == (2, "", "--set: only for a scenario: FILE is a bare data file\n")

@@ -1,0 +1,65 @@
+"""`headroom` charts, workbook and the brief's section (examples/headroom: MADE-UP values)."""
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import openpyxl
+from typer.testing import CliRunner
+
+from tradecalc.cli.commands import app
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "examples" / "headroom" / "pak-aze-products.yaml"
+SCENARIO = ROOT / "examples" / "headroom" / "scenario.yaml"
+
+
+def run(*args):
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_chart_has_a_bar_per_untapped_product_and_the_gap_line(tmp_path):
+    chart = tmp_path / "h.svg"
+    code, out, err = run("headroom", SCENARIO, "--plot", chart, "-f", "json")
+    assert (code, err) == (0, "") and out
+    text = chart.read_text(encoding="utf-8")
+    ET.fromstring(text)  # well-formed SVG
+    # 7 products with an untapped value (5 + 3, machinery has none): one label each
+    for label in ("10 Cereals", "52 Cotton", "30 Pharmaceutical products"):
+        assert label in text
+    assert "Dashed: the gap to the target in 2030" in text and "ITC-style" in text
+    again = tmp_path / "again.svg"
+    run("headroom", SCENARIO, "--plot", again, "-f", "json")
+    assert again.read_bytes() == chart.read_bytes()  # the same bytes twice
+
+
+def test_no_untapped_values_to_draw_is_one_line_and_nothing_on_stdout(tmp_path):
+    code, out, err = run("headroom", ROOT / "scenarios" / "base.yaml", "--plot", tmp_path / "x.png")
+    assert (code, out) == (2, "")
+    assert err.endswith(
+        "no untapped values to draw: the data have no world exports (fetch --world)\n"
+    )
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_the_workbook_has_a_headroom_sheet_with_every_product(tmp_path):
+    book = tmp_path / "h.xlsx"
+    code, _, err = run("headroom", SCENARIO, "-o", book)
+    assert (code, err) == (0, "")
+    sheets = openpyxl.load_workbook(book)
+    assert sheets.sheetnames == ["Summary", "Headroom", "Directions"]
+    rows = list(sheets["Headroom"].iter_rows(values_only=True))
+    header, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    assert len(rows) == 1 + 8 and "untapped_usd_m" in header
+    assert (first["product"], first["untapped_usd_m"]) == ("10", 12.0)  # hand-computed: 15 - 3
+
+
+def test_the_brief_has_a_headroom_section_only_with_product_data():
+    code, page, _ = run("report", SCENARIO)
+    assert code == 0
+    assert "Headroom: which products could fill the gap (ITC-style)" in page
+    assert "Pakistan → Azerbaijan (2023): the 10 largest untapped products" not in page
+    assert "Pakistan → Azerbaijan (2023): the 5 largest untapped products together: $12.8 m" in page
+    assert "Product data: Made-up values" in page
+    code, page, _ = run("report", ROOT / "scenarios" / "base.yaml")
+    assert code == 0 and "Headroom" not in page
