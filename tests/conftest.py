@@ -51,6 +51,23 @@ def in_scenarios(monkeypatch):
     monkeypatch.chdir(ROOT / "scenarios")
 
 
+def python_module(name: str) -> None:
+    """Import a module a README example needs; the ``test`` extra installs it.
+
+    Under CI (``CI`` set) a missing one fails the test; on a developer's machine without it the
+    test is skipped with the package to install.
+    """
+    import importlib.util
+    import os
+
+    if importlib.util.find_spec(name) is not None:
+        return
+    message = f"needs the Python package {name} (pip install -e '.[test]' installs it)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def system_tool(*names: str) -> str:
     """The path of a system program a test needs (jq, chromium), from the Debian packages.
 

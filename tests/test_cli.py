@@ -62,6 +62,8 @@ def test_csv_rows_sum_to_json_totals(scenario):
         "component",
         "name",
         "value_usd_m",
+        "counted",
+        "kind",
     ]
     assert set(frame.component) <= {"observed", "baseline", "pta", "tariff_change", "tta", "deal"}
     observed = frame[frame.component == "observed"]

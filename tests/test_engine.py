@@ -120,7 +120,7 @@ def test_deals_ramps_probability_and_categories(write):
 
 def test_deal_value_scale(write):
     p = project(write(TOY + DEALS + "deal_value_scale: 0.5\n"))
-    fuel_2028 = next(r for r in p.rows() if r[1] == 2028 and r[6] == "Fuel")[-1]
+    fuel_2028 = next(r for r in p.rows() if r[1] == 2028 and r[6] == "Fuel")[7]
     assert fuel_2028 == pytest.approx(0.5 * 0.5 * 300)  # scale * probability * value
 
 
@@ -159,6 +159,8 @@ def test_frame_and_csv_rows_sum_to_totals(write):
         "component",
         "name",
         "value_usd_m",
+        "counted",
+        "kind",
     ]
 
 
@@ -184,10 +186,12 @@ pta:
 def test_smart_method_through_the_engine(write):
     p = project(write(TOY + SMART))
     pta = {r["year"]: r["pta_usd_m"] for r in p.by_year()}
-    # hand-computed (methods.md 2, WITS-SMART): creation 1.5 * 0.15 / 1.15 plus first-order
-    # diversion sigma (1 - s0) (t0 - t1) / (1 + t0) = 1.5 * 0.8 * 0.15 / 1.15, both per unit of M;
-    # default response yotov2016: 0.291 / 0.993 of the log effect in the first year
-    gain = 1.5 * 0.15 / 1.15 + 1.5 * 0.8 * 0.15 / 1.15
+    # hand-computed (methods.md 2.4, WITS-SMART): creation 1.5 * 0.15 / 1.15 plus the full
+    # Laird-Yeats diversion x (1 - s0) / (1 + s0 x), x = sigma (t0 - t1) / (1 + t0) = 1.5 * 0.15 /
+    # 1.15, both per unit of M; default response yotov2016: 0.291 / 0.993 of the log effect in
+    # the first year
+    x = 1.5 * 0.15 / 1.15
+    gain = 1.5 * 0.15 / 1.15 + x * 0.8 / (1 + 0.2 * x)
     assert pta[2024] == 0.0
     assert pta[2025] == pytest.approx(24.3 * 1.05**2 * ((1 + gain) ** (0.291 / 0.993) - 1))
 
@@ -278,9 +282,11 @@ def test_smart_side_outputs_in_explain(write):
     rows = {r["year"]: r for r in json.loads(result.stdout)["smart"]}
     m = 24.3 * 1.05**2  # 2025 covered, utilised imports from the partner
     creation = 1.5 * 0.15 / 1.15 * m  # eta M (t0 - t1) / (1 + t0)
-    diversion = 1.5 * 0.8 * 0.15 / 1.15 * m  # sigma (1 - s0) M (t0 - t1) / (1 + t0)
+    x = 1.5 * 0.15 / 1.15  # sigma (t0 - t1) / (1 + t0)
+    diversion = x * 0.8 / (1 + 0.2 * x) * m  # full Laird-Yeats: x (1 - s0) M / (1 + s0 x)
     assert rows[2025]["trade_creation_usd_m"] == pytest.approx(creation)
     assert rows[2025]["trade_diversion_usd_m"] == pytest.approx(diversion)
-    assert rows[2025]["tariff_revenue_change_usd_m"] == pytest.approx(-0.15 * m)  # t1 = 0
+    # t1 = 0: the partner's line loses t0 M, and third suppliers' diverted trade t0 TD
+    assert rows[2025]["tariff_revenue_change_usd_m"] == pytest.approx(-0.15 * m - 0.15 * diversion)
     assert rows[2025]["consumer_surplus_usd_m"] == pytest.approx(0.5 * 0.15 * creation)
     assert rows[2024]["trade_creation_usd_m"] == 0.0

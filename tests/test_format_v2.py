@@ -199,9 +199,9 @@ def test_history_in_json_and_csv(write):
     csv_lines = invoke("project", name, "-f", "csv").stdout.splitlines()
     observed = [line for line in csv_lines if ",observed," in line]
     assert observed == [
-        "Pair,2022,,,,observed,AZE calendar,28.2",
-        "Pair,2022,pak_to_aze,,,observed,AZE calendar,20.0",
-        "Pair,2023,,,,observed,AZE calendar,27.0",
+        "Pair,2022,,,,observed,AZE calendar,28.2,False,total",
+        "Pair,2022,pak_to_aze,,,observed,AZE calendar,20.0,False,part",
+        "Pair,2023,,,,observed,AZE calendar,27.0,False,total",
     ]
 
 

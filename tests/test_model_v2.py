@@ -303,17 +303,22 @@ def test_smart_doubling_sigma_doubles_diversion_below_the_cap():
     two = smart_diversion_first_order(0.0, 0.15, 0.2, 3.0)
     assert_allclose(one, 1.5 * 0.8 * 0.15 / 1.15)
     assert_allclose(two, 2 * one)
-    # the same in the M * M_o / (M + M_o) form of WITS: M = 10, M_o = 10 * 0.8 / 0.2 = 40
-    assert_allclose(
-        smart_effects(10.0, 0.0, 0.15, 0.2, -1.5).diversion, 1.5 * 10 * 40 / 50 * 0.15 / 1.15
-    )
+    # the full form "almost" doubles (WITS's word): M = 10, M_o = 10 * 0.8 / 0.2 = 40,
+    # TD = M M_o x / (M + M_o + M x), x = sigma (t0 - t1) / (1 + t0)
+    x = 1.5 * 0.15 / 1.15
+    full = smart_effects(10.0, 0.0, 0.15, 0.2, -1.5).diversion
+    assert_allclose(full, 10 * 40 * x / (10 + 40 + 10 * x))
+    doubled = smart_effects(10.0, 0.0, 0.15, 0.2, -1.5, 3.0).diversion
+    assert 1.9 * full < doubled < 2 * full
 
 
 def test_smart_diversion_cap_binds_at_third_suppliers_trade():
     # hand-computed: s0 0.5, 50 % -> 0, sigma 10: first order 10 * 0.5 / 3 = 1.667 > M_o/M = 1
     assert_allclose(smart_diversion_first_order(0.0, 0.5, 0.5, 10.0), 1.0)
     assert_allclose(smart_diversion_first_order(0.0, 0.5, 0.5, 20.0), 1.0)  # doubling: no change
-    assert_allclose(smart_effects(6.0, 0.0, 0.5, 0.5, -1.0, 10.0).diversion, 6.0)  # M_o = 6
+    # the full form never reaches M_o = 6: x = 10 * 0.5 / 1.5, TD = 6 * 6 x / (12 + 6 x)
+    x = 10 * 0.5 / 1.5
+    assert_allclose(smart_effects(6.0, 0.0, 0.5, 0.5, -1.0, 10.0).diversion, 36 * x / (12 + 6 * x))
     # a partner that supplies everything diverts nothing; no change diverts nothing
     assert_allclose(smart_diversion_first_order(0.0, 0.15, 1.0), 0.0)
     assert_allclose(smart_diversion_first_order(0.15, 0.15, 0.2), 0.0)
@@ -326,15 +331,16 @@ def test_smart_increase_diverts_away_floored_at_the_partners_trade():
 
 
 def test_smart_side_outputs_by_hand():
-    # hand-computed, M 10, 15 % -> 5 %, eta -1.5, s0 0.2, sigma 1.5:
-    # TC = 1.5 * 10 * 0.1 / 1.15 = 1.304348; TD = 1.5 * 0.8 * 0.1 / 1.15 * 10 = 1.043478
-    # revenue = 0.05 * (10 + TC + TD) - 0.15 * 10 = -0.882609; CS = 0.5 * 0.1 * TC = 0.065217
+    # hand-computed, M 10, 15 % -> 5 %, eta -1.5, s0 0.2, sigma 1.5 (M_o = 40):
+    # TC = 1.5 * 10 * 0.1 / 1.15 = 1.304348; x = 1.5 * 0.1 / 1.15 = 0.130435,
+    # TD = 10 * 40 * x / (10 + 40 + 10 x) = 1.016949;
+    # revenue = 0.05 * (10 + TC + TD) - 0.15 * 10 - 0.15 * TD = -1.036478; CS = 0.5 * 0.1 * TC
     effects = smart_effects(10.0, 0.05, 0.15, 0.2, -1.5)
     assert_allclose(effects.creation, 1.304348, atol=1e-6)
-    assert_allclose(effects.diversion, 1.043478, atol=1e-6)
-    assert_allclose(effects.revenue_change, -0.882609, atol=1e-6)
+    assert_allclose(effects.diversion, 1.016949, atol=1e-6)
+    assert_allclose(effects.revenue_change, -1.036478, atol=1e-6)
     assert_allclose(effects.consumer_surplus, 0.065217, atol=1e-6)
-    assert_allclose(smart_tariff_revenue_change(0.0, 0.15, 10.0, 13.0), -1.5)  # 0 * 13 - 1.5
+    assert_allclose(smart_tariff_revenue_change(0.0, 0.15, 10.0, 13.0, 2.0), -1.8)  # -1.5 - 0.3
     assert_allclose(smart_consumer_surplus(0.0, 0.15, 2.0), 0.15)  # 0.5 * 0.15 * 2
 
 

@@ -68,7 +68,8 @@ MUST_SAY = {
         "deadline 2030",
         "observed (AZE customs)",
         "mirror (PAK, FY Jul-Jun)",
-        "memo: all trade, with brokered",
+        "Not counted by the target (memo, own scale)",
+        "brokered: 50.0 in 2030",
         "Verdict: not reached by 2032",
         "Sources: stats.",
         "tradecalc 0.1.0",
@@ -124,13 +125,13 @@ def test_a_dollar_in_a_name_is_not_maths(brief):
     assert "Push to $2 bn" in text
 
 
-def test_each_deal_is_its_own_band_and_uncounted_trade_is_not_stacked(brief):
+def test_each_deal_is_its_own_line_and_uncounted_trade_is_not_stacked(brief):
     svg = plot.projection_chart(brief, Path("c.svg"))
     text = svg_text(svg)
-    # the counted deal is a band; the brokered one only appears in the memo line's label
+    # the counted deal is its own lever line; the brokered one only appears in the memo panel
     assert "deal Mills & Looms <b>: 10.0 in 2030" in text  # hand-computed: 40 x 0.25
     assert "deal Fuel swap" not in text
-    assert "memo: all trade, with brokered (not counted)" in text
+    assert "Not counted by the target (memo, own scale)" in text
 
 
 def test_odds_and_outside_view_from_the_document_reach_the_subtitle(brief):
@@ -201,7 +202,9 @@ def test_plot_without_matplotlib_says_how_to_get_it(tmp_path, monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_matplotlib)
     result = runner.invoke(app, ["project", BASE, "--plot", str(tmp_path / "c.png")])
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.endswith("needs matplotlib: pip install 'tradecalc[plot]'\n")
+    assert result.stderr.endswith(
+        "needs matplotlib: pip install matplotlib (or pip install -e '.[plot]' from a checkout)\n"
+    )
     assert not (tmp_path / "c.png").exists()
 
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import ROOT, system_tool
+from tests.conftest import ROOT, python_module, system_tool
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -31,6 +31,8 @@ def test_readme_has_examples():
 def test_readme_example(command, expected):
     if "| jq" in command:
         system_tool("jq")
+    if "import duckdb" in command:
+        python_module("duckdb")
     # the tradecalc and python of this environment come first on PATH
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     env.pop("NO_COLOR", None)

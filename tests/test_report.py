@@ -71,7 +71,8 @@ def test_the_page_has_the_verdict_the_tables_and_the_chart_inline(write):
         "P(target by 2030) = under 0.2 % (Monte Carlo, 2,000 draws, seed 0; no level shocks",
     ):
         assert expected in words, expected
-    assert page.tags.count("svg") == 1 and "style" in page.tags
+    # the chart twice: for the screen, and bare for print (issue 20 item 12)
+    assert page.tags.count("svg") == 2 and "style" in page.tags
     assert "script" not in page.tags and "img" not in page.tags and "link" not in page.tags
 
 
@@ -120,7 +121,7 @@ def test_several_scenarios_get_a_summary_and_a_section_each(write):
     # hand-computed: 24.3 * 1.05**3 + 2.7 + 10 (Mills, 40 x 0.25) = 40.83 >= 40 in 2026,
     # 24.3 * 1.05**2 + 2.7 + 10 = 39.49 in 2025
     assert "Verdict: reached in 2026" in page.words
-    assert page.tags.count("svg") == 3  # the comparison and one per scenario
+    assert page.tags.count("svg") == 5  # the comparison, and per scenario screen and print
 
 
 def test_report_refuses_another_suffix(write):

@@ -179,7 +179,10 @@ def test_without_xlsxwriter_the_error_says_how_to_get_it(write, monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_writer)
     result = runner.invoke(app, ["project", path, "-o", "x.xlsx"])
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == "--format xlsx: needs XlsxWriter: pip install 'tradecalc[xlsx]'\n"
+    assert result.stderr == (
+        "--format xlsx: needs XlsxWriter: pip install XlsxWriter"
+        " (or pip install -e '.[xlsx]' from a checkout)\n"
+    )
     assert not os.path.exists("x.xlsx")
 
 

@@ -20,12 +20,12 @@ class Comparison:
         return sorted({int(y) for p in self.projections for y in p.years})
 
     def closest(self) -> Projection:
-        """The scenario with the smallest gap at its deadline, as a share of its target.
+        """The scenario with the smallest gap at its deadline, as a share of its target, among
+        the :meth:`comparable` ones (a measure that counts more is not closer, only larger).
 
         Ties go to the one that reaches its target first.
         """
-
-        return min(self.projections, key=_gap_key)
+        return min(self.comparable(), key=_gap_key)
 
     def best_odds(self) -> Projection | None:
         """The scenario with the best P(target by its deadline), or None without odds.
@@ -43,6 +43,26 @@ class Comparison:
         else:
             order = sorted(self.projections, key=_gap_key)
         return Comparison(order)
+
+    def comparable(self) -> list[Projection]:
+        """The scenarios that count the same categories as most of them (on a tie, as the
+        first one listed): the only ones :meth:`closest` chooses among."""
+        groups: dict[frozenset[str], list[Projection]] = {}
+        for p in self.projections:
+            groups.setdefault(frozenset(p.scenario.target.counts), []).append(p)
+        return max(groups.values(), key=len)  # the first of the largest groups
+
+    def closest_note(self) -> str:
+        """Which scenarios the closest was chosen among, when some count other categories."""
+        among = self.comparable()
+        if len(among) == len(self.projections):
+            return ""
+        left = [p.scenario.name for p in self.projections if p not in among]
+        counts = ", ".join(among[0].scenario.target.counts)
+        return (
+            f"chosen among the {len(among)} that count {counts}; "
+            f"not ranked, as they count other categories: {', '.join(left)}"
+        )
 
     def notes(self) -> list[str]:
         """What differs between the scenarios and so limits the comparison."""
@@ -103,6 +123,7 @@ class Comparison:
             "years": self.year_rows(),
             "closest": self.closest().scenario.name,
             "best_odds": None if (best := self.best_odds()) is None else best.scenario.name,
+            "closest_among": [p.scenario.name for p in self.comparable()],
             "notes": self.notes(),
         }
 

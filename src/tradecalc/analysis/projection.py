@@ -28,7 +28,13 @@ CSV_COLUMNS = (
     "component",
     "name",
     "value_usd_m",
+    "counted",
+    "kind",
 )
+"""The tidy columns. ``counted`` is true where the row is part of the measure (false on every
+record row) and ``kind`` says what the row is: ``projection``, or on the record ``total`` (a
+reporter's total) and ``part`` (its direction parts), so counted rows sum to the measure and the
+record is never summed with its own parts."""
 
 
 CHANGED_BY_SET = "changed by --set: the assumption text describes the file's value"
@@ -160,7 +166,7 @@ class Projection:
         """WITS-SMART's side outputs by year, for ``pta.method: smart`` (else None).
 
         Per year, summed over the PTA lines: trade creation and diversion, the importer's
-        tariff revenue change ``t1 M1 - t0 M0`` and the consumer-surplus gain
+        tariff revenue change ``t1 M1 - t0 M0 - t0 TD`` and the consumer-surplus gain
         ``0.5 (t0 - t1) TC`` [US$ m] (Laird & Yeats 1986), on the covered, utilised trade of
         the year's baseline at the year's staged tariff, with trade fully responded.
         """
@@ -236,21 +242,15 @@ class Projection:
         return rows
 
     def rows(self):
-        """Tidy rows ``(scenario, year, direction, sector, category, component, name, value)``.
+        """Tidy rows in :data:`CSV_COLUMNS` order: ``(scenario, year, ..., value, counted, kind)``.
 
         The record comes first, as ``component`` ``observed`` (``name`` says whose figure and
         which period, ``direction`` is empty for a total); the projection's rows follow, and
-        summing those by year gives ``total_usd_m``.
+        summing those by year gives ``total_usd_m``, and the ``counted`` ones the measure.
         """
         layout, c, name = self.layout, self.components, self.scenario.name
-        for h in self.history():
-            label = f"{h['reporter']} {h['period']}" + (
-                f" {h['months']} months" if h["months"] else ""
-            )
-            yield (name, h["year"], "", "", "", "observed", label, float(h["total_usd_m"]))
-            for direction, value in h["by_direction_usd_m"].items():
-                if value is not None:
-                    yield (name, h["year"], direction, "", "", "observed", label, float(value))
+        counts = self.scenario.target.counts
+        yield from self._record_rows()
         for j, year in enumerate(self.years):
             for f, (direction, sector, category) in enumerate(
                 zip(layout.flow_direction, layout.flow_sector, layout.flow_category, strict=True)
@@ -265,6 +265,8 @@ class Projection:
                         component,
                         item,
                         float(values[0, f, j]),
+                        category in counts,
+                        "projection",
                     )
             for k, deal in enumerate(layout.deal_name):
                 yield (
@@ -276,7 +278,22 @@ class Projection:
                     "deal",
                     deal,
                     float(c.deals[0, k, j]),
+                    layout.deal_category[k] in counts,
+                    "projection",
                 )
+
+    def _record_rows(self):
+        """The record's tidy rows: never counted; ``kind`` ``total`` or ``part`` (a direction)."""
+        name = self.scenario.name
+        for h in self.history():
+            label = f"{h['reporter']} {h['period']}" + (
+                f" {h['months']} months" if h["months"] else ""
+            )
+            cells = ("observed", label)
+            yield (name, h["year"], "", "", "", *cells, float(h["total_usd_m"]), False, "total")
+            for direction, part in h["by_direction_usd_m"].items():
+                if part is not None:
+                    yield (name, h["year"], direction, "", "", *cells, float(part), False, "part")
 
     def _flow_components(self, f: int):
         """``(component, values, name)`` on flow ``f``: baseline, pta, tariff_change, tta."""
@@ -293,7 +310,7 @@ class Projection:
         """Trade by (direction, sector, category) in one year (default: the deadline)."""
         year = self.scenario.by_year if year is None else year
         groups: dict[tuple[str, str, str], dict[str, Any]] = {}
-        for _, y, direction, sector, category, component, _, value in self.rows():
+        for _, y, direction, sector, category, component, _, value, *_ in self.rows():
             if y != year or component == "observed":
                 continue
             group = groups.setdefault(

@@ -16,6 +16,7 @@ import typer
 
 from tradecalc.cli.support import (
     SIGPIPE_STATUS,
+    SUFFIX_FORMATS,
     ChartOption,
     DrawsOption,
     Format,
@@ -343,7 +344,7 @@ def solve(
 
     Example:
 
-        tradecalc solve scenarios/base.yaml --param "deals.PSO-SOCAR refined products.value_usd_m"
+        tradecalc solve scenarios/base.yaml --param deals.5.value_usd_m   # the pharma deal
     """
     from tradecalc.views import render, render_analysis
 
@@ -663,6 +664,9 @@ def init(
             list(economies), target, by, base_year, name, output, from_file, fetch_data
         )
     with handled([("--output", output)]):
+        if output is not None and output.suffix.lower() in SUFFIX_FORMATS:  # never YAML as .json
+            message = f"init writes a YAML scenario, not {output.suffix}: name the file .yaml"
+            raise ScenarioError([Problem(f"--output {output}", None, "", message)])
         names = {}
         for item in name or ():
             code, sep, value = item.partition("=")

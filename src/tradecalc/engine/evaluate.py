@@ -23,7 +23,7 @@ from tradecalc.model import (
     semi_elasticity_multiplier,
     shapley_split_levers,
     smart_creation,
-    smart_diversion_first_order,
+    smart_diversion,
     staged_tariff,
     staging,
     tariff_change_multiplier,
@@ -99,7 +99,7 @@ def _pta_multiplier(layout: Layout, p: Params, years: np.ndarray) -> np.ndarray:
     if layout.pta_smart:
         share = p.line_share[..., col]
         ratio = 1.0 + smart_creation(tariff, mfn, p.line_eta[..., col])
-        ratio = ratio + smart_diversion_first_order(tariff, mfn, share, p.line_sigma[..., col])
+        ratio = ratio + smart_diversion(tariff, mfn, share, p.line_sigma[..., col])
     else:
         ratio = tariff_ratio(tariff, mfn, p.line_epsilon[..., col])
     line_gain = p.line_coverage[..., col] * p.utilization[:, col, col] * (ratio - 1.0)

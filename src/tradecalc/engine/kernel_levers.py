@@ -21,7 +21,7 @@ from tradecalc.model import (
     response_share,
     semi_elasticity_multiplier,
     smart_creation,
-    smart_diversion_first_order,
+    smart_diversion,
     staged_tariff,
     staging,
     tariff_change_multiplier,
@@ -149,7 +149,7 @@ class PtaLever:
         mfn, tariff = p.line_mfn[..., col], self.tariff
         ratio = 1.0 + smart_creation(tariff, mfn, p.line_eta[..., col])
         share, sigma = p.line_share[..., col], p.line_sigma[..., col]
-        return ratio + smart_diversion_first_order(tariff, mfn, share, sigma)
+        return ratio + smart_diversion(tariff, mfn, share, sigma)
 
     def fix_theta(self, moved: dict) -> None:
         """Without a theta spread the tariff ratio is the same every draw: computed once."""

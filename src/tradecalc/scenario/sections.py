@@ -71,6 +71,13 @@ class Source(_Model):
     url: Annotated[str | None, _d("Where to read it.")] = None
     date: Annotated[str | None, _d("Publication date, ISO 8601 (YYYY-MM-DD) where known.")] = None
     note: Annotated[str | None, _d("Anything a reader should know about this source.")] = None
+    verified: Annotated[
+        bool | None,
+        _d(
+            "false where the citation could not be checked (no article URL recorded): every"
+            " output that cites the source marks it unverified. Omitted: not flagged."
+        ),
+    ] = None
 
     @field_validator("date", mode="before")
     @classmethod

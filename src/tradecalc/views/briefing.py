@@ -11,7 +11,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tradecalc.analysis.projection import probability_text
-from tradecalc.views.render import overrides_text, percent, shock_model_words, usd
+from tradecalc.views.render import cited, overrides_text, percent, shock_model_words, usd
+
+
+def install_hint(package: str, extra: str) -> str:
+    """How to install an optional package, naming this project's own way in.
+
+    The public index holds an unrelated project called ``tradecalc``: never point at it.
+
+    >>> install_hint("XlsxWriter", "xlsx")
+    "pip install XlsxWriter (or pip install -e '.[xlsx]' from a checkout)"
+    """
+    return f"pip install {package} (or pip install -e '.[{extra}]' from a checkout)"
 
 
 def version() -> str:
@@ -82,11 +93,16 @@ def outside_text(outside: Mapping[str, Any] | None) -> str:
     return text
 
 
-def footer_text(source_ids: Sequence[str], overrides: Sequence[str] = ()) -> str:
-    """``"Sources: a, b. Overrides: --set x=1. tradecalc 0.1.0"``: the line under a chart."""
+def footer_text(
+    source_ids: Sequence[str],
+    overrides: Sequence[str] = (),
+    unverified: frozenset[str] = frozenset(),
+) -> str:
+    """``"Sources: a, b (unverified). Overrides: --set x=1. tradecalc 0.1.0"``: under a chart."""
     parts = []
     if source_ids:
-        parts.append("Sources: " + ", ".join(dict.fromkeys(source_ids)) + ".")
+        ids = (cited(i, unverified) for i in dict.fromkeys(source_ids))
+        parts.append("Sources: " + ", ".join(ids) + ".")
     if overrides:
         parts.append("Overrides: " + overrides_text(overrides) + ".")
     parts.append(f"Drawn by tradecalc {version()}.")

@@ -1,6 +1,7 @@
 """Charts for a briefing: `--plot FILE` (PNG, SVG or PDF by the file's suffix), matplotlib.
 
-matplotlib is an optional extra (``pip install 'tradecalc[plot]'``), imported only here and
+matplotlib is an optional extra (``pip install matplotlib``, or ``pip install -e '.[plot]'``
+from a checkout), imported only here and
 only when a chart is asked for, with the Agg backend. Every chart is 2,000 px wide as PNG
 (10 in at 200 dpi), uses the Okabe-Ito palette (safe for colour-blind readers), reads no
 text as maths (a ``$`` in a name stays a dollar) and gives the same bytes on every run (no
@@ -24,8 +25,8 @@ from tradecalc.analysis.projection import Projection, history_rows, lever_column
 from tradecalc.core.sanitize import escape, has_unsafe
 from tradecalc.engine.montecarlo import Simulation
 from tradecalc.scenario.yamlread import fail
-from tradecalc.views.briefing import footer_text, odds_text, outside_text
-from tradecalc.views.render import growth_text, overrides_text, verdict
+from tradecalc.views.briefing import footer_text, install_hint, odds_text, outside_text
+from tradecalc.views.render import growth_text, overrides_text, unverified_ids, verdict
 
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 DPI = 200
@@ -85,7 +86,8 @@ def _pyplot(path: Path):
     try:
         import matplotlib
     except ImportError:
-        fail(f"--plot {path}", None, "", "needs matplotlib: pip install 'tradecalc[plot]'")
+        hint = install_hint("matplotlib", "plot")
+        fail(f"--plot {path}", None, "", f"needs matplotlib: {hint}")
     matplotlib.use("Agg")
     # names and labels are the user's text: a "$" must not start mathtext (nor fail in it)
     matplotlib.rcParams["text.parse_math"] = False
@@ -97,13 +99,24 @@ def _pyplot(path: Path):
 class _Chart:
     """A figure with a title block above the axes and a footer below, in the house style."""
 
-    def __init__(self, path: Path, size: tuple[float, float] = SIZE):
+    def __init__(
+        self,
+        path: Path,
+        size: tuple[float, float] = SIZE,
+        panels: tuple[float, ...] = (1.0,),
+        style: Mapping[str, Any] | None = None,
+    ):
         self.path = path
         self.plt = _pyplot(path)
         self._stack = ExitStack()
-        self._stack.enter_context(self.plt.rc_context(STYLE))
-        self.figure, self.axes = self.plt.subplots(figsize=size)
+        self._stack.enter_context(self.plt.rc_context({**STYLE, **(style or {})}))
+        self.figure, axes = self.plt.subplots(
+            len(panels), 1, figsize=size, squeeze=False, height_ratios=panels
+        )
+        self.panels = list(axes[:, 0])
+        self.axes, self.bottom = self.panels[0], self.panels[-1]  # titles above, footer below
         self._texts: list[tuple[str, dict[str, Any]]] = []
+        self._title = ""
 
     def titles(self, title: str, subtitle_lines: list[str]) -> None:
         """A bold title and grey subtitle lines above the axes, left-aligned with them."""
@@ -117,33 +130,12 @@ class _Chart:
         self._title = title
 
     def save(self, footer: str, below: float = 48) -> bytes:
-        """The figure's bytes; the footer starts ``below`` points under the axes."""
-        figure, axes = self.figure, self.axes
-        axes.annotate(  # the title sits on top of the subtitle, whatever its number of lines
-            self._title,
-            xy=(0.0, 1.0),
-            xycoords=self._subtitle,
-            xytext=(0, 8),
-            textcoords="offset points",
-            fontsize=16,
-            fontweight="bold",
-            va="bottom",
-            ha="left",
-            annotation_clip=False,
-        )
-        legend = axes.get_legend()
-        axes.annotate(  # under the legend, if any, else under the axes
-            _wrap(footer, 140),
-            xy=(0.0, 0.0),
-            xycoords=legend if legend is not None else "axes fraction",
-            xytext=(0, -12 if legend is not None else -below),
-            textcoords="offset points",
-            fontsize=9,
-            color="#555555",
-            va="top",
-            ha="left",
-            annotation_clip=False,
-        )
+        """The figure's bytes; the footer starts ``below`` points under the bottom axes."""
+        figure = self.figure
+        if self._title:
+            self._draw_title()
+        if footer:
+            self._draw_footer(footer, below)
         _escape_texts(figure)
         fmt = FORMATS[self.path.suffix.lower()]
         metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
@@ -164,6 +156,38 @@ class _Chart:
         self.plt.close(figure)
         self._stack.close()
         return buffer.getvalue()
+
+    def _draw_title(self) -> None:
+        self.axes.annotate(  # the title sits on top of the subtitle, whatever its number of lines
+            self._title,
+            xy=(0.0, 1.0),
+            xycoords=self._subtitle,
+            xytext=(0, 8),
+            textcoords="offset points",
+            fontsize=16,
+            fontweight="bold",
+            va="bottom",
+            ha="left",
+            annotation_clip=False,
+        )
+
+    def _draw_footer(self, footer: str, below: float) -> None:
+        axes = self.bottom
+        legend = axes.get_legend()
+        if legend is not None and legend.get_bbox_to_anchor().x0 > axes.get_window_extent().x1:
+            legend = None  # a legend beside the plot: the footer goes under the axes
+        axes.annotate(  # under the legend, if any, else under the axes
+            _wrap(footer, 140),
+            xy=(0.0, 0.0),
+            xycoords=legend if legend is not None else "axes fraction",
+            xytext=(0, -12 if legend is not None else -below),
+            textcoords="offset points",
+            fontsize=9,
+            color="#555555",
+            va="top",
+            ha="left",
+            annotation_clip=False,
+        )
 
 
 def _escape_texts(figure) -> None:
@@ -208,7 +232,7 @@ def _target(axes, value: float, by_year: int, colour: str = BLACK, label: str | 
     """The target as a dashed line, the deadline as a dotted one, both labelled in the plot."""
     axes.axhline(value, color=colour, linestyle="--", linewidth=1.6, zorder=4)
     axes.axvline(by_year, color=colour, linestyle=":", linewidth=1.2, zorder=4)
-    axes.annotate(
+    axes.annotate(  # on white: the target's dashed line may run behind it
         f"deadline {by_year}",
         xy=(by_year, 1.0),
         xycoords=("data", "axes fraction"),
@@ -217,6 +241,8 @@ def _target(axes, value: float, by_year: int, colour: str = BLACK, label: str | 
         fontsize=10,
         color=colour,
         va="top",
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0},
+        zorder=7,
     )
     axes.annotate(
         label or f"target {value:,.0f} by {by_year}",
@@ -296,32 +322,170 @@ def _frame(axes, scenario, years, history, shown: list[float], log: bool, stacke
     _legend(axes, stacked)
 
 
+PRINT_STYLE = {
+    "font.size": 9,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
+    "svg.hashsalt": "tradecalc-print",  # its ids differ from the screen chart's on one page
+}
+"""The brief's printed chart: no text under 9 pt at its own size."""
+PRINT_SIZE = (4.2, 3.4)
+"""Inches of the printed chart's panels; with the legends beside them it is about 7 in wide,
+A4's text width, so it prints at about its own size."""
+
+
 def projection_chart(
     p: Projection,
     path: Path,
     *,
     log: bool = False,
     document: Mapping[str, Any] | None = None,
+    bare: bool = False,
 ) -> bytes:
-    """The measure as stacked areas by lever (each counted deal its own band), with the record,
-    the target and the deadline; trade the target does not count as a dashed memo line.
+    """The projection in panels: the measure over the baseline, with the P10-P90 band of the
+    odds, the record, the target and the deadline; below it, on its own scale, what each
+    counted lever (each deal apart) adds; below that, on its own scale again, the trade the
+    target does not count (a memo, so it never towers over the measure).
 
     ``document`` is the project JSON (for the odds and the outside view; computed if absent).
+    ``bare`` draws the brief's printed chart: no title, subtitle or footer (the page has them),
+    A4's width, no text under 9 pt.
     """
     s = p.scenario
     doc = p.to_dict() if document is None else document
-    chart = _Chart(path)
-    axes = chart.axes
-    polys = _stack(axes, p.years, [*_lever_bands(p), *_deal_bands(p)])
-    shown = _measure_lines(axes, p)
-    _frame(axes, s, p.years, p.history(), shown, log, stacked=polys)
+    memo = bool(p.not_counted) and not bare  # printed, the memo is the table's column
+    panels = (3.0, 1.5, 1.1) if memo else (3.0, 1.5)
+    size = PRINT_SIZE if bare else (10.0, 8.2 if memo else 7.0)
+    chart = _Chart(path, size=size, panels=panels, style=PRINT_STYLE if bare else None)
+    for axes in chart.panels[1:]:
+        axes.sharex(chart.axes)
+    _measure_panel(chart.axes, p, doc, log)
+    _lever_panel(chart.panels[1], p)
+    if memo:
+        _memo_panel(chart.panels[2], p)
+    for axes in chart.panels[:-1]:
+        axes.tick_params(labelbottom=False)  # the years are read off the bottom panel
+    if bare:
+        from matplotlib.ticker import MaxNLocator
+
+        chart.bottom.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=7))
+    chart.figure.subplots_adjust(hspace=0.3)
+    if bare:
+        return chart.save("")
     title = s.name if s.pair_label in s.name else f"{s.pair_label} trade: {s.name}"
     chart.titles(title, _projection_subtitles(p, doc, log))
-    return chart.save(footer_text([src.id for src in s.sources], p.overrides))
+    return chart.save(
+        footer_text([src.id for src in s.sources], p.overrides, unverified_ids(s.sources)),
+        below=30,
+    )
+
+
+def _measure_panel(axes, p: Projection, doc: Mapping[str, Any], log: bool) -> None:
+    """The measure (black) over the baseline (grey), the odds' P10-P90 band, the record, the
+    target and the deadline."""
+    s = p.scenario
+    j = p.at(s.by_year)
+    baseline = p.measure_layers["baseline_usd_m"]
+    at = f"in {s.by_year}"
+    label = f"baseline (no new policy): {baseline[j]:,.1f} {at}"
+    floor = 1e-9 if log else 0.0
+    axes.fill_between(p.years, floor, baseline, color=GREY, alpha=0.55, lw=0, zorder=2, label=label)
+    shown = [*p.measure]
+    band = _odds_band(p, doc)
+    if band is not None:
+        low, high = band
+        odds = doc["odds"]
+        # the deadline's figures are the odds line's (its shocks integrated exactly); the band
+        # drawn year by year is the plain draws' of the same size and seed, which agree within
+        # their Monte Carlo error
+        label = f"P10-P90 of the odds ({odds['draws']:,} draws, seed {odds['seed']})"
+        label += f": {odds['p10_at_by_year_usd_m']:,.1f}-{odds['p90_at_by_year_usd_m']:,.1f} {at}"
+        axes.fill_between(p.years, low, high, color=SKY, alpha=0.35, lw=0, zorder=1, label=label)
+        shown += [*low, *high]
+    label = f"measure, central path ({', '.join(s.target.counts)}): {p.measure[j]:,.1f} {at}"
+    axes.plot(p.years, p.measure, color=BLACK, linewidth=2.0, zorder=5, label=label)
+    shown += _record(axes, p.history())
+    first = min([int(p.years[0]), *(h["year"] for h in p.history())])
+    _year_axis(axes, first, int(p.years[-1]))
+    _money_axis(axes, log, _positive(shown), max([s.target.value_usd_m, *shown]))
+    _target(axes, s.target.value_usd_m, s.by_year)
+    _side_legend(axes)
+
+
+def _odds_band(p: Projection, doc: Mapping[str, Any]):
+    """P10 and P90 of the measure by year, from the same Monte Carlo as the odds line (its
+    draws and seed), or None without odds."""
+    odds = doc.get("odds")
+    if not odds or p.scenario.uncertainty is None:
+        return None
+    from tradecalc.engine.montecarlo import simulate
+
+    sim = simulate(p.scenario, int(odds["draws"]), int(odds["seed"]))
+    return np.asarray(sim.percentiles[10]), np.asarray(sim.percentiles[90])
+
+
+def _lever_panel(axes, p: Projection) -> None:
+    """Each counted lever's contribution by year as its own line, on its own linear scale."""
+    bands = [b for b in [*_lever_bands(p), *_deal_bands(p)] if not b.label.startswith("baseline")]
+    for n, band in enumerate(bands):
+        style = ("-", "--", ":", "-.")[(n // len(DEAL_COLOURS)) % 4]
+        axes.plot(p.years, band.values, band.colour, lw=2.0, ls=style, zorder=3, label=band.label)
+    axes.axhline(0.0, color=BLACK, linewidth=0.8, zorder=2)
+    axes.axvline(p.scenario.by_year, color=BLACK, linestyle=":", linewidth=1.2)
+    axes.set_ylabel("added, US$ m")
+    axes.yaxis.set_major_formatter(_thousands_or_tenths())
+    _panel_title(axes, "What each counted lever adds to the baseline (own scale)")
+    if not bands:
+        axes.text(0.5, 0.5, "no counted lever", transform=axes.transAxes, ha="center")
+    _side_legend(axes)
+
+
+def _memo_panel(axes, p: Projection) -> None:
+    """The trade the target does not count, by category, stacked on its own scale."""
+    s = p.scenario
+    j = p.at(s.by_year)
+    colours = [PURPLE, YELLOW, VERMILLION, SKY, ORANGE, GREEN]
+    items = list(p.not_counted.items())
+    labels = [f"{category}: {v[j]:,.1f} in {s.by_year}" for category, v in items]
+    axes.stackplot(
+        p.years, *(v for _, v in items), colors=colours[: len(items)], alpha=0.7, labels=labels
+    )
+    axes.axvline(s.by_year, color=BLACK, linestyle=":", linewidth=1.2)
+    axes.set_ylabel("memo, US$ m")
+    axes.yaxis.set_major_formatter(_thousands_or_tenths())
+    _panel_title(axes, "Not counted by the target (memo, own scale)")
+    _side_legend(axes)
+
+
+def _panel_title(axes, text: str) -> None:
+    axes.set_title(text, loc="left", fontsize=plt_size("axes.labelsize"), color="#333333", pad=4)
+
+
+def plt_size(key: str) -> float:
+    """A font size of the rc style in force, in points."""
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
+
+    return FontProperties(size=matplotlib.rcParams[key]).get_size_in_points()
+
+
+def _side_legend(axes) -> None:
+    """The panel's legend right of it, outside the plot (none with nothing labelled)."""
+    if not axes.get_legend_handles_labels()[0]:
+        return
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, borderaxespad=0.0)
+
+
+def _thousands_or_tenths():
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 10 or v == 0 else f"{v:,.1f}")
 
 
 class _Band(NamedTuple):
-    """One stacked area of the projection chart."""
+    """One lever of the projection chart."""
 
     values: np.ndarray
     label: str
@@ -345,7 +509,7 @@ def _lever_bands(p: Projection) -> list[_Band]:
 
 
 def _deal_bands(p: Projection) -> list[_Band]:
-    """Each counted deal with a contribution; past five colours, the hatching changes."""
+    """Each counted deal with a contribution; past five colours, the line style changes."""
     s = p.scenario
     j = p.at(s.by_year)
     bands = []
@@ -359,49 +523,6 @@ def _deal_bands(p: Projection) -> list[_Band]:
         hatch = DEAL_HATCHES[(n // len(DEAL_COLOURS)) % len(DEAL_HATCHES)]
         bands.append(_Band(layer, text, colour, hatch))
     return bands
-
-
-def _stack(axes, years, bands: list[_Band]) -> list:
-    """The bands stacked from the axis up, white-edged; their polygons, bottom first."""
-    polys = axes.stackplot(
-        years,
-        *(band.values for band in bands),
-        labels=[band.label for band in bands],
-        colors=[band.colour for band in bands],
-        edgecolor="white",
-        linewidth=0.6,
-        zorder=2,
-    )
-    for poly, band in zip(polys, bands, strict=True):
-        poly.set_hatch(band.hatch)
-    return polys
-
-
-def _measure_lines(axes, p: Projection) -> list[float]:
-    """The measure as a line on the bands, and all trade as a dashed memo line when some is
-    not counted; the values drawn."""
-    axes.plot(
-        p.years,
-        p.measure,
-        color=BLACK,
-        linewidth=1.8,
-        zorder=5,
-        label="measure, central path: the sum the target counts",
-    )
-    shown = [*p.measure]
-    if p.not_counted:
-        left_out = ", ".join(p.not_counted)
-        axes.plot(
-            p.years,
-            p.total,
-            color=PURPLE,
-            linestyle="--",
-            linewidth=1.6,
-            zorder=5,
-            label=f"memo: all trade, with {left_out} (not counted)",
-        )
-        shown += [*p.total]
-    return shown
 
 
 def _projection_subtitles(p: Projection, doc: Mapping[str, Any], log: bool) -> list[str]:
@@ -437,8 +558,9 @@ def comparison_chart(c: Comparison, path: Path, *, log: bool = False) -> bytes:
     _legend(axes)
     chart.titles("Trade the target counts, by scenario", _comparison_subtitles(c, shared))
     sources = [src.id for p in c.projections for src in p.scenario.sources]
+    unverified = unverified_ids(src for p in c.projections for src in p.scenario.sources)
     overrides = c.projections[0].overrides if c.projections else ()
-    return chart.save(footer_text(sources, overrides))
+    return chart.save(footer_text(sources, overrides, unverified))
 
 
 def _scenario_lines(axes, projections: list[Projection], shared: bool) -> list[float]:
@@ -489,7 +611,8 @@ def _shared_record(projections: list[Projection]) -> list[dict[str, Any]]:
 def _comparison_subtitles(c: Comparison, shared: bool) -> list[str]:
     """The closest scenario, whose target each is judged on, the first two notes."""
     return [
-        f"Closest to its target: {c.closest().scenario.name}. "
+        f"Closest to its target: {c.closest().scenario.name}"
+        + (f" ({c.closest_note()}). " if c.closest_note() else ". ")
         + (
             "Each scenario is judged on its own target (stars: target at its deadline)."
             if not shared
@@ -523,37 +646,61 @@ def simulation_chart(sim: Simulation, path: Path, *, log: bool = False) -> bytes
             else "No uncertainty block: no spread.",
         ],
     )
-    return chart.save(footer_text([src.id for src in s.sources]))
+    return chart.save(footer_text([src.id for src in s.sources], (), unverified_ids(s.sources)))
+
+
+SHOCK_INPUTS = ("annual shocks",)
+"""Inputs of the record's own swings, drawn on their own axis above the levers."""
 
 
 def sensitivity_chart(doc: Mapping[str, Any], path: Path, *, top: int = 12) -> bytes:
-    """Tornado of the `sensitivity` JSON: the measure at the deadline, each input low and high."""
-    rows = list(doc.get("inputs", []))[:top]
+    """Tornado of the `sensitivity` JSON: the measure at the deadline, each input low and high.
+
+    The annual shocks, whose swing dwarfs every lever's, get their own panel and scale above
+    the levers', so the levers can be compared with one another.
+    """
+    inputs = list(doc.get("inputs", []))
+    shocks = [r for r in inputs if r["input"].startswith(SHOCK_INPUTS)]
+    levers = [r for r in inputs if not r["input"].startswith(SHOCK_INPUTS)][:top]
+    groups = [g for g in (shocks, levers) if g]
     base = float(doc["measure_at_by_year_usd_m"])
     by_year = doc.get("by_year")
-    chart = _Chart(path, size=(10.0, max(3.5, 1.2 + 0.45 * len(rows))))
-    axes = chart.axes
-    axes.grid(axis="x")
-    axes.grid(axis="y", visible=False)
-    positions = np.arange(len(rows))[::-1]
-    for y, row in zip(positions, rows, strict=True):
-        _swing(axes, y, row, base, labelled=y == positions[0])
-    axes.axvline(base, color=BLACK, linewidth=1.2, zorder=4)
-    axes.set_yticks(positions, [escape(str(row["input"])) for row in rows])  # user's names
-    axes.xaxis.set_major_formatter(_thousands())
-    axes.set_xlabel(f"measure in {by_year}, US$ million")
-    target_note = _swing_scale(axes, rows, base, doc.get("target_value_usd_m"))
-    axes.legend(loc="upper left", bbox_to_anchor=(0.0, -0.13), ncols=2, frameon=False)
+    heights = tuple(0.6 + 0.45 * len(g) for g in groups) or (1.0,)
+    size = (10.0, max(3.5, 0.6 * len(groups) + sum(heights)))
+    chart = _Chart(path, size=size, panels=heights)
+    notes = []
+    for axes, rows in zip(chart.panels, groups, strict=False):
+        notes.append(_tornado(axes, rows, base, doc.get("target_value_usd_m"), rows is shocks))
+    if len(groups) > 1:
+        chart.figure.subplots_adjust(hspace=0.35)
+    chart.bottom.set_xlabel(f"measure in {by_year}, US$ million")
+    chart.bottom.legend(loc="upper left", bbox_to_anchor=(0.0, -0.13 * 4 / max(heights[-1], 1)),
+                        ncols=2, frameon=False)  # fmt: skip
     name = (doc.get("scenario") or {}).get("name", "")
+    apart = " The annual shocks (top) have their own scale." if shocks and levers else ""
     chart.titles(
         f"{name}: what moves the measure in {by_year}",
         [
             f"Each input moved alone to its low and high value ({doc.get('spreads', '')}); "
-            f"central measure {base:,.1f} US$ m (black line). {target_note}",
-            f"{len(rows)} of {len(doc.get('inputs', []))} inputs, widest swing first.",
+            f"central measure {base:,.1f} US$ m (black line). {notes[-1]}{apart}",
+            f"{len(shocks) + len(levers)} of {len(inputs)} inputs, widest swing first.",
         ],
     )
     return chart.save(footer_text([]), below=60)
+
+
+def _tornado(axes, rows, base: float, target: float | None, labelled: bool) -> str:
+    """One panel of the tornado: a bar pair per input around the central measure."""
+    axes.grid(axis="x")
+    axes.grid(axis="y", visible=False)
+    positions = np.arange(len(rows))[::-1]
+    for y, row in zip(positions, rows, strict=True):
+        _swing(axes, y, row, base, labelled=labelled or y == positions[0])
+    axes.axvline(base, color=BLACK, linewidth=1.2, zorder=4)
+    axes.set_yticks(positions, [escape(str(row["input"])) for row in rows])  # user's names
+    axes.set_ylim(positions.min() - 0.6, positions.max() + 0.6)
+    axes.xaxis.set_major_formatter(_thousands())
+    return _swing_scale(axes, rows, base, target)
 
 
 def _swing(axes, y: float, row: Mapping[str, Any], base: float, labelled: bool) -> None:

@@ -12,7 +12,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -61,6 +61,7 @@ class TextTable:
     right: set[int] = field(default_factory=set)
     bold_rows: set[int] = field(default_factory=set)
     styles: dict[int, str] = field(default_factory=dict)  # column -> rich style (terminal only)
+    narrow: dict[int, list[str]] = field(default_factory=dict)  # column -> shorter cells
 
 
 @dataclass
@@ -106,27 +107,7 @@ def to_rich(view: View) -> list[Any]:
             header.add_row(text(label), text(value, view.headline_styles.get(label, "")))
         out.append(header)
     for text_table in view.tables:
-        rows = [[clean(cell, LONG) for cell in row] for row in text_table.rows]
-        table = Table(title=text(text_table.title, "italic"), title_justify="left")
-        for i, heading in enumerate(text_table.headers):
-            if i in text_table.right:  # numbers never wrap; a long heading may
-                widest = max((len(row[i]) for row in rows), default=1)
-                table.add_column(
-                    text(heading),
-                    justify="right",
-                    min_width=widest,
-                    overflow="fold",
-                    style=text_table.styles.get(i),
-                )
-            else:  # short row labels stay whole; long texts wrap
-                short = max((len(row[i]) for row in rows), default=0) <= 24
-                style = text_table.styles.get(i)
-                table.add_column(
-                    text(heading), no_wrap=i == 0 and short, overflow="fold", style=style
-                )
-        for i, row in enumerate(rows):
-            cells = [Text(cell) for cell in row]
-            table.add_row(*cells, style="bold" if i in text_table.bold_rows else None)
+        table = _FittedTable(text_table)
         out += [Text(""), table] if out else [table]
     if view.notes or view.footer:
         listing = Table.grid(padding=(0, 0, 0, 2), pad_edge=True)
@@ -137,6 +118,133 @@ def to_rich(view: View) -> list[Any]:
             listing.add_row(text(view.footer, "dim"))
         out += [Text(""), text(view.notes_title, "bold"), listing]
     return out
+
+
+WORD_CAP = 32
+"""A text column is at least as wide as its longest word, up to this many characters (a URL
+folds where it must)."""
+
+
+class _FittedTable:
+    """A :class:`TextTable` laid out for the width it is printed at (a rich renderable).
+
+    No word is split (a column is at least as wide as its longest word, up to
+    :data:`WORD_CAP`), numbers and cells such as ``▏ 1.4 %`` never wrap, and where the table
+    would not fit the columns in :attr:`TextTable.narrow` take their shorter cells; where even
+    the words do not fit with padding, the cells lose their padding (the rules still part them).
+    """
+
+    def __init__(self, text_table: TextTable):
+        self.table = text_table
+
+    def __rich_console__(self, console, options):
+        t, width = _for_stream(self.table, options), options.max_width
+        rows = [[clean(cell, LONG) for cell in row] for row in t.rows]
+        if t.narrow and _table_width(t, rows, 1, natural=True) > width:
+            columns = {i: [clean(c, LONG) for c in cells] for i, cells in t.narrow.items()}
+            rows = [[columns[i][r] if i in columns else c for i, c in enumerate(row)]
+                    for r, row in enumerate(rows)]  # fmt: skip
+        pad = 1 if _table_width(t, rows, 1, natural=False) <= width else 0
+        fixed = None
+        if _table_width(t, rows, pad, natural=True) > width:
+            spare = width - (1 + 2 * pad) * len(t.headers) - 1
+            fixed = _allocate(_column_widths(t, rows), spare)
+        yield _rich_table(t, rows, pad, fixed)
+
+
+def _for_stream(t: TextTable, options) -> TextTable:
+    """The table as the stream can hold it: on a stream that cannot encode UTF-8 (``LANG=C``),
+    with ASCII stand-ins (``PAK->AZE``) put in before the layout measures the cells."""
+    if not options.ascii_only:
+        return t
+    from dataclasses import replace
+
+    from tradecalc.core.sanitize import ascii_text
+
+    return replace(
+        t,
+        title=ascii_text(t.title),
+        headers=[ascii_text(h) for h in t.headers],
+        rows=[[ascii_text(c) for c in row] for row in t.rows],
+        narrow={i: [ascii_text(c) for c in cells] for i, cells in t.narrow.items()},
+    )
+
+
+class _Width(NamedTuple):
+    least: int  # no word split (numbers and bars: the whole cell)
+    natural: int  # no cell wrapped
+    whole: bool  # a number or a bar: never wrapped
+    url: bool  # holds URLs, which fold first when the words do not fit
+
+
+URL_WIDTH = 20
+"""A column of URLs is given this many characters before the others take the rest."""
+
+
+def _column_widths(t: TextTable, rows: list[list[str]]) -> list[_Width]:
+    """The widths of each column: numbers and bars whole, texts by the word."""
+    out = []
+    for i, heading in enumerate(t.headers):
+        cells = [row[i] for row in rows]
+        longest = max([len(c) for c in cells], default=0)
+        tokens = [w for text in [heading, *cells] for w in text.split()]
+        words = max([len(w) for w in tokens if "://" not in w], default=1)
+        urls = max([len(w) for w in tokens if "://" in w], default=0)
+        natural = max(longest, len(heading), 1)
+        if i in t.right or any(ch in cell for cell in cells for ch in _EIGHTHS[1:] + "█"):
+            out.append(_Width(max(longest, words), natural, True, False))
+        else:
+            least = max(min(WORD_CAP, words), min(URL_WIDTH, urls))
+            out.append(_Width(least, natural, False, urls > 0))
+    return out
+
+
+def _table_width(t: TextTable, rows: list[list[str]], pad: int, natural: bool) -> int:
+    """The table's width with no cell wrapped (``natural``), or with none split mid-word."""
+    cells = sum(w.natural if natural else w.least for w in _column_widths(t, rows))
+    return cells + (1 + 2 * pad) * len(t.headers) + 1
+
+
+def _allocate(widths: list[_Width], spare: int) -> list[int]:
+    """Each column its least width, then the spare characters shared out evenly among the
+    columns that want more, up to their natural width. Where even the least widths do not
+    fit, a column of URLs gives way first, then the text column with the longest words."""
+    out = [w.least for w in widths]
+    texts = [i for i, w in enumerate(widths) if not w.whole]
+    while sum(out) > spare and texts and max(out[i] for i in texts) > 8:
+        out[max(texts, key=lambda i: (widths[i].url and out[i] > 8, out[i]))] -= 1
+    spare -= sum(out)
+    while spare > 0:
+        wanting = [i for i, w in enumerate(widths) if out[i] < w.natural]
+        if not wanting:
+            break
+        share = max(1, spare // len(wanting))
+        for i in wanting:
+            give = min(share, widths[i].natural - out[i], spare)
+            out[i] += give
+            spare -= give
+    return out
+
+
+def _rich_table(t: TextTable, rows: list[list[str]], pad: int, fixed: list[int] | None):
+    from rich.table import Table
+    from rich.text import Text
+
+    title = Text(clean(t.title, LONG), style="italic")
+    table = Table(title=title, title_justify="left", padding=(0, pad))
+    widths = _column_widths(t, rows)
+    for i, (heading, width) in enumerate(zip(t.headers, widths, strict=True)):
+        table.add_column(
+            Text(clean(heading, LONG)),
+            justify="right" if i in t.right else "left",
+            min_width=None if fixed else width.least,
+            width=fixed[i] if fixed else None,
+            overflow="fold",
+            style=t.styles.get(i),
+        )
+    for i, row in enumerate(rows):
+        table.add_row(*(Text(cell) for cell in row), style="bold" if i in t.bold_rows else None)
+    return table
 
 
 def to_markdown(view: View) -> str:
@@ -328,6 +436,31 @@ def projection_view(p: Projection) -> View:
     )
 
 
+UNVERIFIED = "unverified"
+"""The mark after a cited source whose citation could not be checked (``verified: false``)."""
+
+
+def unverified_ids(sources) -> frozenset[str]:
+    """Ids of the sources marked ``verified: false``: pydantic models or their JSON dicts."""
+    found = set()
+    for src in sources:
+        row = src if isinstance(src, dict) else src.model_dump()
+        if row.get("verified") is False:
+            found.add(row["id"])
+    return frozenset(found)
+
+
+def cited(source: str | None, unverified: frozenset[str]) -> str:
+    """A cited source id, marked ``(unverified)`` where its citation could not be checked.
+
+    >>> cited("pbs_pharma_fy24", frozenset({"pbs_pharma_fy24"})), cited(None, frozenset())
+    ('pbs_pharma_fy24 (unverified)', '')
+    """
+    if not source:
+        return ""
+    return f"{source} ({UNVERIFIED})" if source in unverified else source
+
+
 def _record_table(p: Projection) -> TextTable:
     """The observed record by year and kind, each direction apart; not part of the projection."""
     a, b = p.scenario.directions
@@ -336,6 +469,7 @@ def _record_table(p: Projection) -> TextTable:
         ["Year", "Kind", "Total", arrow(a), arrow(b), "Source"],
         right={0, 2, 3, 4},
     )
+    unverified = unverified_ids(p.scenario.sources)
     for h in p.history():
         by = h["by_direction_usd_m"]
         record.rows.append(
@@ -344,9 +478,13 @@ def _record_table(p: Projection) -> TextTable:
                 h["label"],
                 usd(h["total_usd_m"]),
                 *(usd(by[d]) if by.get(d) is not None else "" for d in (a, b)),
-                h["source"] or "assumption",
+                cited(h["source"], unverified) or "assumption",
             ]
         )
+        label = h["label"]
+        if label.startswith("observed ("):  # "AZE customs": the title says it is observed
+            label = label.removeprefix("observed (").removesuffix(")")
+        record.narrow.setdefault(1, []).append(label)
     return record
 
 
@@ -414,6 +552,7 @@ def _years_table(p: Projection, levers: Sequence[tuple[str, str]]) -> TextTable:
         cells.append(usd(row["measure_usd_m"]))
         cells += [usd(row["not_counted_usd_m"])] if memo else []
         years.rows.append([*cells, f"{bar(share)} {percent(share)}"])
+        years.narrow.setdefault(len(cells), []).append(percent(share))
         if row["year"] == s.by_year:
             years.bold_rows.add(len(years.rows) - 1)
     return years
@@ -442,15 +581,17 @@ def _memo_table(p: Projection) -> TextTable:
 def _breakdown_table(p: Projection, levers: Sequence[tuple[str, str]]) -> TextTable:
     """The deadline year by direction, sector and category, lever by lever."""
     breakdown = TextTable(
-        f"By direction and sector in {p.scenario.by_year}, US$ m",
+        f"By direction and sector in {p.scenario.by_year}, US$ m"
+        + ("" if all(g["counts"] for g in p.breakdown()) else " (* not counted)"),
         ["Direction", "Sector", "Category", *(label for label, _ in levers), "Total"],
         right=set(range(3, 4 + len(levers))),
     )
     for g in p.breakdown():
         category = g["category"] + ("" if g["counts"] else " (not counted)")
+        breakdown.narrow.setdefault(2, []).append(g["category"] + ("" if g["counts"] else "*"))
         breakdown.rows.append(
             [
-                g["direction"],
+                arrow(g["direction"]),
                 g["sector"],
                 category,
                 *(usd(g[key]) for _, key in levers),
@@ -479,7 +620,8 @@ def comparison_view(c: Comparison, width: int | None = None) -> View:
             (
                 "Closest",
                 f"{closest.scenario.name} ({closest.path}): {verdict(closest)}, "
-                f"gap at {closest.scenario.by_year} {gap_text(closest)}",
+                f"gap at {closest.scenario.by_year} {gap_text(closest)}"
+                + (f"; {c.closest_note()}" if c.closest_note() else ""),
             ),
             *_best_odds_line(c),
             ("Files", "; ".join(f"{p.scenario.name}: {p.path}" for p in c.projections)),

@@ -7,7 +7,16 @@ from typing import Any
 from tradecalc.analysis.goalseek import Solution
 from tradecalc.analysis.projection import Projection, probability_text
 from tradecalc.engine.montecarlo import Simulation
-from tradecalc.views.render import TextTable, View, bar, overrides_text, percent, usd
+from tradecalc.views.render import (
+    TextTable,
+    View,
+    bar,
+    cited,
+    overrides_text,
+    percent,
+    unverified_ids,
+    usd,
+)
 
 # --- simulate --------------------------------------------------------------------------------
 
@@ -284,11 +293,14 @@ def explanation_view(doc: dict[str, Any]) -> View:
     assumptions = TextTable(
         "Assumptions (with the source they build on, if any)", ["Input", "Source", "Assumption"]
     )
+    unverified = unverified_ids(doc["sources"])
     for a in doc["assumptions"]:
-        assumptions.rows.append([a["path"], a["source"] or "none", a["text"]])
+        assumptions.rows.append([a["path"], cited(a["source"], unverified) or "none", a["text"]])
     sources = TextTable("Sources", ["Id", "Date", "Title", "URL"])
     for src in doc["sources"]:
-        sources.rows.append([src["id"], src.get("date", ""), src["title"], src.get("url", "")])
+        sources.rows.append(
+            [cited(src["id"], unverified), src.get("date", ""), src["title"], src.get("url", "")]
+        )
     unsourced = [f"{path}: no source or assumption given" for path in doc["unsourced"]]
     return View(
         heading=f"Explanation of {doc['scenario']['name']}",
@@ -310,9 +322,10 @@ def lever_label(row: dict[str, Any]) -> str:
     return row["lever"] + (f": {row['name']}" if row["name"] else "")
 
 
-def lever_source(row: dict[str, Any]) -> str:
-    """Where a lever's number comes from: its source, else ``"assumption"`` if it is one."""
-    return row["source"] or ("assumption" if row["assumption"] else "")
+def lever_source(row: dict[str, Any], unverified: frozenset[str] = frozenset()) -> str:
+    """Where a lever's number comes from: its source (marked if unverified), else
+    ``"assumption"`` if it is one."""
+    return cited(row["source"], unverified) or ("assumption" if row["assumption"] else "")
 
 
 def _lever_table(doc: dict[str, Any]) -> TextTable:
@@ -323,8 +336,10 @@ def _lever_table(doc: dict[str, Any]) -> TextTable:
         ["Lever", "Category", "Counts", str(by), str(horizon), "Source"],
         right={3, 4},
     )
+    unverified = unverified_ids(doc["sources"])
     for r in doc["levers"]:
-        source = lever_source(r) + (" (changed by --set)" if r["changed_by_set"] else "")
+        source = lever_source(r, unverified)
+        source += " (changed by --set)" if r["changed_by_set"] else ""
         levers.rows.append(
             [
                 lever_label(r),

@@ -16,8 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from tradecalc.analysis.projection import Projection, lever_columns, probability_text
-from tradecalc.views.briefing import no_odds_text, odds_text, outside_text, version
-from tradecalc.views.render import growth_text, overrides_text, percent, usd, verdict
+from tradecalc.views.briefing import install_hint, no_odds_text, odds_text, outside_text, version
+from tradecalc.views.render import (
+    cited,
+    growth_text,
+    overrides_text,
+    percent,
+    unverified_ids,
+    usd,
+    verdict,
+)
 from tradecalc.views.render_analysis import lever_label, lever_source
 
 CSS = """
@@ -57,13 +65,14 @@ code { font-size: .85em; }
 @page { size: A4; margin: 12mm 12mm; }
 @media print {
   body { font-size: 9pt; line-height: 1.3; } main { max-width: none; padding: 0; }
-  h1 { font-size: 15pt; } h2 { font-size: 11pt; margin: .8rem 0 .3rem; }
+  h1 { font-size: 15pt; } h2 { font-size: 11pt; margin: .6rem 0 .25rem; }
   h3 { font-size: 10pt; margin: .6rem 0 .2rem; }
   table { font-size: 7pt; } th, td { padding: 0 .3rem; }
   figure { break-inside: avoid; margin: .3rem 0; overflow: visible; }
   figure svg { max-height: 75mm; min-width: 0; }
+  .printed-chart figure svg { width: auto; max-width: 100%; max-height: 95mm; }
   .verdict { break-inside: avoid; background: none; }
-  ol.assumptions { font-size: 6.5pt; line-height: 1.25; columns: 2; column-gap: 6mm; }
+  ol.assumptions { font-size: 6.5pt; line-height: 1.2; columns: 2; column-gap: 6mm; }
   ol.assumptions li { margin: 0 0 .1rem; }
   ol.assumptions .clamp { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical;
     overflow: hidden; }
@@ -76,7 +85,7 @@ code { font-size: .85em; }
 """
 
 NO_MATPLOTLIB = (
-    "No chart: drawing it needs matplotlib (pip install 'tradecalc[plot]'); "
+    f"No chart: drawing it needs matplotlib ({install_hint('matplotlib', 'plot')}); "
     "the tables below give every number."
 )
 
@@ -201,10 +210,23 @@ def _projection_figure(p: Projection, doc: Mapping[str, Any], log: bool) -> str:
     from tradecalc.views import plot
 
     chart = _chart(lambda path: plot.projection_chart(p, path, log=log, document=doc))
-    caption = "The measure by lever, the record, the target and the deadline" + (
-        " (log scale)." if log else "."
+    scale = "; log scale." if log else "."
+    caption = (
+        "The measure with the P10-P90 band of the odds, the record, the target and the "
+        "deadline; below, on their own scales, what each counted lever adds and the trade not "
+        "counted" + scale
     )
-    return _figure(chart, caption)
+    if importlib.util.find_spec("matplotlib") is None:
+        return _figure(chart, caption)
+    printed = _chart(lambda path: plot.projection_chart(p, path, log=log, document=doc, bare=True))
+    printed_caption = (
+        "The measure with the P10-P90 band of the odds, the record and the target; below, on "
+        "its own scale, what each counted lever adds; the trade not counted is in the table" + scale
+    )
+    return (
+        f'<div class="screen-only">{_figure(chart, caption)}</div>'
+        f'<div class="print-only printed-chart">{_figure(printed, printed_caption)}</div>'
+    )
 
 
 def _year_table(p: Projection, doc: Mapping[str, Any]) -> str:
@@ -234,13 +256,14 @@ def _year_table(p: Projection, doc: Mapping[str, Any]) -> str:
 def _lever_table(p: Projection) -> str:
     """What each lever adds at the deadline and the horizon, whether it counts, its source."""
     s = p.scenario
+    unverified = unverified_ids(s.sources)
     rows = [
         [
             lever_label(r),
             "yes" if r["counts"] else f"no ({r['category']})",
             usd(r["at_by_year_usd_m"]),
             usd(r["at_horizon_usd_m"]),
-            lever_source(r),
+            lever_source(r, unverified),
         ]
         for r in p.levers()
     ]
@@ -250,9 +273,14 @@ def _lever_table(p: Projection) -> str:
 def _assumptions(doc: Mapping[str, Any], heading: str) -> list[str]:
     """The assumptions as a numbered list under a ``heading`` (h2, h3...), none if there are
     none; printed, each is cut to two lines."""
+    unverified = unverified_ids(doc.get("sources", []))
     items = "".join(
         f"<li><div class=clamp><code>{_e(a['path'])}</code>: {_e(a['text'])}"
-        + (f" <span class=muted>[{_e(a['source'])}]</span>" if a.get("source") else "")
+        + (
+            f" <span class=muted>[{_e(cited(a['source'], unverified))}]</span>"
+            if a.get("source")
+            else ""
+        )
         + "</div></li>"
         for a in doc.get("assumptions", [])
     )
@@ -278,7 +306,12 @@ def _sources(docs: Sequence[Mapping[str, Any]]) -> str:
         if re.match(r"https?://", url):
             title = f'<a href="{_e(url)}" rel="noreferrer">{title}</a>'
         date = f", {_e(src['date'])}" if src.get("date") else ""
-        items.append(f"<li><code>{_e(src['id'])}</code>: {title}{date}</li>")
+        mark = (
+            " <strong>(unverified: no article URL checked)</strong>"
+            if src.get("verified") is False
+            else ""
+        )
+        items.append(f"<li><code>{_e(src['id'])}</code>: {title}{date}{mark}</li>")
     return f'<section class="sources"><h2>Sources</h2><ol>{"".join(items)}</ol></section>'
 
 

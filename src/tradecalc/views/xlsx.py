@@ -1,6 +1,7 @@
 """Excel workbooks (`-f xlsx -o FILE.xlsx`), written with XlsxWriter.
 
-XlsxWriter is an optional extra (``pip install 'tradecalc[xlsx]'``), imported only here and
+XlsxWriter is an optional extra (``pip install XlsxWriter``, or ``pip install -e '.[xlsx]'``
+from a checkout), imported only here and
 only when a workbook is asked for. Numbers are written as numbers with a display format
 (US$ m with one decimal, shares as percentages), every sheet has a frozen header row and
 columns as wide as their contents, and the same inputs give the same bytes (a fixed creation
@@ -18,8 +19,14 @@ from typing import Any
 
 from tradecalc.core.sanitize import escape
 from tradecalc.scenario.yamlread import fail
-from tradecalc.views.briefing import no_odds_text, odds_text, outside_text, version
-from tradecalc.views.render import overrides_text
+from tradecalc.views.briefing import (
+    install_hint,
+    no_odds_text,
+    odds_text,
+    outside_text,
+    version,
+)
+from tradecalc.views.render import overrides_text, unverified_ids
 
 CREATED = dt.datetime(2000, 1, 1)
 """The creation date written into every workbook, so that the bytes depend on the inputs only."""
@@ -32,7 +39,7 @@ def require() -> None:
     try:
         import xlsxwriter  # noqa: F401
     except ImportError:
-        fail("--format xlsx", None, "", "needs XlsxWriter: pip install 'tradecalc[xlsx]'")
+        fail("--format xlsx", None, "", f"needs XlsxWriter: {install_hint('XlsxWriter', 'xlsx')}")
 
 
 def number_format(header: str) -> str:
@@ -85,6 +92,7 @@ class _Book:
             f: self.book.add_format({"num_format": f, "valign": "top"})
             for f in (MONEY, SHARE, YEAR, NUMBER)
         }
+        self.boolean = self.book.add_format({"num_format": '"TRUE";"TRUE";"FALSE"'})
         self.names: set[str] = set()
 
     def sheet_name(self, name: str) -> str:
@@ -122,6 +130,7 @@ class _Book:
         sheet.freeze_panes(1, 0)
         if headers:
             sheet.autofilter(0, 0, max(count, 1), len(headers) - 1)
+        _print_setup(sheet)
         return sheet
 
     def cell(self, sheet, r: int, c: int, value: Any, fmt: str) -> int:
@@ -129,14 +138,17 @@ class _Book:
         if value is None or (isinstance(value, float) and not math.isfinite(value)):
             sheet.write_blank(r, c, None)
             return 0
-        if isinstance(value, bool):
-            sheet.write_boolean(r, c, value)
+        if isinstance(value, bool):  # shown TRUE/FALSE by every reader, LibreOffice too
+            sheet.write_boolean(r, c, value, self.boolean)
             return 6
         if isinstance(value, int | float):
             sheet.write_number(r, c, value, self.formats[fmt])
             shown = {MONEY: f"{value:,.1f}", SHARE: f"{value:.1%}"}.get(fmt, f"{value}")
             return len(shown) + 2
         text = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        if not text:  # nothing to say: a blank cell, never an empty string
+            sheet.write_blank(r, c, None)
+            return 0
         sheet.write_string(r, c, _safe(text), self.wrap)
         return len(text) + 2
 
@@ -159,11 +171,29 @@ class _Book:
         sheet.set_column(0, 0, min(MAX_WIDTH, widths[0]))
         sheet.set_column(1, 1, min(90, widths[1]), self.wrap)
         sheet.freeze_panes(1, 0)
+        _print_setup(sheet)
         return sheet
 
     def close(self) -> bytes:
         self.book.close()
         return self.buffer.getvalue()
+
+
+A4 = 9
+"""XlsxWriter's paper code for A4."""
+
+
+def _print_setup(sheet, title_columns: bool = False) -> None:
+    """Printed: A4 landscape, as wide as one page, the header row (and the label column of a
+    side-by-side sheet) repeated on every page."""
+    sheet.set_paper(A4)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)  # one page wide, as many tall as it takes
+    sheet.repeat_rows(0)
+    if title_columns:
+        sheet.repeat_columns(0)
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    sheet.set_footer("&L&A&RPage &P of &N")
 
 
 def _flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -245,7 +275,9 @@ def _add_projection(book: _Book, p, doc: Mapping[str, Any], prefix: str = "") ->
     book.pairs(f"{prefix}Summary", summary_pairs(p, doc))
     book.records(f"{prefix}Years", doc["years"])
     book.table(f"{prefix}Components", list(CSV_COLUMNS), p.rows())
-    book.records(f"{prefix}Levers", p.levers())
+    unverified = unverified_ids(doc["sources"])
+    levers = [{**r, "source_verified": _verified(r["source"], unverified)} for r in p.levers()]
+    book.records(f"{prefix}Levers", levers)
     history = [{k: v for k, v in h.items() if k != "label"} for h in doc.get("history", [])]
     if history:
         book.records(f"{prefix}History", history)
@@ -253,14 +285,28 @@ def _add_projection(book: _Book, p, doc: Mapping[str, Any], prefix: str = "") ->
         book.table(f"{prefix}History", ["year", "reporter", "total_usd_m"], [])
     book.table(
         f"{prefix}Assumptions",
-        ["path", "text", "source"],
-        [[a.get("path"), a.get("text"), a.get("source")] for a in doc.get("assumptions", [])],
+        ["path", "text", "source", "source_verified"],
+        [
+            [a.get("path"), a.get("text"), a.get("source"), _verified(a.get("source"), unverified)]
+            for a in doc.get("assumptions", [])
+        ],
     )
     book.table(
         f"{prefix}Sources",
-        ["id", "title", "url", "date", "note"],
-        [[s.get(k) for k in ("id", "title", "url", "date", "note")] for s in doc["sources"]],
+        ["id", "title", "url", "date", "note", "verified"],
+        [
+            [
+                *(s.get(k) for k in ("id", "title", "url", "date", "note")),
+                s.get("verified") is not False,
+            ]
+            for s in doc["sources"]
+        ],
     )
+
+
+def _verified(source: str | None, unverified: frozenset[str]) -> bool | None:
+    """False for a source marked ``verified: false``, True for another, blank for none."""
+    return None if not source else source not in unverified
 
 
 def projection_workbook(p, doc: Mapping[str, Any] | None = None) -> bytes:
@@ -300,7 +346,7 @@ def comparison_workbook(c, doc: Mapping[str, Any] | None = None) -> bytes:
         ]
         rows.append((f"Measure {year}, US$ m", values, MONEY))
     sheet = book.book.add_worksheet(book.sheet_name("Side by side"))
-    sheet.write_string(0, 0, "", book.header)
+    sheet.write_blank(0, 0, None, book.header)
     for c_, p in enumerate(ps, start=1):
         sheet.write_string(0, c_, _safe(p.scenario.name), book.header)
     widths = [10] + [max(12, len(p.scenario.name) + 2) for p in ps]
@@ -309,12 +355,14 @@ def comparison_workbook(c, doc: Mapping[str, Any] | None = None) -> bytes:
         widths[0] = max(widths[0], len(label) + 2)
         for c_, value in enumerate(values, start=1):
             widths[c_] = min(MAX_WIDTH, max(widths[c_], book.cell(sheet, r, c_, value, fmt)))
-    notes = [f"Closest to its target: {doc.get('closest')}", *doc.get("notes", [])]
+    among = "" if len(doc.get("closest_among", ps)) == len(ps) else f" ({c.closest_note()})"
+    notes = [f"Closest to its target: {doc.get('closest')}{among}", *doc.get("notes", [])]
     for r, note in enumerate(notes, start=len(rows) + 2):
         sheet.write_string(r, 0, _safe(note))
     for c_, width in enumerate(widths):
         sheet.set_column(c_, c_, width)
     sheet.freeze_panes(1, 1)
+    _print_setup(sheet, title_columns=True)
     for p in ps:
         book.records(p.scenario.name, p.by_year())
     return book.close()
