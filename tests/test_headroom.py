@@ -248,3 +248,61 @@ def test_ecomplexity_is_imported_without_scikit_learn_which_stays_importable():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False", "True"]
+
+
+# --- rows the analysis would misread: refused, one line each ----------------------------
+
+
+def _problems(tmp_path, text):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    data, tree = read_data_file(path)
+    codes = tuple(e.code for e in data.economies)
+    return path, [str(p) for p in product_problems(data.products, tree, codes)]
+
+
+def _line(text, needle, nth=1):
+    found = [i for i, t in enumerate(text.splitlines(), 1) if needle in t]
+    return found[nth - 1]
+
+
+CEREALS = '{year: 2023, reporter: AZE, partner: WLD, flow: M, product: "10", value_usd_m: 250'
+
+
+def test_a_duplicated_row_is_refused_naming_the_other_line(tmp_path):
+    # the cereals market row written twice would make AZE's cereals market 500, not 250
+    text = FIXTURE.read_text(encoding="utf-8")
+    row = next(t for t in text.splitlines() if CEREALS in t)
+    text = text.replace(row, row + "\n" + row, 1)
+    path, problems = _problems(tmp_path, text)
+    first, second = _line(text, CEREALS), _line(text, CEREALS, 2)
+    assert problems == [
+        f"{path}:{second}: products.rows.3: the same year, reporter, partner, flow and product "
+        f"as products.rows.2 (line {first}): write each value once (the two would be added "
+        "together)"
+    ]
+
+
+def test_a_heading_in_a_chapter_file_and_a_chapter_in_a_heading_file_are_refused(tmp_path):
+    text = FIXTURE.read_text(encoding="utf-8").replace('product: "84"', 'product: "8471"', 1)
+    path, problems = _problems(tmp_path, text)
+    line = _line(text, '"8471"')
+    assert problems == [
+        f"{path}:{line}: products.rows.4.product: '8471' is an HS4 heading in a file of detail: "
+        "hs2 (write 2-digit codes, or fetch the file again at this detail)"
+    ]
+    text = FIXTURE.read_text(encoding="utf-8").replace("detail: hs2", "detail: hs4")
+    _, problems = _problems(tmp_path, text)
+    # every row of the fixture is a chapter: 21 pair rows and 11 world rows, one line each
+    assert len(problems) == 32 and "'30' is an HS2 chapter in a file of detail: hs4" in problems[0]
+
+
+def test_a_pair_row_of_a_third_reporter_is_refused_but_world_rows_may_have_any(tmp_path):
+    text = FIXTURE.read_text(encoding="utf-8").replace(CEREALS, CEREALS.replace("AZE", "GEO"))
+    path, problems = _problems(tmp_path, text)
+    assert problems == [
+        f"{path}:{_line(text, 'reporter: GEO')}: products.rows.2.reporter: reporter 'GEO' is not "
+        "one of the file's economies (PAK, AZE): other reporters' exports go under products.world"
+    ]
+    # the fixture's world rows already have DEU, CHN, USA and SAU as reporters: no problem
+    assert _problems(tmp_path, FIXTURE.read_text(encoding="utf-8"))[1] == []

@@ -129,12 +129,20 @@ def test_no_direction_with_rows_is_exit_2(tmp_path):
     assert (code, out) == (2, "") and len(err.splitlines()) == 2
 
 
+HS4 = """schema_version: 1
+economies: [{code: PAK}, {code: AZE}]
+products:
+  detail: hs4
+  rows:
+    - {year: 2023, reporter: AZE, partner: WLD, flow: M, product: "3004", value_usd_m: 60}
+    - {year: 2023, reporter: AZE, partner: WLD, flow: M, product: "3002", value_usd_m: 40}
+    - {year: 2023, reporter: PAK, partner: WLD, flow: X, product: "3004", value_usd_m: 5}
+"""
+
+
 def test_headings_summed_into_chapters_with_detail_hs2(tmp_path):
     # hand-made hs4 file: AZE imports 3004 (60) and 3002 (40) = chapter 30: 100
-    text = DATA.read_text(encoding="utf-8").replace("detail: hs2", "detail: hs4")
-    text = text.replace('product: "30", value_usd_m: 400', 'product: "3004", value_usd_m: 60')
-    text = text.replace('product: "52", value_usd_m: 60,', 'product: "3002", value_usd_m: 40,')
-    code, out, _ = run("headroom", _bad(tmp_path, text), "--detail", "hs2", "-f", "json")
+    code, out, _ = run("headroom", _bad(tmp_path, HS4), "--detail", "hs2", "-f", "json")
     rows = {(r["direction"], r["product"]): r for r in json.loads(out)["rows"]}
     assert code == 0 and rows["pak_to_aze", "30"]["market_usd_m"] == 100.0
 
@@ -156,3 +164,12 @@ def test_set_changes_the_scenario_and_its_gap():
 def test_set_on_a_bare_data_file_is_refused():
     code, out, err = run("headroom", DATA, "--set", "target.value_usd_m=3000")
     assert (code, out, err) == (2, "", "--set: only for a scenario: FILE is a bare data file\n")
+
+
+def test_a_duplicated_row_is_exit_2_with_one_line(tmp_path):
+    # hand-checked: the cereals market row twice would make the market 500 instead of 250
+    text = DATA.read_text(encoding="utf-8")
+    row = next(t for t in text.splitlines() if 'flow: M, product: "10", value_usd_m: 250' in t)
+    code, out, err = run("headroom", _bad(tmp_path, text.replace(row, row + "\n" + row, 1)))
+    assert (code, out) == (2, "") and len(err.splitlines()) == 1
+    assert "products.rows.3: the same year, reporter, partner, flow and product as" in err

@@ -117,7 +117,7 @@ def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> 
     else:
         data, tree = datafile.read_data_file(file, tree=tree)
         scenario, products, codes = None, data.products, tuple(e.code for e in data.economies)
-    if problems := datafile.product_problems(products, tree):
+    if problems := datafile.product_problems(products, tree, tuple(codes)):
         raise ScenarioError(problems)
     _check_detail(products.detail, detail)
     if scenario is not None:

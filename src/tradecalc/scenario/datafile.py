@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from tradecalc.core.errors import Problem, ScenarioError
 from tradecalc.scenario import hs
-from tradecalc.scenario.lines import by_line, problem_at
+from tradecalc.scenario.lines import by_line, locate, problem_at
 from tradecalc.scenario.sections import DataFile, Products
 from tradecalc.scenario.validation import pydantic_problem
 from tradecalc.scenario.yamlread import Doc, parse_mapping, read_text, strip_nulls
@@ -56,8 +56,13 @@ def read_data_file(
         raise ScenarioError(by_line(problems)) from None
 
 
-def product_problems(products: Products | None, tree: Doc) -> list[Problem]:
-    """Product codes the HS nomenclature does not know; no rows at all is one problem."""
+def product_problems(
+    products: Products | None, tree: Doc, codes: tuple[str, ...] | None = None
+) -> list[Problem]:
+    """Every problem of the product rows, one line each: no rows at all; codes the HS
+    nomenclature does not know or at another detail than the file's; a row written twice
+    (headroom would add the two together); a pair row whose reporter is not one of ``codes``
+    (the file's two economies; world rows may have any reporter)."""
     file = tree.here[0]
     if products is None or not (products.rows or products.world):
         where = ("products", "rows") if products is not None else ()
@@ -66,7 +71,51 @@ def product_problems(products: Products | None, tree: Doc) -> list[Problem]:
     problems = []
     for part in ("rows", "world"):
         for i, row in enumerate(getattr(products, part)):
-            if not hs.is_known(row.product):
-                loc = ("products", part, i, "product")
-                problems.append(problem_at(tree, loc, f"unknown HS code {row.product!r}", file))
+            loc = ("products", part, i, "product")
+            if message := _code_problem(row.product, products.detail):
+                problems.append(problem_at(tree, loc, message, file))
+            if part == "rows" and codes and row.reporter not in codes:
+                message = (
+                    f"reporter {row.reporter!r} is not one of the file's economies "
+                    f"({', '.join(codes)}): other reporters' exports go under products.world"
+                )
+                problems.append(problem_at(tree, (*loc[:-1], "reporter"), message, file))
+        problems += _duplicates(tree, part, getattr(products, part), file)
     return by_line(problems)
+
+
+DIGITS = {"hs2": 2, "hs4": 4}
+"""The length of a product code at each `detail:`."""
+
+
+def _code_problem(product: str, detail: str) -> str | None:
+    if not hs.is_known(product):
+        return f"unknown HS code {product!r}"
+    if product.isdigit() and len(product) != DIGITS[detail]:
+        kind = {2: "an HS2 chapter", 4: "an HS4 heading"}.get(len(product), "an HS6 subheading")
+        return (
+            f"{product!r} is {kind} in a file of detail: {detail} (write {DIGITS[detail]}-digit "
+            "codes, or fetch the file again at this detail)"
+        )
+    return None
+
+
+def _duplicates(tree: Doc, part: str, rows, file: str) -> list[Problem]:
+    """A row with the same year, reporter, partner, flow and product as an earlier one."""
+    first: dict[tuple, int] = {}
+    problems = []
+    for i, r in enumerate(rows):
+        key = (r.year, r.reporter, r.partner, r.flow, r.product)
+        if key not in first:
+            first[key] = i
+            continue
+        loc = ("products", part, i)
+        other_file, other_line = locate(tree, (*loc[:2], first[key])) or (file, None)
+        this_file = (locate(tree, loc) or (file, None))[0]
+        where = f"line {other_line}" if other_file == this_file else f"{other_file}:{other_line}"
+        message = (
+            f"the same year, reporter, partner, flow and product as products.{part}."
+            f"{first[key]} ({where}): write each value once (the two would be added together)"
+        )
+        problems.append(problem_at(tree, loc, message, file))
+    return problems
