@@ -306,3 +306,41 @@ def test_a_pair_row_of_a_third_reporter_is_refused_but_world_rows_may_have_any(t
     ]
     # the fixture's world rows already have DEU, CHN, USA and SAU as reporters: no problem
     assert _problems(tmp_path, FIXTURE.read_text(encoding="utf-8"))[1] == []
+
+
+# --- absence is not zero: every assumed 0 and every left-out null is said ----------------
+
+
+def test_an_assumed_zero_bilateral_is_marked_in_the_row(doc):
+    # fuels (27), PAK -> AZE: neither side reports a bilateral row; the potential takes it as
+    # 0 (W = 200000, potential = 200 / 200000 x 300 = 0.3 = untapped) and the row says so
+    fuels = _row(doc, "pak_to_aze", "27")
+    assert fuels["bilateral_usd_m"] is None
+    assert fuels["bilateral_basis"] == "none reported: taken as 0"
+    assert_allclose(fuels["untapped_usd_m"], 0.3)
+    assert _row(doc, "pak_to_aze", "10")["bilateral_basis"] is None  # AZE reports 3.0
+
+
+def test_an_assumed_zero_supply_is_marked_in_the_row():
+    # W_p known (DEU's 100) but PAK reports no exports of 30: share taken as 0, said
+    products = Products.model_validate(
+        {
+            "detail": "hs2",
+            "rows": [{"year": 2023, "reporter": "AZE", "partner": "WLD", "flow": "M",
+                      "product": "30", "value_usd_m": 50.0}],
+            "world": [{"year": 2023, "reporter": "DEU", "partner": "WLD", "flow": "X",
+                       "product": "30", "value_usd_m": 100.0}],
+        }
+    )  # fmt: skip
+    (row,) = headroom(products, ("PAK", "AZE"))["rows"]
+    assert row["supply_usd_m"] is None and row["world_share"] == 0.0
+    assert row["supply_basis"] == "none reported: taken as 0"
+    assert row["potential_usd_m"] == 0.0
+
+
+def test_the_top_total_counts_only_products_with_a_value_and_says_how_many_lack_one():
+    data, _ = read_data_file(FIXTURE)
+    summary = headroom(data.products, ("PAK", "AZE"), gap_usd_m=1500.0, top=5)["directions"][0]
+    # PAK -> AZE has 5 products; machinery (84) has no W_p: 4 summed (12 + 0.5 + 0.3 + 0)
+    assert (summary["top"], summary["top_with_value"], summary["without_value"]) == (5, 4, 1)
+    assert_allclose(summary["top_untapped_usd_m"], 12.8)

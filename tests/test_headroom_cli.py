@@ -63,7 +63,10 @@ def test_a_scenario_sets_the_top_products_against_its_gap():
 def test_the_table_says_the_top_total_and_its_share_of_the_gap(fmt):
     code, out, _ = run("headroom", SCENARIO, "-f", fmt, "--top", "3")
     assert code == 0
-    assert "the 3 largest untapped products together: $12.8 m" in out
+    out = " ".join(out.replace("│", " ").split())  # the table wraps the headline's cells
+    # PAK -> AZE: the top 3 all have a value; machinery (84), outside them, has none
+    assert "the 3 largest with a value together: $12.8 m, 0.6 % of the gap; 1 has none: " in out
+    assert "the 3 largest untapped products together: $1,496.4 m" in out  # AZE -> PAK: all have one
     assert "ITC-style" in out and "ITC potential" not in out  # labelled ITC-style, never ITC
 
 
@@ -173,3 +176,21 @@ def test_a_duplicated_row_is_exit_2_with_one_line(tmp_path):
     code, out, err = run("headroom", _bad(tmp_path, text.replace(row, row + "\n" + row, 1)))
     assert (code, out) == (2, "") and len(err.splitlines()) == 1
     assert "products.rows.3: the same year, reporter, partner, flow and product as" in err
+
+
+def test_the_top_five_of_which_one_is_null_say_four_and_mark_the_assumed_zeros():
+    code, out, _ = run("headroom", SCENARIO, "--top", "5")
+    assert code == 0
+    # 5 PAK -> AZE products; machinery has no W_p: the total is of 4 (12 + 0.5 + 0.3 + 0)
+    assert "PAK→AZE: the 4 largest untapped of 5 products, then 1 without a value" in out
+    assert "the 5 largest untapped" not in out
+    # fuels (27): no bilateral row from either side, taken as 0 in the potential
+    fuels = next(line for line in out.splitlines() if line.startswith("│3│27"))
+    assert "0 (none reported)" in fuels
+
+
+def test_the_reference_market_is_never_called_the_largest_untapped():
+    code, out, _ = run("headroom", ROOT / "scenarios" / "base.yaml")
+    out = " ".join(out.split())  # the table wraps its heading
+    assert code == 0 and "largest untapped" not in out
+    assert "PAK→AZE: 1 product by market size, none with an untapped value" in out

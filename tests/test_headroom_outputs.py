@@ -59,7 +59,12 @@ def test_the_brief_has_a_headroom_section_only_with_product_data():
     assert code == 0
     assert "Headroom: which products could fill the gap (ITC-style)" in page
     assert "Pakistan → Azerbaijan (2023): the 10 largest untapped products" not in page
-    assert "Pakistan → Azerbaijan (2023): the 5 largest untapped products together: $12.8 m" in page
+    # 5 products, machinery without W_p: the total is of the 4 with a value, the 5th said
+    assert (
+        "Pakistan → Azerbaijan (2023): the 4 largest with a value together: $12.8 m, 0.6 % of "
+        "the gap; 1 has none: fetch --world"
+    ) in page
+    assert "0 (none reported)" in page  # fuels' bilateral, taken as 0
     assert "Product data: Made-up values" in page
     code, page, _ = run("report", ROOT / "scenarios" / "base.yaml")
     assert code == 0 and "Headroom" not in page

@@ -37,6 +37,10 @@ METHOD = (
     "max(potential - bilateral, 0)"
 )
 
+NONE_REPORTED = "none reported: taken as 0"
+"""The basis of a supply or bilateral figure that no row gives but the potential uses as 0
+(Comtrade leaves out flows it has no report of; docs/methods.md, "Absence is not zero")."""
+
 Key = tuple[int, str, str, str, str]
 """(year, reporter, partner, flow, product)."""
 
@@ -114,11 +118,12 @@ def _row(data: _Data, year: int, exporter: str, importer: str, p: str) -> dict[s
     world_share = _ratio(supply, world)
     potential = untapped = excess = None
     notes = []
+    supply_basis = bilateral_basis = None
     if world is None:
         notes.append("no world exports W_p: fetch --world for this product and year")
     elif supply is None:
         notes.append(f"no {exporter} exports to the world in the data: supply taken as 0")
-        world_share = 0.0
+        world_share, supply_basis = 0.0, NONE_REPORTED
     if world_share is not None:
         potential = min(world_share * market, market)
         actual = bilateral or 0.0
@@ -128,6 +133,7 @@ def _row(data: _Data, year: int, exporter: str, importer: str, p: str) -> dict[s
             notes.append(f"bilateral already {excess:,.1f} above the potential")
     if bilateral is None and world_share is not None:
         notes.append("no bilateral row from either side: taken as 0")
+        bilateral_basis = NONE_REPORTED
     elif reported_by == "mirror":
         notes.append(f"bilateral from {exporter}'s exports (mirror): {importer} reports none")
     return {
@@ -138,8 +144,10 @@ def _row(data: _Data, year: int, exporter: str, importer: str, p: str) -> dict[s
         "sector": hs.sector_of(p, data.overrides),
         "market_usd_m": market,
         "supply_usd_m": supply,
+        "supply_basis": supply_basis,
         "bilateral_usd_m": bilateral,
         "bilateral_reported_by": reported_by,
+        "bilateral_basis": bilateral_basis,
         "market_share": _ratio(bilateral, market),
         "world_usd_m": world,
         "world_share": world_share,
@@ -186,6 +194,8 @@ def _direction(data: _Data, exporter: str, importer: str, gap: float | None, top
         "year": year,
         "products": len(rows),
         "top": min(top, len(rows)),
+        "top_with_value": len(shown),
+        "without_value": sum(r["untapped_usd_m"] is None for r in rows),
         "top_untapped_usd_m": total,
         "top_share_of_gap": total / gap if total is not None and gap and gap > 0 else None,
         "complexity_notes": _notes(data, year, exporter),
@@ -309,8 +319,10 @@ def _reference_row(entry, importer: str, product: str, sources) -> dict[str, Any
         "sector": hs.sector_of(product),
         "market_usd_m": float(entry["value_usd_m"]),
         "supply_usd_m": None,
+        "supply_basis": None,
         "bilateral_usd_m": None,
         "bilateral_reported_by": None,
+        "bilateral_basis": None,
         "market_share": None,
         "world_usd_m": None,
         "world_share": None,

@@ -28,8 +28,11 @@ HEADROOM_CSV_COLUMNS = [
     "density",
     "source",
     "note",
+    "supply_basis",
+    "bilateral_basis",
 ]
-"""One CSV row per direction and product, the JSON rows' keys in this order."""
+"""One CSV row per direction and product, the JSON rows' keys in this order (columns added
+later go at the end, so a script that reads by position keeps working)."""
 
 LABEL_WIDTH = 16
 
@@ -43,16 +46,37 @@ def _label(row: dict[str, Any]) -> str:
     return label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 1] + "…"
 
 
+ASSUMED = "0 (none reported)"
+"""A cell whose figure no row gives but the potential takes as 0."""
+
+
 def _bilateral(row: dict[str, Any]) -> str:
+    if row.get("bilateral_basis"):
+        return ASSUMED
     mark = " (m)" if row["bilateral_reported_by"] == "mirror" else ""
     return usd(row["bilateral_usd_m"]) + mark
+
+
+def _world_share(row: dict[str, Any]) -> str:
+    return ASSUMED if row.get("supply_basis") else percent(row["world_share"], 2)
+
+
+def table_heading(rows: list[dict[str, Any]], top: int) -> str:
+    """What the table of one direction shows: never a null called "largest untapped"."""
+    shown = rows[:top]
+    valued = sum(r["untapped_usd_m"] is not None for r in shown)
+    nulls = len(shown) - valued
+    products = f"{len(rows)} product" + ("s" if len(rows) != 1 else "")
+    if valued == 0:
+        return f"{products} by market size, none with an untapped value (fetch --world)"
+    text = f"the {valued} largest untapped of {products}"
+    return text + (f", then {nulls} without a value" if nulls else "")
 
 
 def _table(direction: str, rows: list[dict[str, Any]], top: int) -> TextTable:
     """The top rows of one direction; every column is in the JSON and CSV too."""
     table = TextTable(
-        f"{arrow(direction)}: the {min(top, len(rows))} largest untapped of {len(rows)} "
-        f"products, US$ m ({rows[0]['year']})",
+        f"{arrow(direction)}: {table_heading(rows, top)}, US$ m ({rows[0]['year']})",
         ["#", "Product", "Market", "Bilateral", "W share", "Potential", "Untapped", "RCA"],
         right={0, 2, 3, 4, 5, 6, 7},
     )
@@ -63,7 +87,7 @@ def _table(direction: str, rows: list[dict[str, Any]], top: int) -> TextTable:
                 f"{row['product']} {_label(row)}".strip(),
                 usd(row["market_usd_m"]),
                 _bilateral(row),
-                percent(row["world_share"], 2),
+                _world_share(row),
                 usd(row["potential_usd_m"]),
                 usd(row["untapped_usd_m"]),
                 _ratio(row["rca"]),
@@ -73,17 +97,20 @@ def _table(direction: str, rows: list[dict[str, Any]], top: int) -> TextTable:
 
 
 def top_line(summary: dict[str, Any], gap: float | None) -> str:
-    """``the 10 largest untapped products together: $12.8 m, 0.9 % of the gap``."""
-    total = summary["top_untapped_usd_m"]
-    text = f"the {summary['top']} largest untapped products together: "
+    """``the 10 largest untapped products together: $12.8 m, 0.9 % of the gap``, counting
+    only products with a value and saying how many have none."""
+    total, valued = summary["top_untapped_usd_m"], summary.get("top_with_value", summary["top"])
+    left_out = summary.get("without_value", 0)
+    none = f"{left_out} {'has' if left_out == 1 else 'have'} none: fetch --world"
     if total is None:
-        return text + "n/a (no world exports W_p in the data: fetch --world)"
-    text += f"${usd(total)} m"
-    if gap is None:
-        return text
-    if gap <= 0:
-        return text + f" (the projection already meets the target, by ${usd(-gap)} m)"
-    return text + f", {percent(summary['top_share_of_gap'])} of the gap"
+        return f"no product has an untapped value ({none})"
+    many = "largest untapped products" if not left_out else "largest with a value"
+    text = f"the {valued} {many} together: ${usd(total)} m"
+    if gap is not None and gap <= 0:
+        text += f" (the projection already meets the target, by ${usd(-gap)} m)"
+    elif gap is not None:
+        text += f", {percent(summary['top_share_of_gap'])} of the gap"
+    return text + (f"; {none}" if left_out else "")
 
 
 def headroom_view(doc: dict[str, Any], top: int) -> View:

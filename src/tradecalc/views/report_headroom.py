@@ -6,7 +6,7 @@ from html import escape
 from typing import Any
 
 from tradecalc.views.render import percent, usd
-from tradecalc.views.render_headroom import top_line
+from tradecalc.views.render_headroom import ASSUMED, top_line
 
 TOP = 10
 
@@ -54,11 +54,12 @@ def headroom_section(p, heading: str, table) -> list[str]:
 
 def _cells(row: dict[str, Any]) -> list[str]:
     mirror = " (mirror)" if row["bilateral_reported_by"] == "mirror" else ""
+    bilateral = ASSUMED if row["bilateral_basis"] else usd(row["bilateral_usd_m"]) + mirror
     return [
         f"{row['product']} {row['label'] or ''}".strip(),
         usd(row["market_usd_m"]),
-        usd(row["bilateral_usd_m"]) + mirror,
-        percent(row["world_share"], 2),
+        bilateral,
+        ASSUMED if row["supply_basis"] else percent(row["world_share"], 2),
         usd(row["potential_usd_m"]),
         usd(row["untapped_usd_m"]),
         "n/a" if row["rca"] is None else f"{row['rca']:.2f}",
