@@ -1,5 +1,6 @@
 """`headroom` charts, workbook and the brief's section (examples/headroom: MADE-UP values)."""
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def test_the_chart_has_a_bar_per_untapped_product_and_the_gap_line(tmp_path):
     # 7 products with an untapped value (5 + 3, machinery has none): one label each
     for label in ("10 Cereals", "52 Cotton", "30 Pharmaceutical products"):
         assert label in text
-    assert "Dashed: the gap to the target in 2030" in text and "ITC-style" in text
+    assert "The gap to the target in 2030: 1,973 US$ m" in text and "ITC-style" in text
     again = tmp_path / "again.svg"
     run("headroom", SCENARIO, "--plot", again, "-f", "json")
     assert again.read_bytes() == chart.read_bytes()  # the same bytes twice
@@ -68,3 +69,39 @@ def test_the_brief_has_a_headroom_section_only_with_product_data():
     assert "Product data: Made-up values" in page
     code, page, _ = run("report", ROOT / "scenarios" / "base.yaml")
     assert code == 0 and "Headroom" not in page
+
+
+def _chart_text(tmp_path, *args):
+    chart = tmp_path / "h.svg"
+    code, _, err = run("headroom", SCENARIO, "--plot", chart, "-f", "json", *args)
+    assert (code, err) == (0, "")
+    text = chart.read_text(encoding="utf-8")
+    words = " ".join(re.sub(r"<[^>]+>", " ", text).split())  # the subtitle's wrapped lines
+    return text, words
+
+
+def test_the_chart_has_a_panel_per_direction_named_with_arrows_and_true_counts(tmp_path):
+    text, words = _chart_text(tmp_path)
+    # one axes per direction, each on its own scale: PAK -> AZE's 12.0 is not a sliver
+    # beside AZE -> PAK's 1,495
+    assert text.count('<g id="axes_') == 2
+    assert "PAK→AZE: the 4 largest untapped of 5 products" in text
+    assert "AZE→PAK: the 3 largest untapped of 3 products" in text
+    assert "pak_to_aze" not in text and "aze_to_pak" not in text  # no raw keys in the legend
+    # the subtitle counts what is drawn (4 and 3, machinery has no value), not the --top 10
+    assert "PAK→AZE 4 of 5, AZE→PAK 3 of 3; at most 10 each" in words
+    assert "The 10 largest" not in text
+    # the gap (1,973) is 164 times PAK -> AZE's largest bar (12): drawn only on AZE -> PAK
+    assert "dashed on AZE→PAK; far beyond the PAK→AZE scale, not drawn there" in words
+    assert text.count("the gap, 1,973") == 1
+
+
+def test_the_chart_escapes_tick_labels_from_the_data(tmp_path):
+    from tradecalc.views.plot_headroom import headroom_chart
+
+    row = {"direction": "pak_to_aze", "product": "30", "label": "Pharma\x1b[2J\u202eevil",
+           "untapped_usd_m": 5.0}  # fmt: skip
+    doc = {"rows": [row], "year": 2023, "gap_usd_m": None}
+    text = headroom_chart(doc, tmp_path / "e.svg").decode("utf-8")
+    assert "\x1b" not in text and "\u202e" not in text
+    assert "30 Pharma\\x1b[2J\\u202eevil" in text  # written as the tables write it

@@ -118,14 +118,15 @@ class _Chart:
         self._texts: list[tuple[str, dict[str, Any]]] = []
         self._title = ""
 
-    def titles(self, title: str, subtitle_lines: list[str]) -> None:
-        """A bold title and grey subtitle lines above the axes, left-aligned with them."""
+    def titles(self, title: str, subtitle_lines: list[str], pad: float = 12) -> None:
+        """A bold title and grey subtitle lines above the axes, left-aligned with them, the
+        subtitle ``pad`` points above the top axes (room for a panel heading)."""
         self._subtitle = self.axes.set_title(
             "\n".join(_wrap(line, 110) for line in subtitle_lines if line),
             loc="left",
             fontsize=12,
             color="#333333",
-            pad=12,
+            pad=pad,
         )
         self._title = title
 
