@@ -194,3 +194,18 @@ def test_the_reference_market_is_never_called_the_largest_untapped():
     out = " ".join(out.split())  # the table wraps its heading
     assert code == 0 and "largest untapped" not in out
     assert "PAK→AZE: 1 product by market size, none with an untapped value" in out
+
+
+def test_the_reference_market_of_another_year_than_the_base_year_is_said():
+    # base.yaml's base year is 2023; the reference's full-year pharma market is of 2020
+    code, out, _ = run("headroom", ROOT / "scenarios" / "base.yaml", "-f", "json")
+    doc = json.loads(out)
+    assert code == 0 and (doc["base_year"], doc["year"]) == (2023, 2020)
+    assert doc["year_note"] == (
+        "the reference data's market from 2020, 3 years before the scenario's base year 2023: "
+        "that year's market, not adjusted to the base year"
+    )
+    table = " ".join(run("headroom", ROOT / "scenarios" / "base.yaml")[1].split())
+    assert "2020 (the reference data's market from 2020, 3 years before the scenario's" in table
+    # the example scenario's data are of its base year: nothing to say
+    assert "year_note" not in json.loads(run("headroom", SCENARIO, "-f", "json")[1])

@@ -393,4 +393,24 @@ def scenario_headroom(scenario, top: int = DEFAULT_TOP, detail: str | None = Non
     else:
         return None
     doc["gap_year"] = scenario.by_year
+    doc["base_year"] = scenario.base_year
+    if note := _year_note(doc, scenario.base_year):
+        doc["year_note"] = note
     return doc
+
+
+def _year_note(doc: dict[str, Any], base_year: int) -> str | None:
+    """Say which markets are of another year than the scenario's base year (not adjusted)."""
+    years = sorted({r["year"] for r in doc["rows"] if r["year"] != base_year})
+    if not years:
+        return None
+    what = "the reference data's market" if doc["detail"] == "reference" else "product data"
+    apart = []
+    for year in years:
+        n = abs(base_year - year)
+        side = "before" if year < base_year else "after"
+        apart.append(f"{year}, {n} year{'s' if n != 1 else ''} {side}")
+    return (
+        f"{what} from {'; '.join(apart)} the scenario's base year {base_year}: "
+        "that year's market, not adjusted to the base year"
+    )

@@ -116,7 +116,8 @@ def top_line(summary: dict[str, Any], gap: float | None) -> str:
 def headroom_view(doc: dict[str, Any], top: int) -> View:
     """Headline (year, gap, each direction's top-N total), a table per direction, notes."""
     gap = doc["gap_usd_m"]
-    headline = [("Latest year with data", str(doc["year"]))]
+    year = str(doc["year"]) + (f" ({doc['year_note']})" if doc.get("year_note") else "")
+    headline = [("Latest year with data", year)]
     if gap is None:
         headline.append(("Gap to the target", "n/a (no target: a bare data file)"))
     else:
