@@ -45,7 +45,8 @@ class Built:
     """The data file's document and the warnings (one line each) to show on stderr."""
 
     document: dict
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    """(dotted path, message) of each warning."""
     base_year: int | None = None
 
 
@@ -72,10 +73,10 @@ def build(
     history, missing = records.history_entries(mine, pair, years, ids)
     built = Built({"schema_version": 1, "economies": _economies(pair), "history": history})
     if missing and history:
-        built.warnings.append(records.missing_text(missing, pair))
+        built.warnings.append(("history", records.missing_text(missing, pair)))
     gaps = records.mirror_gaps(history, pair)
     if gaps:
-        built.warnings.append(records.mirror_text(gaps, pair))
+        built.warnings.append(("history", records.mirror_text(gaps, pair)))
     used = [(mine, ids)]
     if detail != "total":
         built.base_year = base_year(history, tagged, pair, detail)
