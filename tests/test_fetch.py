@@ -322,7 +322,7 @@ def test_two_values_for_one_row_are_refused(tmp_path):
         str(changed),
     )
     assert result.exit_code == 2
-    assert result.stderr == (
-        f"{changed}: data.0.primaryValue: 1.0 conflicts with 12000000.0 for the same reporter, "
-        f"partner, year, flow and product in {fixture('pak-aze-aze.json')} (data.0)\n"
+    assert result.stderr == (  # changed.json is one line; the fixture's item 0 starts at line 5
+        f"{changed}:1: data.0.primaryValue: 1.0 conflicts with 12000000.0 for the same reporter, "
+        f"partner, year, flow and product in {fixture('pak-aze-aze.json')}:5 (data.0)\n"
     )

@@ -107,3 +107,131 @@ def test_fetch_output_help_is_its_own():
     assert "Write the YAML data file to FILE (.yaml or .yml" in text
     own = text.split("-o, --output FILE")[1].split("--help")[0]
     assert "-f" not in own and "suffix sets the format" not in own  # fetch has no -f
+
+
+# 5. a row the reader cannot use is an error, never dropped
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"cmdCode": "99"}, "data.2.cmdCode: hs2 row '99' where total rows are read: give "),
+        # the control character is escaped, never echoed raw
+        ({"flowCode": "RX\x07"}, "data.2.flowCode: only M (imports) and X (exports) make the "),
+        ({"flowCode": "RX"}, "data.2.flowCode: only M (imports) and X (exports) make the "),
+        ({"motCode": 1}, "data.2.motCode: only totals are read (motCode 0), got 1"),
+        # Comtrade's code 4 is Afghanistan, not PAK
+        ({"partnerCode": 4}, "data.2.partnerISO: 'PAK' is not partnerCode 4 (that is AFG)"),
+    ],
+    ids=["hs2-in-total", "control-flow", "re-exports", "breakdown", "iso-vs-code"],
+)
+def test_an_unusable_total_row_is_one_line_at_its_line(fields, expected, tmp_path):
+    path = changed(tmp_path, "pak-aze.json", 2, **fields)
+    result = run("fetch", "--economies", "PAK", "AZE", "--from-file", str(path))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"{path}:{line_of_item(path, 2)}: {expected}")
+    assert len(result.stderr.splitlines()) == 1
+    assert "\x07" not in result.stderr
+    if "\x07" in fields.get("flowCode", ""):
+        assert "'RX\\x07'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (
+            {"reporterISO": "XYZ", "reporterCode": 999},
+            "data.0.reporterCode: a row of XYZ, neither PAK nor AZE",
+        ),
+        (
+            {"cmdCode": "1001"},
+            "data.0.cmdCode: hs4 row '1001' where hs2 rows are read: give --detail hs4 or leave",
+        ),
+    ],
+    ids=["foreign-reporter", "hs4-in-hs2"],
+)
+def test_an_unusable_product_row_is_one_line(fields, expected, tmp_path):
+    path = changed(tmp_path, "pak-aze-hs2-2023.json", 0, **fields)
+    result = run(
+        "fetch",
+        "--economies",
+        "PAK",
+        "AZE",
+        "--detail",
+        "hs2",
+        "--from-file",
+        fixture("pak-aze.json"),
+        "--from-file",
+        str(path),
+    )
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == f"{path}:{line_of_item(path, 0)}: {expected}" + (
+        "\n" if fields.get("cmdCode") is None else " it out\n"
+    )
+
+
+def test_other_reporters_world_rows_need_world(tmp_path):
+    args = ["fetch", "--economies", "PAK", "AZE", "--detail", "hs2"]
+    files = ["pak-aze.json", "pak-aze-hs2-2023.json", "world-hs2-2023.json"]
+    args += [a for f in files for a in ("--from-file", fixture(f))]
+    result = run(*args)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 6  # three reporters' rows: DEU's and USA's are not PAK's or AZE's
+    assert lines[0] == (
+        f"{fixture('world-hs2-2023.json')}:5: data.0.reporterCode: a row of DEU, neither PAK "
+        "nor AZE (give --world to read every reporter's exports to the world)"
+    )
+    assert run(*args, "--world").exit_code == 0
+
+
+# 7. messages
+
+
+def test_a_conflicting_duplicate_names_both_lines(tmp_path):
+    path = changed(tmp_path, "pak-aze-aze.json", 1, primaryValue=1.0)  # made up
+    result = run(
+        "fetch",
+        "--economies",
+        "PAK",
+        "AZE",
+        "--from-file",
+        fixture("pak-aze-aze.json"),
+        "--from-file",
+        str(path),
+    )
+    assert result.exit_code == 2
+    # the fixture is written with indent=4: item 1 starts at line 54 (hand count: 5 + 49)
+    assert result.stderr.startswith(f"{path}:{line_of_item(path, 1)}: data.1.primaryValue: 1.0 ")
+    assert result.stderr.endswith(f"in {fixture('pak-aze-aze.json')}:54 (data.1)\n")
+
+
+def test_economies_with_one_code_says_so():
+    result = run("fetch", "--economies", "PAK", "--from-file", fixture("pak-aze.json"))
+    one_line_exit_2(result, "--economies: give two economy codes, e.g. --economies PAK AZE")
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "  \n"])
+def test_an_empty_json_file_says_it_is_empty(text, tmp_path):
+    path = tmp_path / "empty.json"
+    path.write_text(text)
+    result = run("fetch", "--economies", "PAK", "AZE", "--from-file", str(path))
+    one_line_exit_2(result, f"{path}:1: empty file: expected a JSON answer or a CSV download")
+
+
+def test_a_json_file_that_is_not_json_says_so(tmp_path):
+    path = tmp_path / "answer.json"
+    path.write_text("refYear,reporterCode\n")
+    result = run("fetch", "--economies", "PAK", "AZE", "--from-file", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}:1: not valid JSON (")
+    assert "CSV" not in result.stderr
+
+
+def test_warnings_are_named_by_their_data_source(tmp_path):
+    result = run("fetch", "--economies", "PAK", "AZE", "--from-file", fixture("pak-aze.json"))
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2  # what is missing; the mirror gaps
+    assert all(x.startswith(f"{fixture('pak-aze.json')}: history: warning: ") for x in lines)
+    assert "fetch: " not in result.stderr

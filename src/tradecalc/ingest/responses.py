@@ -425,6 +425,25 @@ def economy_of(code: int, iso: str | None) -> str | None:
     return iso if iso and iso.isalpha() and len(iso) == 3 else iso3_of(code)
 
 
+def with_lines(rows: list[Row], texts: dict[str, bytes]) -> list[Row]:
+    """The rows, those of a JSON answer given the line where their item starts (found only
+    when a problem is to be reported: a second parse of a large answer costs seconds)."""
+    wanted: dict[str, int] = {}
+    for row in rows:
+        if row.line is None and row.file in texts and row.path.startswith("data."):
+            wanted[row.file] = max(wanted.get(row.file, 0), int(row.path.split(".")[1]) + 1)
+    lines = {
+        file: _item_lines(texts[file].decode("utf-8-sig", "replace"), count)
+        for file, count in wanted.items()
+    }
+    return [
+        dataclasses.replace(row, line=lines[row.file][int(row.path.split(".")[1])])
+        if row.file in lines and row.line is None
+        else row
+        for row in rows
+    ]
+
+
 def unique(rows: Iterable[Row]) -> list[Row]:
     """Rows with duplicates dropped (the same rows read from two files); a conflict is refused."""
     seen: dict[tuple, Row] = {}
