@@ -254,3 +254,20 @@ def _data_path(output: Path | None) -> Path:
                 ]
             )
     return output.with_name(f"{output.stem}-data.yaml")
+
+
+def validated_data_file(file: str, text: str | None = None) -> bool:
+    """Whether ``file`` is a data file (as fetch writes: no scenario key, a `history:` or
+    `products:`); if so it is validated, its problems raised at their lines. A scenario, or
+    a file that cannot be read, is False: the scenario reader reports it."""
+    from tradecalc.core.errors import ScenarioError
+    from tradecalc.scenario.datafile import is_scenario, read_data_file, read_tree
+
+    try:
+        tree = read_tree(file, text)
+    except ScenarioError:
+        return False
+    if is_scenario(tree) or not ("history" in tree or "products" in tree):
+        return False
+    read_data_file(file, tree=tree)
+    return True
