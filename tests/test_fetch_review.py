@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from tradecalc.cli.commands import app
@@ -283,3 +284,76 @@ def test_validate_still_reads_a_scenario_as_one(tmp_path):
     result = run("validate", str(path))
     assert result.exit_code == 2
     assert "required key is missing" in result.stderr  # not a data file: no history/products
+
+
+# 3. init --from-file: the baseline reporter on a stated ground, not the order of --economies
+
+
+def init_from(tmp_path, pair, *files, extra=()):
+    out = tmp_path / f"{'-'.join(pair).lower()}.yaml"
+    args = ["init", "--economies", *pair, "--target", "2000", "--by", "2030", *extra]
+    args += [a for f in files for a in ("--from-file", fixture(f))]
+    return runner.invoke(app, [*args, "-o", str(out)]), out
+
+
+@pytest.mark.parametrize("pair", [("PAK", "AZE"), ("AZE", "PAK")])
+def test_the_baseline_reporter_does_not_follow_the_order_of_economies(pair, tmp_path):
+    result, out = init_from(tmp_path, pair, "pak-aze.json")
+    assert result.exit_code == 0, result.stderr
+    starter = yaml.safe_load(out.read_text())
+    # made up: AZE reported 2019, 2020, 2022, 2023 itself; PAK the same years, but its 2023
+    # imports are a UNSD aggregate (isReported false): 4 against 3, so AZE, whichever order
+    assert starter["baseline"]["reporter"] == "AZE"
+    assert starter["base_year"] == 2023
+    assert sum(f["value_usd_m"] for f in starter["baseline"]["flows"]) == 27.0  # 22.5 + 4.5
+    why = (
+        "AZE's statistics: it reported more years itself (Comtrade's isReported: 4 against "
+        "PAK's 3); PAK's figures are the mirror"
+    )
+    assert f"{out}: baseline.reporter: warning: {why}" in result.stderr.splitlines()
+    assert f"# baseline.reporter: {why} (docs/fetch.md).\nbaseline:\n" in out.read_text()
+
+
+def test_a_tie_goes_to_the_first_economy_and_says_so(tmp_path):
+    for pair in (("PAK", "UZB"), ("UZB", "PAK")):
+        result, out = init_from(tmp_path, pair, "pak-uzb.json")
+        assert result.exit_code == 0, result.stderr
+        # made up: both report 2019-2023 themselves
+        assert yaml.safe_load(out.read_text())["baseline"]["reporter"] == pair[0]
+        assert (
+            f"{out}: baseline.reporter: warning: {pair[0]}'s statistics: both sides reported 5 "
+            "years themselves and have 5 years: a tie goes to the first economy; "
+            f"{pair[1]}'s figures are the mirror"
+        ) in result.stderr.splitlines()
+
+
+def test_a_base_year_only_one_side_has_picks_that_side(tmp_path):
+    # made up: AZE did not report 2022, TUR did; TUR is chosen for 2022 even though AZE is first
+    result, out = init_from(tmp_path, ("AZE", "TUR"), "tur-aze.json", extra=["--base-year", "2022"])
+    assert result.exit_code == 0, result.stderr
+    starter = yaml.safe_load(out.read_text())
+    assert starter["baseline"]["reporter"] == "TUR" and starter["base_year"] == 2022
+    assert "TUR's statistics: the only side whose record has 2022" in result.stderr
+
+
+def test_an_entry_not_reported_by_the_country_is_not_labelled_customs(tmp_path):
+    result, out = init_from(tmp_path, ("PAK", "AZE"), "pak-aze.json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(run("project", str(out), "-f", "json").stdout)
+    labels = {(h["reporter"], h["year"]): h["label"] for h in doc["history"]}
+    # made up: PAK's 2023 imports are a UNSD aggregate (isReported false, isAggregate true)
+    assert labels[("PAK", 2023)] == "mirror (PAK, UNSD aggregate, not as reported)"
+    assert labels[("PAK", 2022)] == "mirror (PAK customs)"  # the other labels are unchanged
+    assert labels[("AZE", 2023)] == "observed (AZE customs)"
+
+
+def test_not_reported_and_not_an_aggregate_is_labelled_too():
+    from types import SimpleNamespace
+
+    from tradecalc.analysis.projection import observed_label
+
+    s = SimpleNamespace(reporter="PAK")
+    entry = SimpleNamespace(reporter="PAK", period="calendar", months=None, is_reported=False)
+    assert observed_label(s, entry) == "observed (PAK, not as reported)"
+    entry.is_reported = True
+    assert observed_label(s, entry) == "observed (PAK customs)"
