@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from tests.test_fetch_network import pair_answers, replay  # noqa: F401  (a fixture)
 from typer.testing import CliRunner
 
 from tradecalc.cli.commands import app
@@ -357,3 +358,15 @@ def test_not_reported_and_not_an_aggregate_is_labelled_too():
     assert observed_label(s, entry) == "observed (PAK, not as reported)"
     entry.is_reported = True
     assert observed_label(s, entry) == "observed (PAK customs)"
+
+
+def test_network_warnings_are_named_by_the_file_written(replay):  # noqa: F811
+    """The network path (replayed, no socket): FILE is the data file written, `-` for stdout."""
+    for out, name in (("pak-aze-data.yaml", "pak-aze-data.yaml"), (None, "-")):
+        replay.answers = pair_answers()  # answered again: the cache has them after the first
+        args = ["fetch", "--economies", "PAK", "AZE", "--years", "2019-2023"]
+        result = run(*args, *(["-o", out] if out else []))
+        assert result.exit_code == 0, result.stderr
+        lines = result.stderr.splitlines()
+        assert len(lines) == 2
+        assert all(x.startswith(f"{name}: history: warning: ") for x in lines), lines
