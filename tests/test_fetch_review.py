@@ -208,8 +208,10 @@ def test_a_conflicting_duplicate_names_both_lines(tmp_path):
     assert result.stderr.endswith(f"in {fixture('pak-aze-aze.json')}:54 (data.1)\n")
 
 
-def test_economies_with_one_code_says_so():
-    result = run("fetch", "--economies", "PAK", "--from-file", fixture("pak-aze.json"))
+@pytest.mark.parametrize("command", ["fetch", "init"])
+def test_economies_with_one_code_says_so(command):
+    extra = ["--target", "2000", "--by", "2030"] if command == "init" else []
+    result = run(command, "--economies", "PAK", "--from-file", fixture("pak-aze.json"), *extra)
     one_line_exit_2(result, "--economies: give two economy codes, e.g. --economies PAK AZE")
 
 

@@ -620,6 +620,9 @@ def validate(
         raise typer.Exit(2)
 
 
+from tradecalc.cli.fetch import two_codes  # noqa: E402  (--economies PAK --from-file F)
+
+
 @app.command()
 def init(
     economies: Annotated[
@@ -627,6 +630,7 @@ def init(
         typer.Option(
             "--economies",
             metavar="CODE CODE",
+            callback=two_codes,
             help="The two economies, ISO 3166 alpha-3 codes, e.g. --economies PAK UZB.",
         ),
     ],

@@ -24,7 +24,7 @@ class Detail(str, Enum):
     hs4 = "hs4"
 
 
-def _two_codes(value: tuple[str, str] | None):
+def two_codes(value: tuple[str, str] | None):
     """``--economies PAK --from-file F`` would take ``--from-file`` as the second code."""
     if value is not None and any(v.startswith("-") for v in value):
         raise typer.BadParameter("give two economy codes, e.g. --economies PAK AZE")
@@ -36,7 +36,7 @@ EconomiesOption = Annotated[
     typer.Option(
         "--economies",
         metavar="CODE CODE",
-        callback=_two_codes,
+        callback=two_codes,
         help="The two economies, ISO 3166 alpha-3 codes, e.g. --economies PAK AZE.",
     ),
 ]

@@ -250,19 +250,8 @@ def data_starter(
 
     codes = [e.code for e in data.economies]
     reporter, entry, reason = baseline_choice(data, base_year)
-    if entry is None or not entry.by_direction:
-        raise ScenarioError(
-            [Problem(data_file, None, "history", "no year with both flows to start from")]
-        )
-    if not entry.year < by_year:
-        raise ScenarioError(
-            [Problem("--by", None, "", f"must be after the base year {entry.year}")]
-        )
-    if not target_usd_m > 0:
-        raise ScenarioError([Problem("--target", None, "", "must be above 0 (US$ million)")])
     names = dict(names or {})
-    if problems := _name_problems(names):
-        raise ScenarioError(problems)
+    _check_data_options(entry, data_file, by_year, target_usd_m, names)
     label = "-".join(names.get(c) or iso_name(c) or c for c in codes)
     doc = {
         "extends": data_file,
@@ -289,6 +278,21 @@ def data_starter(
             text, "--base-year" if base_year is not None else "init", (data_file, data_text)
         )
     return text
+
+
+def _check_data_options(entry, data_file: str, by_year: int, target_usd_m, names) -> None:
+    if entry is None or not entry.by_direction:
+        raise ScenarioError(
+            [Problem(data_file, None, "history", "no year with both flows to start from")]
+        )
+    if not entry.year < by_year:
+        raise ScenarioError(
+            [Problem("--by", None, "", f"must be after the base year {entry.year}")]
+        )
+    if not target_usd_m > 0:
+        raise ScenarioError([Problem("--target", None, "", "must be above 0 (US$ million)")])
+    if problems := _name_problems(names):
+        raise ScenarioError(problems)
 
 
 DATA_LEVERS = """
@@ -333,8 +337,10 @@ def baseline_choice(data, base_year: int | None = None):
         return codes[0], None, ""
     code = max(sides, key=lambda c: score[c])
     entries = record[code]
-    entry = max(entries, key=lambda h: h.year) if base_year is None else next(
-        h for h in entries if h.year == base_year
+    entry = (
+        max(entries, key=lambda h: h.year)
+        if base_year is None
+        else next(h for h in entries if h.year == base_year)
     )
     return code, entry, _choice_reason(code, codes, score, sides, base_year)
 
