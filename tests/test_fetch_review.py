@@ -66,6 +66,18 @@ def test_a_directory_is_one_line_not_a_traceback(command, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc (Linux)")
+def test_a_directory_leaves_no_descriptor_open(tmp_path):
+    from tradecalc.core.errors import ScenarioError
+    from tradecalc.ingest.responses import read_response_file
+
+    before = len(list(Path("/proc/self/fd").iterdir()))
+    for _ in range(20):
+        with pytest.raises(ScenarioError, match="is a directory"):
+            read_response_file(tmp_path, str(tmp_path))
+    assert len(list(Path("/proc/self/fd").iterdir())) == before
+
+
 # 2. a value beyond any trade flow
 
 
