@@ -76,8 +76,8 @@ def test_absence_is_not_zero_and_one_warning_lists_it():
     assert ("PAK", 2021) not in history and ("AZE", 2021) not in history
     assert sorted(y for r, y in history if r == "AZE") == [2019, 2020, 2022, 2023]
     missing = [line for line in result.stderr.splitlines() if "absence is not zero" in line]
-    assert missing == [
-        "fetch: history: warning: not reported, so no history entry (absence is not zero): "
+    assert missing == [  # the warning is named by its data source, the --from-file name
+        f"{fixture('pak-aze.json')}: history: warning: not reported, so no history entry (absence is not zero): "
         "PAK 2021 (neither flow); AZE 2021 (no exports to PAK)"
     ]
 
@@ -322,7 +322,7 @@ def test_two_values_for_one_row_are_refused(tmp_path):
         str(changed),
     )
     assert result.exit_code == 2
-    assert result.stderr == (
-        f"{changed}: data.0.primaryValue: 1.0 conflicts with 12000000.0 for the same reporter, "
-        f"partner, year, flow and product in {fixture('pak-aze-aze.json')} (data.0)\n"
+    assert result.stderr == (  # changed.json is one line; the fixture's item 0 starts at line 5
+        f"{changed}:1: data.0.primaryValue: 1.0 conflicts with 12000000.0 for the same reporter, "
+        f"partner, year, flow and product in {fixture('pak-aze-aze.json')}:5 (data.0)\n"
     )

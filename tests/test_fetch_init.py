@@ -94,14 +94,17 @@ def test_product_rows_become_sectors_and_the_rest_other(tmp_path):
         (f["direction"], f["sector"]): f
         for f in yaml.safe_load(out.read_text())["baseline"]["flows"]
     }
-    # made up, PAK 2023: exports to AZE 5.25 = chapters 10 (3.0, agrifood) + 52 (2.0, textiles)
-    # + 0.25 other; imports 4.75 = chapter 27 (4.0, energy) + 39 (0.5, other) + 0.25 rest
-    assert flows[("pak_to_aze", "agrifood")]["value_usd_m"] == 3.0
-    assert flows[("pak_to_aze", "textiles")]["value_usd_m"] == 2.0
-    assert flows[("pak_to_aze", "other")]["value_usd_m"] == pytest.approx(0.25)
-    assert flows[("aze_to_pak", "energy")]["value_usd_m"] == 4.0
-    assert flows[("aze_to_pak", "other")]["value_usd_m"] == pytest.approx(0.75)
-    assert flows[("pak_to_aze", "agrifood")]["source"] == "comtrade_pak_aze_hs2_2023"
+    # the baseline follows AZE, which reported more years itself (4 against PAK's 3: PAK's
+    # 2023 imports are a UNSD aggregate). Made up, AZE 2023: imports from PAK 22.5 = chapters
+    # 10 (9.0, agrifood) + 30 (6.0, pharma) + 52 (5.0, textiles) + 2.5 other; exports to PAK
+    # 4.5 = chapter 27 (3.0, energy) + 39 (1.0, other) + 0.5 rest
+    assert flows[("pak_to_aze", "agrifood")]["value_usd_m"] == 9.0
+    assert flows[("pak_to_aze", "pharma")]["value_usd_m"] == 6.0
+    assert flows[("pak_to_aze", "textiles")]["value_usd_m"] == 5.0
+    assert flows[("pak_to_aze", "other")]["value_usd_m"] == pytest.approx(2.5)
+    assert flows[("aze_to_pak", "energy")]["value_usd_m"] == 3.0
+    assert flows[("aze_to_pak", "other")]["value_usd_m"] == pytest.approx(1.5)
+    assert flows[("pak_to_aze", "agrifood")]["source"] == "comtrade_aze_pak_hs2_2023"
 
 
 def test_init_from_data_needs_an_output_and_never_overwrites(tmp_path):

@@ -415,7 +415,10 @@ def test_init_fetch_writes_the_data_file_and_a_starter_from_the_network(replay, 
     starter = yaml.safe_load(out.read_text())
     assert starter["extends"] == "pak-aze-data.yaml" and starter["base_year"] == 2023
     flows = {(f["direction"], f["sector"]): f["value_usd_m"] for f in starter["baseline"]["flows"]}
-    assert flows[("pak_to_aze", "textiles")] == 2.0  # made up: PAK's 2023 chapter 52 exports
+    # the baseline follows AZE (more years it reported itself: PAK's 2023 imports are a UNSD
+    # aggregate); made up: AZE's 2023 chapter 52 imports from PAK
+    assert starter["baseline"]["reporter"] == "AZE"
+    assert flows[("pak_to_aze", "textiles")] == 5.0
     assert runner.invoke(app, ["project", str(out), "-f", "json"]).exit_code == 0
 
 

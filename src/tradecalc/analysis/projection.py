@@ -651,13 +651,20 @@ def baseline_reporter_reason(s: Scenario) -> str:
 
 
 def observed_label(s: Scenario, h) -> str:
-    """``"observed (AZE customs)"``, ``"mirror (PAK, FY Jul-Jun)"``, ..."""
+    """``"observed (AZE customs)"``, ``"mirror (PAK, FY Jul-Jun)"``, ...; an entry Comtrade
+    marks not reported by the country (``is_reported: false``) is not called customs:
+    ``"observed (PAK, UNSD aggregate, not as reported)"`` or ``"... (PAK, not as reported)"``.
+    """
     kind = "observed" if h.reporter == s.reporter else "mirror"
     period = {
         "calendar": " customs",
         "fy_jul_jun": ", FY Jul-Jun",
         "partial": f", {h.months} months",
     }
+    if getattr(h, "is_reported", None) is False:
+        aggregate = ", UNSD aggregate" if getattr(h, "is_aggregate", None) else ""
+        where = "" if h.period == "calendar" else period[h.period]
+        return f"{kind} ({h.reporter}{where}{aggregate}, not as reported)"
     return f"{kind} ({h.reporter}{period[h.period]})"
 
 

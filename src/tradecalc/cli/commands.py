@@ -585,7 +585,8 @@ def validate(
         bool, typer.Option("--strict", help="Also fail on flows and deals with no source.")
     ] = False,
 ) -> None:
-    """Check scenario files without running them; exit 2 if any has a problem.
+    """Check scenario files (and data files written by fetch) without running them; exit 2
+    if any has a problem.
 
     Prints one line per problem, FILE:LINE: field.path: message, on stderr.
 
@@ -602,6 +603,9 @@ def validate(
         text = stdin_text(files)
         for file in files:
             try:
+                if _data_file(file, text if file == "-" else None):  # fetch's: cli/fetch.py
+                    console.print(f"{clean(file)}: ok (data file)")
+                    continue
                 scenario, tree = load_with_tree(file, text if file == "-" else None)
                 warnings = warning_problems(scenario, tree)
                 if strict and (problems := strict_problems(scenario, tree) + warnings):
@@ -616,6 +620,9 @@ def validate(
         raise typer.Exit(2)
 
 
+from tradecalc.cli.fetch import two_codes  # noqa: E402  (--economies PAK --from-file F)
+
+
 @app.command()
 def init(
     economies: Annotated[
@@ -623,6 +630,7 @@ def init(
         typer.Option(
             "--economies",
             metavar="CODE CODE",
+            callback=two_codes,
             help="The two economies, ISO 3166 alpha-3 codes, e.g. --economies PAK UZB.",
         ),
     ],
@@ -729,6 +737,7 @@ def targets(format: FormatOption = Format.table, output: OutputOption = None) ->
 
 from tradecalc.cli.fetch import fetch as _fetch  # noqa: E402  (its own module: issue 17)
 from tradecalc.cli.fetch import init_from_data as _fetch_init  # noqa: E402
+from tradecalc.cli.fetch import validated_data_file as _data_file  # noqa: E402
 from tradecalc.cli.headroom import headroom  # noqa: E402  (one module per command family)
 
 app.command(name="fetch")(_fetch)

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from tradecalc.cli.support import OutputOption, handled, report_problems
+from tradecalc.cli.support import handled, report_problems
 from tradecalc.core.errors import Problem
 
 
@@ -24,12 +24,29 @@ class Detail(str, Enum):
     hs4 = "hs4"
 
 
+def two_codes(value: tuple[str, str] | None):
+    """``--economies PAK --from-file F`` would take ``--from-file`` as the second code."""
+    if value is not None and any(v.startswith("-") for v in value):
+        raise typer.BadParameter("give two economy codes, e.g. --economies PAK AZE")
+    return value
+
+
 EconomiesOption = Annotated[
     tuple[str, str],
     typer.Option(
         "--economies",
         metavar="CODE CODE",
+        callback=two_codes,
         help="The two economies, ISO 3166 alpha-3 codes, e.g. --economies PAK AZE.",
+    ),
+]
+DataOutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the YAML data file to FILE (.yaml or .yml; atomically) instead of stdout.",
     ),
 ]
 FromFileOption = Annotated[
@@ -68,7 +85,7 @@ def fetch(
     refresh: Annotated[
         bool, typer.Option("--refresh", help="Download again, ignoring the cache.")
     ] = False,
-    output: OutputOption = None,
+    output: DataOutputOption = None,
 ) -> None:
     """Fetch a pair's trade record from UN Comtrade into a data file that scenarios extend.
 
@@ -84,7 +101,7 @@ def fetch(
     from tradecalc.ingest import fetching
 
     with handled([("--output", output)], [str(p) for p in from_file or ()]):
-        _check_flags(from_file, offline, refresh, world, detail)
+        _check_flags(from_file, offline, refresh, world, detail, output)
         pair = fetching.check_pair(list(economies))
         latest = fetching.latest_complete_year()
         wanted = fetching.parse_years(years, latest)
@@ -97,9 +114,7 @@ def fetch(
         from tradecalc.ingest.datafile import to_yaml
 
         text = to_yaml(built.document)
-        report_problems(
-            [Problem("fetch", None, "history", f"warning: {w}") for w in built.warnings]
-        )
+        _warn(built, from_file, output)
         if output is None:
             sys.stdout.write(text)
             sys.stdout.flush()
@@ -109,10 +124,24 @@ def fetch(
             write_atomically(output, text)
 
 
-def _check_flags(from_file, offline: bool, refresh: bool, world: bool, detail: Detail) -> None:
+def _warn(built, from_file: list[Path] | None, output: Path | None) -> None:
+    """The warnings of a fetch, each named by its data source: the ``--from-file`` file(s),
+    else the data file written (``-`` for stdout)."""
+    if from_file:
+        where = ", ".join(str(p) for p in from_file)
+    else:
+        where = str(output) if output is not None else "-"
+    report_problems([Problem(where, None, path, f"warning: {w}") for path, w in built.warnings])
+
+
+def _check_flags(from_file, offline, refresh, world, detail: Detail, output=None) -> None:
     from tradecalc.core.errors import ScenarioError
 
     problems = []
+    if output is not None and output.suffix.lower() not in (".yaml", ".yml"):
+        what = f"not {output.suffix}" if output.suffix else "a name without a suffix"
+        message = f"fetch writes a YAML data file: name it .yaml or .yml ({what})"
+        problems.append(Problem("--output", None, "", message))
     if from_file and (offline or refresh):
         problems.append(
             Problem("--from-file", None, "", "reads files only: drop --offline/--refresh")
@@ -154,7 +183,7 @@ def init_from_data(economies, target, by, base_year, name, output, from_file, fe
     from tradecalc.ingest import fetching
     from tradecalc.ingest.datafile import to_yaml
     from tradecalc.scenario.datafile import read_data_file
-    from tradecalc.scenario.starter import data_starter
+    from tradecalc.scenario.starter import baseline_choice, data_starter
 
     data_path = _data_path(output)
     with handled([("--output", output), ("--output (data file)", data_path)]):
@@ -179,9 +208,9 @@ def init_from_data(economies, target, by, base_year, name, output, from_file, fe
         text = to_yaml(built.document)
         data, _ = read_data_file(data_path, text)
         starter = data_starter(data, data_path.name, target, by, names, base_year, text)
-        report_problems(
-            [Problem("fetch", None, "history", f"warning: {w}") for w in built.warnings]
-        )
+        _warn(built, from_file, data_path)
+        _, _, reason = baseline_choice(data, base_year)
+        report_problems([Problem(str(output), None, "baseline.reporter", f"warning: {reason}")])
         _write_pair(data_path, text, output, starter)
 
 
@@ -227,3 +256,20 @@ def _data_path(output: Path | None) -> Path:
                 ]
             )
     return output.with_name(f"{output.stem}-data.yaml")
+
+
+def validated_data_file(file: str, text: str | None = None) -> bool:
+    """Whether ``file`` is a data file (as fetch writes: no scenario key, a `history:` or
+    `products:`); if so it is validated, its problems raised at their lines. A scenario, or
+    a file that cannot be read, is False: the scenario reader reports it."""
+    from tradecalc.core.errors import ScenarioError
+    from tradecalc.scenario.datafile import is_scenario, read_data_file, read_tree
+
+    try:
+        tree = read_tree(file, text)
+    except ScenarioError:
+        return False
+    if is_scenario(tree) or not ("history" in tree or "products" in tree):
+        return False
+    read_data_file(file, tree=tree)
+    return True

@@ -144,7 +144,7 @@ class Client:
             found = [row_from(item, url, None, f"data.{i}.") for i, item in enumerate(doc["data"])]
         except ScenarioError as error:
             _fail(f"a malformed answer from UN Comtrade: {error.problems[0]}")
-        return [r for r in found if r is not None]
+        return found
 
     def _pool_manager(self):
         if self._pool is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from tradecalc.core.errors import Problem
 from tradecalc.ingest import records
 from tradecalc.ingest.responses import Row
 from tradecalc.scenario.sections import WORLD, DataFile
@@ -45,7 +46,8 @@ class Built:
     """The data file's document and the warnings (one line each) to show on stderr."""
 
     document: dict
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    """(dotted path, message) of each warning."""
     base_year: int | None = None
 
 
@@ -72,10 +74,10 @@ def build(
     history, missing = records.history_entries(mine, pair, years, ids)
     built = Built({"schema_version": 1, "economies": _economies(pair), "history": history})
     if missing and history:
-        built.warnings.append(records.missing_text(missing, pair))
+        built.warnings.append(("history", records.missing_text(missing, pair)))
     gaps = records.mirror_gaps(history, pair)
     if gaps:
-        built.warnings.append(records.mirror_text(gaps, pair))
+        built.warnings.append(("history", records.mirror_text(gaps, pair)))
     used = [(mine, ids)]
     if detail != "total":
         built.base_year = base_year(history, tagged, pair, detail)
@@ -84,6 +86,38 @@ def build(
         used += parts
     built.document["sources"] = _sources(used, origins)
     return built
+
+
+def unused_problems(rows: list[Row], pair: tuple[str, str], detail: str, world: bool):
+    """A problem for each row the data file would not use: none is dropped without a word.
+
+    Used: the pair's totals (each reporter's trade with the other); with ``detail`` hs2/hs4,
+    that level's rows of either reporter with the other or the world; with ``world``, any
+    reporter's exports to the world at that level.
+    """
+    problems = []
+    for t in records.tag(rows):
+        row, where = t.row, f"{t.row.path}." if t.row.path else ""
+        other = pair[1] if t.reporter == pair[0] else pair[0]
+        if t.level not in ("total", detail):
+            ask = f"give --detail {t.level}" if t.level in ("hs2", "hs4") else "read hs2 or hs4"
+            message = f"{t.level} row {row.product!r} where {detail} rows are read: {ask} or "
+            message += "leave it out"
+            problems.append(Problem(row.file, row.line, f"{where}cmdCode", message))
+        elif world and t.level != "total" and t.partner == WORLD and row.flow == "X":
+            continue
+        elif t.reporter not in pair:
+            hint = (
+                " (give --world to read every reporter's exports to the world)"
+                if t.level != "total" and t.partner == WORLD and row.flow == "X"
+                else ""
+            )
+            message = f"a row of {t.reporter}, neither {pair[0]} nor {pair[1]}{hint}"
+            problems.append(Problem(row.file, row.line, f"{where}reporterCode", message))
+        elif t.partner != other and not (t.level != "total" and t.partner == WORLD):
+            message = f"{t.reporter}'s trade with {t.partner}: only its trade with {other} is read"
+            problems.append(Problem(row.file, row.line, f"{where}partnerCode", message))
+    return problems
 
 
 def _economies(pair: tuple[str, str]) -> list[dict]:

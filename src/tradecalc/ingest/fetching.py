@@ -13,8 +13,8 @@ from pathlib import Path
 
 from tradecalc.core.errors import Problem, ScenarioError
 from tradecalc.ingest.codes import comtrade_code
-from tradecalc.ingest.datafile import Built, Origin, build
-from tradecalc.ingest.responses import read_response_file, unique
+from tradecalc.ingest.datafile import Built, Origin, build, unused_problems
+from tradecalc.ingest.responses import read_response_file, unique, with_lines
 
 FIRST_YEAR = 1962
 """Comtrade's annual series start in 1962."""
@@ -83,7 +83,7 @@ def from_files(
 
     ``products_optional``: files without product rows give a data file without them (init).
     """
-    rows, origins, problems = [], {}, []
+    rows, origins, texts, problems = [], {}, {}, []
     for path in files:
         name = str(path)
         try:
@@ -91,16 +91,29 @@ def from_files(
         except ScenarioError as error:
             problems += error.problems
             continue
-        origins[name] = Origin.of_file(path.name, data)
+        origins[name], texts[name] = Origin.of_file(path.name, data), data
         rows += found
     if problems:
         raise ScenarioError(problems)
-    built = build(pair, unique(rows), origins, years, detail, world)
+    try:
+        rows = _usable(unique(rows), pair, detail, world)
+    except ScenarioError:  # again, with the line of every row named
+        _usable(unique(with_lines(rows, texts)), pair, detail, world)
+        raise
+    built = build(pair, rows, origins, years, detail, world)
     if products_optional and not built.document.get("products", {}).get("rows"):
         built.document.pop("products", None)
         detail = "total"
     require(built, pair, detail, world, "--from-file", ScenarioError)
     return built
+
+
+def _usable(rows: list, pair, detail: str, world: bool) -> list:
+    """The rows, if every one of them counts in the data file; else every problem."""
+    problems = unused_problems(rows, pair, detail, world)
+    if problems:
+        raise ScenarioError(problems)
+    return rows
 
 
 def require(built: Built, pair, detail: str, world: bool, where: str, error_type) -> None:

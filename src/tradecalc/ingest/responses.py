@@ -5,10 +5,11 @@ A JSON file is the API's envelope ``{"elapsedTime", "count", "data": [...], "err
 (bulk and portal files spell ``cifValue``, ``refyear``, ...), and its text read as the JSON
 value it stands for (``True`` is true, ``4`` is 4). ``primaryValue`` is required: a file
 without it is refused, never read from ``cifvalue``/``fobvalue``. Only totals over the second
-partner, transport mode and customs procedure are kept (``partner2Code`` 0, ``motCode`` 0,
-``customsCode`` C00, where the file has those columns): breakdown rows would count trade twice.
-Flows other than M and X (re-imports, ...) are skipped. Every problem is one
-``FILE:LINE: field: message`` line.
+partner, transport mode and customs procedure are read (``partner2Code`` 0, ``motCode`` 0,
+``customsCode`` C00, where the file has those columns): a breakdown row would count trade
+twice, so it is refused, as is a flow other than M and X (re-imports, ...) and an ISO column
+that contradicts its code: a row that cannot be used is never dropped without a word. Every
+problem is one ``FILE:LINE: field: message`` line.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ from tradecalc.ingest.codes import iso3_of
 
 MAX_RESPONSE_BYTES = 200_000_000
 """Largest response file read: a keyed answer of 250,000 rows is about 150 MB of JSON."""
+
+MAX_VALUE_USD = 1e14
+"""Largest ``primaryValue`` read (US$): four times the world's goods trade in a year (about
+US$ 25 trillion), so a sum of a year's two flows stays under a data file's bound of US$ 1e9 m."""
 
 REQUIRED = ("reporterCode", "partnerCode", "flowCode", "cmdCode", "primaryValue")
 """Fields every row must have (besides its year: ``refYear`` or ``period``)."""
@@ -124,7 +129,9 @@ def read_response_file(path: Path, file: str) -> tuple[list[Row], bytes]:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         _fail(file, line, "", f"not UTF-8 text (byte 0x{data[error.start]:02x})")
-    if text.lstrip()[:1] in ("{", "["):
+    if not text.strip():
+        _fail(file, 1, "", "empty file: expected a JSON answer or a CSV download")
+    if text.lstrip()[:1] in ("{", "[") or path.suffix.lower() == ".json":
         return envelope_rows(text, file), data
     return csv_rows(text, file), data
 
@@ -136,10 +143,12 @@ def _read_bytes(path: Path, file: str) -> bytes:
         _fail(file, None, "", "cannot read file: no such file")
     except (OSError, ValueError) as error:
         _fail(file, None, "", f"cannot read file: {getattr(error, 'strerror', None) or error}")
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):  # checked before fdopen, which refuses a directory
+        os.close(fd)
+        reason = "is a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        _fail(file, None, "", f"cannot read file: {reason}")
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            _fail(file, None, "", "cannot read file: not a regular file")
         if info.st_size > MAX_RESPONSE_BYTES:
             _fail(file, None, "", f"larger than {MAX_RESPONSE_BYTES:,} bytes")
         try:
@@ -172,8 +181,7 @@ def envelope_rows(text: str, file: str) -> list[Row]:
         except ScenarioError:
             bad.append(i)
             continue
-        if row is not None:
-            rows.append(row)
+        rows.append(row)
     if bad:  # find the lines only now: a second parse of a large answer costs seconds
         lines = _item_lines(text, len(doc["data"]))
         problems = []
@@ -259,8 +267,7 @@ def csv_rows(text: str, file: str) -> list[Row]:
             except ScenarioError as error:
                 problems += error.problems
                 continue
-            if row is not None:
-                rows.append(row)
+            rows.append(row)
     except csv.Error as error:
         problems.append(Problem(file, reader.line_num, "", f"not a CSV file: {error}"))
     if problems:
@@ -283,8 +290,8 @@ def _csv_value(text: str):
     return text
 
 
-def row_from(item, file: str, line: int | None, prefix: str) -> Row | None:
-    """A :class:`Row` from one answer item, or None for a row that is not a total kept."""
+def row_from(item, file: str, line: int | None, prefix: str) -> Row:
+    """A :class:`Row` from one answer item; a row that cannot be used is a ScenarioError."""
     if not isinstance(item, dict):
         _fail(file, line, prefix.rstrip("."), "a row must be an object of fields")
     if not item.keys() <= _KNOWN:  # names spelt otherwise (refyear, cifValue): rename once
@@ -295,17 +302,16 @@ def row_from(item, file: str, line: int | None, prefix: str) -> Row | None:
     if missing:
         hint = " (cifvalue/fobvalue are not read instead)" if "primaryValue" in missing else ""
         _fail(file, line, prefix.rstrip("."), f"missing field(s) {', '.join(missing)}{hint}")
-    if not _is_total(item) or str(item["flowCode"]).strip() not in ("M", "X"):
-        return None
+    _total_only(item, file, line, prefix)
     return Row(
         year=_year(item, file, line, prefix),
         reporter=_code(item, "reporterCode", file, line, prefix),
         partner=_code(item, "partnerCode", file, line, prefix),
-        flow=str(item["flowCode"]).strip(),
+        flow=_flow(item, file, line, prefix),
         product=_product(item, file, line, prefix),
         value_usd=_value(item, file, line, prefix),
-        reporter_iso=_iso(item.get("reporterISO")),
-        partner_iso=_iso(item.get("partnerISO")),
+        reporter_iso=_iso_of(item, "reporter", file, line, prefix),
+        partner_iso=_iso_of(item, "partner", file, line, prefix),
         is_reported=_flag(item.get("isReported")),
         is_aggregate=_flag(item.get("isAggregate")),
         file=file,
@@ -314,10 +320,47 @@ def row_from(item, file: str, line: int | None, prefix: str) -> Row | None:
     )
 
 
-def _is_total(item: dict) -> bool:
-    """A total over second partner, transport mode and customs procedure (where given)."""
-    checks = (("partner2Code", 0), ("motCode", 0), ("customsCode", "C00"))
-    return all(item.get(field) in (None, want, str(want)) for field, want in checks)
+def _total_only(item: dict, file: str, line, prefix: str) -> None:
+    """A breakdown by second partner, transport mode or customs procedure would count trade
+    twice: such a row is refused, not skipped (the request to send is named)."""
+    for field, want in (("partner2Code", 0), ("motCode", 0), ("customsCode", "C00")):
+        if item.get(field) not in (None, want, str(want)):
+            _fail(
+                file,
+                line,
+                f"{prefix}{field}",
+                f"only totals are read ({field} {want}), got {item[field]!r}: ask with "
+                "partner2Code=0&motCode=0&customsCode=C00",
+            )
+
+
+def _flow(item: dict, file: str, line, prefix: str) -> str:
+    value = item["flowCode"]
+    flow = value.strip() if isinstance(value, str) else value
+    if flow not in ("M", "X"):
+        _fail(
+            file,
+            line,
+            f"{prefix}flowCode",
+            f"only M (imports) and X (exports) make the record, got {value!r}: ask with "
+            "flowCode=M,X",
+        )
+    return flow
+
+
+def _iso_of(item: dict, who: str, file: str, line, prefix: str) -> str | None:
+    """The ISO3 column, which must name the economy of the code column where both are known."""
+    iso = _iso(item.get(f"{who}ISO"))
+    code = item[f"{who}Code"]
+    known = iso3_of(code) if iso and iso.isalpha() and len(iso) == 3 else None
+    if known is not None and known != iso.upper():
+        _fail(
+            file,
+            line,
+            f"{prefix}{who}ISO",
+            f"{iso!r} is not {who}Code {code} (that is {known}): the row contradicts itself",
+        )
+    return iso
 
 
 def _year(item: dict, file: str, line, prefix: str) -> int:
@@ -354,6 +397,14 @@ def _value(item: dict, file: str, line, prefix: str) -> float:
         _fail(file, line, where, f"expected a number of US$, got {value!r}")
     if not math.isfinite(value) or value < 0:
         _fail(file, line, where, f"must be a finite value of 0 or more US$, got {value!r}")
+    if value > MAX_VALUE_USD:
+        _fail(
+            file,
+            line,
+            where,
+            f"{value:.6g} US$ is more than any trade flow (at most {MAX_VALUE_USD:.0e}, "
+            "US$ 100 trillion: about four times the world's goods trade in a year)",
+        )
     return float(value)
 
 
@@ -372,6 +423,25 @@ def _flag(value) -> bool | None:
 def economy_of(code: int, iso: str | None) -> str | None:
     """The ISO3 code of a row's reporter or partner: its ISO column, else from its code."""
     return iso if iso and iso.isalpha() and len(iso) == 3 else iso3_of(code)
+
+
+def with_lines(rows: list[Row], texts: dict[str, bytes]) -> list[Row]:
+    """The rows, those of a JSON answer given the line where their item starts (found only
+    when a problem is to be reported: a second parse of a large answer costs seconds)."""
+    wanted: dict[str, int] = {}
+    for row in rows:
+        if row.line is None and row.file in texts and row.path.startswith("data."):
+            wanted[row.file] = max(wanted.get(row.file, 0), int(row.path.split(".")[1]) + 1)
+    lines = {
+        file: _item_lines(texts[file].decode("utf-8-sig", "replace"), count)
+        for file, count in wanted.items()
+    }
+    return [
+        dataclasses.replace(row, line=lines[row.file][int(row.path.split(".")[1])])
+        if row.file in lines and row.line is None
+        else row
+        for row in rows
+    ]
 
 
 def unique(rows: Iterable[Row]) -> list[Row]:

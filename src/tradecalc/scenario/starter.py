@@ -237,9 +237,9 @@ def data_starter(
 ) -> str:
     """A starter scenario that `extends:` the data file ``data_file`` (a DataFile ``data``).
 
-    The base year is the latest year of the first economy's record (else the second's, which
-    then becomes the baseline reporter), or ``base_year`` where that reporter's record has
-    it. Its flows: one per direction and sector from the
+    The baseline reporter is chosen by :func:`baseline_choice` (the side with more years it
+    reported itself; a comment above `baseline:` says which and why); the base year is the
+    latest year of its record, or ``base_year``. Its flows: one per direction and sector from the
     product rows of that reporter and year (sectors by the shipped HS table with
     ``products.sectors``), and the rest of the recorded total as sector ``other``, so the flows
     add up to the record; without product rows, one flow per direction (sector ``all``).
@@ -249,20 +249,9 @@ def data_starter(
     import yaml
 
     codes = [e.code for e in data.economies]
-    reporter, entry = _latest_entry(data, codes, base_year)
-    if entry is None or not entry.by_direction:
-        raise ScenarioError(
-            [Problem(data_file, None, "history", "no year with both flows to start from")]
-        )
-    if not entry.year < by_year:
-        raise ScenarioError(
-            [Problem("--by", None, "", f"must be after the base year {entry.year}")]
-        )
-    if not target_usd_m > 0:
-        raise ScenarioError([Problem("--target", None, "", "must be above 0 (US$ million)")])
+    reporter, entry, reason = baseline_choice(data, base_year)
     names = dict(names or {})
-    if problems := _name_problems(names):
-        raise ScenarioError(problems)
+    _check_data_options(entry, data_file, by_year, target_usd_m, names)
     label = "-".join(names.get(c) or iso_name(c) or c for c in codes)
     doc = {
         "extends": data_file,
@@ -280,6 +269,8 @@ def data_starter(
         "baseline": {"reporter": reporter, "flows": _data_flows(data, reporter, entry, codes)},
     }
     body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    choice = f"baseline:\n  reporter: {reporter}\n"  # a checked code: the comment is ours
+    body = body.replace(choice, f"# baseline.reporter: {reason} (docs/fetch.md).\n{choice}", 1)
     ab, ba = direction_name(*codes), direction_name(codes[1], codes[0])
     text = DATA_HEADER + body + DATA_LEVERS.format(ab=ab, ba=ba, lever_year=entry.year + 1)
     if data_text is not None:  # read back with the data file it extends, as `validate` will
@@ -287,6 +278,21 @@ def data_starter(
             text, "--base-year" if base_year is not None else "init", (data_file, data_text)
         )
     return text
+
+
+def _check_data_options(entry, data_file: str, by_year: int, target_usd_m, names) -> None:
+    if entry is None or not entry.by_direction:
+        raise ScenarioError(
+            [Problem(data_file, None, "history", "no year with both flows to start from")]
+        )
+    if not entry.year < by_year:
+        raise ScenarioError(
+            [Problem("--by", None, "", f"must be after the base year {entry.year}")]
+        )
+    if not target_usd_m > 0:
+        raise ScenarioError([Problem("--target", None, "", "must be above 0 (US$ million)")])
+    if problems := _name_problems(names):
+        raise ScenarioError(problems)
 
 
 DATA_LEVERS = """
@@ -302,19 +308,65 @@ DATA_LEVERS = """
 """
 
 
-def _latest_entry(data, codes, base_year=None):
-    for code in codes:
-        entries = [h for h in data.history if h.reporter == code and h.period == "calendar"]
-        if entries and base_year is None:
-            return code, max(entries, key=lambda h: h.year)
-        if entries:
-            found = [h for h in entries if h.year == base_year]
-            if found:
-                return code, found[0]
-            years = ", ".join(str(h.year) for h in sorted(entries, key=lambda h: h.year))
+def baseline_choice(data, base_year: int | None = None):
+    """The reporter whose statistics a data starter's baseline follows, its base-year entry,
+    and why, in words: (reporter, entry or None, reason).
+
+    The rule: the side with more calendar years it reported itself (Comtrade's
+    ``isReported`` true: figures from its own customs, not UNSD's aggregates or estimates),
+    then more years at all; a tie goes to the first economy. With ``base_year`` only a side
+    whose record has that year can be chosen. Never the order of ``--economies`` alone.
+    """
+    codes = [e.code for e in data.economies]
+    record = {
+        code: [h for h in data.history if h.reporter == code and h.period == "calendar"]
+        for code in codes
+    }
+    own = {code: sum(h.is_reported is True for h in entries) for code, entries in record.items()}
+    score = {code: (own[code], len(record[code])) for code in codes}
+    sides = [c for c in codes if record[c]]
+    if base_year is not None:
+        having = [c for c in sides if any(h.year == base_year for h in record[c])]
+        if not having and sides:
+            code = max(sides, key=lambda c: score[c])  # max keeps the first of equals
+            years = ", ".join(str(h.year) for h in sorted(record[code], key=lambda h: h.year))
             message = f"{code}'s record has no {base_year} (it has {years})"
             raise ScenarioError([Problem("--base-year", None, "", message)])
-    return codes[0], None
+        sides = having
+    if not sides:
+        return codes[0], None, ""
+    code = max(sides, key=lambda c: score[c])
+    entries = record[code]
+    entry = (
+        max(entries, key=lambda h: h.year)
+        if base_year is None
+        else next(h for h in entries if h.year == base_year)
+    )
+    return code, entry, _choice_reason(code, codes, score, sides, base_year)
+
+
+def _choice_reason(code: str, codes: list[str], score: dict, sides: list[str], base_year) -> str:
+    other = codes[1] if code == codes[0] else codes[0]
+    mine, theirs = score[code], score[other]
+    if other not in sides:
+        why = (
+            f"the only side whose record has {base_year}"
+            if base_year is not None and theirs[1]
+            else "the only side with a record"
+        )
+    elif mine == theirs:
+        why = (
+            f"both sides reported {mine[0]} years themselves and have {mine[1]} years: a tie "
+            "goes to the first economy"
+        )
+    elif mine[0] != theirs[0]:
+        why = (
+            f"it reported more years itself (Comtrade's isReported: {mine[0]} against "
+            f"{other}'s {theirs[0]})"
+        )
+    else:
+        why = f"it reported as many years itself and has more years ({mine[1]} against {theirs[1]})"
+    return f"{code}'s statistics: {why}; {other}'s figures are the mirror"
 
 
 def _data_flows(data, reporter: str, entry, codes: list[str]) -> list[dict]:
