@@ -19,7 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from tradecalc.analysis.backtest import DEFAULT_DRAWS, _check_rescalable, _record, rebased
+from tradecalc.analysis.backtest import (
+    DEFAULT_DRAWS,
+    RECORD_MEASURE,
+    check_rescalable,
+    observed_record,
+    rebased,
+)
 from tradecalc.core.errors import Problem, ScenarioError
 from tradecalc.engine.evaluate import compile_scenario, evaluate_measure
 from tradecalc.engine.montecarlo import measure_draws, percentiles
@@ -48,7 +54,7 @@ def rolling_backtest(
     before it and an observed year within ``horizon`` after it.
     """
     where = where or scenario.name
-    record = _record(scenario, where)
+    record = observed_record(scenario, where)
     origins = _origins(scenario, record, horizon, where)
     forecasts, estimates = [], []
     for origin in origins:
@@ -59,7 +65,7 @@ def rolling_backtest(
     return {
         "scenario": {"name": scenario.name},
         "reporter": scenario.reporter,
-        "measure": "goods and energy (customs-comparable), like the record",
+        "measure": RECORD_MEASURE,
         "draws": draws,
         "seed": seed,
         "shock_model": shock_model,
@@ -96,7 +102,7 @@ def _origins(s: Scenario, record: dict[int, float], horizon: int, where: str) ->
                 )
             ]
         )
-    _check_rescalable(s, record, found[0], where)
+    check_rescalable(s, record, found[0], where)
     return found
 
 

@@ -22,6 +22,7 @@ from tradecalc.engine.evaluate import evaluate_measure
 from tradecalc.engine.kernel import Kernel
 from tradecalc.engine.quantiles import RankWindows
 from tradecalc.engine.verdict import check_finite, deadline_index
+from tradecalc.model.mixture import round_up_bound
 from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.sections import Uncertainty
 from tradecalc.scenario.yamlread import fail
@@ -70,6 +71,17 @@ class Simulation:
         p = self.probability_at_deadline
         return float(np.sqrt(p * (1.0 - p) / self.draws))
 
+    @property
+    def none_reached(self) -> bool:
+        """No draw reached the target by the deadline: the share 0 is only a bound."""
+        return self.probability_at_deadline == 0.0
+
+    @property
+    def probability_below(self) -> float | None:
+        """When no draw reached: the rule of three's 95 % bound ``3 / draws``, rounded up
+        (:func:`~tradecalc.model.mixture.round_up_bound`); else None."""
+        return round_up_bound(3.0 / self.draws) if self.none_reached else None
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of `tradecalc simulate` (scenario-format.md)."""
         s = self.scenario
@@ -87,8 +99,9 @@ class Simulation:
             "target": {
                 "value_usd_m": s.target.value_usd_m,
                 "by_year": s.by_year,
-                "probability_by_year": self.probability_at_deadline,
+                "probability_by_year": None if self.none_reached else self.probability_at_deadline,
                 "probability_se": self.probability_se,
+                "probability_below": self.probability_below,
             },
             "years": [
                 {
@@ -108,7 +121,7 @@ class Simulation:
         }
 
 
-def _setup(scenario: Scenario, draws: int) -> tuple[Layout, Params, Kernel, int]:
+def setup_run(scenario: Scenario, draws: int) -> tuple[Layout, Params, Kernel, int]:
     """Compile, check the budget and build the kernel of a run."""
     layout, point = compile_scenario(scenario)
     years = len(layout.years)
@@ -191,7 +204,7 @@ def measure_draws(
     :func:`simulate` keeps only what its summary needs. ``where`` names the scenario (its
     file) in errors; ``cache`` reuses the shocks of the previous call (see :func:`_chunks`).
     """
-    layout, _, kernel, chunk = _setup(scenario, draws)
+    layout, _, kernel, chunk = setup_run(scenario, draws)
     out = np.empty((draws, len(layout.years)))
     for done, by_year in _chunks(kernel, draws, seed, chunk, where or scenario.name, cache):
         out[done - by_year.shape[1] : done] = by_year.T
@@ -215,7 +228,7 @@ def simulate(
     draw. ``progress(done, total)`` is called after each chunk; ``where`` names the
     scenario's file in errors.
     """
-    layout, _, kernel, chunk = _setup(scenario, draws)
+    layout, _, kernel, chunk = setup_run(scenario, draws)
     years = len(layout.years)
     target = scenario.target.value_usd_m
     counts = np.zeros(years + 1, dtype=np.int64)

@@ -21,12 +21,11 @@ from tradecalc.core.sanitize import escape
 from tradecalc.scenario.yamlread import fail
 from tradecalc.views.briefing import (
     install_hint,
-    no_odds_text,
     odds_text,
     outside_text,
     version,
 )
-from tradecalc.views.render import overrides_text, unverified_ids
+from tradecalc.views.render import no_odds_text, overrides_text, unverified_ids
 
 CREATED = dt.datetime(2000, 1, 1)
 """The creation date written into every workbook, so that the bytes depend on the inputs only."""
