@@ -128,3 +128,28 @@ def test_without_uncertainty_each_command_says_why(write):
         app, ["backtest", str(ROOT / "scenarios/base.yaml"), "-n", "500", "-f", "json"]
     )
     assert json.loads(with_spread.stdout)["coverage_note"] is None
+
+
+@pytest.mark.parametrize(
+    ("p", "df", "table"),
+    # Student-t quantiles from the standard tables (e.g. NIST/SEMATECH e-Handbook, 1.3.6.7.2)
+    [(0.9, 3, 1.638), (0.95, 3, 2.353), (0.9, 4, 1.533), (0.95, 10, 1.812), (0.95, 30, 1.697)],
+)
+def test_student_t_quantiles_match_the_tables(p, df, table):
+    from tradecalc.model.backtest import student_t_cdf, student_t_quantile
+
+    assert student_t_quantile(p, df) == pytest.approx(table, abs=5e-4)
+    assert student_t_cdf(-table, df) == pytest.approx(1 - p, abs=2e-4)
+
+
+def test_rolling_naive_benchmarks_are_not_straw_men():
+    # from 2021 the drift's sd comes from 2 changes (1 df): as a normal its log score was
+    # -8,188 (methods.md 11, before); the t predictive keeps it finite and says its df
+    from tradecalc.analysis.rolling import rolling_backtest
+
+    doc = rolling_backtest(load_scenario(ROOT / "scenarios/base.yaml"), draws=4000)
+    first = doc["forecasts"][0]
+    assert first["origin"] == 2021 and first["drift"]["df"] == 1 and first["no_change"]["df"] == 2
+    assert doc["scores"]["drift"]["log_score"] > -10
+    assert 0 < doc["scores"]["model"]["log_score_se"] < 0.2
+    assert "Silverman" in doc["log_score_method"] and "Student-t" in doc["log_score_method"]
