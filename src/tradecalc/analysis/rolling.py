@@ -28,7 +28,7 @@ from tradecalc.analysis.backtest import (
 from tradecalc.core.errors import Problem, ScenarioError
 from tradecalc.engine.evaluate import compile_scenario, evaluate_measure
 from tradecalc.engine.montecarlo import measure_draws, percentiles
-from tradecalc.engine.shock_estimate import records_until, shock_estimate
+from tradecalc.engine.shock_estimate import shock_estimate
 from tradecalc.model.backtest import (
     kde_log_density_se,
     naive_forecast,
@@ -130,11 +130,10 @@ def _origin_forecasts(
     years = [y for y in sorted(record) if origin < y <= origin + horizon]
     test = rebased(s, origin, record[origin], years[-1])
     test = test.model_copy(update={"history": [h for h in s.history if h.year <= origin]})
-    with records_until(origin):
-        layout, point = compile_scenario(test)
-        central = evaluate_measure(layout, point)[0]
-        _, measure = measure_draws(test, draws, seed, where=where)
-        shock = shock_estimate(test)
+    layout, point = compile_scenario(test)
+    central = evaluate_measure(layout, point)[0]
+    _, measure = measure_draws(test, draws, seed, where=where, until=origin)
+    shock = shock_estimate(test, until=origin)
     index = {int(y): j for j, y in enumerate(layout.years)}
     steps = np.array(years) - origin
     shift, sd, df = naive_forecast(_changes(record, origin), steps)

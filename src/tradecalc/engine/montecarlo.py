@@ -121,8 +121,11 @@ class Simulation:
         }
 
 
-def setup_run(scenario: Scenario, draws: int) -> tuple[Layout, Params, Kernel, int]:
-    """Compile, check the budget and build the kernel of a run."""
+def setup_run(
+    scenario: Scenario, draws: int, until: int | None = None
+) -> tuple[Layout, Params, Kernel, int]:
+    """Compile, check the budget and build the kernel of a run; ``until``: the shock sd from
+    records up to that year only (:func:`~tradecalc.engine.shock_estimate.shock_estimate`)."""
     layout, point = compile_scenario(scenario)
     years = len(layout.years)
     if draws * years > MAX_VALUES:
@@ -131,7 +134,7 @@ def setup_run(scenario: Scenario, draws: int) -> tuple[Layout, Params, Kernel, i
     budget.check_work("--draws", draws, layout, "--draws, the deals or the horizon")
     chunk = budget.chunk_size(layout, CHUNK)  # CHUNK unless the scenario is very large
     spread = scenario.uncertainty or Uncertainty()
-    kernel = Kernel(layout, point, spread, risk_inputs(scenario, layout, point))
+    kernel = Kernel(layout, point, spread, risk_inputs(scenario, layout, point, until))
     return layout, point, kernel, chunk
 
 
@@ -197,14 +200,16 @@ def measure_draws(
     progress: Callable[[int, int], None] | None = None,
     where: str = "",
     cache: dict | None = None,
+    until: int | None = None,
 ) -> tuple[Layout, np.ndarray]:
     """The measure of every draw by year, (draws, Y), computed chunk by chunk.
 
     Keeps every draw (draws x years x 8 bytes): for the back-test, goal seeks and checks;
     :func:`simulate` keeps only what its summary needs. ``where`` names the scenario (its
-    file) in errors; ``cache`` reuses the shocks of the previous call (see :func:`_chunks`).
+    file) in errors; ``cache`` reuses the shocks of the previous call (see :func:`_chunks`);
+    ``until`` estimates the shock sd on records up to that year only (the rolling back-test).
     """
-    layout, _, kernel, chunk = setup_run(scenario, draws)
+    layout, _, kernel, chunk = setup_run(scenario, draws, until)
     out = np.empty((draws, len(layout.years)))
     for done, by_year in _chunks(kernel, draws, seed, chunk, where or scenario.name, cache):
         out[done - by_year.shape[1] : done] = by_year.T
