@@ -172,3 +172,14 @@ def test_the_rolling_cut_off_is_passed_explicitly():
     a = measure_draws(t, 200, 0, until=2021)[1]
     b = measure_draws(t, 200, 0)[1]
     assert not np.array_equal(a, b)
+
+
+def test_simulate_says_its_mean_column_does_not_converge_under_a_drawn_sd():
+    # plain draws of base.yaml: 72.6 at 10,000 draws, 392,138 at 200,000 (seed 0; methods 8.1)
+    args = ["simulate", "scenarios/base.yaml", "-n", "500"]
+    assert json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)["mean_finite"] is False
+    table = runner.invoke(app, args, env={"COLUMNS": "300"}).stdout
+    assert "the Mean column does not converge" in table
+    path = ["simulate", "scenarios/base.yaml", "--set", "uncertainty.shock_sd=0.3", "-n", "500"]
+    fixed = runner.invoke(app, [*path, "-f", "json"])
+    assert json.loads(fixed.stdout)["mean_finite"] is True

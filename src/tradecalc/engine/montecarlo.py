@@ -22,7 +22,7 @@ from tradecalc.engine.evaluate import evaluate_measure
 from tradecalc.engine.kernel import Kernel
 from tradecalc.engine.quantiles import RankWindows
 from tradecalc.engine.verdict import check_finite, deadline_index
-from tradecalc.model.mixture import round_up_bound
+from tradecalc.model.mixture import finite_mean, round_up_bound
 from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.sections import Uncertainty
 from tradecalc.scenario.yamlread import fail
@@ -118,7 +118,14 @@ class Simulation:
             "shock_sd": self.shock_sd,
             "shock_sd_years": None if self.shock_sd_years is None else list(self.shock_sd_years),
             "shock": self.shock,
+            "mean_finite": self.mean_finite,
         }
+
+    @property
+    def mean_finite(self) -> bool:
+        """False when the shock sd is drawn from its posterior: the mean is then infinite and
+        the draws' mean does not converge (methods.md 8.1)."""
+        return self.shock is None or finite_mean(self.shock)
 
 
 def setup_run(

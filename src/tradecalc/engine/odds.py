@@ -47,6 +47,7 @@ from tradecalc.engine.verdict import check_finite
 from tradecalc.model.mixture import (
     PERCENTILES,
     ShockLaw,
+    finite_mean,
     mixture_mean,
     mixture_mean_se,
     mixture_percentile_se,
@@ -242,13 +243,6 @@ def scenario_odds(
         shock_sd_years=got["risk"].shock_sd_years,
         shock=shock,
     )
-
-
-def finite_mean(shock: dict[str, Any]) -> bool:
-    """Whether the measure's mean is finite: not when the level-shock sd is drawn from its
-    scaled inverse-chi-square posterior, since ``E exp(c sigma^2)`` diverges for every
-    ``c > 0`` there (the chi-square's density near 0 falls only as a power; methods.md 8.1)."""
-    return not (shock.get("posterior_df") is not None and shock.get("sd", 0.0) > 0.0)
 
 
 def _deadline_percentiles(got: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:

@@ -291,3 +291,15 @@ def round_up_bound(high: float, floor: float = 0.0) -> float:
     power = 10.0 ** np.floor(np.log10(high))
     step = next(m for m in (1.0, 2.0, 5.0, 10.0) if m * power >= high * (1.0 - 1e-12))
     return float(f"{step * power:.1g}")
+
+
+def finite_mean(shock: dict) -> bool:
+    """Whether the measure's mean is finite, given the shock estimate (``ShockEstimate.to_dict``):
+    not when the level-shock sd is drawn from its scaled inverse-chi-square posterior, since
+    ``E exp(c sigma^2)`` diverges for every ``c > 0`` there (the chi-square's density near 0
+    falls only as a power; methods.md 8.1).
+
+    >>> finite_mean({"sd": 0.3, "posterior_df": 8}), finite_mean({"sd": 0.3, "posterior_df": None})
+    (False, True)
+    """
+    return not (shock.get("posterior_df") is not None and shock.get("sd", 0.0) > 0.0)

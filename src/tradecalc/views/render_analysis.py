@@ -41,6 +41,7 @@ def simulation_view(sim: Simulation) -> View:
         ("Annual shocks", shock_text(sim.shock_sd, sim.shock_sd_years, s.reporter, sim.shock)),
         ("Target", f"{usd(s.target.value_usd_m)} US$ m by {s.by_year}"),
         (f"P(reached by {s.by_year})", _simulated_chance(sim)),
+        *([] if sim.mean_finite else [("Mean", INFINITE_MEAN_COLUMN)]),
     ]
     years = TextTable(
         "Measure by year across draws, US$ m",
@@ -65,9 +66,15 @@ def simulation_view(sim: Simulation) -> View:
     return View(
         heading=f"Simulation of {s.name}",
         headline=headline,
-        headline_styles={headline[-1][0]: "bold"},
+        headline_styles={f"P(reached by {s.by_year})": "bold"},
         tables=[years, first],
     )
+
+
+INFINITE_MEAN_COLUMN = (
+    "the Mean column does not converge: the shock sd is drawn from its posterior, whose tail "
+    "makes the mean infinite (methods.md 8.1); quote P50"
+)
 
 
 def _simulated_chance(sim: Simulation) -> str:
