@@ -183,3 +183,12 @@ def test_simulate_says_its_mean_column_does_not_converge_under_a_drawn_sd():
     path = ["simulate", "scenarios/base.yaml", "--set", "uncertainty.shock_sd=0.3", "-n", "500"]
     fixed = runner.invoke(app, [*path, "-f", "json"])
     assert json.loads(fixed.stdout)["mean_finite"] is True
+
+
+def test_the_workbook_labels_a_mean_that_does_not_converge(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "base.xlsx"
+    result = runner.invoke(app, ["project", str(ROOT / "scenarios/base.yaml"), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    labels = [row[0].value for row in openpyxl.load_workbook(out)["Summary"].iter_rows()]
+    assert "Mean in 2030, US$ m (does not converge: methods.md 8.1)" in labels
