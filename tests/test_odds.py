@@ -368,7 +368,7 @@ def test_project_odds_agree_with_simulate_within_their_errors(write):
 def test_base_case_shows_the_odds_line_with_its_error_and_centres():
     from tradecalc.analysis.projection import probability_text
 
-    result = runner.invoke(app, ["project", BASE], env={"COLUMNS": "300"})
+    result = runner.invoke(app, ["project", BASE], env={"COLUMNS": "400"})
     assert result.exit_code == 0, result.stderr
     doc = json.loads(invoke("project", BASE, "-f", "json").stdout)
     odds, by = doc["odds"], doc["target"]["by_year"]
@@ -377,7 +377,7 @@ def test_base_case_shows_the_odds_line_with_its_error_and_centres():
     assert f"P(reached by {by}) {chance} ({odds['attribution_text']})" in line
     assert f"central path {doc['target']['measure_at_by_year_usd_m']:,.1f}" in line
     assert f"median {odds['p50_at_by_year_usd_m']:,.1f}" in line
-    assert f"mean {odds['mean_at_by_year_usd_m']:,.1f}" in line
+    assert f"mean {odds['mean_at_by_year_usd_m']:,.1f} (does not converge" in line
     assert "2,000 draws, seed 0" in line
     assert "(central path: levers at central values, deals weighted by their odds, no shocks)" in (
         " ".join(result.stdout.split())
@@ -387,9 +387,12 @@ def test_base_case_shows_the_odds_line_with_its_error_and_centres():
 def test_no_uncertainty_block_no_odds(write):
     path = write(TOY)
     doc = json.loads(invoke("project", path, "-f", "json").stdout)
-    assert "odds" not in doc
+    assert "odds" not in doc  # fix-odds: the reason instead, and an Odds line saying it
+    assert doc["odds_note"].startswith("none: the scenario has no uncertainty: block")
     table = runner.invoke(app, ["project", path], env={"COLUMNS": "300"}).stdout
-    assert "Odds" not in table and "Outside view" in table
+    odds = next(x for x in table.splitlines() if x.startswith("Odds"))
+    assert "no uncertainty: block; add one (docs/scenario-format.md)" in odds
+    assert "Outside view" in table
 
 
 def test_outside_view_in_project_and_explain(write):

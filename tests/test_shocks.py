@@ -154,6 +154,12 @@ def gaussian_log_density(x: float, mean: float, sd: float) -> float:
     return -math.log(sd) - 0.5 * math.log(2 * math.pi) - 0.5 * ((x - mean) / sd) ** 2
 
 
+def t_log_density(x: float, scale: float, df: int) -> float:
+    """Student-t log density by its formula (location 0)."""
+    norm = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
+    return norm - math.log(scale) - (df + 1) / 2 * math.log1p((x / scale) ** 2 / df)
+
+
 def test_rolling_scores_by_hand(write):
     result = runner.invoke(
         app, ["backtest", hand_scenario(write), "--rolling", "--horizon", "1", "-f", "json"]
@@ -165,8 +171,9 @@ def test_rolling_scores_by_hand(write):
     # origins with >= 2 changes before them: 2021 and 2022, each forecasting the next year
     assert doc["origins"] == [2021, 2022] and doc["horizon"] == 1 and doc["n_forecasts"] == 2
     up, down, jump = math.log(1.1), math.log(0.9), math.log(1.2)
-    # no change: sd^2 = mean of squared changes; drift: mean change, sd^2 = sample variance x
-    # (1 + 1 / n) one year ahead (Hyndman & Athanasopoulos 2021, 5.5)
+    # no change: scale^2 = mean of squared changes, t with n df; drift: mean change, scale^2 =
+    # sample variance x (1 + 1 / n) one year ahead (Hyndman & Athanasopoulos 2021, 5.5), t with
+    # n - 1 df (the predictive distribution with the sd unknown)
     nc_sd = [math.sqrt((up**2 + down**2) / 2), math.sqrt((2 * up**2 + down**2) / 3)]
     past = [np.array([up, down]), np.array([up, down, up])]
     dr_mean = [float(p.mean()) for p in past]
@@ -176,15 +183,16 @@ def test_rolling_scores_by_hand(write):
     dr_err = [up - dr_mean[0], jump - dr_mean[1]]
     md_err = [0.0, jump - up]  # the model's central path grows 10 %/yr
     s = doc["scores"]
-    # no change: 2022 z = 0.095 / 0.100 = 0.95 inside; 2023 z = 0.182 / 0.099 = 1.85 outside both
-    assert s["no_change"]["coverage_p10_p90"] == 0.5 and s["no_change"]["coverage_p5_p95"] == 0.5
-    assert s["drift"]["coverage_p10_p90"] == 1.0  # z = 0.58 and 1.15
+    # no change: 2022 z = 0.095 / 0.100 = 0.95 inside (t2's P90 1.886); 2023 z = 0.182 / 0.099
+    # = 1.85: outside t3's P10-P90 (1.638), inside its P5-P95 (2.353; t tables)
+    assert s["no_change"]["coverage_p10_p90"] == 0.5 and s["no_change"]["coverage_p5_p95"] == 1.0
+    assert s["drift"]["coverage_p10_p90"] == 1.0  # z = 0.58 and 1.15 (t1's P90 3.078, t2's 1.886)
     assert s["model"]["coverage_p10_p90"] == 1.0  # z = 0 and 0.87
     assert s["no_change"]["mae_log"] == pytest.approx(np.mean(np.abs(nc_err)), rel=1e-9)
     assert s["drift"]["mae_log"] == pytest.approx(np.mean(np.abs(dr_err)), rel=1e-9)
     assert s["model"]["mae_log"] == pytest.approx(np.mean(np.abs(md_err)), rel=1e-6)
-    nc_ls = np.mean([gaussian_log_density(e, 0.0, sd) for e, sd in zip(nc_err, nc_sd, strict=True)])
-    dr_ls = np.mean([gaussian_log_density(e, 0.0, sd) for e, sd in zip(dr_err, dr_sd, strict=True)])
+    nc_ls = np.mean([t_log_density(*a) for a in zip(nc_err, nc_sd, (2, 3), strict=True)])
+    dr_ls = np.mean([t_log_density(*a) for a in zip(dr_err, dr_sd, (1, 2), strict=True)])
     assert s["no_change"]["log_score"] == pytest.approx(nc_ls, rel=1e-9)
     assert s["drift"]["log_score"] == pytest.approx(dr_ls, rel=1e-9)
     # the model: normal in logs with sd 0.1, its density estimated from 10,000 draws
@@ -193,7 +201,11 @@ def test_rolling_scores_by_hand(write):
     first = doc["forecasts"][0]
     assert first["model"]["central_usd_m"] == pytest.approx(99.0 * 1.1)
     assert first["model"]["p10_usd_m"] == pytest.approx(108.9 * math.exp(Z[10] * 0.1), rel=0.01)
-    assert first["no_change"]["p90_usd_m"] == pytest.approx(99.0 * math.exp(Z[90] * nc_sd[0]))
+    t2_p90 = 1.8856180831635  # t with 2 df: 0.8 sqrt(2 / 0.36), its closed-form quantile
+    assert first["no_change"]["p90_usd_m"] == pytest.approx(99.0 * math.exp(t2_p90 * nc_sd[0]))
+    assert first["no_change"]["df"] == 2 and first["drift"]["df"] == 1
+    # the kernel density's Monte Carlo error: small against the score at 10,000 draws
+    assert 0 < s["model"]["log_score_se"] < 0.05
 
 
 def test_rolling_is_out_of_sample(write):
@@ -217,7 +229,13 @@ def test_rolling_on_the_shipped_records(path, fmt):
         doc = json.loads(result.stdout)
         assert set(doc["scores"]) == {"model", "no_change", "drift"}
         for scores in doc["scores"].values():
-            assert set(scores) == {"coverage_p10_p90", "coverage_p5_p95", "log_score", "mae_log"}
+            assert set(scores) - {"log_score_se"} == {
+                "coverage_p10_p90",
+                "coverage_p5_p95",
+                "log_score",
+                "mae_log",
+            }
+        assert "log_score_se" in doc["scores"]["model"] and "Silverman" in doc["log_score_method"]
         assert doc["n_forecasts"] == len(doc["forecasts"]) > 0
         assert doc["shock_model"] == "random_walk"
     elif fmt == "csv":

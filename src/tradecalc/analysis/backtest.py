@@ -29,6 +29,13 @@ from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.terms import CUSTOMS_CATEGORIES
 
 DEFAULT_DRAWS = 10_000
+RECORD_MEASURE = "goods and energy (customs-comparable), like the record"
+"""What a back-test measures (the record's customs figures), in its JSON ``measure``."""
+POINT_BAND = (
+    "without an uncertainty: block the band is a single point (P10 = P90 = the central path), "
+    "so coverage is not meaningful; add one (docs/scenario-format.md) for a band"
+)
+"""Why coverage means nothing for a scenario with no spread (JSON ``coverage_note``)."""
 
 
 def rebased(scenario: Scenario, from_year: int, observed_usd_m: float, last_year: int) -> Scenario:
@@ -80,9 +87,9 @@ def backtest(
     """
     where = where or scenario.name
     s = scenario
-    record = _record(s, where)
+    record = observed_record(s, where)
     start, last = _start_year(s, record, from_year)
-    _check_rescalable(s, record, start, where)
+    check_rescalable(s, record, start, where)
     test = rebased(s, start, record[start], last)
     band = _projected_band(test, draws, seed, where)
     rows, mean_abs_log_error, coverage = _scored_years(record, start, band)
@@ -92,13 +99,14 @@ def backtest(
         "scenario": {"name": s.name},
         "from_year": start,
         "reporter": s.reporter,
-        "measure": "goods and energy (customs-comparable), like the record",
+        "measure": RECORD_MEASURE,
         "observed_from_usd_m": record[start],
         "draws": draws,
         "seed": seed,
         "years": rows,
         "mean_abs_log_error": mean_abs_log_error,
         "coverage": coverage,
+        "coverage_note": POINT_BAND if s.uncertainty is None else None,
         "shock_sd": shock_sd,
         "shock_sd_years": None if shock_years is None else list(shock_years),
         "in_sample": shock_years is not None and shock_years[1] > start,
@@ -107,7 +115,7 @@ def backtest(
     }
 
 
-def _record(s: Scenario, where: str) -> dict[int, float]:
+def observed_record(s: Scenario, where: str) -> dict[int, float]:
     """The baseline reporter's calendar-year totals, at least two of them."""
     record = dict(s.calendar_record())
     if len(record) < 2:
@@ -145,7 +153,7 @@ def _start_year(s: Scenario, record: dict[int, float], from_year: int | None) ->
     return start, last
 
 
-def _check_rescalable(s: Scenario, record: dict[int, float], start: int, where: str) -> None:
+def check_rescalable(s: Scenario, record: dict[int, float], start: int, where: str) -> None:
     """Raise unless the goods and energy flows and the observed start total are above 0."""
     if sum(f.value_usd_m for f in s.baseline.flows if f.category in CUSTOMS_CATEGORIES) <= 0:
         raise ScenarioError(

@@ -429,7 +429,7 @@ class Projection:
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of `tradecalc project` (scenario-format.md)."""
         s = self.scenario
-        odds = {} if self.odds is None else {"odds": self.odds}
+        odds = {"odds_note": NO_ODDS} if self.odds is None else {"odds": self.odds}
         return {
             "scenario": {
                 "name": s.name,
@@ -484,6 +484,14 @@ ODDS_METHOD = (
 )
 
 
+NO_ODDS = "none: the scenario has no uncertainty: block; add one (docs/scenario-format.md) for odds"
+"""Why a projection carries no odds (JSON ``odds_note``, the Odds line)."""
+INFINITE_MEAN = (
+    "no finite mean: the shock sd is drawn from its posterior, whose heavy tail makes the "
+    "expected level infinite; the draws' mean does not converge and moves with the seed"
+)
+
+
 def projection_odds(
     scenario: Scenario, draws: int = ODDS_DRAWS, seed: int = ODDS_SEED, central=None
 ) -> dict[str, Any] | None:
@@ -519,6 +527,10 @@ def projection_odds(
             "p50_at_by_year_usd_m": o.percentiles[50],
             "p90_at_by_year_usd_m": o.percentiles[90],
             "mean_at_by_year_usd_m": o.mean,
+            "mean_se": o.mean_se,
+            "mean_finite": o.mean_finite,
+            "mean_note": None if o.mean_finite else INFINITE_MEAN,
+            **{f"p{q}_se": o.percentiles_se[q] for q in (10, 50, 90)},
             "shock_sd": shock_sd,
             "shock_sd_years": None if shock_sd_years is None else list(shock_sd_years),
             "shock": o.shock,

@@ -14,17 +14,27 @@ median).
 from __future__ import annotations
 
 import math
-from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 
-from tradecalc.analysis.backtest import DEFAULT_DRAWS, _check_rescalable, _record, rebased
+from tradecalc.analysis.backtest import (
+    DEFAULT_DRAWS,
+    RECORD_MEASURE,
+    check_rescalable,
+    observed_record,
+    rebased,
+)
 from tradecalc.core.errors import Problem, ScenarioError
 from tradecalc.engine.evaluate import compile_scenario, evaluate_measure
 from tradecalc.engine.montecarlo import measure_draws, percentiles
-from tradecalc.engine.shock_estimate import records_until, shock_estimate
-from tradecalc.model.backtest import gaussian_log_density, kde_log_density, naive_forecast
+from tradecalc.engine.shock_estimate import shock_estimate
+from tradecalc.model.backtest import (
+    kde_log_density_se,
+    naive_forecast,
+    student_t_log_density,
+    student_t_quantile,
+)
 from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.terms import yearly_log_changes
 
@@ -33,6 +43,12 @@ MIN_CHANGES = 2
 """Year-on-year changes an origin needs before it: the drift forecast's sd has divisor n - 1."""
 METHODS = ("model", "no_change", "drift")
 QUANTILES = (5, 10, 50, 90, 95)
+LOG_SCORE_METHOD = (
+    "model: a Gaussian kernel density of the log draws, Silverman's bandwidth h = 0.9 "
+    "min(sd, IQR/1.34) m^-1/5; log_score_se the mean of the forecasts' delta-method errors "
+    "(a bound: the forecasts of one origin share draws); naive: Student-t predictive, "
+    "no change with n degrees of freedom, drift with n - 1 (methods.md 11)"
+)
 
 
 def rolling_backtest(
@@ -48,7 +64,7 @@ def rolling_backtest(
     before it and an observed year within ``horizon`` after it.
     """
     where = where or scenario.name
-    record = _record(scenario, where)
+    record = observed_record(scenario, where)
     origins = _origins(scenario, record, horizon, where)
     forecasts, estimates = [], []
     for origin in origins:
@@ -59,7 +75,7 @@ def rolling_backtest(
     return {
         "scenario": {"name": scenario.name},
         "reporter": scenario.reporter,
-        "measure": "goods and energy (customs-comparable), like the record",
+        "measure": RECORD_MEASURE,
         "draws": draws,
         "seed": seed,
         "shock_model": shock_model,
@@ -67,6 +83,7 @@ def rolling_backtest(
         "horizon": horizon,
         "n_forecasts": len(forecasts),
         "scores": {m: _scores(forecasts, m) for m in METHODS},
+        "log_score_method": LOG_SCORE_METHOD,
         "forecasts": forecasts,
         "estimates": estimates,
     }
@@ -96,7 +113,7 @@ def _origins(s: Scenario, record: dict[int, float], horizon: int, where: str) ->
                 )
             ]
         )
-    _check_rescalable(s, record, found[0], where)
+    check_rescalable(s, record, found[0], where)
     return found
 
 
@@ -113,14 +130,13 @@ def _origin_forecasts(
     years = [y for y in sorted(record) if origin < y <= origin + horizon]
     test = rebased(s, origin, record[origin], years[-1])
     test = test.model_copy(update={"history": [h for h in s.history if h.year <= origin]})
-    with records_until(origin):
-        layout, point = compile_scenario(test)
-        central = evaluate_measure(layout, point)[0]
-        _, measure = measure_draws(test, draws, seed, where=where)
-        shock = shock_estimate(test)
+    layout, point = compile_scenario(test)
+    central = evaluate_measure(layout, point)[0]
+    _, measure = measure_draws(test, draws, seed, where=where, until=origin)
+    shock = shock_estimate(test, until=origin)
     index = {int(y): j for j, y in enumerate(layout.years)}
     steps = np.array(years) - origin
-    shift, sd = naive_forecast(_changes(record, origin), steps)
+    shift, sd, df = naive_forecast(_changes(record, origin), steps)
     start = math.log(record[origin])
     rows = []
     for i, year in enumerate(years):
@@ -132,8 +148,8 @@ def _origin_forecasts(
                 "horizon": int(steps[i]),
                 "observed_usd_m": observed,
                 "model": _sampled(measure[:, j], float(central[j]), observed),
-                "no_change": _gaussian(start + shift[0, i], sd[0, i], observed),
-                "drift": _gaussian(start + shift[1, i], sd[1, i], observed),
+                "no_change": _student(start + shift[0, i], sd[0, i], int(df[0]), observed),
+                "drift": _student(start + shift[1, i], sd[1, i], int(df[1]), observed),
             }
         )
     return rows, {
@@ -146,26 +162,37 @@ def _origin_forecasts(
 
 
 def _sampled(values: np.ndarray, central: float, observed: float) -> dict[str, float]:
-    """The model's forecast of one year from its draws: central path, quantiles, log score."""
+    """The model's forecast of one year from its draws: central path, quantiles, log score
+    (a kernel density of the log draws) and the log score's Monte Carlo error."""
     with np.errstate(divide="ignore", invalid="ignore"):
         logs = np.log(values)
     logs = logs[np.isfinite(logs)]
     q = percentiles(values.copy(), QUANTILES, overwrite=True)
+    density, se = kde_log_density_se(logs, math.log(observed))
     return {
         "central_usd_m": central,
         **{f"p{p}_usd_m": float(v) for p, v in zip(QUANTILES, q, strict=True)},
-        "log_density": kde_log_density(logs, math.log(observed)),
+        "log_density": density,
+        "log_density_se": se,
     }
 
 
-def _gaussian(mean: float, sd: float, observed: float) -> dict[str, float]:
-    """A naive forecast, normal in the log level: median, quantiles and log score."""
-    z = {p: NormalDist().inv_cdf(p / 100) for p in QUANTILES if p != 50}
+def _student(mean: float, scale: float, df: int, observed: float) -> dict[str, float]:
+    """A naive forecast, Student-t in the log level: median, quantiles and log score."""
+    z = {p: student_t_quantile(p / 100, df) for p in QUANTILES}
     return {
         "central_usd_m": math.exp(mean),
-        **{f"p{p}_usd_m": math.exp(mean + z.get(p, 0.0) * sd) for p in QUANTILES},
-        "log_density": float(gaussian_log_density(math.log(observed), mean, sd)),
+        **{f"p{p}_usd_m": math.exp(mean + z[p] * scale) for p in QUANTILES},
+        "log_density": _t_density(math.log(observed), mean, scale, df),
+        "df": df,
     }
+
+
+def _t_density(x: float, mean: float, scale: float, df: int) -> float:
+    """The t's log density; a forecast with no spread is a point mass (``-inf`` if missed)."""
+    if not scale > 0:
+        return math.inf if x == mean else -math.inf
+    return float(student_t_log_density(x, mean, scale, df))
 
 
 def _scores(forecasts: list[dict[str, Any]], method: str) -> dict[str, float]:
@@ -177,6 +204,7 @@ def _scores(forecasts: list[dict[str, Any]], method: str) -> dict[str, float]:
         "coverage_p5_p95": float(np.mean((obs >= got["p5_usd_m"]) & (obs <= got["p95_usd_m"]))),
         "log_score": _mean_log_score(got["log_density"]),
         "mae_log": float(np.mean(np.abs(np.log(got["central_usd_m"]) - np.log(obs)))),
+        **({"log_score_se": float(np.mean(got["log_density_se"]))} if method == "model" else {}),
     }
 
 

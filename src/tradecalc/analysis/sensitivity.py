@@ -298,4 +298,16 @@ def sensitivity(scenario: Scenario, where: str = "") -> dict[str, Any]:
         "measure_at_by_year_usd_m": float(base),
         "spreads": "uncertainty block" if scenario.uncertainty is not None else "+-30 %",
         "inputs": rows,
+        "note": None if rows else empty_note(scenario),
     }
+
+
+def empty_note(scenario: Scenario) -> str:
+    """Why the tornado has no row."""
+    if scenario.uncertainty is None:
+        return (
+            "no input to swing: without an uncertainty: block each input moves -30 %/+30 % of "
+            "its value, and none here moves the measure (no PTA, TTA or deal; every flow's "
+            "growth 0); add an uncertainty: block (docs/scenario-format.md) for spreads"
+        )
+    return "no input to swing: no input of this scenario has a spread that moves the measure"

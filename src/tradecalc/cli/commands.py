@@ -531,8 +531,9 @@ def backtest(
         bool, typer.Option("--rolling", help="Out of sample: forecast from every origin year.")
     ] = False,
     horizon: Annotated[
-        int, typer.Option("--horizon", help="--rolling: years ahead (1..h).", min=1, max=50)
-    ] = 3,
+        int | None,
+        typer.Option("--horizon", help="--rolling: years ahead (1..h; default 3).", min=1, max=50),
+    ] = None,
     draws: DrawsOption = 10_000,
     seed: SeedOption = 0,
     format: FormatOption = Format.table,
@@ -564,8 +565,10 @@ def backtest(
 
             if from_year is not None:
                 raise ScenarioError([Problem("--from", None, "", "not with --rolling")])
-            kept = dict(format=format, output=output, plot=plot, log=log)
-            return run_rolling(scenario, set_, horizon=horizon, draws=draws, seed=seed, **kept)
+            kept = dict(format=format, output=output, plot=plot, log=log, horizon=horizon or 3)
+            return run_rolling(scenario, set_, draws=draws, seed=seed, **kept)
+        if horizon is not None:
+            raise ScenarioError([Problem("--horizon", None, "", "only with --rolling")])
         doc = run(load(scenario, set_), from_year, draws, seed, where=scenario)
         emit(
             format,

@@ -88,10 +88,13 @@ def level_shock_sd(scenario: Scenario) -> tuple[float, tuple[int, int] | None]:
     return estimate.sd, estimate.years
 
 
-def risk_inputs(scenario: Scenario, layout: Layout, point: Params) -> Risk:
-    """The :class:`Risk` of a scenario, resolved once per run."""
+def risk_inputs(
+    scenario: Scenario, layout: Layout, point: Params, until: int | None = None
+) -> Risk:
+    """The :class:`Risk` of a scenario, resolved once per run; ``until``: the shock sd from
+    records up to that year only."""
     u = scenario.uncertainty or Uncertainty()
-    shock = shock_estimate(scenario)
+    shock = shock_estimate(scenario, until)
     value = point.deal_value[0]
     scale = scenario.deal_value_scale
     spread = np.exp(Z90 * u.deal_value_spread)

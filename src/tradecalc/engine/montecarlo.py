@@ -22,6 +22,7 @@ from tradecalc.engine.evaluate import evaluate_measure
 from tradecalc.engine.kernel import Kernel
 from tradecalc.engine.quantiles import RankWindows
 from tradecalc.engine.verdict import check_finite, deadline_index
+from tradecalc.model.mixture import finite_mean, round_up_bound
 from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.sections import Uncertainty
 from tradecalc.scenario.yamlread import fail
@@ -70,6 +71,17 @@ class Simulation:
         p = self.probability_at_deadline
         return float(np.sqrt(p * (1.0 - p) / self.draws))
 
+    @property
+    def none_reached(self) -> bool:
+        """No draw reached the target by the deadline: the share 0 is only a bound."""
+        return self.probability_at_deadline == 0.0
+
+    @property
+    def probability_below(self) -> float | None:
+        """When no draw reached: the rule of three's 95 % bound ``3 / draws``, rounded up
+        (:func:`~tradecalc.model.mixture.round_up_bound`); else None."""
+        return round_up_bound(3.0 / self.draws) if self.none_reached else None
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of `tradecalc simulate` (scenario-format.md)."""
         s = self.scenario
@@ -87,8 +99,9 @@ class Simulation:
             "target": {
                 "value_usd_m": s.target.value_usd_m,
                 "by_year": s.by_year,
-                "probability_by_year": self.probability_at_deadline,
+                "probability_by_year": None if self.none_reached else self.probability_at_deadline,
                 "probability_se": self.probability_se,
+                "probability_below": self.probability_below,
             },
             "years": [
                 {
@@ -105,11 +118,21 @@ class Simulation:
             "shock_sd": self.shock_sd,
             "shock_sd_years": None if self.shock_sd_years is None else list(self.shock_sd_years),
             "shock": self.shock,
+            "mean_finite": self.mean_finite,
         }
 
+    @property
+    def mean_finite(self) -> bool:
+        """False when the shock sd is drawn from its posterior: the mean is then infinite and
+        the draws' mean does not converge (methods.md 8.1)."""
+        return self.shock is None or finite_mean(self.shock)
 
-def _setup(scenario: Scenario, draws: int) -> tuple[Layout, Params, Kernel, int]:
-    """Compile, check the budget and build the kernel of a run."""
+
+def setup_run(
+    scenario: Scenario, draws: int, until: int | None = None
+) -> tuple[Layout, Params, Kernel, int]:
+    """Compile, check the budget and build the kernel of a run; ``until``: the shock sd from
+    records up to that year only (:func:`~tradecalc.engine.shock_estimate.shock_estimate`)."""
     layout, point = compile_scenario(scenario)
     years = len(layout.years)
     if draws * years > MAX_VALUES:
@@ -118,7 +141,7 @@ def _setup(scenario: Scenario, draws: int) -> tuple[Layout, Params, Kernel, int]
     budget.check_work("--draws", draws, layout, "--draws, the deals or the horizon")
     chunk = budget.chunk_size(layout, CHUNK)  # CHUNK unless the scenario is very large
     spread = scenario.uncertainty or Uncertainty()
-    kernel = Kernel(layout, point, spread, risk_inputs(scenario, layout, point))
+    kernel = Kernel(layout, point, spread, risk_inputs(scenario, layout, point, until))
     return layout, point, kernel, chunk
 
 
@@ -184,14 +207,16 @@ def measure_draws(
     progress: Callable[[int, int], None] | None = None,
     where: str = "",
     cache: dict | None = None,
+    until: int | None = None,
 ) -> tuple[Layout, np.ndarray]:
     """The measure of every draw by year, (draws, Y), computed chunk by chunk.
 
     Keeps every draw (draws x years x 8 bytes): for the back-test, goal seeks and checks;
     :func:`simulate` keeps only what its summary needs. ``where`` names the scenario (its
-    file) in errors; ``cache`` reuses the shocks of the previous call (see :func:`_chunks`).
+    file) in errors; ``cache`` reuses the shocks of the previous call (see :func:`_chunks`);
+    ``until`` estimates the shock sd on records up to that year only (the rolling back-test).
     """
-    layout, _, kernel, chunk = _setup(scenario, draws)
+    layout, _, kernel, chunk = setup_run(scenario, draws, until)
     out = np.empty((draws, len(layout.years)))
     for done, by_year in _chunks(kernel, draws, seed, chunk, where or scenario.name, cache):
         out[done - by_year.shape[1] : done] = by_year.T
@@ -215,7 +240,7 @@ def simulate(
     draw. ``progress(done, total)`` is called after each chunk; ``where`` names the
     scenario's file in errors.
     """
-    layout, _, kernel, chunk = _setup(scenario, draws)
+    layout, _, kernel, chunk = setup_run(scenario, draws)
     years = len(layout.years)
     target = scenario.target.value_usd_m
     counts = np.zeros(years + 1, dtype=np.int64)

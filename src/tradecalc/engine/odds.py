@@ -42,32 +42,22 @@ import numpy as np
 
 from tradecalc.engine.draws import Shocks, streams
 from tradecalc.engine.evaluate import evaluate
-from tradecalc.engine.montecarlo import _setup, percentiles
+from tradecalc.engine.montecarlo import percentiles, setup_run
 from tradecalc.engine.verdict import check_finite
 from tradecalc.model.mixture import (
     PERCENTILES,
     ShockLaw,
-    deadline_tail,
-    mixture_cdf,
+    finite_mean,
     mixture_mean,
+    mixture_mean_se,
+    mixture_percentile_se,
     mixture_percentiles,
-    normal_sf,
     reached_by,
+    round_up_bound,
+    sample_percentile_se,
 )
 
-__all__ = [
-    "Odds",
-    "ShockLaw",
-    "deadline_tail",
-    "mixture_cdf",
-    "mixture_mean",
-    "mixture_percentiles",
-    "normal_sf",
-    "quote",
-    "reached_by",
-    "scenario_odds",
-    "shock_law",
-]
+__all__ = ["Odds", "quote", "resolved", "scenario_odds", "shock_law"]
 
 
 def shock_law(risk, shocks: Shocks) -> ShockLaw:
@@ -111,6 +101,9 @@ class Odds:
     without_shocks_se: float
     percentiles: dict[int, float]  # of the measure in the deadline year
     mean: float  # of the measure in the deadline year
+    mean_se: float  # its Monte Carlo standard error (sd of the per-draw conditional means)
+    percentiles_se: dict[int, float]  # their standard errors (delta method; methods.md 8.1)
+    mean_finite: bool  # False when the sd is drawn from its posterior: the mean is infinite
     central_path: float  # the measure in the deadline year, no draws (the projection)
     shock_sd: float = 0.0  # the level-shock sd used (Risk.shock_sd)
     shock_sd_years: tuple[int, int] | None = None  # the years it was estimated from
@@ -134,7 +127,7 @@ def _central_parts(layout, point) -> tuple[np.ndarray, np.ndarray]:
 
 def _collect(scenario, draws: int, seed: int, where: str, central) -> dict[str, Any]:
     """Per draw: the conditional odds, with and without shocks, and the deadline year's parts."""
-    layout, point, kernel, chunk = _setup(scenario, draws)
+    layout, point, kernel, chunk = setup_run(scenario, draws)
     target, d = scenario.target.value_usd_m, scenario.by_year - scenario.base_year
     spread, risk = kernel.spread, kernel.risk
     growth, theta = spread.growth_sd != 0, spread.elasticity_spread != 0
@@ -210,10 +203,7 @@ def quote(p: float, se: float, draws: int) -> tuple[float | None, float | None]:
     """
     if resolved(p, se) and p >= FLOOR:
         return p, None
-    high = max(p + 3.0 * se if p > 0.0 else 3.0 / draws, FLOOR)
-    power = 10.0 ** np.floor(np.log10(high))
-    step = next(m for m in (1.0, 2.0, 5.0, 10.0) if m * power >= high * (1.0 - 1e-12))
-    return None, float(f"{step * power:.1g}")
+    return None, round_up_bound(p + 3.0 * se if p > 0.0 else 3.0 / draws, FLOOR)
 
 
 def scenario_odds(
@@ -232,11 +222,8 @@ def scenario_odds(
         draws *= GROWTH
     alone, alone_se = _mean_se(got["alone"])
     plain = float(got["plain"].mean())
-    sd = np.sqrt(got["variance"])
-    if np.any(sd > 0.0):
-        qs = mixture_percentiles(got["scale"], got["offset"], sd)
-    else:  # no shocks: the draws' own percentiles, as simulate takes them
-        qs = percentiles(got["scale"] + got["offset"], PERCENTILES)
+    qs, qs_se = _deadline_percentiles(got)
+    shock = _shock_estimate(scenario)
     return Odds(
         draws=draws,
         seed=seed,
@@ -248,11 +235,25 @@ def scenario_odds(
         without_shocks_se=float(np.sqrt(plain * (1.0 - plain) / draws)),
         percentiles=dict(zip(PERCENTILES, (float(q) for q in qs), strict=True)),
         mean=mixture_mean(got["scale"], got["offset"], got["variance"]),
+        mean_se=mixture_mean_se(got["scale"], got["offset"], got["variance"]),
+        percentiles_se=dict(zip(PERCENTILES, (float(e) for e in qs_se), strict=True)),
+        mean_finite=finite_mean(shock),
         central_path=float(got["central"]),
         shock_sd=float(got["risk"].shock_sd),
         shock_sd_years=got["risk"].shock_sd_years,
-        shock=_shock_estimate(scenario),
+        shock=shock,
     )
+
+
+def _deadline_percentiles(got: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """P10/P50/P90 of the deadline year and their standard errors: the mixture's (delta
+    method) with level shocks, else the draws' own (order statistics), as simulate takes them."""
+    sd = np.sqrt(got["variance"])
+    if np.any(sd > 0.0):
+        qs = mixture_percentiles(got["scale"], got["offset"], sd)
+        return qs, mixture_percentile_se(qs, got["scale"], got["offset"], sd)
+    values = got["scale"] + got["offset"]
+    return percentiles(values.copy(), PERCENTILES), sample_percentile_se(values)
 
 
 def _shock_estimate(scenario) -> dict[str, Any]:

@@ -12,9 +12,6 @@ variance is a scaled inverse chi-square; the Monte Carlo draws the sd from it.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -30,18 +27,6 @@ from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.terms import CUSTOMS_CATEGORIES, yearly_log_changes
 
 REFERENCE_FILE = "data/target-outcomes.yaml"
-_UNTIL: ContextVar[int | None] = ContextVar("records_until", default=None)
-
-
-@contextmanager
-def records_until(year: int) -> Iterator[None]:
-    """Inside the block every estimate uses records up to ``year`` only, the panel's too: the
-    rolling back-test's origin (out of sample), whoever calls :func:`shock_estimate`."""
-    token = _UNTIL.set(year)
-    try:
-        yield
-    finally:
-        _UNTIL.reset(token)
 
 
 @dataclass(frozen=True)
@@ -104,9 +89,8 @@ def centre_growth(scenario: Scenario) -> float:
 
 
 def shock_estimate(scenario: Scenario, until: int | None = None) -> ShockEstimate:
-    """The :class:`ShockEstimate` of a scenario; ``until`` keeps only records up to that year
-    (the rolling back-test's origin; by default the year set by :func:`records_until`)."""
-    until = _UNTIL.get() if until is None else until
+    """The :class:`ShockEstimate` of a scenario; ``until`` keeps only records up to that year,
+    the panel's too (the rolling back-test's origin: out of sample)."""
     u = scenario.uncertainty
     model = "random_walk" if u is None else u.shock_model
     rho = 1.0 if model == "random_walk" else float(u.shock_rho)

@@ -236,3 +236,70 @@ def mixture_percentiles(scale, offset, sd, qs=PERCENTILES) -> np.ndarray:
 def mixture_mean(scale, offset, variance) -> float:
     """Mean of the mixture: ``mean(offset + scale exp(variance / 2))`` (median-preserving)."""
     return float(np.mean(offset + scale * np.exp(np.asarray(variance) / 2.0)))
+
+
+def mixture_mean_se(scale, offset, variance) -> float:
+    """Monte Carlo standard error of :func:`mixture_mean`: the sd of the per-draw conditional
+    means ``offset + scale exp(variance / 2)`` over the square root of the draws."""
+    means = offset + scale * np.exp(np.asarray(variance) / 2.0)
+    return float(np.std(means, ddof=1) / np.sqrt(means.size)) if means.size > 1 else np.inf
+
+
+def mixture_percentile_se(x, scale, offset, sd) -> np.ndarray:
+    """Delta-method standard errors of the mixture's percentiles ``x`` (Q,), (Q,).
+
+    The percentile solves ``mean_i F_i(x) = q``; the mean has the standard error
+    ``sd_i(F_i(x)) / sqrt(n)``, and a change ``e`` of it moves the root by ``e / f(x)``, ``f``
+    the mixture's density ``mean_i f_i(x)`` (the delta method for a quantile). ``inf`` where the
+    density is 0 (a point mass: the percentile is not resolved by the draws).
+    """
+    x = np.asarray(x, dtype=float)[:, np.newaxis]
+    z = _mixture_z(x, scale, offset, sd)
+    cdf = 1.0 - normal_sf(z)  # (Q, D)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        dens = np.exp(-0.5 * z * z) / ((x - offset) * sd * np.sqrt(2.0 * np.pi))
+    density = np.where(np.isfinite(dens), dens, 0.0).mean(axis=-1)
+    n = cdf.shape[-1]
+    spread = cdf.std(axis=-1, ddof=1) / np.sqrt(n) if n > 1 else np.full(len(x), np.inf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(density > 0.0, spread / density, np.inf)
+
+
+def sample_percentile_se(values, qs=PERCENTILES) -> np.ndarray:
+    """Distribution-free standard errors of a sample's percentiles ``qs``, (Q,): half the width
+    of the order statistics ``n q -+ sqrt(n q (1 - q))`` (the binomial count's one-sd
+    interval, about 68 %; e.g. Conover 1999, section 3.2)."""
+    ordered = np.sort(np.asarray(values, dtype=float))
+    n = ordered.size
+    out = []
+    for q in qs:
+        share = q / 100.0
+        half = np.sqrt(n * share * (1.0 - share))
+        low = int(np.clip(np.floor(n * share - half), 0, n - 1))
+        high = int(np.clip(np.ceil(n * share + half), 0, n - 1))
+        out.append((ordered[high] - ordered[low]) / 2.0)
+    return np.array(out)
+
+
+def round_up_bound(high: float, floor: float = 0.0) -> float:
+    """A bound ``high`` rounded up to 1, 2 or 5 times a power of ten (at least ``floor``).
+
+    >>> round_up_bound(3 / 200_000)  # the rule of three over 200,000 draws: under 0.002 %
+    2e-05
+    """
+    high = max(high, floor)
+    power = 10.0 ** np.floor(np.log10(high))
+    step = next(m for m in (1.0, 2.0, 5.0, 10.0) if m * power >= high * (1.0 - 1e-12))
+    return float(f"{step * power:.1g}")
+
+
+def finite_mean(shock: dict) -> bool:
+    """Whether the measure's mean is finite, given the shock estimate (``ShockEstimate.to_dict``):
+    not when the level-shock sd is drawn from its scaled inverse-chi-square posterior, since
+    ``E exp(c sigma^2)`` diverges for every ``c > 0`` there (the chi-square's density near 0
+    falls only as a power; methods.md 8.1).
+
+    >>> finite_mean({"sd": 0.3, "posterior_df": 8}), finite_mean({"sd": 0.3, "posterior_df": None})
+    (False, True)
+    """
+    return not (shock.get("posterior_df") is not None and shock.get("sd", 0.0) > 0.0)

@@ -11,7 +11,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tradecalc.analysis.projection import probability_text
-from tradecalc.views.render import cited, overrides_text, percent, shock_model_words, usd
+from tradecalc.views.render import (
+    cited,
+    overrides_text,
+    percent,
+    shock_model_words,
+    usd,
+)
 
 
 def install_hint(package: str, extra: str) -> str:
@@ -66,13 +72,6 @@ def odds_text(odds: Mapping[str, Any] | None, by_year: int) -> str:
     if centre:
         text += f"; in {by_year}: {', '.join(centre)} US$ m"
     return text
-
-
-def no_odds_text(scenario) -> str:
-    """Why a projection carries no odds."""
-    if scenario.uncertainty is None:
-        return "none: the scenario has no uncertainty block"
-    return "not computed here: see tradecalc simulate"
 
 
 def outside_text(outside: Mapping[str, Any] | None) -> str:

@@ -19,6 +19,7 @@ import numpy as np
 from tradecalc.analysis.comparison import Comparison
 from tradecalc.analysis.projection import (
     LEVER_COLUMNS,
+    NO_ODDS,
     Projection,
     baseline_reporter_reason,
     lever_columns,
@@ -354,13 +355,37 @@ def odds_text(p: Projection) -> str:
     the deadline year's central path beside the median, mean, P10 and P90 of the draws."""
     o, by = p.odds, p.scenario.by_year
     chance = probability_text(o["probability_by_year"], o["probability_se"], o["probability_below"])
+
+    def at(key: str, name: str) -> str:
+        value = o[f"{key}_at_by_year_usd_m"]
+        if key == "mean" and o.get("mean_finite") is False:
+            return f"{name} {usd(value)} (does not converge: methods.md 8.1)"
+        return f"{name} {usd_se(value, o.get(f'{key}_se'))}"
+
     return (
         f"P(reached by {by}) {chance} ({o['attribution_text']}); measure in {by}: central path "
-        f"{usd(o['central_path_at_by_year_usd_m'])}, median {usd(o['p50_at_by_year_usd_m'])}, "
-        f"mean {usd(o['mean_at_by_year_usd_m'])}, P10 {usd(o['p10_at_by_year_usd_m'])}, "
-        f"P90 {usd(o['p90_at_by_year_usd_m'])} US$ m (Monte Carlo, {o['draws']:,} draws, "
-        f"seed {o['seed']}, shocks integrated exactly{shock_model_words(o.get('shock'))})"
+        f"{usd(o['central_path_at_by_year_usd_m'])}, {at('p50', 'median')}, {at('mean', 'mean')}, "
+        f"{at('p10', 'P10')}, {at('p90', 'P90')} US$ m (Monte Carlo, ±: standard errors, "
+        f"{o['draws']:,} draws, seed {o['seed']}, shocks integrated exactly"
+        f"{shock_model_words(o.get('shock'))})"
     )
+
+
+def usd_se(value: float, se: float | None) -> str:
+    """``"74.0 ± 5.3"``: a figure in US$ m with its standard error to two significant digits
+    (at most one decimal, as :func:`usd`); the figure alone when no error is known."""
+    if se is None or not np.isfinite(se):
+        return usd(value) if se is None else f"{usd(value)} (error not resolved)"
+    digits = 1 if se < 10 else 0
+    text = f"{se:,.{digits}f}" if se >= 0.05 else "0.0"
+    return f"{usd(value)} ± {text}"
+
+
+def no_odds_text(scenario) -> str:
+    """Why a projection carries no odds (the Odds line, the brief, the workbook)."""
+    if scenario.uncertainty is None:
+        return NO_ODDS
+    return "not computed here: see tradecalc simulate"
 
 
 def shock_model_words(shock: dict | None) -> str:
@@ -399,8 +424,8 @@ def projection_headline(p: Projection) -> list[tuple[str, str]]:
         ("Required growth", growth_text(p)),
         (f"Gap in {s.by_year}", gap_text(p)),
     ]
-    if p.odds is not None:
-        headline.insert(headline.index(("Verdict", verdict_text)) + 1, ("Odds", odds_text(p)))
+    odds = odds_text(p) if p.odds is not None else no_odds_text(p.scenario)
+    headline.insert(headline.index(("Verdict", verdict_text)) + 1, ("Odds", odds))
     headline.append(("Outside view", p.outside_view["text"]))
     everything = p.total >= s.target.value_usd_m
     if p.not_counted and everything.any() and p.reached_year is None:

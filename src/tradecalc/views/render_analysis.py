@@ -40,11 +40,8 @@ def simulation_view(sim: Simulation) -> View:
         ("Draws", f"{sim.draws:,} (seed {sim.seed}); spreads {spread}"),
         ("Annual shocks", shock_text(sim.shock_sd, sim.shock_sd_years, s.reporter, sim.shock)),
         ("Target", f"{usd(s.target.value_usd_m)} US$ m by {s.by_year}"),
-        (
-            f"P(reached by {s.by_year})",
-            f"{probability_text(sim.probability_at_deadline, sim.probability_se, None)} "
-            "(the share of plain draws that reached; ± its binomial standard error)",
-        ),
+        (f"P(reached by {s.by_year})", _simulated_chance(sim)),
+        *([] if sim.mean_finite else [("Mean", INFINITE_MEAN_COLUMN)]),
     ]
     years = TextTable(
         "Measure by year across draws, US$ m",
@@ -69,8 +66,27 @@ def simulation_view(sim: Simulation) -> View:
     return View(
         heading=f"Simulation of {s.name}",
         headline=headline,
-        headline_styles={headline[-1][0]: "bold"},
+        headline_styles={f"P(reached by {s.by_year})": "bold"},
         tables=[years, first],
+    )
+
+
+INFINITE_MEAN_COLUMN = (
+    "the Mean column does not converge: the shock sd is drawn from its posterior, whose tail "
+    "makes the mean infinite (methods.md 8.1); quote P50"
+)
+
+
+def _simulated_chance(sim: Simulation) -> str:
+    """The share of plain draws that reached, ± its binomial error; a bound when none did."""
+    if sim.none_reached:
+        return (
+            f"{probability_text(None, None, sim.probability_below)} (none of {sim.draws:,} "
+            "draws reached; rule of three)"
+        )
+    return (
+        f"{probability_text(sim.probability_at_deadline, sim.probability_se, None)} "
+        "(the share of plain draws that reached; ± its binomial standard error)"
     )
 
 
@@ -180,6 +196,7 @@ def sensitivity_view(doc: dict[str, Any]) -> View:
             if doc["spreads"] == "uncertainty block"
             else "each input -30 % / +30 %",
         ),
+        *([("Note", doc["note"])] if doc.get("note") else []),
     ]
     return View(
         heading=f"Sensitivity of {doc['scenario']['name']}", headline=headline, tables=[table]
@@ -241,6 +258,7 @@ def backtest_view(doc: dict[str, Any]) -> View:
             "Coverage",
             f"{percent(doc['coverage'], 0)} of observations inside P10-P90 (80 % nominal)",
         ),
+        *([("Band", doc["coverage_note"])] if doc.get("coverage_note") else []),
     ]
     return View(
         heading=f"Back-test of {doc['scenario']['name']}",

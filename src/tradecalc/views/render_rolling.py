@@ -51,7 +51,7 @@ def rolling_view(doc: dict[str, Any]) -> View:
                 label,
                 percent(s["coverage_p10_p90"], 0),
                 percent(s["coverage_p5_p95"], 0),
-                f"{s['log_score']:.2f}",
+                _log_score(s),
                 f"{s['mae_log']:.3f}",
             ]
         )
@@ -97,8 +97,22 @@ def _rolling_headline(doc: dict[str, Any]) -> list[tuple[str, str]]:
         ),
         (
             "Naive forecasts",
-            "no change, and drift at the past mean growth; normal in the log "
-            "level with the past changes' spread",
+            "no change, and drift at the past mean growth; Student-t in the log level with "
+            "the past changes' spread (n degrees of freedom for no change, n - 1 for drift: "
+            "the error of an sd from n changes)",
         ),
-        ("Log score", "mean log density of the observed log value (nats; higher is better)"),
+        (
+            "Log score",
+            "mean log density of the observed log value (nats; higher is better); the model's "
+            "from a Gaussian kernel density of its log draws (Silverman's bandwidth), ± its "
+            "Monte Carlo error",
+        ),
     ]
+
+
+def _log_score(s: dict[str, Any]) -> str:
+    """``"-1.91 ± 0.09"``: the mean log score, with its Monte Carlo error when it has one."""
+    if s["log_score"] is None or not s["log_score"] > float("-inf"):
+        return "-inf"
+    se = s.get("log_score_se")
+    return f"{s['log_score']:.2f}" + (f" ± {se:.2f}" if se is not None else "")

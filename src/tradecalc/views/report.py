@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from tradecalc.analysis.projection import Projection, lever_columns, probability_text
-from tradecalc.views.briefing import install_hint, no_odds_text, odds_text, outside_text, version
+from tradecalc.views.briefing import install_hint, odds_text, outside_text, version
 from tradecalc.views.render import (
     cited,
     growth_text,
+    no_odds_text,
     overrides_text,
     percent,
     unverified_ids,

@@ -21,12 +21,11 @@ from tradecalc.core.sanitize import escape
 from tradecalc.scenario.yamlread import fail
 from tradecalc.views.briefing import (
     install_hint,
-    no_odds_text,
     odds_text,
     outside_text,
     version,
 )
-from tradecalc.views.render import overrides_text, unverified_ids
+from tradecalc.views.render import no_odds_text, overrides_text, unverified_ids
 
 CREATED = dt.datetime(2000, 1, 1)
 """The creation date written into every workbook, so that the bytes depend on the inputs only."""
@@ -249,7 +248,7 @@ def summary_pairs(p, doc: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
             (f"P10 in {s.by_year}, US$ m", odds.get("p10_at_by_year_usd_m"), MONEY),
             (f"P50 in {s.by_year}, US$ m", odds.get("p50_at_by_year_usd_m"), MONEY),
             (f"P90 in {s.by_year}, US$ m", odds.get("p90_at_by_year_usd_m"), MONEY),
-            (f"Mean in {s.by_year}, US$ m", odds.get("mean_at_by_year_usd_m"), MONEY),
+            (_mean_label(odds, s.by_year), odds.get("mean_at_by_year_usd_m"), MONEY),
         ]
     else:
         pairs.append(("Odds", no_odds_text(s), NUMBER))
@@ -429,3 +428,9 @@ def headroom_workbook(doc: Mapping[str, Any]) -> bytes:
     if doc["directions"]:
         book.records("Directions", doc["directions"])
     return book.close()
+
+
+def _mean_label(odds: Mapping[str, Any], by_year: int) -> str:
+    """The mean's row label; it says when the mean does not converge (methods.md 8.1)."""
+    caveat = " (does not converge: methods.md 8.1)" if odds.get("mean_finite") is False else ""
+    return f"Mean in {by_year}, US$ m{caveat}"
