@@ -91,3 +91,32 @@ def test_a_sector_override_moves_products_into_the_deal_sector(tmp_path):
     )
     _, _, err = run("validate", path2)
     assert "imported 650.0 US$ m of pharma products (HS 10, 30)" in err
+
+
+def test_a_product_row_given_twice_is_refused_in_every_command(tmp_path):
+    # made-up rows; the second pharma row repeats the first, so the market would read 800, not 400
+    data = tmp_path / "d.yaml"
+    data.write_text(
+        "schema_version: 1\n"
+        "economies: [{code: PAK}, {code: AZE}]\n"
+        "products:\n"
+        "  detail: hs2\n"
+        "  rows:\n"
+        "    - {year: 2023, reporter: AZE, partner: WLD, flow: M, product: '30', value_usd_m: 400.0}\n"
+        "    - {year: 2023, reporter: AZE, partner: WLD, flow: M, product: '30', value_usd_m: 400.0}\n",
+        encoding="utf-8",
+    )
+    # base.yaml's text with an `extends:` of the data file (a scenario extends one file)
+    base = Path(__file__).resolve().parents[1] / "scenarios" / "base.yaml"
+    text = base.read_text(encoding="utf-8")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        text.replace("schema_version: 1\n", f"schema_version: 1\nextends: {data}\n", 1),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["project", str(scenario)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"{data}:7: products.rows.1: the same row as products.rows.0 (year, reporter, partner, "
+        "flow and product): write each value once\n"
+    )

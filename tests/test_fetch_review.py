@@ -384,3 +384,25 @@ def test_network_warnings_are_named_by_the_file_written(replay):  # noqa: F811
         lines = result.stderr.splitlines()
         assert len(lines) == 2
         assert all(x.startswith(f"{name}: history: warning: ") for x in lines), lines
+
+
+def test_the_network_path_without_the_comtrade_extra_is_one_line(monkeypatch):
+    # an install without `[comtrade]`: urllib3 or platformdirs cannot be found
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "platformdirs" else real(name, *a),
+    )
+    from typer.testing import CliRunner
+
+    from tradecalc.cli.commands import app
+
+    result = CliRunner().invoke(app, ["fetch", "--economies", "PAK", "AZE", "--years", "2020-2021"])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "fetch: the network path needs platformdirs: pip install platformdirs (or pip install -e "
+        "'.[comtrade]' from a checkout); --from-file reads saved answers without them\n"
+    )

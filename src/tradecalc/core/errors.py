@@ -37,3 +37,14 @@ class ScenarioError(TradecalcError):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def install_hint(package: str, extra: str) -> str:
+    """How to install an optional package, naming this project's own way in.
+
+    The public index holds an unrelated project called ``tradecalc``: never point at it.
+
+    >>> install_hint("XlsxWriter", "xlsx")
+    "pip install XlsxWriter (or pip install -e '.[xlsx]' from a checkout)"
+    """
+    return f"pip install {package} (or pip install -e '.[{extra}]' from a checkout)"

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from tradecalc.core.errors import Problem, ScenarioError, TradecalcError
+from tradecalc.core.errors import Problem, ScenarioError, TradecalcError, install_hint
 from tradecalc.core.sanitize import clean
 from tradecalc.ingest import cache
 from tradecalc.ingest.codes import WORLD_CODE, comtrade_code
@@ -270,6 +270,23 @@ def _message(doc, text: str) -> str:
     return clean(text.strip() or "no message", 200)
 
 
+NETWORK_PACKAGES = ("urllib3", "platformdirs")
+"""What the network path and its cache need: the ``[comtrade]`` extra."""
+
+
+def _need_network_packages() -> None:
+    """Refuse, in one line, a network fetch without the ``[comtrade]`` extra (exit 2)."""
+    import importlib.util
+
+    missing = [name for name in NETWORK_PACKAGES if importlib.util.find_spec(name) is None]
+    if missing:
+        hint = install_hint(" ".join(missing), "comtrade")
+        message = f"the network path needs {' and '.join(missing)}: {hint}"
+        raise ScenarioError(
+            [Problem("fetch", None, "", f"{message}; --from-file reads saved answers without them")]
+        )
+
+
 def from_api(
     pair: tuple[str, str],
     years: list[int],
@@ -285,6 +302,7 @@ def from_api(
 
     ``products_optional``: no product rows give a data file without them (init).
     """
+    _need_network_packages()
     client = Client(key, offline, refresh)
     codes = {code: comtrade_code(code) for code in pair}
     rows: list[Row] = []

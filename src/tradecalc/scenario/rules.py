@@ -227,6 +227,21 @@ def _source_problems(s: ScenarioFields, names: _Names) -> Found:
             )
 
 
+def _product_problems(s: ScenarioFields, names: _Names) -> Found:
+    """A product row given twice would be counted twice (the deal-market check sums rows)."""
+    for part in ("rows", "world"):
+        first: dict[tuple, int] = {}
+        for i, r in enumerate(getattr(s.products, part) if s.products is not None else ()):
+            key = (r.year, r.reporter, r.partner, r.flow, r.product)
+            j = first.setdefault(key, i)
+            if j != i:
+                yield (
+                    ("products", part, i),
+                    f"the same row as products.{part}.{j} (year, reporter, partner, flow and "
+                    "product): write each value once",
+                )
+
+
 _GROUPS: tuple[Callable[[ScenarioFields, _Names], Found], ...] = (
     _year_problems,
     _baseline_problems,
@@ -238,6 +253,7 @@ _GROUPS: tuple[Callable[[ScenarioFields, _Names], Found], ...] = (
     _history_problems,
     _uncertainty_problems,
     _source_problems,
+    _product_problems,
 )
 """The field groups, in the order their problems are listed (ties on one line keep it)."""
 

@@ -20,17 +20,6 @@ from tradecalc.views.render import (
 )
 
 
-def install_hint(package: str, extra: str) -> str:
-    """How to install an optional package, naming this project's own way in.
-
-    The public index holds an unrelated project called ``tradecalc``: never point at it.
-
-    >>> install_hint("XlsxWriter", "xlsx")
-    "pip install XlsxWriter (or pip install -e '.[xlsx]' from a checkout)"
-    """
-    return f"pip install {package} (or pip install -e '.[{extra}]' from a checkout)"
-
-
 def version() -> str:
     """The installed tradecalc version."""
     from tradecalc import __version__

@@ -22,10 +22,11 @@ import numpy as np
 
 from tradecalc.analysis.comparison import Comparison
 from tradecalc.analysis.projection import Projection, history_rows, lever_columns, probability_text
+from tradecalc.core.errors import install_hint
 from tradecalc.core.sanitize import escape, has_unsafe
 from tradecalc.engine.montecarlo import Simulation
 from tradecalc.scenario.yamlread import fail
-from tradecalc.views.briefing import footer_text, install_hint, odds_text, outside_text
+from tradecalc.views.briefing import footer_text, odds_text, outside_text
 from tradecalc.views.render import growth_text, overrides_text, unverified_ids, verdict
 
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}

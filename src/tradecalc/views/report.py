@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from tradecalc.analysis.projection import Projection, lever_columns, probability_text
-from tradecalc.views.briefing import install_hint, odds_text, outside_text, version
+from tradecalc.core.errors import install_hint
+from tradecalc.views.briefing import odds_text, outside_text, version
 from tradecalc.views.render import (
     cited,
     growth_text,

@@ -17,14 +17,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from tradecalc.core.errors import install_hint
 from tradecalc.core.sanitize import escape
 from tradecalc.scenario.yamlread import fail
-from tradecalc.views.briefing import (
-    install_hint,
-    odds_text,
-    outside_text,
-    version,
-)
+from tradecalc.views.briefing import odds_text, outside_text, version
 from tradecalc.views.render import no_odds_text, overrides_text, unverified_ids
 
 CREATED = dt.datetime(2000, 1, 1)
