@@ -28,7 +28,8 @@ from tradecalc.scenario.terms import CODE_PATTERN, direction_name, iso_name
 MIRROR_THRESHOLD = 0.25
 """A mirror gap (importer's CIF over exporter's FOB) beyond a factor 1.25 either way is flagged."""
 
-LEVELS = {"TOTAL": "total", 2: "hs2", 4: "hs4", 6: "hs6"}
+LEVELS = {2: "hs2", 4: "hs4", 6: "hs6"}
+"""The detail of an HS code by its number of digits (a TOTAL row is detail ``total``)."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Tagged:
     @property
     def level(self) -> str:
         product = self.row.product
-        return LEVELS["TOTAL"] if product == "TOTAL" else LEVELS.get(len(product), "hs")
+        return "total" if product == "TOTAL" else LEVELS.get(len(product), "hs")
 
 
 def tag(rows: Iterable[Row]) -> list[Tagged]:
