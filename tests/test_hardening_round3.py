@@ -650,3 +650,19 @@ def test_item_07_scenario_replace_with_a_nested_value_changed(path, value):
     field = path[0]
     section = _replaced(BASE_TREE, path, value)[field]
     _only_scenario_errors(lambda: tradecalc.project(LOADED.replace(**{field: section})).total)
+
+
+@pytest.mark.parametrize(
+    ("args", "stderr"),
+    [
+        (["compare", BASE, "--rank", "foo"], "--rank: 'foo' is not one of 'gap', 'odds'.\n"),
+        (
+            ["project", BASE, "-f", "xml"],
+            "--format: 'xml' is not one of 'table', 'json', 'csv', 'markdown', 'xlsx'.\n",
+        ),
+    ],
+)
+def test_a_choice_refused_says_so_without_the_validators_prefix(args, stderr):
+    # typer checks choices through pydantic, whose message starts "Value error, "
+    result = invoke(*args)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", stderr)

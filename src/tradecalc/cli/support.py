@@ -61,7 +61,7 @@ def _usage_line(error) -> str:
         where = context.command_path if context is not None else "tradecalc"
     bad = isinstance(error, click_errors.BadParameter)
     message = error.message if bad else error.format_message()
-    message = " ".join(message.split())
+    message = " ".join(message.split()).removeprefix("Value error, ").removeprefix("value error, ")
     if isinstance(error, click_errors.MissingParameter):
         message = "missing"
     elif isinstance(error, click_errors.NoSuchOption):
