@@ -623,20 +623,12 @@ def validate(
         raise typer.Exit(2)
 
 
-from tradecalc.cli.fetch import two_codes  # noqa: E402  (--economies PAK --from-file F)
+from tradecalc.cli.fetch import EconomiesOption  # noqa: E402  (one --economies, as fetch's)
 
 
 @app.command()
 def init(
-    economies: Annotated[
-        tuple[str, str],
-        typer.Option(
-            "--economies",
-            metavar="CODE CODE",
-            callback=two_codes,
-            help="The two economies, ISO 3166 alpha-3 codes, e.g. --economies PAK UZB.",
-        ),
-    ],
+    economies: EconomiesOption,
     target: Annotated[float, typer.Option("--target", help="Target trade, US$ million a year.")],
     by: Annotated[int, typer.Option("--by", help="Deadline year.")],
     base_year: Annotated[
