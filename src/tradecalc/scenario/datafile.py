@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from tradecalc.core.errors import Problem, ScenarioError
 from tradecalc.scenario import hs
 from tradecalc.scenario.lines import by_line, locate, problem_at
-from tradecalc.scenario.sections import DataFile, Products
+from tradecalc.scenario.sections import DataFile, Products, repeated_rows
 from tradecalc.scenario.validation import pydantic_problem
 from tradecalc.scenario.yamlread import Doc, parse_mapping, read_text, strip_nulls
 
@@ -102,20 +102,15 @@ def _code_problem(product: str, detail: str) -> str | None:
 
 def _duplicates(tree: Doc, part: str, rows, file: str) -> list[Problem]:
     """A row with the same year, reporter, partner, flow and product as an earlier one."""
-    first: dict[tuple, int] = {}
     problems = []
-    for i, r in enumerate(rows):
-        key = (r.year, r.reporter, r.partner, r.flow, r.product)
-        if key not in first:
-            first[key] = i
-            continue
+    for i, j in repeated_rows(rows):
         loc = ("products", part, i)
-        other_file, other_line = locate(tree, (*loc[:2], first[key])) or (file, None)
+        other_file, other_line = locate(tree, (*loc[:2], j)) or (file, None)
         this_file = (locate(tree, loc) or (file, None))[0]
         where = f"line {other_line}" if other_file == this_file else f"{other_file}:{other_line}"
         message = (
             f"the same year, reporter, partner, flow and product as products.{part}."
-            f"{first[key]} ({where}): write each value once (the two would be added together)"
+            f"{j} ({where}): write each value once (the two would be added together)"
         )
         problems.append(problem_at(tree, loc, message, file))
     return problems

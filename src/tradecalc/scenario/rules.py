@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 
-from tradecalc.scenario.sections import ScenarioFields, provenance_items
+from tradecalc.scenario.sections import ScenarioFields, provenance_items, repeated_rows
 from tradecalc.scenario.terms import (
     CUSTOMS_CATEGORIES,
     Loc,
@@ -230,16 +230,12 @@ def _source_problems(s: ScenarioFields, names: _Names) -> Found:
 def _product_problems(s: ScenarioFields, names: _Names) -> Found:
     """A product row given twice would be counted twice (the deal-market check sums rows)."""
     for part in ("rows", "world"):
-        first: dict[tuple, int] = {}
-        for i, r in enumerate(getattr(s.products, part) if s.products is not None else ()):
-            key = (r.year, r.reporter, r.partner, r.flow, r.product)
-            j = first.setdefault(key, i)
-            if j != i:
-                yield (
-                    ("products", part, i),
-                    f"the same row as products.{part}.{j} (year, reporter, partner, flow and "
-                    "product): write each value once",
-                )
+        for i, j in repeated_rows(getattr(s.products, part) if s.products is not None else []):
+            yield (
+                ("products", part, i),
+                f"the same row as products.{part}.{j} (year, reporter, partner, flow and "
+                "product): write each value once",
+            )
 
 
 _GROUPS: tuple[Callable[[ScenarioFields, _Names], Found], ...] = (
