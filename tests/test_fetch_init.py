@@ -107,19 +107,15 @@ def test_product_rows_become_sectors_and_the_rest_other(tmp_path):
     assert flows[("pak_to_aze", "agrifood")]["source"] == "comtrade_aze_pak_hs2_2023"
 
 
+PAK_UZB_INIT = [
+    *("init", "--economies", "PAK", "UZB", "--target", "2000", "--by", "2030"),
+    *("--from-file", str(FIXTURES / "pak-uzb.json")),
+]
+"""`init` from the made-up PAK/UZB answer, before any -o or --base-year."""
+
+
 def test_init_from_data_needs_an_output_and_never_overwrites(tmp_path):
-    args = [
-        "init",
-        "--economies",
-        "PAK",
-        "UZB",
-        "--target",
-        "2000",
-        "--by",
-        "2030",
-        "--from-file",
-        str(FIXTURES / "pak-uzb.json"),
-    ]
+    args = PAK_UZB_INIT
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert result.stderr.startswith("--output: --from-file/--fetch need -o FILE")
@@ -131,18 +127,7 @@ def test_init_from_data_needs_an_output_and_never_overwrites(tmp_path):
 
 
 def test_base_year_picks_the_record_year_or_says_which_exist(tmp_path):
-    args = [
-        "init",
-        "--economies",
-        "PAK",
-        "UZB",
-        "--target",
-        "2000",
-        "--by",
-        "2030",
-        "--from-file",
-        str(FIXTURES / "pak-uzb.json"),
-    ]
+    args = PAK_UZB_INIT
     result = runner.invoke(app, [*args, "--base-year", "2021", "-o", str(tmp_path / "a.yaml")])
     assert result.exit_code == 0, result.stderr
     starter = yaml.safe_load((tmp_path / "a.yaml").read_text())
