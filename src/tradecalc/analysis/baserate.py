@@ -1,0 +1,243 @@
+"""The base rate of a multiple over a panel: how often pairs of a given size reached R times
+their trade within H years (methods.md 13), with the size class's shock prior beside it.
+
+Counted in DuckDB (:mod:`tradecalc.analysis.panel_windows`); the rate, its intervals and the
+quantiles of the multiple in numpy (:mod:`tradecalc.model.rates`); the prior by empirical Bayes
+(:mod:`tradecalc.model.size_prior`); ``calibrate=True`` adds the model's own calibration over
+the same windows (:mod:`tradecalc.analysis.calibration`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tradecalc.analysis.panel_windows import Changes, Windows
+from tradecalc.core.errors import Problem, ScenarioError
+
+DEFAULT_BAND = 2.0
+"""The size class: V_t within a factor of this of the base value."""
+CSV_COLUMNS = (
+    "economy_a",
+    "economy_b",
+    "start_year",
+    "value_usd_m",
+    "peak_usd_m",
+    "multiple",
+    "success",
+)
+"""One row per window of the reference class: anyone can count the rate again."""
+
+
+@dataclass(frozen=True)
+class PanelRef:
+    """The panel a rate was counted on: what it is, and its flows as a SQL table expression."""
+
+    id: str
+    title: str
+    licence: str
+    attribution: str
+    absence: str
+    table: str = field(repr=False)
+
+    def describe(self, years: tuple[int, int] | None) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "years": None if years is None else list(years),
+            "licence": self.licence,
+            "attribution": self.attribution,
+            "absence": self.absence,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class BaseRate:
+    """A base rate, computed before anything is drawn: counts, intervals, quantiles, the size
+    class's shock prior and (with ``calibrate``) the model's calibration."""
+
+    panel: dict[str, Any]
+    base_usd_m: float
+    target_usd_m: float
+    horizon: int
+    band: float
+    windows: Windows = field(repr=False)
+    successes: np.ndarray = field(repr=False)  # (W,) bool
+    rate_interval: tuple[float, float] | None
+    rate_interval_clustered: tuple[float, float] | None
+    shock_sd: dict[str, Any]
+    model: dict[str, Any] | None = None
+    calibration: Any = field(default=None, repr=False)  # analysis.calibration.Calibration
+
+    @property
+    def multiple(self) -> float:
+        return self.target_usd_m / self.base_usd_m
+
+    @property
+    def size_band_usd_m(self) -> tuple[float, float]:
+        return self.base_usd_m / self.band, self.base_usd_m * self.band
+
+    @property
+    def multiples(self) -> np.ndarray:
+        """max(V_{t+1..t+H}) / V_t of every window."""
+        return self.windows.peak / self.windows.value
+
+    @property
+    def rate(self) -> float | None:
+        n = len(self.successes)
+        return float(self.successes.sum()) / n if n else None
+
+    def counts(self) -> dict[str, int]:
+        w, s = self.windows, self.successes
+        return {
+            "windows": int(len(w.pair)),
+            "pairs": int(len(np.unique(w.pair))),
+            "successes": int(s.sum()),
+            "successful_pairs": int(len(np.unique(w.pair[s]))),
+        }
+
+    def window_years(self) -> tuple[int, int] | None:
+        y = self.windows.year
+        return (int(y.min()), int(y.max())) if len(y) else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of `baserate` (and ``outside_view.base_rate`` of `project`)."""
+        from tradecalc.model.rates import multiple_quantiles
+
+        panel = {**self.panel, "window_start_years": _list(self.window_years())}
+        return {
+            "panel": panel,
+            "base_usd_m": self.base_usd_m,
+            "target_usd_m": self.target_usd_m,
+            "multiple": self.multiple,
+            "horizon": self.horizon,
+            "size_band_usd_m": list(self.size_band_usd_m),
+            **self.counts(),
+            "rate": self.rate,
+            "rate_interval": _list(self.rate_interval),
+            "rate_interval_clustered": _list(self.rate_interval_clustered),
+            "multiple_quantiles": multiple_quantiles(self.multiples),
+            "shock_sd": self.shock_sd,
+            "model": self.model,
+        }
+
+    columns = CSV_COLUMNS
+
+    def rows(self):
+        """One dict per window (the CSV): the pair, its start year and what followed."""
+        w = self.windows
+        for i in range(len(w.pair)):
+            a, b = w.names[w.pair[i]]
+            yield {
+                "economy_a": a,
+                "economy_b": b,
+                "start_year": int(w.year[i]),
+                "value_usd_m": float(w.value[i]),
+                "peak_usd_m": float(w.peak[i]),
+                "multiple": float(w.peak[i] / w.value[i]),
+                "success": bool(self.successes[i]),
+            }
+
+    @property
+    def frame(self):
+        """The windows as a pandas DataFrame: the CSV's columns."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(list(self.rows()), columns=list(CSV_COLUMNS))
+
+
+def _list(pair) -> list | None:
+    return None if pair is None else list(pair)
+
+
+def check_question(base: float, target: float, horizon: int, band: float) -> None:
+    """One line per bad number (``--base: ...``), exit 2."""
+    problems = []
+    for name, value in (("--base", base), ("--target", target)):
+        if not (math.isfinite(value) and value > 0):
+            problems.append(Problem(name, None, "", f"must be a positive number, not {value!r}"))
+    if horizon < 1:
+        problems.append(Problem("--horizon", None, "", f"must be at least 1 year, not {horizon}"))
+    if not (math.isfinite(band) and band > 1):
+        problems.append(Problem("--band", None, "", f"must be a number above 1, not {band!r}"))
+    if problems:
+        raise ScenarioError(problems)
+
+
+def base_rate(
+    panel: PanelRef,
+    base: float,
+    target: float,
+    horizon: int,
+    band: float = DEFAULT_BAND,
+    *,
+    calibrate: bool = False,
+    seed: int = 0,
+) -> BaseRate:
+    """Count the reference class of (pair, t) with V_t in [B/K, B K] and a value in each of
+    t+1..t+H; a window succeeds when max(V_{t+1..t+H}) >= (T / B) V_t (first passage)."""
+    from tradecalc.analysis import panel_windows as pw
+    from tradecalc.model.rates import clustered_interval, wilson_interval
+
+    check_question(base, target, horizon, band)
+    con = _connect()
+    try:
+        pw.load_series(con, panel.table, panel.absence)
+        low, high = base / band, base * band
+        found = pw.windows(con, low, high, horizon)
+        in_class = pw.changes(con, low, high)
+        every = pw.changes(con) if calibrate else None
+        years = pw.panel_years(con)
+    finally:
+        con.close()
+    ok = found.peak >= (target / base) * found.value
+    n = len(ok)
+    by_pair = np.bincount(found.pair, minlength=len(found.names))
+    wins = np.bincount(found.pair, ok.astype(float), minlength=len(found.names))
+    seen = by_pair > 0
+    result = BaseRate(
+        panel=panel.describe(years),
+        base_usd_m=float(base),
+        target_usd_m=float(target),
+        horizon=int(horizon),
+        band=float(band),
+        windows=found,
+        successes=ok,
+        rate_interval=wilson_interval(int(ok.sum()), n) if n else None,
+        rate_interval_clustered=clustered_interval(wins[seen], by_pair[seen]) if n else None,
+        shock_sd=class_shock_sd(in_class),
+    )
+    if not calibrate:
+        return result
+    from dataclasses import replace
+
+    from tradecalc.analysis.calibration import calibrate as run_calibration
+
+    calibration = run_calibration(found, every, (low, high), horizon, target / base, seed=seed)
+    return replace(result, model=calibration.summary(), calibration=calibration)
+
+
+def class_shock_sd(changes: Changes) -> dict[str, Any]:
+    """The JSON ``shock_sd``: the size class's prior sd (item 3 of the odds issue)."""
+    from tradecalc.model.size_prior import METHOD, size_class_prior
+
+    sd, df, info = size_class_prior(changes.change, changes.pair)
+    return {
+        "estimate": None if not math.isfinite(sd) else sd,
+        "changes": info["changes"],
+        "pairs": info["pairs"],
+        "df": df,
+        "centre": info["centre"],
+        "capped": info["capped"],
+        "df_estimate": info["df_estimate"],
+        "method": METHOD,
+    }
+
+
+def _connect():
+    import duckdb
+
+    return duckdb.connect()
