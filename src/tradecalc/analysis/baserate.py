@@ -93,10 +93,10 @@ class BaseRate:
     def counts(self) -> dict[str, int]:
         w, s = self.windows, self.successes
         return {
-            "windows": int(len(w.pair)),
-            "pairs": int(len(np.unique(w.pair))),
+            "windows": len(w.pair),
+            "pairs": len(np.unique(w.pair)),
             "successes": int(s.sum()),
-            "successful_pairs": int(len(np.unique(w.pair[s]))),
+            "successful_pairs": len(np.unique(w.pair[s])),
         }
 
     def window_years(self) -> tuple[int, int] | None:
@@ -241,3 +241,14 @@ def _connect():
     import duckdb
 
     return duckdb.connect()
+
+
+def scenario_question(scenario) -> tuple[float, float, int]:
+    """``(B, T, H)`` of a scenario: its measure in the base year (the central path), the
+    target's value and ``by_year - base_year``."""
+    from tradecalc.engine.compile import compile_scenario
+    from tradecalc.engine.evaluate import evaluate_measure
+
+    layout, params = compile_scenario(scenario)
+    base = float(evaluate_measure(layout, params)[0, 0])
+    return base, float(scenario.target.value_usd_m), scenario.by_year - scenario.base_year

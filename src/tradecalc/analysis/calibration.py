@@ -145,9 +145,7 @@ def calibrate(
         chi2 = rng.chisquare(nu[part, np.newaxis], (len(nu[part]), draws))
         sd = np.sqrt(nu[part, np.newaxis] * scale2[part, np.newaxis] / chi2)
         normals = rng.standard_normal((len(nu[part]), draws, horizon))
-        pit[part], prob[part] = _scores(
-            observed_log[part], drift[part], sd, normals, need, horizon
-        )
+        pit[part], prob[part] = _scores(observed_log[part], drift[part], sd, normals, need, horizon)
     ok = windows.peak[scored] >= ratio * windows.value[scored]
     return Calibration(scored, pit, prob, ok, draws, seed)
 

