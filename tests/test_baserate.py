@@ -127,6 +127,7 @@ def test_exact_counts_on_a_hand_made_panel(hand):
 def test_json_keys_are_the_issues(hand):
     code, out, _ = run("baserate", "--panel", hand, "--base", 10, "--target", 20, "--horizon", 2,
                        "-f", "json")  # fmt: skip
+    assert code == 0
     keys = {"panel", "base_usd_m", "target_usd_m", "multiple", "horizon", "size_band_usd_m",
             "windows", "pairs", "successes", "successful_pairs", "rate", "rate_interval",
             "multiple_quantiles", "shock_sd", "model"}  # fmt: skip
