@@ -233,6 +233,7 @@ def class_shock_sd(changes: Changes) -> dict[str, Any]:
         "centre": info["centre"],
         "capped": info["capped"],
         "df_estimate": info["df_estimate"],
+        "pooled_sd": info.get("pooled_sd"),
         "method": METHOD,
     }
 

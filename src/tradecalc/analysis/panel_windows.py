@@ -45,7 +45,7 @@ def series_sql(table: str, absence: str) -> str:
     """The SQL of the pair series ``(pair, a, b, year, v)``: ``a < b`` the two codes."""
     directed = f"""
         SELECT least(exporter, importer) AS a, greatest(exporter, importer) AS b,
-               exporter < importer AS forward, year, sum(value_usd_m) AS v
+               exporter < importer AS forward, year, sum(value_usd_m::DOUBLE) AS v
         FROM {table} WHERE exporter <> importer GROUP BY ALL"""
     if absence in ZERO_RULES:
         summed = f"""

@@ -19,9 +19,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 METHOD = (
-    "empirical Bayes across the class's pairs: scaled inverse chi-square population of the "
-    "pairs' variances, its scale and weight by Smyth's (2004) method of moments on the log "
-    "variances; the weight capped at the class's changes"
+    "empirical Bayes across the class's pairs: a scaled inverse chi-square population of the "
+    "pairs' variances, its weight by Smyth's (2004) moments of the log variances (capped at "
+    "the class's changes), its mean the pooled variance of the class's changes"
 )
 
 
@@ -106,20 +106,25 @@ def prior_from_sums(
 ) -> tuple[float, float, dict[str, Any]]:
     r"""The class prior from each pair's count, sum and sum of squares of changes.
 
-    With :math:`SS_i = \sum (\Delta - c)^2`, :math:`s_i^2 = SS_i / n_i`,
-    :math:`e_i = \ln s_i^2 - \psi(n_i/2) + \ln(n_i/2)` (Smyth 2004, eq. 10-11):
+    The weight :math:`\nu_0` by Smyth's (2004, eq. 10-11) moments of the log variances, with
+    :math:`SS_i = \sum (\Delta - c)^2`, :math:`s_i^2 = SS_i / n_i` and
+    :math:`e_i = \ln s_i^2 - \psi(n_i/2) + \ln(n_i/2)` (unbiased for :math:`\ln \sigma_i^2`):
 
     .. math:: \psi'(\nu_0 / 2) = \frac{1}{G}\sum_i \Big[\frac{G}{G-1}(e_i - \bar e)^2
-              - \psi'(n_i / 2)\Big], \qquad
-              s_0^2 = \exp\big(\bar e + \psi(\nu_0/2) - \ln(\nu_0/2)\big)
+              - \psi'(n_i / 2)\Big]
 
-    Where the right side is not positive (the pairs' variances spread no more than their
-    sampling noise: no evidence that they differ), :math:`\nu_0` is infinite and the pairs share
-    one variance, estimated by the pooled :math:`\sum SS_i / \sum n_i`. Either way the weight
-    is capped at the class's degrees of freedom :math:`\sum n_i` (the changes themselves: a
-    prior never carries more than the data it came from); ``diagnostics["capped"]`` says
-    when. Pairs with :math:`SS_i = 0` enter the pooled variance but not the log moments.
-    ``(nan, 0, ...)`` for a class without changes.
+    The scale from the pooled variance :math:`\bar s^2 = \sum SS_i / \sum n_i` (every change
+    of the class counts once, whichever pair it belongs to), matched to the population's mean
+    variance: :math:`s_0^2 = \bar s^2 (\nu_0 - 2) / \nu_0`; for :math:`\nu_0 \le 2` (no
+    finite mean) Smyth's own :math:`s_0^2 = \exp(\bar e + \psi(\nu_0/2) - \ln(\nu_0/2))`.
+
+    Where the moment is not positive (the pairs' variances spread no more than their
+    sampling noise: no evidence that they differ), :math:`\nu_0` is infinite: the pairs share
+    one variance, :math:`s_0^2 = \bar s^2`. Either way the weight is capped at the class's
+    degrees of freedom :math:`\sum n_i` (the changes themselves: a prior never carries more
+    than the data it came from); ``diagnostics["capped"]`` says when, ``["scale"]`` which
+    scale was used. Pairs with :math:`SS_i = 0` enter the pooled variance but not the log
+    moments. ``(nan, 0, ...)`` for a class without changes.
 
     Examples
     --------
@@ -139,13 +144,15 @@ def prior_from_sums(
     info["pooled_sd"] = float(np.sqrt(pooled))
     moment, e_bar = _log_moment(ss, n)
     df_estimate = 2.0 * inverse_trigamma(moment) if moment is not None and moment > 0 else None
+    info.update(df_estimate=df_estimate, excess_log_variance=moment)
     if df_estimate is None or df_estimate >= changes:
-        capped = {"capped": True, "df_estimate": df_estimate, "excess_log_variance": moment}
-        return float(np.sqrt(pooled)), changes, {**info, **capped}
-    half = df_estimate / 2.0
-    scale = float(np.exp(e_bar + digamma(half) - np.log(half)))
-    estimated = {"capped": False, "df_estimate": df_estimate, "excess_log_variance": moment}
-    return float(np.sqrt(scale)), df_estimate, {**info, **estimated}
+        return float(np.sqrt(pooled)), changes, {**info, "capped": True, "scale": "pooled"}
+    if df_estimate > 2.0:
+        scale, how = pooled * (df_estimate - 2.0) / df_estimate, "mean-matched"
+    else:
+        half = df_estimate / 2.0
+        scale, how = float(np.exp(e_bar + digamma(half) - np.log(half))), "log-moment"
+    return float(np.sqrt(scale)), df_estimate, {**info, "capped": False, "scale": how}
 
 
 def _log_moment(ss: np.ndarray, n: np.ndarray) -> tuple[float | None, float]:

@@ -1,0 +1,58 @@
+"""The shock prior by size class: empirical Bayes across the class's pairs (model.size_prior),
+and the class's changes counted on a panel (the JSON ``shock_sd`` of `baserate`).
+
+The panels here are synthetic (tests/synthetic_panels.py) with known sds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.synthetic_panels import size_class_levels, write_panel
+from tradecalc.analysis.baserate import PanelRef, base_rate
+from tradecalc.model.size_prior import prior_from_sums, size_class_prior
+
+
+@pytest.fixture(scope="module")
+def size_panel(tmp_path_factory):
+    path = tmp_path_factory.mktemp("prior") / "sizes.csv"
+    return write_panel(path, size_class_levels(np.random.default_rng(26)))
+
+
+@pytest.mark.parametrize(("base", "true_sd"), [(10.0, 0.40), (1000.0, 0.10)])
+def test_the_estimate_recovers_each_size_classs_sd(size_panel, base, true_sd):
+    ref = PanelRef("sizes", "synthetic", "none", "none", "complete", f"read_csv_auto('{size_panel}')")
+    shock = base_rate(ref, base, 2 * base, 3).shock_sd
+    assert shock["estimate"] == pytest.approx(true_sd, rel=0.10)
+    assert shock["changes"] > 500 and shock["pairs"] > 50
+    # one sd for every pair of the class: a large weight (pairs that leave the band early
+    # had larger changes, which spreads their variances a little: not capped here)
+    assert shock["df"] > 20
+
+
+def test_pairs_of_different_sds_give_the_populations_scale_and_weight():
+    """500 pairs, 20 changes each, sds drawn from a scaled inverse chi-square(8, 0.3^2):
+    Smyth's moments recover the scale within 10 % and the weight roughly."""
+    rng = np.random.default_rng(4)
+    pairs, n, df, scale = 500, 20, 8.0, 0.3
+    sd = np.sqrt(df * scale**2 / rng.chisquare(df, pairs))
+    changes = 0.05 + sd[:, np.newaxis] * rng.standard_normal((pairs, n))
+    prior_sd, prior_df, info = size_class_prior(changes.ravel(), np.repeat(np.arange(pairs), n))
+    assert prior_sd == pytest.approx(scale, rel=0.10)
+    assert 5.0 < prior_df < 13.0 and not info["capped"]
+    assert info["pairs"] == pairs and info["changes"] == pairs * n
+
+
+def test_the_centre_is_given_and_the_divisor_is_n():
+    """Two pairs, changes (0.1, 0.3) and (-0.1, 0.1) around the centre 0.1: SS 0 + 0.04 and
+    0.04 + 0, pooled variance 0.08 / 4 = 0.02 (divisor n, not n - 1; each pair's own mean
+    would give 0.02 + 0.02 over 2 df: 0.02 too, but 0.01 with divisor n); equal variances
+    spread less than their sampling noise, so the weight is capped at the 4 changes."""
+    sd, df, info = prior_from_sums([2, 2], [0.4, 0.0], [0.1, 0.02], 0.1)
+    assert sd == pytest.approx(np.sqrt(0.02), rel=1e-12)
+    assert df == 4.0 and info["capped"]
+
+
+def test_an_empty_class_has_no_prior():
+    sd, df, info = size_class_prior([], [])
+    assert np.isnan(sd) and df == 0.0 and info["changes"] == 0
