@@ -1,0 +1,91 @@
+"""The model's calibration over a base rate's windows (`baserate --calibrate`): on a panel drawn
+from the model's own law the forecasts are calibrated; on AGTPA it prints what it is.
+
+The panel here is synthetic (tests/synthetic_panels.py): 300 pairs, each a random walk in the
+log level with drift 0.03 and an sd drawn from a scaled inverse chi-square(6, 0.2^2)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from tests.synthetic_panels import model_law_levels, write_panel
+from tradecalc.analysis.baserate import PanelRef, base_rate
+from tradecalc.cli.commands import app
+
+DRIFT, DF, SCALE = 0.03, 6.0, 0.2
+BASE, RATIO, HORIZON, BAND = 100.0, 1.3, 3, 5.0
+
+
+@pytest.fixture(scope="module")
+def own_law(tmp_path_factory):
+    rng = np.random.default_rng(2026)
+    levels, sd = model_law_levels(rng, 300, DRIFT, DF, SCALE)
+    path = write_panel(tmp_path_factory.mktemp("law") / "law.csv", levels)
+    ref = PanelRef("law", "synthetic", "none", "none", "complete", f"read_csv_auto('{path}')")
+    result = base_rate(ref, BASE, RATIO * BASE, HORIZON, BAND, calibrate=True, seed=1)
+    return result, sd, ref
+
+
+def true_probability(result, sd: np.ndarray) -> float:
+    """P(max over t+1..t+H of the log level - log V_t >= ln R) under each pair's TRUE law,
+    by plain Monte Carlo (20,000 paths a window), averaged over the scored windows."""
+    rng = np.random.default_rng(7)
+    pairs = result.windows.pair[result.calibration.scored]
+    names = result.windows.names
+    true_sd = np.array([sd[int(names[p][0][1:])] for p in pairs])  # "A0042" -> pair 42
+    total = 0.0
+    for s in np.unique(true_sd):
+        steps = DRIFT + s * rng.standard_normal((20_000, HORIZON))
+        hit = (np.cumsum(steps, axis=1).max(axis=1) >= np.log(RATIO)).mean()
+        total += hit * np.sum(true_sd == s)
+    return total / len(true_sd)
+
+
+def test_coverage_on_the_models_own_law_is_nominal(own_law):
+    result, *_ = own_law
+    m = result.model
+    assert m["windows_scored"] > 2000
+    assert abs(m["coverage_p10_p90"] - 0.80) <= 0.05
+    assert abs(m["coverage_p5_p95"] - 0.90) <= 0.05
+    low, high = m["coverage_p10_p90_interval"]
+    assert low < m["coverage_p10_p90"] < high
+    # a calibrated PIT is flat: every tenth holds 10 % give or take noise
+    shares = np.array(m["pit_histogram"]) / m["windows_scored"]
+    assert np.all(np.abs(shares - 0.10) < 0.03)
+
+
+def test_the_models_probability_is_near_the_true_laws(own_law):
+    result, sd, _ = own_law
+    truth = true_probability(result, sd)
+    assert 0.1 < truth < 0.6  # a probability the test can resolve
+    assert result.model["probability"] == pytest.approx(truth, rel=0.25)
+
+
+def test_only_data_before_each_window_is_used(own_law):
+    """The first start year has no change before it: it cannot be scored (out of sample)."""
+    result, *_ = own_law
+    scored_years = result.windows.year[result.calibration.scored]
+    assert scored_years.min() > result.windows.year.min()
+
+
+def test_calibrate_on_agtpa_prints_what_it_is():
+    out = CliRunner().invoke(
+        app, ["baserate", "--base", "27", "--target", "2000", "--horizon", "7", "--calibrate",
+              "-f", "json"]  # fmt: skip
+    )
+    assert out.exit_code == 0
+    m = json.loads(out.stdout)["model"]
+    for key in ("probability", "coverage_p10_p90", "coverage_p5_p95", "windows_scored"):
+        assert m[key] is not None
+    assert 0.0 <= m["coverage_p10_p90"] <= m["coverage_p5_p95"] <= 1.0
+    assert sum(m["pit_histogram"]) == m["windows_scored"]
+
+
+def test_a_fixed_seed_reproduces_the_calibration(own_law):
+    result, _, ref = own_law
+    again = base_rate(ref, BASE, RATIO * BASE, HORIZON, BAND, calibrate=True, seed=1)
+    assert again.model == result.model
