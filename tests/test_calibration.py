@@ -10,9 +10,9 @@ import json
 
 import numpy as np
 import pytest
+from tests.synthetic_panels import model_law_levels, write_panel
 from typer.testing import CliRunner
 
-from tests.synthetic_panels import model_law_levels, write_panel
 from tradecalc.analysis.baserate import PanelRef, base_rate
 from tradecalc.cli.commands import app
 
@@ -73,10 +73,19 @@ def test_only_data_before_each_window_is_used(own_law):
 
 
 def test_calibrate_on_agtpa_prints_what_it_is():
-    out = CliRunner().invoke(
-        app, ["baserate", "--base", "27", "--target", "2000", "--horizon", "7", "--calibrate",
-              "-f", "json"]  # fmt: skip
-    )
+    args = [
+        "baserate",
+        "--base",
+        "27",
+        "--target",
+        "2000",
+        "--horizon",
+        "7",
+        "--calibrate",
+        "-f",
+        "json",
+    ]
+    out = CliRunner().invoke(app, args)
     assert out.exit_code == 0
     m = json.loads(out.stdout)["model"]
     for key in ("probability", "coverage_p10_p90", "coverage_p5_p95", "windows_scored"):

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from tests.synthetic_panels import size_class_levels, write_panel
+
 from tradecalc.analysis.baserate import PanelRef, base_rate
 from tradecalc.model.size_prior import prior_from_sums, size_class_prior
 
@@ -21,7 +21,9 @@ def size_panel(tmp_path_factory):
 
 @pytest.mark.parametrize(("base", "true_sd"), [(10.0, 0.40), (1000.0, 0.10)])
 def test_the_estimate_recovers_each_size_classs_sd(size_panel, base, true_sd):
-    ref = PanelRef("sizes", "synthetic", "none", "none", "complete", f"read_csv_auto('{size_panel}')")
+    ref = PanelRef(
+        "sizes", "synthetic", "none", "none", "complete", f"read_csv_auto('{size_panel}')"
+    )
     shock = base_rate(ref, base, 2 * base, 3).shock_sd
     assert shock["estimate"] == pytest.approx(true_sd, rel=0.10)
     assert shock["changes"] > 500 and shock["pairs"] > 50
