@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -143,9 +144,10 @@ def test_a_zero_rule_panel_counts_the_missing_row_as_zero(hand, tmp_path):
     AAA-CCC's 2002 becomes 9 (CCC->AAA only), so it adds 3 windows (V 6, 10, 9), of which
     t 2002 succeeds (max(8, 20) = 20 >= 18); CCC-DDD's 2004 becomes 7 (no longer unknown),
     adding t 2002 (V 12, max(5, 7) = 7 < 24): 8 windows, 3 pairs, 4 successes."""
-    from tradecalc.analysis.baserate import PanelRef, base_rate
+    from tradecalc.analysis.baserate import base_rate
+    from tradecalc.panel.catalog import file_info
 
-    ref = PanelRef("hand", "hand", "none", "none", "zero", f"read_csv_auto('{hand}')")
+    ref = replace(file_info(hand), absence="zero")
     result = base_rate(ref, 10.0, 20.0, 2, 2.0)
     assert result.counts() == {"windows": 8, "pairs": 3, "successes": 4, "successful_pairs": 3}
 
@@ -163,10 +165,12 @@ def test_csv_lists_every_window(hand):
     ]
 
 
-def test_without_panel_it_uses_agtpa_and_says_so():
-    code, out, err = run("baserate", "--base", 27, "--target", 2000, "--horizon", 7)
+def test_without_panel_it_uses_agtpa_and_says_so(panel_store):
+    code, out, err = run(
+        "baserate", "--base", 27, "--target", 2000, "--horizon", 7, "-f", "markdown"
+    )
     assert (code, err) == (0, "")
-    assert "AGTPA panel" in out and "no --panel given" in out
+    assert "AGTPA panel" in out and "no --panel given: the shipped panel" in out
     assert "CC BY 4.0" in out  # the attribution every output using it prints
     code, out, _ = run("baserate", "--base", 27, "--target", 2000, "--horizon", 7, "-f", "json")
     assert json.loads(out)["panel"]["id"] == "agtpa"
@@ -185,9 +189,9 @@ def agtpa_pair_series():
     """The pair series of AGTPA, counted with pandas: both directions summed, no domestic."""
     import pandas as pd
 
-    from tradecalc.analysis.panel_ref import open_panel
+    from tradecalc.panel.catalog import resolve
 
-    path = open_panel(None).table.split("'")[1]
+    path = resolve("agtpa").path / "flows.parquet"
     flows = pd.read_parquet(path, columns=["exporter", "importer", "year", "value_usd_m"])
     flows = flows[flows.exporter != flows.importer]
     a = flows[["exporter", "importer"]].min(axis=1)
@@ -198,7 +202,7 @@ def agtpa_pair_series():
 def test_agtpa_count_matches_an_independent_count():
     """Every pair and year is present in AGTPA, so the class is every (pair, t <= 2006 - H)."""
     from tradecalc.analysis.baserate import base_rate
-    from tradecalc.analysis.panel_ref import open_panel
+    from tradecalc.panel.catalog import resolve
 
     series = agtpa_pair_series()
     base, target, h, k = 27.0, 2000.0, 7, 2.0
@@ -213,7 +217,7 @@ def test_agtpa_count_matches_an_independent_count():
                 if v[i + 1 : i + h + 1].max() >= target / base * v[i]:
                     successes += 1
                     won.add(pair)
-    got = base_rate(open_panel(None), base, target, h, k)
+    got = base_rate(resolve("agtpa"), base, target, h, k)
     expected = {"windows": windows, "pairs": len(pairs), "successes": successes,
                 "successful_pairs": len(won)}  # fmt: skip
     assert got.counts() == expected
@@ -227,12 +231,14 @@ def test_agtpa_count_matches_an_independent_count():
         (["--base", "10", "--target", "nan", "--horizon", "2"], "--target: must be a positive"),
         (["--base", "10", "--target", "20"], "--horizon: missing"),
         (["--base", "10", "--target", "20", "--horizon", "2", "--panel", "nope.parquet"],
-         "--panel: no panel or file named 'nope.parquet'"),
+         "nope.parquet: no such file"),
+        (["--base", "10", "--target", "20", "--horizon", "2", "--panel", "nope"],
+         "--panel: no panel 'nope' (panels: agtpa; or a .csv/.parquet FILE)"),
         (["--base", "10", "--target", "20", "--horizon", "2", "--band", "1"],
          "--band: must be a number above 1"),
     ],
 )  # fmt: skip
-def test_bad_input_is_one_line_and_exit_2(args, line, tmp_path, monkeypatch):
+def test_bad_input_is_one_line_and_exit_2(args, line, tmp_path, monkeypatch, panel_store):
     monkeypatch.chdir(tmp_path)
     code, out, err = run("baserate", *args)
     assert code == 2 and out == ""
@@ -257,9 +263,9 @@ def test_plot_draws_the_multiples(hand, tmp_path):
 
 def test_the_result_frame_is_the_csv(hand):
     from tradecalc.analysis.baserate import base_rate
-    from tradecalc.analysis.panel_ref import open_panel
+    from tradecalc.panel.catalog import file_info
 
-    result = base_rate(open_panel(str(hand)), 10.0, 20.0, 2)
+    result = base_rate(file_info(hand), 10.0, 20.0, 2)
     frame = result.frame
     assert list(frame.columns) == list(result.columns)
     assert np.allclose(frame.multiple, [2.0, 20 / 12, 2.0, 2.4])

@@ -7,14 +7,16 @@ log level with drift 0.03 and an sd drawn from a scaled inverse chi-square(6, 0.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from tests.synthetic_panels import model_law_levels, write_panel
 from typer.testing import CliRunner
 
-from tradecalc.analysis.baserate import PanelRef, base_rate
+from tradecalc.analysis.baserate import base_rate
 from tradecalc.cli.commands import app
+from tradecalc.panel.catalog import file_info
 
 DRIFT, DF, SCALE = 0.03, 6.0, 0.2
 BASE, RATIO, HORIZON, BAND = 100.0, 1.3, 3, 5.0
@@ -25,7 +27,7 @@ def own_law(tmp_path_factory):
     rng = np.random.default_rng(2026)
     levels, sd = model_law_levels(rng, 300, DRIFT, DF, SCALE)
     path = write_panel(tmp_path_factory.mktemp("law") / "law.csv", levels)
-    ref = PanelRef("law", "synthetic", "none", "none", "complete", f"read_csv_auto('{path}')")
+    ref = replace(file_info(path), absence="complete")
     result = base_rate(ref, BASE, RATIO * BASE, HORIZON, BAND, calibrate=True, seed=1)
     return result, sd, ref
 

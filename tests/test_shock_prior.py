@@ -5,12 +5,15 @@ The panels here are synthetic (tests/synthetic_panels.py) with known sds."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from tests.synthetic_panels import size_class_levels, write_panel
 
-from tradecalc.analysis.baserate import PanelRef, base_rate
+from tradecalc.analysis.baserate import base_rate
 from tradecalc.model.size_prior import prior_from_sums, size_class_prior
+from tradecalc.panel.catalog import file_info
 
 
 @pytest.fixture(scope="module")
@@ -21,9 +24,7 @@ def size_panel(tmp_path_factory):
 
 @pytest.mark.parametrize(("base", "true_sd"), [(10.0, 0.40), (1000.0, 0.10)])
 def test_the_estimate_recovers_each_size_classs_sd(size_panel, base, true_sd):
-    ref = PanelRef(
-        "sizes", "synthetic", "none", "none", "complete", f"read_csv_auto('{size_panel}')"
-    )
+    ref = replace(file_info(size_panel), absence="complete")
     shock = base_rate(ref, base, 2 * base, 3).shock_sd
     assert shock["estimate"] == pytest.approx(true_sd, rel=0.10)
     assert shock["changes"] > 500 and shock["pairs"] > 50

@@ -17,6 +17,7 @@ import numpy as np
 
 from tradecalc.analysis.panel_windows import Changes, Windows
 from tradecalc.core.errors import Problem, ScenarioError
+from tradecalc.panel.info import PanelInfo
 
 DEFAULT_BAND = 2.0
 """The size class: V_t within a factor of this of the base value."""
@@ -32,26 +33,18 @@ CSV_COLUMNS = (
 """One row per window of the reference class: anyone can count the rate again."""
 
 
-@dataclass(frozen=True)
-class PanelRef:
-    """The panel a rate was counted on: what it is, and its flows as a SQL table expression."""
-
-    id: str
-    title: str
-    licence: str
-    attribution: str
-    absence: str
-    table: str = field(repr=False)
-
-    def describe(self, years: tuple[int, int] | None) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "years": None if years is None else list(years),
-            "licence": self.licence,
-            "attribution": self.attribution,
-            "absence": self.absence,
-        }
+def describe(info: PanelInfo, named: bool = True) -> dict[str, Any]:
+    """The JSON ``panel`` object: what the panel is, its years, and how it records absence."""
+    return {
+        **info.to_dict(),
+        "years": list(info.years),
+        "absence": info.absence,
+        "label": info.label,
+        "chosen": "named by --panel"
+        if named
+        else "no --panel given: "
+        + ("the shipped panel" if info.shipped else "the first panel in the store"),
+    }
 
 
 @dataclass(frozen=True, eq=False)
@@ -168,7 +161,7 @@ def check_question(base: float, target: float, horizon: int, band: float) -> Non
 
 
 def base_rate(
-    panel: PanelRef,
+    panel: PanelInfo,
     base: float,
     target: float,
     horizon: int,
@@ -176,21 +169,22 @@ def base_rate(
     *,
     calibrate: bool = False,
     seed: int = 0,
+    named: bool = True,
 ) -> BaseRate:
     """Count the reference class of (pair, t) with V_t in [B/K, B K] and a value in each of
     t+1..t+H; a window succeeds when max(V_{t+1..t+H}) >= (T / B) V_t (first passage)."""
     from tradecalc.analysis import panel_windows as pw
     from tradecalc.model.rates import clustered_interval, wilson_interval
+    from tradecalc.panel import query
 
     check_question(base, target, horizon, band)
-    con = _connect()
+    con = query.connect()
     try:
-        pw.load_series(con, panel.table, panel.absence)
+        pw.load_series(con, query.flows(panel), panel.absence)
         low, high = base / band, base * band
         found = pw.windows(con, low, high, horizon)
         in_class = pw.changes(con, low, high)
         every = pw.changes(con) if calibrate else None
-        years = pw.panel_years(con)
     finally:
         con.close()
     ok = found.peak >= (target / base) * found.value
@@ -199,7 +193,7 @@ def base_rate(
     wins = np.bincount(found.pair, ok.astype(float), minlength=len(found.names))
     seen = by_pair > 0
     result = BaseRate(
-        panel=panel.describe(years),
+        panel=describe(panel, named),
         base_usd_m=float(base),
         target_usd_m=float(target),
         horizon=int(horizon),
@@ -236,12 +230,6 @@ def class_shock_sd(changes: Changes) -> dict[str, Any]:
         "pooled_sd": info.get("pooled_sd"),
         "method": METHOD,
     }
-
-
-def _connect():
-    import duckdb
-
-    return duckdb.connect()
 
 
 def scenario_question(scenario) -> tuple[float, float, int]:

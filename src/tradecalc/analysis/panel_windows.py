@@ -1,12 +1,12 @@
 """Pair series, windows and annual changes of a panel, counted in DuckDB (methods.md 13).
 
 A pair's series is the sum of both directions' flows (``exporter != importer``) in the years
-where both directions are known. Which years that is depends on how the panel's source records
-absence (docs/panels.md): where a missing row means zero (AGTPA: every row present, zeros
-explicit; BACI: only positive flows recorded), every pair seen in the panel is known in every
-year the panel covers, zero where no row is; where a missing row means "not reported", a year
-is known only when both directions have a row. Only small arrays leave DuckDB (one row per
-window or per annual change), as numpy arrays.
+where both directions are known. Which years those are depends on how the panel's source
+records absence (:data:`tradecalc.panel.info.ABSENCE`). Where a missing row means zero (AGTPA:
+every row present, zeros explicit; BACI: only positive flows recorded), every pair seen in the
+panel is known in every year the panel covers, zero where no row is. Where a missing row means
+"not reported", a year is known only when both directions have a row. Only small arrays leave
+DuckDB (one row per window or per annual change), as numpy arrays.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-ZERO_RULES = frozenset({"complete", "zero", "zero_within_years", "absent_is_zero"})
+ZERO_RULES = frozenset({"complete", "zero"})
 """Absence rules under which a missing row in a covered year is a zero flow."""
 
 
@@ -124,8 +124,3 @@ def changes(con, low: float | None = None, high: float | None = None) -> Changes
         change=np.asarray(got["change"], dtype=float),
         start=np.asarray(got["v"], dtype=float),
     )
-
-
-def panel_years(con) -> tuple[int, int] | None:
-    first, last = con.execute("SELECT min(year), max(year) FROM series").fetchone()
-    return None if first is None else (int(first), int(last))

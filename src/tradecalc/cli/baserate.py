@@ -89,17 +89,20 @@ def baserate(
         tradecalc baserate scenarios/base.yaml --calibrate
     """
     from tradecalc.analysis.baserate import base_rate
-    from tradecalc.analysis.panel_ref import open_panel
+    from tradecalc.panel.catalog import resolve
     from tradecalc.views import render, render_baserate
 
     with handled([("--output", output), ("--plot", plot)], [scenario] if scenario else []):
         question = _question(scenario, set_, base, target, horizon)
-        result = base_rate(open_panel(panel), *question, band, calibrate=calibrate, seed=seed)
+        info = resolve(panel)
+        result = base_rate(
+            info, *question, band, calibrate=calibrate, seed=seed, named=panel is not None
+        )
         doc = result.to_dict()
         emit(
             format,
             output,
-            view=lambda: render_baserate.baserate_view(doc, named=panel is not None),
+            view=lambda: render_baserate.baserate_view(doc),
             document=lambda: doc,
             csv=lambda: render.to_csv(result.rows(), result.columns),
             plot=plot,

@@ -25,13 +25,12 @@ def times(x: float | None) -> str:
     return "n/a" if x is None else f"{x:,.2f}x" if x < 100 else f"{x:,.0f}x"
 
 
-def panel_line(doc: dict[str, Any], named: bool) -> str:
+def panel_line(doc: dict[str, Any]) -> str:
     p = doc["panel"]
-    how = "" if named else " (the shipped panel: no --panel given)"
-    return f"{p['title']} [{p['id']}], licence {p['licence']}{how}"
+    return f"{p['label']} [{p['id']}] ({p['chosen']})"
 
 
-def baserate_headline(doc: dict[str, Any], named: bool = True) -> list[tuple[str, str]]:
+def baserate_headline(doc: dict[str, Any]) -> list[tuple[str, str]]:
     """The lines every base rate prints, the rate first."""
     low, high = doc["size_band_usd_m"]
     starts = doc["panel"].get("window_start_years")
@@ -49,7 +48,7 @@ def baserate_headline(doc: dict[str, Any], named: bool = True) -> list[tuple[str
             f"trade within {h} years (Wilson 95 %: {interval_text(doc['rate_interval'])}; "
             f"clustered by pair: {interval_text(doc['rate_interval_clustered'])})",
         ),
-        ("Panel", panel_line(doc, named)),
+        ("Panel", panel_line(doc)),
         (
             "Question",
             f"from US$ {usd(doc['base_usd_m'])} m to US$ {usd(doc['target_usd_m'])} m "
@@ -119,9 +118,9 @@ def model_text(m: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
-def baserate_view(doc: dict[str, Any], named: bool = True) -> View:
+def baserate_view(doc: dict[str, Any]) -> View:
     """Headline lines, then the PIT histogram when calibrated."""
-    headline = baserate_headline(doc, named)
+    headline = baserate_headline(doc)
     tables = []
     if doc.get("model"):
         headline += model_text(doc["model"])
