@@ -1,5 +1,5 @@
 """The base rate of a multiple over a panel: how often pairs of a given size reached R times
-their trade within H years (methods.md 13), with the size class's shock prior beside it.
+their trade within H years (methods.md 14), with the size class's shock prior beside it.
 
 Counted in DuckDB (:mod:`tradecalc.analysis.panel_windows`); the rate, its intervals and the
 quantiles of the multiple in numpy (:mod:`tradecalc.model.rates`); the prior by empirical Bayes

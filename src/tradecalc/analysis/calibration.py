@@ -1,6 +1,6 @@
 """A calibration anyone can check: the model's own forecast at every window of a base rate's
 reference class, made with data up to the window's start only, scored against what happened
-(methods.md 13.3).
+(methods.md 14.2).
 
 At a window (pair, t) the model is the odds' shock law: a random walk in the log level with
 drift m_t, the size class's mean annual log change over the changes that ended by t, and an

@@ -1,4 +1,4 @@
-"""Pair series, windows and annual changes of a panel, counted in DuckDB (methods.md 13).
+"""Pair series, windows and annual changes of a panel, counted in DuckDB (methods.md 14).
 
 A pair's series is the sum of both directions' flows (``exporter != importer``) in the years
 where both directions are known. Which years those are depends on how the panel's source

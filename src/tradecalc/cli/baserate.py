@@ -1,5 +1,5 @@
 """`tradecalc baserate`: how often pairs of a given size reached a multiple of their trade
-within a horizon, counted over a panel (methods.md 13).
+within a horizon, counted over a panel (methods.md 14).
 
 Annotations are real objects here, not strings: typer reads them at every start.
 """

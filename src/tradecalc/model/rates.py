@@ -1,5 +1,5 @@
 """Rates counted over many windows: the Wilson interval, the same interval for windows that
-cluster in pairs, and the quantiles of a multiple (methods.md 13)."""
+cluster in pairs, and the quantiles of a multiple (methods.md 14)."""
 
 from __future__ import annotations
 
