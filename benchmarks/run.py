@@ -1,6 +1,6 @@
 """Every row of the speed table, as paired ratios in one run (run on demand, not in tests).
 
-    python benchmarks/run.py [--runs N]
+    python benchmarks/run.py [--runs N] [--only TEXT]
 
 Each row runs its command and a yardstick in turn (A B A B ..., N pairs after one warm-up
 pair) in fresh processes, and prints the median of the ratios A/B pair by pair, so a drift
@@ -46,6 +46,17 @@ def sweep(first: int, second: int) -> list[str]:
 
 
 HEADROOM = [*TC, "headroom", "examples/headroom/scenario.yaml", "-f", "json"]
+BASERATE = [*TC, "baserate", BASE, "-f", "json"]
+QUESTION = ["--base", "27", "--target", "2000", "--horizon", "7", "-f", "json"]
+
+
+def big_baserate() -> list[str]:
+    """`baserate` on the made-up 50-million-row panel (written on first use: about a minute)."""
+    from panel_data import big_panel
+
+    return [*TC, "baserate", "--panel", str(big_panel()), *QUESTION]
+
+
 SOLVE = [*TC, "solve", BASE, "--param", "baseline.flows.0.growth", "--metric", "probability"]
 
 ROWS = [
@@ -58,6 +69,9 @@ ROWS = [
     ("sweep 100,000 points -f csv / plain run", sweep(1000, 100), PLAIN, "<= 10, < 1 GiB"),
     ("solve --metric probability / plain run", SOLVE, PLAIN, "<= 3"),
     ("headroom -f json (example) / plain run", HEADROOM, PLAIN, ""),
+    ("baserate base.yaml (agtpa) / plain run", BASERATE, PLAIN, "<= 2"),
+    ("baserate --calibrate (agtpa) / plain run", [*BASERATE, "--calibrate"], PLAIN, "<= 20"),
+    ("baserate, 50M-row panel / plain run", big_baserate, PLAIN, "<= 10"),
 ]
 
 
@@ -91,11 +105,16 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="counted pairs per row")
-    runs = parser.parse_args().runs
+    parser.add_argument("--only", default="", help="only the rows whose label holds this text")
+    options = parser.parse_args()
+    runs = options.runs
     subprocess.run([sys.executable, "-m", "compileall", "-q", "src/tradecalc"], cwd=ROOT)
     print(machine())
     print(f"{'row':<42} {'ratio (min-median-max)':>24} {'A wall':>8} {'A peak':>10}  goal")
     for label, a, b, goal in ROWS:
+        if options.only not in label:
+            continue
+        a = a() if callable(a) else a  # a row whose data is made on first run
         ratios, walls, peaks = [], [], []
         for i in range(runs + 1):
             wall_a, peak_a = run(a)

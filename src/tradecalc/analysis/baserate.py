@@ -180,7 +180,8 @@ def base_rate(
     check_question(base, target, horizon, band)
     con = query.connect()
     try:
-        pw.load_series(con, query.flows(panel), panel.absence)
+        raw = query.read_expression(panel.path, panel.columns)
+        pw.load_series(con, raw, panel.absence, query.successor)
         low, high = base / band, base * band
         found = pw.windows(con, low, high, horizon)
         in_class = pw.changes(con, low, high)

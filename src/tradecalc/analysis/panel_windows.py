@@ -41,17 +41,28 @@ class Changes:
     start: np.ndarray  # (N,) V_t [US$ m]: the size class the change belongs to
 
 
-def series_sql(table: str, absence: str) -> str:
-    """The SQL of the pair series ``(pair, a, b, year, v)``: ``a < b`` the two codes."""
+def series_sql(table: str, absence: str, successor=None) -> str:
+    """The SQL of the pair series ``(pair, a, b, year, v)``: ``a < b`` the two codes.
+
+    ``table`` holds the raw flows; the products are summed first (a 50-million-row panel
+    becomes one row per direction and year), and only then are codes mapped by ``successor``
+    (SQL of a column: retired codes read as their successors) and ordered into pairs."""
+    code = successor or (lambda column: column)
+    raw = f"""
+        SELECT exporter, importer, year, sum(value_usd_m::DOUBLE) AS v
+        FROM {table} WHERE exporter <> importer GROUP BY exporter, importer, year"""
+    mapped = f"""
+        SELECT {code("exporter")} AS exporter, {code("importer")} AS importer, year, v
+        FROM ({raw})"""
     directed = f"""
         SELECT least(exporter, importer) AS a, greatest(exporter, importer) AS b,
-               exporter < importer AS forward, year, sum(value_usd_m::DOUBLE) AS v
-        FROM {table} WHERE exporter <> importer GROUP BY ALL"""
+               exporter < importer AS forward, year, sum(v) AS v
+        FROM ({mapped}) WHERE exporter <> importer GROUP BY ALL"""
     if absence in ZERO_RULES:
         summed = f"""
             WITH d AS ({directed}),
                  p AS (SELECT DISTINCT a, b FROM d),
-                 y AS (SELECT DISTINCT year FROM {table}),
+                 y AS (SELECT DISTINCT year FROM d),
                  s AS (SELECT a, b, year, sum(v) AS v FROM d GROUP BY a, b, year)
             SELECT p.a, p.b, y.year, coalesce(s.v, 0.0) AS v
             FROM p CROSS JOIN y LEFT JOIN s ON s.a = p.a AND s.b = p.b AND s.year = y.year"""
@@ -66,9 +77,12 @@ def series_sql(table: str, absence: str) -> str:
         FROM ({summed})"""
 
 
-def load_series(con, table: str, absence: str) -> None:
-    """Materialise the pair series once as the temporary table ``series``."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE series AS {series_sql(table, absence)}")
+def load_series(con, table: str, absence: str, successor=None) -> None:
+    """Materialise the pair series once as the temporary table ``series`` (quietly: DuckDB's
+    progress bar would write to the terminal)."""
+    con.execute("SET enable_progress_bar = false")
+    sql = series_sql(table, absence, successor)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE series AS {sql}")
 
 
 def pair_names(con) -> tuple[tuple[str, str], ...]:
