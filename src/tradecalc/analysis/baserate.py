@@ -205,7 +205,7 @@ def base_rate(
         rate_interval_clustered=clustered_interval(wins[seen], by_pair[seen]) if n else None,
         shock_sd=class_shock_sd(in_class),
     )
-    if not calibrate:
+    if every is None:  # not calibrate
         return result
     from dataclasses import replace
 

@@ -33,14 +33,14 @@ def digamma(x: ArrayLike) -> np.ndarray:
     >>> round(float(digamma(1.0)), 12)  # minus Euler's constant
     -0.577215664902
     """
-    x = np.asarray(x, dtype=float).copy()
-    out = np.zeros_like(x)
-    while np.any(small := x < 10.0):
-        out[small] -= 1.0 / x[small]
-        x[small] += 1.0
-    r = 1.0 / (x * x)
+    z = np.asarray(x, dtype=float).copy()
+    out = np.zeros_like(z)
+    while np.any(small := z < 10.0):
+        out[small] -= 1.0 / z[small]
+        z[small] += 1.0
+    r = 1.0 / (z * z)
     series = r * (1 / 12 - r * (1 / 120 - r * (1 / 252 - r * (1 / 240 - r / 132))))
-    return out + np.log(x) - 0.5 / x - series
+    return out + np.log(z) - 0.5 / z - series
 
 
 def trigamma(x: ArrayLike) -> np.ndarray:
@@ -50,14 +50,14 @@ def trigamma(x: ArrayLike) -> np.ndarray:
     >>> round(float(trigamma(1.0)), 10)  # pi^2 / 6
     1.6449340668
     """
-    x = np.asarray(x, dtype=float).copy()
-    out = np.zeros_like(x)
-    while np.any(small := x < 10.0):
-        out[small] += 1.0 / (x[small] * x[small])
-        x[small] += 1.0
-    r = 1.0 / (x * x)
-    series = r / x * (1 / 6 - r * (1 / 30 - r * (1 / 42 - r / 30)))
-    return out + 1.0 / x + 0.5 * r + series
+    z = np.asarray(x, dtype=float).copy()
+    out = np.zeros_like(z)
+    while np.any(small := z < 10.0):
+        out[small] += 1.0 / (z[small] * z[small])
+        z[small] += 1.0
+    r = 1.0 / (z * z)
+    series = r / z * (1 / 6 - r * (1 / 30 - r * (1 / 42 - r / 30)))
+    return out + 1.0 / z + 0.5 * r + series
 
 
 def inverse_trigamma(y: float) -> float:
