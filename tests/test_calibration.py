@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -100,3 +101,17 @@ def test_a_fixed_seed_reproduces_the_calibration(own_law):
     result, _, ref = own_law
     again = base_rate(ref, BASE, RATIO * BASE, HORIZON, BAND, calibrate=True, seed=1)
     assert again.model == result.model
+
+
+def test_backtest_panel_scores_the_scenario_at_any_horizon(panel_store):
+    """`backtest --panel`: the scenario's size and multiple (27.0 to 2,000), the horizon given."""
+    root = Path(__file__).resolve().parents[1]
+    args = ["backtest", str(root / "scenarios" / "base.yaml"), "--panel", "agtpa"]
+    out = CliRunner().invoke(app, [*args, "--horizon", "3", "-f", "json"])
+    assert (out.exit_code, out.stderr) == (0, "")
+    doc = json.loads(out.stdout)
+    assert (doc["base_usd_m"], doc["target_usd_m"], doc["horizon"]) == (27.0, 2000.0, 3)
+    assert doc["model"]["windows_scored"] > 0
+    refused = CliRunner().invoke(app, [*args, "--from", "2020"])
+    assert (refused.exit_code, refused.stdout) == (2, "")
+    assert refused.stderr == "--from: not with --panel\n"

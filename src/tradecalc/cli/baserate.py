@@ -142,3 +142,37 @@ def _question(scenario, set_, base, target, horizon) -> tuple[float, float, int]
             ]
         )
     return base, target, horizon
+
+
+def run_panel_backtest(
+    scenario: str,
+    set_: list[str] | None,
+    *,
+    panel: str,
+    horizon: int | None,
+    band: float,
+    seed: int,
+    format: Format,
+    output,
+    plot,
+) -> None:
+    """`backtest --panel`: the model's calibration over the panel's windows of the scenario's
+    size and multiple, at any horizon (default: the scenario's own)."""
+    from tradecalc.analysis.baserate import base_rate, scenario_question
+    from tradecalc.panel.catalog import resolve
+    from tradecalc.views import render, render_baserate
+
+    base, target, own = scenario_question(load(scenario, set_))
+    result = base_rate(
+        resolve(panel), base, target, horizon or own, band, calibrate=True, seed=seed
+    )
+    doc = result.to_dict()
+    emit(
+        format,
+        output,
+        view=lambda: render_baserate.baserate_view(doc),
+        document=lambda: doc,
+        csv=lambda: render.to_csv(result.rows(), result.columns),
+        plot=plot,
+        chart=lambda path: _plot_module().baserate_chart(doc, result.multiples, path),
+    )

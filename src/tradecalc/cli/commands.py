@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from tradecalc.cli.baserate import PanelOption
 from tradecalc.cli.support import (
     SIGPIPE_STATUS,
     SUFFIX_FORMATS,
@@ -532,8 +533,14 @@ def backtest(
     ] = False,
     horizon: Annotated[
         int | None,
-        typer.Option("--horizon", help="--rolling: years ahead (1..h; default 3).", min=1, max=50),
+        typer.Option(
+            "--horizon",
+            help="--rolling: years ahead (1..h; default 3); --panel: H (default: the deadline's).",
+            min=1,
+            max=50,
+        ),
     ] = None,
+    panel: PanelOption = None,
     draws: DrawsOption = 10_000,
     seed: SeedOption = 0,
     format: FormatOption = Format.table,
@@ -551,6 +558,8 @@ def backtest(
     nominal). Says when shock_sd was calibrated on the same record (in-sample). --rolling
     estimates on the record up to each origin only, forecasts 1..--horizon years and scores
     coverage, log score and log error beside no-change and drift forecasts (out of sample).
+    --panel scores the model's own forecast at every window of a panel whose pairs were the
+    scenario's size (as `baserate --calibrate`), at any --horizon.
 
     Example:
 
@@ -560,6 +569,9 @@ def backtest(
     from tradecalc.views import render, render_analysis
 
     with handled([("--output", output), ("--plot", plot)], [scenario]):
+        if panel is not None:
+            return _panel_backtest(scenario, set_, panel, from_year, rolling, horizon, seed,
+                                   format, output, plot)  # fmt: skip
         if rolling:
             from tradecalc.cli.backtest_rolling import run_rolling
 
@@ -579,6 +591,17 @@ def backtest(
             plot=plot,
             chart=lambda path: plot_module().backtest_chart(doc, path, log=log),
         )
+
+
+def _panel_backtest(scenario, set_, panel, from_year, rolling, horizon, seed, fmt, output, plot):
+    """`backtest --panel`: the model scored over a panel's windows (methods.md 14.2)."""
+    from tradecalc.cli.baserate import run_panel_backtest
+
+    for name, given in (("--from", from_year is not None), ("--rolling", rolling)):
+        if given:
+            raise ScenarioError([Problem(name, None, "", "not with --panel")])
+    kept = dict(format=fmt, output=output, plot=plot, seed=seed, horizon=horizon, band=2.0)
+    return run_panel_backtest(scenario, set_, panel=panel, **kept)
 
 
 @app.command()
