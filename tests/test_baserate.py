@@ -269,3 +269,19 @@ def test_the_result_frame_is_the_csv(hand):
     frame = result.frame
     assert list(frame.columns) == list(result.columns)
     assert np.allclose(frame.multiple, [2.0, 20 / 12, 2.0, 2.4])
+
+
+def test_an_empty_reference_class_warns_once_and_gives_no_rate(hand, tmp_path):
+    """B = 1,000 on the hand panel: no pair's trade was within a factor 2 of it."""
+    pytest.importorskip("matplotlib")
+    chart = tmp_path / "empty.svg"
+    code, out, err = run("baserate", "--panel", hand, "--base", 1000, "--target", 2000,
+                         "--horizon", 2, "--calibrate", "-f", "json", "--plot", chart)  # fmt: skip
+    assert code == 0 and chart.exists()
+    assert err == (
+        "--base: warning: no pair of panel 'hand' traded US$ 500.0-2,000.0 m with 2 known "
+        "years after: no window, no rate\n"
+    )
+    doc = json.loads(out)
+    assert (doc["windows"], doc["rate"], doc["rate_interval"]) == (0, None, None)
+    assert doc["model"]["windows_scored"] == 0 and doc["model"]["probability"] is None

@@ -65,9 +65,7 @@ class Calibration:
 
         c80, c80_interval = covered(0.10, 0.90)
         c90, c90_interval = covered(0.05, 0.95)
-        histogram: list[int] = (
-            np.histogram(self.pit, bins=PIT_BINS, range=(0.0, 1.0))[0].tolist() if n else []
-        )
+        histogram: list[int] = np.histogram(self.pit, bins=PIT_BINS, range=(0.0, 1.0))[0].tolist()
         return {
             "probability": float(self.probability.mean()) if n else None,
             "observed_rate": float(self.observed.mean()) if n else None,

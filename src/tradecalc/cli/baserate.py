@@ -99,6 +99,7 @@ def baserate(
             info, *question, band, calibrate=calibrate, seed=seed, named=panel is not None
         )
         doc = result.to_dict()
+        _warn_if_empty(doc)
         emit(
             format,
             output,
@@ -108,6 +109,20 @@ def baserate(
             plot=plot,
             chart=lambda path: _plot_module().baserate_chart(doc, result.multiples, path),
         )
+
+
+def _warn_if_empty(doc: dict) -> None:
+    """One warning line when the reference class is empty (the rate is then null)."""
+    if doc["windows"]:
+        return
+    from tradecalc.cli.support import report_problems
+
+    low, high = doc["size_band_usd_m"]
+    message = (
+        f"warning: no pair of panel {doc['panel']['id']!r} traded US$ {low:,.1f}-{high:,.1f} m "
+        f"with {doc['horizon']} known years after: no window, no rate"
+    )
+    report_problems([Problem("--base", None, "", message)])
 
 
 def _plot_module():

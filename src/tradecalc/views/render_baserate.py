@@ -41,13 +41,16 @@ def baserate_headline(doc: dict[str, Any]) -> list[tuple[str, str]]:
         else "no start year"
     )
     h = doc["horizon"]
-    return [
-        (
-            "Base rate",
+    if not doc["windows"]:
+        rate = "n/a: no window of the panel is in the reference class below"
+    else:
+        rate = (
             f"{rate_text(doc['rate'])} of windows reached {times(doc['multiple'])} their "
             f"trade within {h} years (Wilson 95 %: {interval_text(doc['rate_interval'])}; "
-            f"clustered by pair: {interval_text(doc['rate_interval_clustered'])})",
-        ),
+            f"clustered by pair: {interval_text(doc['rate_interval_clustered'])})"
+        )
+    return [
+        ("Base rate", rate),
         ("Panel", panel_line(doc)),
         (
             "Question",
@@ -124,7 +127,8 @@ def baserate_view(doc: dict[str, Any]) -> View:
     tables = []
     if doc.get("model"):
         headline += model_text(doc["model"])
-        tables.append(pit_table(doc["model"]))
+        if doc["model"]["windows_scored"]:
+            tables.append(pit_table(doc["model"]))
     return View(
         heading=f"Base rate of a {times(doc['multiple'])} rise within {doc['horizon']} years",
         headline=headline,
