@@ -1,7 +1,7 @@
 """The base rate of a multiple over a panel: how often pairs of a given size reached R times
 their trade within H years (methods.md 14), with the size class's shock prior beside it.
 
-Counted in DuckDB (:mod:`tradecalc.analysis.panel_windows`); the rate, its intervals and the
+Counted in DuckDB (:mod:`tradecalc.panel.windows`); the rate, its intervals and the
 quantiles of the multiple in numpy (:mod:`tradecalc.model.rates`); the prior by empirical Bayes
 (:mod:`tradecalc.model.size_prior`); ``calibrate=True`` adds the model's own calibration over
 the same windows (:mod:`tradecalc.analysis.calibration`).
@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from tradecalc.analysis.panel_windows import Changes, Windows
 from tradecalc.core.errors import Problem, ScenarioError
 from tradecalc.panel.info import PanelInfo
+from tradecalc.panel.windows import Changes, Windows
 
 DEFAULT_BAND = 2.0
 """The size class: V_t within a factor of this of the base value."""
@@ -173,9 +173,9 @@ def base_rate(
 ) -> BaseRate:
     """Count the reference class of (pair, t) with V_t in [B/K, B K] and a value in each of
     t+1..t+H; a window succeeds when max(V_{t+1..t+H}) >= (T / B) V_t (first passage)."""
-    from tradecalc.analysis import panel_windows as pw
     from tradecalc.model.rates import clustered_interval, wilson_interval
     from tradecalc.panel import query
+    from tradecalc.panel import windows as pw
 
     check_question(base, target, horizon, band)
     con = query.connect()

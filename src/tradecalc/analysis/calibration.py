@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from tradecalc.analysis.panel_windows import Changes, Windows
+from tradecalc.panel.windows import Changes, Windows
 
 DRAWS = 200
 """Posterior draws of the sd (and annual paths) per window."""
