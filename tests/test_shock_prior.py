@@ -59,3 +59,27 @@ def test_the_centre_is_given_and_the_divisor_is_n():
 def test_an_empty_class_has_no_prior():
     sd, df, info = size_class_prior([], [])
     assert np.isnan(sd) and df == 0.0 and info["changes"] == 0
+
+
+def test_the_odds_class_prior_is_baserates_and_is_cached(panel_store, monkeypatch):
+    """panel.class_prior (what the odds read) gives baserate's shock_sd for the same class,
+    then comes from the cache; a cut-off year keeps only the changes that ended by it."""
+    from tradecalc.panel import class_prior as module
+    from tradecalc.panel.catalog import resolve
+
+    agtpa = resolve("agtpa")
+    prior = module.class_prior(agtpa, 27.0)
+    shock = base_rate(agtpa, 27.0, 54.0, 7).shock_sd
+    assert (prior.sd, prior.df) == (shock["estimate"], shock["df"])
+    assert (prior.changes, prior.pairs) == (shock["changes"], shock["pairs"])
+    assert prior.source()["panel"] == "agtpa" and prior.band_usd_m == (13.5, 54.0)
+
+    def uncounted(*args):
+        raise AssertionError("counted again")
+
+    counting = module._count
+    monkeypatch.setattr(module, "_count", uncounted)
+    assert module.class_prior(agtpa, 27.0) == prior
+    monkeypatch.setattr(module, "_count", counting)
+    early = module.class_prior(agtpa, 27.0, until=1995)
+    assert 0 < early.changes < prior.changes and early.until == 1995
