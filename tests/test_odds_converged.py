@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TOY
 from typer.testing import CliRunner
 
 from tradecalc.cli.commands import app
@@ -246,3 +246,22 @@ def test_the_shock_sd_can_differ_per_draw():
     got = deadline_tail(np.array([1.0, 1.0]), np.zeros(2), 2.0, law.variance(4))
     want = [0.5 * math.erfc(math.log(2) / (s * 2) / math.sqrt(2)) for s in (0.2, 0.6)]
     assert_allclose(got, want, rtol=1e-6)
+
+
+def test_the_deadline_year_alone_is_its_exact_normal_tail(write):
+    """P(the measure in 2030 >= target), beside "reached in some year up to 2030" (issue 26,
+    item 6). The toy with a fixed shock sd of 0.3 and no other spread: every draw is the central
+    path 24.3 x 1.05^7 + 2.7 = 36.892 times exp(L_2030), L_2030 ~ N(0, 0.3^2 x 7), so the
+    deadline year's chance of 60 is P(Z >= ln(60 / 36.892) / (0.3 sqrt 7)), exactly, no error;
+    reaching 60 in some year up to 2030 is at least as likely."""
+    from tradecalc import load_scenario
+    from tradecalc.engine.odds import scenario_odds
+
+    toy = TOY.replace("value_usd_m: 2000", "value_usd_m: 60")
+    path = write(toy + "uncertainty: {shock_sd: 0.3, assumption: toy}\n")
+    odds = scenario_odds(load_scenario(path))
+    central = 24.3 * 1.05**7 + 2.7
+    expected = 0.5 * math.erfc(math.log(60 / central) / (0.3 * math.sqrt(7)) / math.sqrt(2))
+    assert odds.in_deadline_year == pytest.approx(expected, rel=1e-6)
+    assert odds.in_deadline_year_se < 1e-12
+    assert odds.probability > odds.in_deadline_year

@@ -47,6 +47,7 @@ from tradecalc.engine.verdict import check_finite
 from tradecalc.model.mixture import (
     PERCENTILES,
     ShockLaw,
+    deadline_tail,
     finite_mean,
     mixture_mean,
     mixture_mean_se,
@@ -108,6 +109,8 @@ class Odds:
     shock_sd: float = 0.0  # the level-shock sd used (Risk.shock_sd)
     shock_sd_years: tuple[int, int] | None = None  # the years it was estimated from
     shock: dict[str, Any] | None = None  # the whole shock estimate (ShockEstimate.to_dict)
+    in_deadline_year: float = 0.0  # P(the measure in the deadline year >= target), exact per draw
+    in_deadline_year_se: float = 0.0
 
 
 def _mean_se(values: np.ndarray) -> tuple[float, float]:
@@ -136,7 +139,7 @@ def _collect(scenario, draws: int, seed: int, where: str, central) -> dict[str, 
     central_scale, central_offset = (
         np.asarray(a, dtype=float)[: d + 1, np.newaxis] for a in central
     )
-    keys = ("reached", "alone", "plain", "near", "scale", "offset", "variance")
+    keys = ("reached", "alone", "plain", "near", "scale", "offset", "variance", "deadline")
     out: dict[str, Any] = {k: np.empty(draws) for k in keys}
     for start in range(0, draws, chunk):
         size = min(chunk, draws - start)
@@ -158,6 +161,7 @@ def _collect(scenario, draws: int, seed: int, where: str, central) -> dict[str, 
         out["plain"][part], out["near"][part] = no_shock >= 1.0, no_shock
         out["scale"][part], out["offset"][part] = scale[d], offset[d]
         out["variance"][part] = law.variance(d)
+        out["deadline"][part] = deadline_tail(scale[d], offset[d], target, law.variance(d))
     out["central"] = central_scale[d, 0] + central_offset[d, 0]
     out["risk"] = risk
     return out
@@ -223,6 +227,7 @@ def scenario_odds(
             break
         draws *= GROWTH
     alone, alone_se = _mean_se(got["alone"])
+    deadline, deadline_se = _mean_se(got["deadline"])
     plain = float(got["plain"].mean())
     qs, qs_se = _deadline_percentiles(got)
     shock = _shock_estimate(scenario)
@@ -244,6 +249,8 @@ def scenario_odds(
         shock_sd=float(got["risk"].shock_sd),
         shock_sd_years=got["risk"].shock_sd_years,
         shock=shock,
+        in_deadline_year=deadline,
+        in_deadline_year_se=deadline_se,
     )
 
 
