@@ -57,9 +57,10 @@ class ShockEstimate:
     changes: int = 0
     centre: float | None = None
     prior_sd: float | None = None
-    prior_df: int = 0
+    prior_df: float = 0
     posterior_df: float | None = None
     panel: tuple[str, ...] = ()
+    prior_source: dict[str, Any] | None = None  # size_class: the panel, band, changes, pairs
 
     @property
     def variance(self) -> float:
@@ -67,11 +68,14 @@ class ShockEstimate:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON ``shock`` object (scenario-format.md)."""
-        numbers = {k: v for k, v in vars(self).items() if k not in ("years", "panel")}
+        numbers = {
+            k: v for k, v in vars(self).items() if k not in ("years", "panel", "prior_source")
+        }
         return {
             **numbers,
             "years": None if self.years is None else list(self.years),
             "panel": list(self.panel),
+            "prior_source": self.prior_source,
         }
 
     def words(self) -> str:
@@ -103,6 +107,11 @@ def shock_estimate(scenario: Scenario, until: int | None = None) -> ShockEstimat
     ss, n = squared_deviations([c for _, c in changes], centre)
     panel = panel_records(scenario, until) if u.shock_pooling == "panel" else []
     prior_var, prior_df = pooled_variance([r.sum_of_squares for r in panel], [r.df for r in panel])
+    source = None
+    if u.shock_pooling == "size_class":
+        prior = size_class_prior(scenario, until)
+        source, panel = prior.source(), [PanelRecord(prior.label, 0.0, 0)]
+        prior_var, prior_df = (prior.sd**2, prior.df) if prior.sd is not None else (0.0, 0)
     nu, posterior_var = shock_variance_posterior(ss, n, prior_var, prior_df)
     used = sorted({y for y, _ in changes} | {y - 1 for y, _ in changes})
     return ShockEstimate(
@@ -117,7 +126,21 @@ def shock_estimate(scenario: Scenario, until: int | None = None) -> ShockEstimat
         prior_df=prior_df,
         posterior_df=nu if nu > 0 else None,
         panel=tuple(r.name for r in panel),
+        prior_source=source,
     )
+
+
+def size_class_prior(scenario: Scenario, until: int | None = None):
+    """The prior of pairs of the scenario's size (its customs-comparable baseline in the base
+    year, within a factor 2) in the panel the scenario would use (``--panel`` rules: the first
+    stored panel, else the shipped AGTPA), from changes that ended by ``until`` (methods.md
+    8.2); :class:`~tradecalc.panel.class_prior.ClassPrior`, cached."""
+    from tradecalc.panel.catalog import resolve
+    from tradecalc.panel.class_prior import class_prior
+
+    flows = [f for f in scenario.baseline.flows if f.category in CUSTOMS_CATEGORIES]
+    base = sum(f.value_usd_m for f in flows or scenario.baseline.flows)
+    return class_prior(resolve(None), base, 2.0, until)
 
 
 def panel_records(scenario: Scenario, until: int | None = None) -> list[PanelRecord]:

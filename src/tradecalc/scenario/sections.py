@@ -325,8 +325,11 @@ class Uncertainty(_Provenance):
         float, Field(ge=0.0, lt=1.0, description="ar1: share of a shock left after a year.")
     ] = 0.5
     shock_pooling: Annotated[
-        Literal["panel", "none"],
-        _d("from_history: shrink toward the panel of bilateral records (panel) or not (none)."),
+        Literal["panel", "size_class", "none"],
+        _d(
+            "from_history: shrink toward the shipped bilateral records (panel), toward the "
+            "prior of pairs of this size in a trade panel (size_class), or not (none)."
+        ),
     ] = "panel"
     flow_shock_sd: Annotated[
         float, Field(ge=0.0, le=3.0, description="Sd of independent annual shocks per flow.")
