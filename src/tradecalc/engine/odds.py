@@ -213,17 +213,22 @@ def quote(p: float, se: float, draws: int) -> tuple[float | None, float | None]:
 
 
 def scenario_odds(
-    scenario, draws: int = 2_000, seed: int = 0, where: str = "", central=None
+    scenario,
+    draws: int = 2_000,
+    seed: int = 0,
+    where: str = "",
+    central=None,
+    most: int = MAX_DRAWS,
 ) -> Odds:
     """The odds of a scenario: ``draws`` to start, times :data:`GROWTH` while P(reached by the
-    deadline) is not resolved, up to :data:`MAX_DRAWS` (a tail still unresolved there is
-    quoted as a bound, :func:`quote`). The same draws and seed give the same numbers.
+    deadline) is not resolved, up to ``most`` (a tail still unresolved there is quoted as a
+    bound, :func:`quote`). The same draws and seed give the same numbers.
     ``central``: the central path's counted flows and counted deals by year, if known."""
     while True:
         got = _collect(scenario, draws, seed, where or scenario.name, central)
         p, se = _mean_se(got["reached"])
         settled = resolved(p, se) and not _unseen_deals(got, p, draws)
-        if settled or p == 0.0 or draws * GROWTH > MAX_DRAWS:
+        if settled or p == 0.0 or draws * GROWTH > most:
             break
         draws *= GROWTH
     alone, alone_se = _mean_se(got["alone"])
