@@ -234,8 +234,10 @@ WRITERS = {
     "fetch": ["fetch", "--economies", "PAK", "UZB", "--from-file", str(COMTRADE / "pak-uzb.json")],
     "targets": ["targets", "-f", "json"],
     "headroom": ["headroom", str(ROOT / "examples" / "headroom" / "pak-aze-products.yaml")],
-}
-PLOTTERS = ["project", "compare", "simulate", "sensitivity", "backtest", "headroom"]
+    "baserate": ["baserate", "--panel", "agtpa", "--base", "27", "--target", "54", "--horizon",
+                 "2", "-f", "json"],
+}  # fmt: skip
+PLOTTERS = ["project", "compare", "simulate", "sensitivity", "backtest", "headroom", "baserate"]
 
 
 def test_item_04_every_command_with_output_is_listed():
