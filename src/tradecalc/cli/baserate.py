@@ -25,7 +25,7 @@ OptionalScenario = Annotated[
     str | None,
     typer.Argument(
         help="Scenario YAML file (- for stdin): its base-year measure, target and deadline.",
-        metavar="[SCENARIO]",
+        metavar="SCENARIO",
     ),
 ]
 BaseOption = Annotated[
@@ -43,7 +43,10 @@ PanelOption = Annotated[
     str | None,
     typer.Option(
         "--panel",
-        help="A panel id, or a Parquet/CSV file in the panel's columns (default: agtpa).",
+        help=(
+            "A panel id, or a Parquet/CSV file in the panel's columns (default: the first "
+            "panel in the store, else the shipped agtpa)."
+        ),
         metavar="ID|FILE",
     ),
 ]
