@@ -61,6 +61,16 @@ def test_coverage_on_the_models_own_law_is_nominal(own_law):
     assert np.all(np.abs(shares - 0.10) < 0.03)
 
 
+def test_the_own_drift_model_is_scored_beside_it(own_law):
+    """The second model (each pair's own mean change as its drift, with that estimate's doubt)
+    is a correct Bayesian forecast here too (a flat prior on a drift every pair shares), only
+    noisier: its coverage is near nominal as well."""
+    result, *_ = own_law
+    own = result.model["own_drift"]
+    assert abs(own["coverage_p10_p90"] - 0.80) <= 0.05
+    assert sum(own["pit_histogram"]) == result.model["windows_scored"]
+
+
 def test_the_models_probability_is_near_the_true_laws(own_law):
     result, sd, _ = own_law
     truth = true_probability(result, sd)

@@ -37,6 +37,11 @@ METHOD = (
     "around that drift); probabilities by Monte Carlo with the last year integrated exactly"
 )
 
+OWN_DRIFT = (
+    "the same, but the drift is the pair's own mean annual log change up to the start year "
+    "(from 2 changes; else the class's), with its own doubt, and the sd measured around it"
+)
+
 
 @dataclass(frozen=True, eq=False)
 class Calibration:
@@ -48,37 +53,39 @@ class Calibration:
     observed: np.ndarray = field(repr=False)  # (S,) bool: the window succeeded
     draws: int = DRAWS
     seed: int = 0
-
-    def coverage(self, low: float, high: float) -> float | None:
-        inside = (self.pit >= low) & (self.pit <= high)
-        return float(inside.mean()) if len(inside) else None
+    own_pit: np.ndarray | None = field(default=None, repr=False)  # the pair's own drift
+    own_probability: np.ndarray | None = field(default=None, repr=False)
 
     def summary(self) -> dict[str, Any]:
-        """The JSON ``model`` object of `baserate --calibrate`."""
-        from tradecalc.model.rates import wilson_interval
-
-        n = len(self.pit)
-
-        def covered(low: float, high: float) -> tuple[float | None, list[float] | None]:
-            share = self.coverage(low, high)
-            return share, (None if share is None else list(wilson_interval(share * n, n)))
-
-        c80, c80_interval = covered(0.10, 0.90)
-        c90, c90_interval = covered(0.05, 0.95)
-        histogram: list[int] = np.histogram(self.pit, bins=PIT_BINS, range=(0.0, 1.0))[0].tolist()
+        """The JSON ``model`` object of `baserate --calibrate`; ``own_drift`` the second
+        model's same scores."""
+        own = None
+        if self.own_pit is not None and self.own_probability is not None:
+            own = {**scores(self.own_pit, self.own_probability), "method": OWN_DRIFT}
         return {
-            "probability": float(self.probability.mean()) if n else None,
-            "observed_rate": float(self.observed.mean()) if n else None,
-            "coverage_p10_p90": c80,
-            "coverage_p10_p90_interval": c80_interval,
-            "coverage_p5_p95": c90,
-            "coverage_p5_p95_interval": c90_interval,
-            "windows_scored": n,
-            "pit_histogram": [int(k) for k in histogram],
+            **scores(self.pit, self.probability),
+            "observed_rate": float(self.observed.mean()) if len(self.observed) else None,
+            "windows_scored": len(self.pit),
             "draws": self.draws,
             "seed": self.seed,
             "method": METHOD,
+            "own_drift": own,
         }
+
+
+def scores(pit: np.ndarray, probability: np.ndarray) -> dict[str, Any]:
+    """Mean P(success), coverage of P10-P90 and P5-P95 with Wilson intervals, PIT histogram."""
+    from tradecalc.model.rates import wilson_interval
+
+    n = len(pit)
+    out: dict[str, Any] = {"probability": float(probability.mean()) if n else None}
+    for key, low, high in (("coverage_p10_p90", 0.10, 0.90), ("coverage_p5_p95", 0.05, 0.95)):
+        share = float(((pit >= low) & (pit <= high)).mean()) if n else None
+        out[key] = share
+        out[f"{key}_interval"] = None if share is None else list(wilson_interval(share * n, n))
+    histogram = np.histogram(pit, bins=PIT_BINS, range=(0.0, 1.0))[0]
+    out["pit_histogram"] = [int(k) for k in histogram]
+    return out
 
 
 def _cumulative(changes: Changes, mask: np.ndarray, pairs: int, years: np.ndarray):
@@ -93,7 +100,8 @@ def _cumulative(changes: Changes, mask: np.ndarray, pairs: int, years: np.ndarra
 
 
 def posterior_laws(windows: Windows, changes: Changes, band: tuple[float, float]):
-    """Each window's forecast law, out of sample: ``(scored, drift, posterior_df, scale2)``."""
+    """Each window's forecast law, out of sample: ``(scored, model, own_drift)``, the two
+    :class:`Law` of the scored windows."""
     from tradecalc.model.size_prior import prior_from_sums
 
     pairs = len(windows.names)
@@ -117,9 +125,31 @@ def posterior_laws(windows: Windows, changes: Changes, band: tuple[float, float]
     drift, prior2, prior_df = table[:, 0], table[:, 1], table[:, 2]
     n, s1, s2 = own[:, windows.pair[scored], table[:, 3].astype(np.int64)]
     ss = np.maximum(s2 - 2.0 * drift * s1 + n * drift * drift, 0.0)
-    nu = prior_df + n
-    scale2 = (prior_df * prior2 + ss) / nu
-    return scored, drift, nu, scale2
+    model = Law(drift, prior_df + n, (prior_df * prior2 + ss) / (prior_df + n), np.zeros_like(n))
+    return scored, model, _own_drift_law(model, n, s1, s2, prior_df, prior2)
+
+
+@dataclass(frozen=True, eq=False)
+class Law:
+    """Per scored window: drift, posterior df and scale^2 of the sd, and the drift's own
+    uncertainty per unit sd (``1 / sqrt(n)`` for a drift estimated from n changes, else 0)."""
+
+    drift: np.ndarray
+    df: np.ndarray
+    scale2: np.ndarray
+    drift_doubt: np.ndarray
+
+
+def _own_drift_law(model: Law, n, s1, s2, prior_df, prior2) -> Law:
+    """The second model: the pair's own mean change up to t as its drift (from 2 changes on;
+    else the class's), the spread around that mean (n - 1 df) shrunk toward the class prior,
+    and the drift's own doubt, N(mean, sd^2 / n) (flat prior; Gelman et al. 2013, 3.2)."""
+    enough = n >= 2
+    mean = np.where(enough, s1 / np.maximum(n, 1.0), model.drift)
+    ss = np.where(enough, np.maximum(s2 - n * mean * mean, 0.0), 0.0)
+    df = np.where(enough, prior_df + n - 1.0, model.df)
+    scale2 = np.where(enough, (prior_df * prior2 + ss) / df, model.scale2)
+    return Law(mean, df, scale2, np.where(enough, 1.0 / np.sqrt(np.maximum(n, 1.0)), 0.0))
 
 
 def calibrate(
@@ -132,22 +162,32 @@ def calibrate(
     draws: int = DRAWS,
     seed: int = 0,
 ) -> Calibration:
-    """Score the model's out-of-sample forecast at every window it can be made for."""
-    scored, drift, nu, scale2 = posterior_laws(windows, changes, band)
+    """Score the model's out-of-sample forecast at every window it can be made for, and the
+    second model (the pair's own drift) beside it."""
+    scored, model, own_drift = posterior_laws(windows, changes, band)
     rng = np.random.default_rng(seed)
-    pit, prob = np.empty(len(scored)), np.empty(len(scored))
     with np.errstate(divide="ignore"):
         observed_log = np.log(windows.end[scored] / windows.value[scored])
     need = float(np.log(ratio))
-    step = max(1, CHUNK // (draws * horizon))
-    for start in range(0, len(scored), step):
-        part = slice(start, start + step)
-        chi2 = rng.chisquare(nu[part, np.newaxis], (len(nu[part]), draws))
-        sd = np.sqrt(nu[part, np.newaxis] * scale2[part, np.newaxis] / chi2)
-        normals = rng.standard_normal((len(nu[part]), draws, horizon))
-        pit[part], prob[part] = _scores(observed_log[part], drift[part], sd, normals, need, horizon)
+    pit, prob = _score_law(rng, model, observed_log, need, horizon, draws)
+    own_pit, own_prob = _score_law(rng, own_drift, observed_log, need, horizon, draws)
     ok = windows.peak[scored] >= ratio * windows.value[scored]
-    return Calibration(scored, pit, prob, ok, draws, seed)
+    return Calibration(scored, pit, prob, ok, draws, seed, own_pit, own_prob)
+
+
+def _score_law(rng, law: Law, observed_log, need: float, horizon: int, draws: int):
+    """PIT and P(success) of every scored window under ``law``, in chunks of windows."""
+    pit, prob = np.empty(len(law.df)), np.empty(len(law.df))
+    step = max(1, CHUNK // (draws * horizon))
+    for start in range(0, len(law.df), step):
+        part = slice(start, start + step)
+        nu, scale2 = law.df[part, np.newaxis], law.scale2[part, np.newaxis]
+        sd = np.sqrt(nu * scale2 / rng.chisquare(nu, (len(law.df[part]), draws)))
+        doubt = law.drift_doubt[part, np.newaxis] * sd * rng.standard_normal(sd.shape)
+        drift = law.drift[part, np.newaxis] + doubt
+        normals = rng.standard_normal((*sd.shape, horizon))
+        pit[part], prob[part] = _scores(observed_log[part], drift, sd, normals, need, horizon)
+    return pit, prob
 
 
 def _scores(observed, drift, sd, normals, need: float, horizon: int):
@@ -157,7 +197,7 @@ def _scores(observed, drift, sd, normals, need: float, horizon: int):
     years are sampled paths."""
     from tradecalc.model.mixture import normal_sf
 
-    d = drift[:, np.newaxis]
+    d = drift  # (W, draws): the drift of each draw
     with np.errstate(invalid="ignore"):
         z = (observed[:, np.newaxis] - horizon * d) / (sd * np.sqrt(horizon))
     pit = np.where(np.isneginf(observed), 0.0, (1.0 - normal_sf(z)).mean(axis=1))

@@ -118,6 +118,21 @@ def model_text(m: dict[str, Any]) -> list[tuple[str, str]]:
             f"(95 %: {interval_text(m['coverage_p5_p95_interval'])}; nominal 90 %)",
         ),
         ("Model", m["method"]),
+        *_own_drift_lines(m.get("own_drift")),
+    ]
+
+
+def _own_drift_lines(own: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """The second model (the pair's own drift), scored the same way."""
+    if not own:
+        return []
+    return [
+        (
+            "Own-drift model",
+            f"{rate_text(own['probability'])} on average; P10-P90 held "
+            f"{rate_text(own['coverage_p10_p90'])}, P5-P95 {rate_text(own['coverage_p5_p95'])} "
+            f"({own['method']})",
+        )
     ]
 
 
