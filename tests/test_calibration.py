@@ -125,3 +125,15 @@ def test_backtest_panel_scores_the_scenario_at_any_horizon(panel_store):
     refused = CliRunner().invoke(app, [*args, "--from", "2020"])
     assert (refused.exit_code, refused.stdout) == (2, "")
     assert refused.stderr == "--from: not with --panel\n"
+
+
+def test_the_csv_gives_each_windows_pit_and_probability(own_law):
+    """With --calibrate the rows carry the model's PIT and P(success) per window (empty where
+    the window could not be scored), so the coverage can be counted again from the CSV."""
+    result, *_ = own_law
+    rows = list(result.rows())
+    assert result.columns[-2:] == ("model_pit", "model_probability")
+    pits = np.array([r["model_pit"] for r in rows if r["model_pit"] is not None])
+    assert len(pits) == result.model["windows_scored"]
+    inside = ((pits >= 0.1) & (pits <= 0.9)).mean()
+    assert inside == pytest.approx(result.model["coverage_p10_p90"], abs=1e-12)

@@ -31,6 +31,8 @@ CSV_COLUMNS = (
     "success",
 )
 """One row per window of the reference class: anyone can count the rate again."""
+CALIBRATION_COLUMNS = ("model_pit", "model_probability")
+"""With ``--calibrate``: the model's PIT of the outcome and its P(success), per window."""
 
 
 def describe(info: PanelInfo, named: bool = True) -> dict[str, Any]:
@@ -117,14 +119,22 @@ class BaseRate:
             "model": self.model,
         }
 
-    columns = CSV_COLUMNS
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The CSV's columns: with ``calibrate``, each window's PIT and P(success) too."""
+        return CSV_COLUMNS + (CALIBRATION_COLUMNS if self.calibration is not None else ())
 
     def rows(self):
-        """One dict per window (the CSV): the pair, its start year and what followed."""
+        """One dict per window (the CSV): the pair, its start year and what followed; with
+        ``calibrate`` the model's PIT and P(success) there (empty where not scored)."""
         w = self.windows
+        scored = {}
+        if self.calibration is not None:
+            c = self.calibration
+            scored = {int(k): (c.pit[j], c.probability[j]) for j, k in enumerate(c.scored)}
         for i in range(len(w.pair)):
             a, b = w.names[w.pair[i]]
-            yield {
+            row = {
                 "economy_a": a,
                 "economy_b": b,
                 "start_year": int(w.year[i]),
@@ -133,13 +143,18 @@ class BaseRate:
                 "multiple": float(w.peak[i] / w.value[i]),
                 "success": bool(self.successes[i]),
             }
+            if self.calibration is not None:
+                pit, p = scored.get(i, (None, None))
+                row["model_pit"] = None if pit is None else float(pit)
+                row["model_probability"] = None if p is None else float(p)
+            yield row
 
     @property
     def frame(self):
         """The windows as a pandas DataFrame: the CSV's columns."""
         import pandas as pd
 
-        return pd.DataFrame.from_records(list(self.rows()), columns=list(CSV_COLUMNS))
+        return pd.DataFrame.from_records(list(self.rows()), columns=list(self.columns))
 
 
 def _list(pair) -> list | None:
