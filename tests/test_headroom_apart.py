@@ -153,3 +153,16 @@ def test_the_rule_is_by_chapter_at_any_detail():
     assert chapter_apart("93") and chapter_apart("9301") and chapter_apart("930190")
     assert chapter_apart("2709")  # crude
     assert chapter_apart("30") is None and chapter_apart("2601") is None  # ores: chapter 26
+
+
+def test_the_workbook_says_what_its_totals_are_and_marks_the_rows_apart(tmp_path):
+    import openpyxl
+
+    book = tmp_path / "h.xlsx"
+    assert run("headroom", SCENARIO, "-o", book)[0] == 0
+    sheets = openpyxl.load_workbook(book)
+    summary = {row[0]: row[1] for row in sheets["Summary"].iter_rows(values_only=True)}
+    assert summary["the totals above are"] == SCALE
+    rows = list(sheets["Headroom"].iter_rows(values_only=True))
+    column = rows[0].index("apart")
+    assert sorted(r[3] for r in rows[1:] if r[column]) == ["27", "27"]
