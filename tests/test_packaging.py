@@ -17,6 +17,7 @@ tomllib = pytest.importorskip("tomllib" if sys.version_info >= (3, 11) else "tom
 
 DISTRIBUTION = "tradecalc-targets"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+WHEEL = f"tradecalc_targets-{PYPROJECT['project']['version']}-py3-none-any.whl"
 
 
 def _name(requirement: str) -> str:
@@ -48,6 +49,7 @@ def test_the_readme_says_how_to_install_it_and_warns_of_the_other_package():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"`{DISTRIBUTION}`" in readme
     assert "`pip install tradecalc` installs an unrelated package" in readme
+    assert f"dist/{WHEEL}" in readme  # the wheel the README installs is the one pip builds
 
 
 def _can_build_here() -> bool:
@@ -76,7 +78,7 @@ def _wheel(tmp_path: Path) -> Path:
 @pytest.mark.slow
 def test_an_install_into_a_fresh_venv_gives_this_projects_module_and_command(tmp_path):
     wheel = _wheel(tmp_path)
-    assert wheel.name.startswith("tradecalc_targets-")
+    assert wheel.name == WHEEL
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     bin_dir = venv / ("Scripts" if sys.platform == "win32" else "bin")
