@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 try:  # typer 0.2x carries its own copy of click
     from typer._click import exceptions as click_errors
@@ -41,7 +41,7 @@ class Group(TyperGroup):
     def get_params(self, ctx):
         params = super().get_params(ctx)
         for param in params:
-            if param.name in COMPLETION_HELP:
+            if isinstance(param, TyperOption) and param.name in COMPLETION_HELP:
                 param.help = COMPLETION_HELP[param.name]
         return params
 
