@@ -377,6 +377,7 @@ def test_shell_completion_is_on():
     assert done.stdout.split() == ["simulate"]
 
 
+@pytest.mark.slow
 def test_plot_is_written_before_stdout(tmp_path):
     """The reader leaves before the first byte (`| head -0`): the image is there, whole."""
     image = tmp_path / "chart.svg"

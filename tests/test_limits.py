@@ -62,6 +62,7 @@ def big(deals: int, years: int) -> str:
     return head + "deals:\n" + rows
 
 
+@pytest.mark.slow
 def test_large_scenarios_run_in_bounded_memory_or_are_refused(write):
     import tracemalloc
 

@@ -506,6 +506,7 @@ def test_expected_path_is_vectorised_over_draws_deals_and_years():
     )
 
 
+@pytest.mark.slow
 def test_expected_path_matches_monte_carlo_of_delay_and_survival():
     # methods.md 5 and 8: the deterministic path is the mean of ramp * alive over the draws
     rng = np.random.default_rng(20251)
@@ -518,6 +519,7 @@ def test_expected_path_matches_monte_carlo_of_delay_and_survival():
     assert_allclose(simulated, expected, atol=0.005)  # about 4 standard errors (0.5/sqrt(2e5))
 
 
+@pytest.mark.slow
 def test_two_piece_lognormal_hits_the_range_ends():
     # P10 / median / P90 of the draws within sampling error of low / V / high
     rng = np.random.default_rng(7)
@@ -530,6 +532,7 @@ def test_two_piece_lognormal_hits_the_range_ends():
     assert_allclose(Z90, 1.2816, atol=5e-5)  # methods.md 5's rounding
 
 
+@pytest.mark.slow
 def test_poisson_delay_inverse_cdf_edges_and_law():
     e = math.exp(-1.0)  # Poisson(1): F(0) = e**-1, F(1) = 2 e**-1
     u = np.array([0.0, e, e + 1e-9, 2 * e - 1e-9, 2 * e + 1e-9])
@@ -548,6 +551,7 @@ def test_poisson_delay_broadcasts_mean_per_deal():
     assert poisson_delay(u, np.array([0.0, 4.0])).tolist() == [[0, 4]] * 3
 
 
+@pytest.mark.slow
 def test_deal_alive_law_of_the_year_by_year_process():
     rng = np.random.default_rng(5)
     k = np.arange(5)

@@ -99,6 +99,7 @@ def test_a_full_disk_is_one_line_and_keeps_the_old_file(tmp_path, monkeypatch, f
     assert os.listdir(tmp_path) == ["out.json"]
 
 
+@pytest.mark.slow
 def test_killing_output_never_leaves_a_partial_file(tmp_path):
     """Kill `project --output F` at random moments: F is the old or the whole new file."""
     target = tmp_path / "out.json"

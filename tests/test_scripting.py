@@ -371,6 +371,7 @@ def test_colour_on_a_terminal_unless_no_color():
     assert "Projection, US$ m" in plain and not COLOUR.search(plain)
 
 
+@pytest.mark.slow
 def test_broken_pipe_is_quiet():
     with subprocess.Popen(
         tradecalc(
