@@ -285,3 +285,24 @@ def test_an_empty_reference_class_warns_once_and_gives_no_rate(hand, tmp_path):
     doc = json.loads(out)
     assert (doc["windows"], doc["rate"], doc["rate_interval"]) == (0, None, None)
     assert doc["model"]["windows_scored"] == 0 and doc["model"]["probability"] is None
+
+
+def test_a_panel_whose_values_are_not_numbers_is_one_line(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("exporter,importer,year,value_usd_m\nAAA,BBB,2000,abc\nBBB,AAA,2000,1\n")
+    code, out, err = run("baserate", "--panel", bad, "--base", 1, "--target", 2, "--horizon", 1)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"{bad}: cannot count: Conversion Error") and err.count("\n") == 1
+
+
+def test_a_scenario_with_nothing_in_its_base_year_has_no_multiple(write):
+    from tests.conftest import TOY
+
+    path = write(
+        TOY.replace("value_usd_m: 24.3", "value_usd_m: 0").replace(
+            "value_usd_m: 2.7", "value_usd_m: 0"
+        )
+    )
+    code, out, err = run("baserate", path, "--panel", "agtpa")
+    assert (code, out) == (2, "")
+    assert err == f"{path}: baseline: the measure in the base year is 0: no multiple to count\n"

@@ -188,19 +188,24 @@ def base_rate(
 ) -> BaseRate:
     """Count the reference class of (pair, t) with V_t in [B/K, B K] and a value in each of
     t+1..t+H; a window succeeds when max(V_{t+1..t+H}) >= (T / B) V_t (first passage)."""
+    import duckdb
+
     from tradecalc.model.rates import clustered_interval, wilson_interval
     from tradecalc.panel import query
     from tradecalc.panel import windows as pw
 
     check_question(base, target, horizon, band)
+    low, high = base / band, base * band
     con = query.connect()
     try:
         raw = query.read_expression(panel.path, panel.columns)
         pw.load_series(con, raw, panel.absence, query.successor)
-        low, high = base / band, base * band
         found = pw.windows(con, low, high, horizon)
         in_class = pw.changes(con, low, high)
         every = pw.changes(con) if calibrate else None
+    except duckdb.Error as error:  # a file whose values are not numbers, ...
+        message = f"cannot count: {str(error).splitlines()[0]}"
+        raise ScenarioError([Problem(str(panel.path), None, "", message)]) from None
     finally:
         con.close()
     ok = found.peak >= (target / base) * found.value

@@ -147,7 +147,11 @@ def _question(scenario, set_, base, target, horizon) -> tuple[float, float, int]
             )
         from tradecalc.analysis.baserate import scenario_question
 
-        return scenario_question(load(scenario, set_))
+        question = scenario_question(load(scenario, set_))
+        if not question[0] > 0:
+            message = f"the measure in the base year is {question[0]:g}: no multiple to count"
+            raise ScenarioError([Problem(scenario, None, "baseline", message)])
+        return question
     if set_:
         raise ScenarioError([Problem("--set", None, "", "only with a SCENARIO")])
     if missing := [name for name, value in given.items() if value is None]:
