@@ -81,6 +81,8 @@ def pair_series(info: PanelInfo, a: str, b: str, product: str | None = None) -> 
     """Both directions of a pair by year, summed over products (``exporter, importer, year,
     value_usd_m``), ordered by year then exporter; ``a == b`` gives domestic trade.
 
+    The sum runs in the column's own type (exact for BACI's decimals) and becomes a float last.
+
     ``product`` keeps the products whose code starts with it (an HS6 code, or an HS2/HS4
     prefix that sums a chapter or heading).
     """
@@ -96,10 +98,10 @@ def pair_series(info: PanelInfo, a: str, b: str, product: str | None = None) -> 
         where += " AND starts_with(product, ?)"
         parameters.append(product)
     sql = f"""
-        SELECT exporter, importer, year, sum(value_usd_m) AS value_usd_m
+        SELECT exporter, importer, year, CAST(sum(value_usd_m) AS DOUBLE) AS value_usd_m
         FROM (
             SELECT {successor("exporter")} AS exporter, {successor("importer")} AS importer,
-                   CAST(year AS INTEGER) AS year, CAST(value_usd_m AS DOUBLE) AS value_usd_m
+                   CAST(year AS INTEGER) AS year, value_usd_m
             FROM {read_expression(info.path, info.columns)}
             WHERE {where}
         )
