@@ -46,7 +46,9 @@ def resolve(
     """
     panels = list_panels()
     if spec is None:
-        stored = [p for p in panels if not p.shipped and p.holds(economies, years)]
+        stored = [
+            p for p in panels if not p.shipped and p.kind == "flows" and p.holds(economies, years)
+        ]
         return stored[0] if stored else _by_id(panels, DEFAULT, option)
     if _looks_like_file(spec):
         return file_info(Path(spec))

@@ -56,7 +56,7 @@ def read_expression(path: Path, columns: tuple[str, ...] = ()) -> str:
     A CSV needs its ``columns`` (its header) so that codes and products are read as text.
     """
     if path.is_dir():
-        return f"read_parquet({literal(str(path / 'flows*.parquet'))}, union_by_name = true)"
+        return f"read_parquet({literal(str(path / '*.parquet'))}, union_by_name = true)"
     if path.suffix.lower() == ".parquet":
         return f"read_parquet({literal(str(path))})"
     types = ", ".join(f"{literal(c)}: {literal(t)}" for c, t in TYPES.items() if c in columns)
@@ -70,6 +70,21 @@ def flows(info: PanelInfo) -> str:
         f"(SELECT * REPLACE ({successor('exporter')} AS exporter, "
         f"{successor('importer')} AS importer) FROM {source})"
     )
+
+
+def with_covariates(info: PanelInfo, covariates: PanelInfo) -> str:
+    """A panel's flows with a covariate table's columns (left join on exporter, importer,
+    year; the covariate table's value wins where both have a column)."""
+    shared = [c for c in covariates.columns if c in info.columns and c not in COVARIATE_KEY]
+    dropped = f" EXCLUDE ({', '.join(shared)})" if shared else ""
+    return (
+        f"(SELECT f.*{dropped}, c.* EXCLUDE (exporter, importer, year) "
+        f"FROM {flows(info)} f LEFT JOIN {flows(covariates)} c "
+        f"USING (exporter, importer, year))"
+    )
+
+
+COVARIATE_KEY = ("exporter", "importer", "year")
 
 
 def _aliases(code: str) -> list[str]:
@@ -86,6 +101,9 @@ def pair_series(info: PanelInfo, a: str, b: str, product: str | None = None) -> 
     ``product`` keeps the products whose code starts with it (an HS6 code, or an HS2/HS4
     prefix that sums a chapter or heading).
     """
+    if info.kind != "flows":
+        message = f"panel {info.id!r} holds covariates, not trade flows"
+        raise ScenarioError([Problem("--panel", None, "", message)])
     if product is not None and not info.has_products:
         raise ScenarioError(
             [Problem("--product", None, "", f"panel {info.id!r} has no product rows")]
