@@ -100,16 +100,16 @@ def show(
         tradecalc panel show agtpa --economies TUR IRN
     """
     from tradecalc.panel.catalog import resolve
-    from tradecalc.panel.query import pair_series
+    from tradecalc.panel.query import pair_rows
     from tradecalc.views import render, render_panel
 
     with handled([("--output", output)], [panel]):
         pair = economy_pair(economies)
         info = resolve(panel, option="ID")
-        frame = pair_series(info, *pair, product=_product(product))
+        found = pair_rows(info, *pair, product=_product(product))
         rows = [
             {"exporter": e, "importer": i, "year": int(y), "value_usd_m": float(v)}
-            for e, i, y, v in frame.itertuples(index=False)
+            for e, i, y, v in found
         ]
         if not rows:
             raise ScenarioError([_no_flows(info, pair, product)])

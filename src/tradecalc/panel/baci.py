@@ -187,6 +187,7 @@ def convert(con, part: Yearly, source: Path, target: Path) -> None:
                                       'k': 'VARCHAR', 'v': 'DECIMAL(18, 3)', 'q': 'VARCHAR'}}) r
             LEFT JOIN codes e ON r.i = e.code
             LEFT JOIN codes m ON r.j = m.code
+            ORDER BY exporter, importer
         ) TO {literal(str(target))} (FORMAT parquet, COMPRESSION zstd)
     """
     import duckdb

@@ -29,14 +29,16 @@ TYPES = {"exporter": "VARCHAR", "importer": "VARCHAR", "product": "VARCHAR", "ye
 
 
 def connect(memory_limit: str = MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with a modest memory limit, spilling to the user's cache."""
+    """An in-memory DuckDB connection with a modest memory limit, spilling to the user's cache,
+    and no progress bar of DuckDB's own."""
     import duckdb
     import platformdirs
 
     spill = Path(platformdirs.user_cache_dir("tradecalc", appauthor=False)) / "duckdb"
-    return duckdb.connect(
-        config={"memory_limit": memory_limit, "temp_directory": str(spill)},
-    )
+    config = {"memory_limit": memory_limit, "temp_directory": str(spill)}
+    con = duckdb.connect(config=config)
+    con.execute("SET enable_progress_bar = false")  # DuckDB's own bar writes to stdout
+    return con
 
 
 def literal(text: str) -> str:
@@ -93,8 +95,19 @@ def _aliases(code: str) -> list[str]:
 
 
 def pair_series(info: PanelInfo, a: str, b: str, product: str | None = None) -> pandas.DataFrame:
-    """Both directions of a pair by year, summed over products (``exporter, importer, year,
-    value_usd_m``), ordered by year then exporter; ``a == b`` gives domestic trade.
+    """:func:`pair_rows` as a DataFrame (``exporter, importer, year, value_usd_m``)."""
+    import pandas
+
+    rows = pair_rows(info, a, b, product)
+    frame = pandas.DataFrame(rows, columns=["exporter", "importer", "year", "value_usd_m"])
+    return frame.astype({"year": "int64", "value_usd_m": "float64"})
+
+
+def pair_rows(
+    info: PanelInfo, a: str, b: str, product: str | None = None
+) -> list[tuple[str, str, int, float]]:
+    """Both directions of a pair by year, summed over products: ``(exporter, importer, year,
+    value_usd_m)`` tuples ordered by year then exporter; ``a == b`` gives domestic trade.
 
     The sum runs in the column's own type (exact for BACI's decimals) and becomes a float last.
 
@@ -128,7 +141,7 @@ def pair_series(info: PanelInfo, a: str, b: str, product: str | None = None) -> 
         ORDER BY year, exporter
     """
     with connect() as con:
-        return con.execute(sql, [*parameters, a, b, b, a]).df()
+        return con.execute(sql, [*parameters, a, b, b, a]).fetchall()
 
 
 def file_columns(path: Path) -> tuple[str, ...]:
