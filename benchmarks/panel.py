@@ -84,6 +84,7 @@ def release(rows: int) -> Path:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     con.execute("SELECT setseed(0.25)")
     partial = path.with_suffix(".part")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
@@ -111,6 +112,7 @@ def store(rows: int) -> Path:
     shutil.rmtree(home, ignore_errors=True)
     folder.mkdir(parents=True)
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     con.execute("SELECT setseed(0.5)")
     codes = {100 + n: iso for n, iso in enumerate(line.split(",")[3] for line in
                                                    codes_csv().splitlines()[1:])}  # fmt: skip

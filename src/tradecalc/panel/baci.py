@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tradecalc.core.errors import Problem, ScenarioError
-from tradecalc.panel import checks
+from tradecalc.panel import checks, query
 from tradecalc.panel.query import RETIRED, literal
 
 YEARLY = re.compile(r"BACI_(HS\d\d)_Y(\d{4})_V(\w+)\.csv", re.IGNORECASE)
@@ -196,6 +196,8 @@ def convert(con, part: Yearly, source: Path, target: Path) -> None:
         con.execute(sql)
         clean = _bulk_check(con, target, part.year)
     except duckdb.Error as error:
+        if (stop := query.failure(error, part.name)) is not None:
+            raise stop from None
         clean, failure = False, str(error).splitlines()[0]
     else:
         failure = "rows whose exporter, importer and product repeat once codes become ISO3"

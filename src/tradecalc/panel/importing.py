@@ -18,8 +18,8 @@ from tradecalc.panel import baci, covariates, store, tidy
 from tradecalc.panel.info import NOT_STATED, PanelInfo
 from tradecalc.panel.query import connect, file_columns, literal
 
-IMPORT_MEMORY = "768MB"
-"""DuckDB's limit during an import (the process stays under 1 GiB; sorts spill to disk)."""
+IMPORT_MEMORY = "512MB"
+"""DuckDB's limit during an import: the process stays well under 1 GiB; sorts spill to disk."""
 
 
 class Progress:

@@ -7,6 +7,7 @@ pay for it. Retired ISO codes are read as their successors wherever a panel is r
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,11 +35,27 @@ def connect(memory_limit: str = MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
     import duckdb
     import platformdirs
 
-    spill = Path(platformdirs.user_cache_dir("tradecalc", appauthor=False)) / "duckdb"
+    cache = Path(platformdirs.user_cache_dir("tradecalc", appauthor=False))
+    with contextlib.suppress(OSError):  # DuckDB makes the spill folder, not its parents
+        cache.mkdir(parents=True, exist_ok=True)
+    spill = cache / "duckdb"
     config = {"memory_limit": memory_limit, "temp_directory": str(spill)}
     con = duckdb.connect(config=config)
     con.execute("SET enable_progress_bar = false")  # DuckDB's own bar writes to stdout
     return con
+
+
+def failure(error: Exception, name: str):
+    """A DuckDB error that is not the input's fault (disk full, out of memory, a spill folder
+    that cannot be made) as a one-line :class:`WriteError` (exit 1); None for any other."""
+    import duckdb
+
+    if isinstance(error, duckdb.IOException | duckdb.OutOfMemoryException):
+        from tradecalc.core.safeio import WriteError
+
+        message = f"cannot import: {str(error).splitlines()[0]}"
+        return WriteError([Problem(name, None, "", message)])
+    return None
 
 
 def literal(text: str) -> str:
