@@ -152,6 +152,8 @@ def readable(part: Yearly, work: Path, progress=None) -> Iterator[Path]:
             progress.advance(part.size)
         return
     target = work / "member.csv"
+    if part.archive is None or part.member is None:  # pragma: no cover - parts() sets one
+        raise ValueError(f"{part.name}: neither a file nor a zip member")
     try:
         with (
             zipfile.ZipFile(part.archive) as archive,

@@ -102,7 +102,7 @@ def _tidy_metadata(files: list[Path]) -> dict:
 def _write_baci(con, yearly, codes, work: Path, progress: Progress) -> list[Problem]:
     baci.load_codes(con, baci.country_codes(*codes))
     progress.start(sum(part.size for part in yearly))
-    years = {}
+    years: dict[int, str] = {}
     for part in yearly:
         if part.year in years:
             message = f"a second file for {part.year} (the first: {years[part.year]})"

@@ -39,7 +39,10 @@ def connect(memory_limit: str = MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
     with contextlib.suppress(OSError):  # DuckDB makes the spill folder, not its parents
         cache.mkdir(parents=True, exist_ok=True)
     spill = cache / "duckdb"
-    config = {"memory_limit": memory_limit, "temp_directory": str(spill)}
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "memory_limit": memory_limit,
+        "temp_directory": str(spill),
+    }
     con = duckdb.connect(config=config)
     con.execute("SET enable_progress_bar = false")  # DuckDB's own bar writes to stdout
     return con
@@ -195,7 +198,7 @@ def summary(expression: str, name: str) -> dict:
     """
     try:
         with connect() as con:
-            first, last, rows, codes = con.execute(sql).fetchone()
+            first, last, rows, codes = con.execute(sql).fetchone() or (None, None, 0, [])
     except duckdb.Error as error:
         message = str(error).splitlines()[0]
         raise ScenarioError([Problem(name, None, "", f"cannot read: {message}")]) from None

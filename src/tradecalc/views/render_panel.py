@@ -93,8 +93,9 @@ def series_view(
     for year in sorted(by_year):
         values = [by_year[year].get(d, absent) for d in directions]
         cells = [str(year), *(usd(v) for v in values)]
+        known = [v for v in values if v is not None]
         if len(directions) == 2:
-            cells.append(usd(None if None in values else sum(values)))
+            cells.append(usd(sum(known) if len(known) == len(values) else None))
         table.rows.append(cells)
     first, last = min(by_year), max(by_year)
     headline = [
