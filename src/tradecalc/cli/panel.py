@@ -16,7 +16,10 @@ from tradecalc.core.errors import Problem, ScenarioError
 
 app = typer.Typer(
     name="panel",
-    help="Panels of many pairs: the shipped AGTPA panel and the ones you import (BACI, CSV).",
+    help=(
+        "Panels of many pairs: the shipped AGTPA panel and the ones you import (BACI, CSV).\n\n"
+        "Example:\n\n    tradecalc panel show agtpa --economies TUR IRN"
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
