@@ -152,3 +152,9 @@ def test_a_file_that_is_not_parquet_is_one_line(tmp_path, monkeypatch, panel_sto
         catalog.resolve("f.parquet")
     assert str(caught.value).startswith("f.parquet: not a Parquet file: ")
     assert len(str(caught.value).splitlines()) == 1
+
+
+def test_a_mistyped_id_is_an_unknown_panel_not_a_file(panel_store):
+    with pytest.raises(ScenarioError) as caught:
+        catalog.resolve("AGTPA")
+    assert str(caught.value) == "--panel: no panel 'AGTPA' (panels: agtpa; or a .csv/.parquet FILE)"

@@ -13,7 +13,6 @@ from tradecalc.core.errors import Problem, ScenarioError
 from tradecalc.panel.info import (
     DEFAULT,
     FILE_SUFFIXES,
-    ID_PATTERN,
     NOT_STATED,
     SHIPPED,
     PanelInfo,
@@ -55,11 +54,9 @@ def resolve(
 
 
 def _looks_like_file(spec: str) -> bool:
+    """A path (a separator, a .csv/.parquet suffix, or an existing file), not an id."""
     return (
-        "/" in spec
-        or "\\" in spec
-        or spec.lower().endswith(FILE_SUFFIXES)
-        or not ID_PATTERN.fullmatch(spec)
+        "/" in spec or "\\" in spec or spec.lower().endswith(FILE_SUFFIXES) or Path(spec).is_file()
     )
 
 
