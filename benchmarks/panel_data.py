@@ -1,5 +1,5 @@
 """Made-up panels for the speed table (run on demand, never by the tests): written once, with
-DuckDB, under benchmarks/data/ (git-ignored), and reused.
+DuckDB, under benchmarks/.data/ (git-ignored, as benchmarks/panel.py does), and reused.
 
 ``big_panel()`` is a BACI-shaped panel of 50 million rows: 200 economies (codes ``E000`` to
 ``E199``), every ordered pair, 25 years, 50 products, values from a pair-and-product level, a
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent / ".data"
 ECONOMIES, YEARS, PRODUCTS = 200, 25, 50
 """200 x 199 ordered pairs x 25 years x 50 products = 49,750,000 rows."""
 

@@ -765,10 +765,12 @@ from tradecalc.cli.fetch import fetch as _fetch  # noqa: E402  (its own module: 
 from tradecalc.cli.fetch import init_from_data as _fetch_init  # noqa: E402
 from tradecalc.cli.fetch import validated_data_file as _data_file  # noqa: E402
 from tradecalc.cli.headroom import headroom  # noqa: E402  (one module per command family)
+from tradecalc.cli.panel import app as _panel_app  # noqa: E402  (a sub-app: panel ...)
 
 app.command(name="fetch")(_fetch)
 app.command()(headroom)
 app.command()(baserate)
+app.add_typer(_panel_app)
 
 
 def main() -> None:

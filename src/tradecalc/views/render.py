@@ -261,6 +261,8 @@ def to_markdown(view: View) -> str:
     if view.notes:
         parts += ["", f"### {clean(view.notes_title.rstrip(':'), LONG)}", ""]
         parts += [f"- {clean(n, LONG)}" for n in view.notes]
+    if view.footer:
+        parts += ["", f"_{clean(view.footer, LONG)}_"]
     return "\n".join(parts) + "\n"
 
 
