@@ -11,12 +11,23 @@ FIRST_YEAR = 1986
 YEARS = 21
 
 
+def pair_codes(pairs: int) -> list[tuple[str, str]]:
+    """``pairs`` distinct pairs of real ISO 3166 alpha-3 codes (panels accept no others),
+    alphabetical within each pair, in a fixed order: pair i is ``pair_codes(n)[i]``."""
+    import itertools
+
+    import pycountry
+
+    codes = sorted(c.alpha_3 for c in pycountry.countries)
+    return list(itertools.islice(itertools.combinations(codes, 2), pairs))
+
+
 def write_panel(path: Path, levels: np.ndarray) -> Path:
-    """``levels`` (pairs, years) of pair totals as a CSV panel, both directions half each."""
+    """``levels`` (pairs, years) of pair totals as a CSV panel, both directions half each;
+    pair i is ``pair_codes(pairs)[i]``."""
     pairs, years = levels.shape
     lines = ["exporter,importer,year,value_usd_m"]
-    for i in range(pairs):
-        a, b = f"A{i:04d}", f"B{i:04d}"
+    for i, (a, b) in enumerate(pair_codes(pairs)):
         for k in range(years):
             half = float(levels[i, k]) / 2.0
             lines += [f"{a},{b},{FIRST_YEAR + k},{half!r}", f"{b},{a},{FIRST_YEAR + k},{half!r}"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.synthetic_panels import model_law_levels, write_panel
+from tests.synthetic_panels import model_law_levels, pair_codes, write_panel
 from typer.testing import CliRunner
 
 from tradecalc.analysis.baserate import base_rate
@@ -38,8 +38,8 @@ def true_probability(result, sd: np.ndarray) -> float:
     by plain Monte Carlo (20,000 paths a window), averaged over the scored windows."""
     rng = np.random.default_rng(7)
     pairs = result.windows.pair[result.calibration.scored]
-    names = result.windows.names
-    true_sd = np.array([sd[int(names[p][0][1:])] for p in pairs])  # "A0042" -> pair 42
+    index = {codes: i for i, codes in enumerate(pair_codes(len(sd)))}
+    true_sd = np.array([sd[index[result.windows.names[p]]] for p in pairs])
     total = 0.0
     for s in np.unique(true_sd):
         steps = DRIFT + s * rng.standard_normal((20_000, HORIZON))
