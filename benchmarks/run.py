@@ -47,14 +47,16 @@ def sweep(first: int, second: int) -> list[str]:
 
 HEADROOM = [*TC, "headroom", "examples/headroom/scenario.yaml", "-f", "json"]
 BASERATE = [*TC, "baserate", BASE, "-f", "json"]
-QUESTION = ["--base", "27", "--target", "2000", "--horizon", "7", "-f", "json"]
 
 
 def big_baserate() -> list[str]:
-    """`baserate` on the made-up 50-million-row panel (written on first use: about a minute)."""
-    from panel_data import big_panel
+    """`baserate` on a 50-million-row stored panel (benchmarks/panel.py's synthetic BACI-shaped
+    store, written on first use: a few minutes), read as `--panel bench` from that store."""
+    from panel import store, with_env
 
-    return [*TC, "baserate", "--panel", str(big_panel()), *QUESTION]
+    home = store(50_000_000)
+    question = ["--base", "600", "--target", "1200", "--horizon", "3", "-f", "json"]
+    return with_env(home, [*TC, "baserate", "--panel", "bench", *question])
 
 
 SOLVE = [*TC, "solve", BASE, "--param", "baseline.flows.0.growth", "--metric", "probability"]
