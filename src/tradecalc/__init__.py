@@ -40,10 +40,13 @@ __all__ = [
     "load_scenario",
     "project",
 ]
-__version__ = "0.1.0"
 
 
 def __getattr__(name: str):
     if name in _HOMES:
         return getattr(importlib.import_module(_HOMES[name]), name)
+    if name == "__version__":  # one source: the installed metadata (pyproject.toml's version)
+        from tradecalc.core.about import version
+
+        return version()
     raise AttributeError(f"module 'tradecalc' has no attribute {name!r}")

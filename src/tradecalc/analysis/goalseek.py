@@ -7,13 +7,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tradecalc.core.errors import fail, usage_error
 from tradecalc.engine.evaluate import compile_scenario, evaluate_measure
 from tradecalc.engine.montecarlo import measure_draws
 from tradecalc.engine.verdict import check_finite, deadline_index
 from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.overrides import NumberField, Override, number_field
 from tradecalc.scenario.pipeline import resolve
-from tradecalc.scenario.yamlread import Doc, fail
+from tradecalc.scenario.yamlread import Doc
 
 MAX_STEPS = 200
 
@@ -242,7 +243,7 @@ def _bracket(
     low = default[0] if low is None else low
     high = default[1] if high is None else high
     if not low < high:
-        fail("--low/--high", None, "", f"need low < high, got {low:g} and {high:g}")
+        usage_error("--low/--high", f"need low < high, got {low:g} and {high:g}")
     return low, high
 
 

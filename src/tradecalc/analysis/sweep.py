@@ -10,13 +10,14 @@ from typing import Any
 
 import numpy as np
 
+from tradecalc.core.errors import fail, usage_error
 from tradecalc.engine import budget
 from tradecalc.engine.evaluate import Params, compile_scenario, evaluate
 from tradecalc.engine.verdict import check_finite, outcome
 from tradecalc.model import gap, reached_year_index
 from tradecalc.scenario.overrides import Override
 from tradecalc.scenario.pipeline import resolve
-from tradecalc.scenario.yamlread import Doc, fail
+from tradecalc.scenario.yamlread import Doc
 
 MAX_POINTS = 100_000
 """Grid points at most."""
@@ -71,7 +72,7 @@ def run_sweep(
     """
     size = math.prod(len(axis.values) for axis in axes)
     if size > MAX_POINTS:
-        fail("--grid", None, "", f"{size:,} grid points; at most {MAX_POINTS:,}")
+        usage_error("--grid", f"{size:,} grid points; at most {MAX_POINTS:,}")
     fast = _separable(tree, axes, list(base))
     if fast is None:
         return _point_by_point(tree, axes, base, where, size)

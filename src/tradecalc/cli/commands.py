@@ -45,7 +45,7 @@ from tradecalc.cli.support import (
     with_chart,
     xlsx_module,
 )
-from tradecalc.core.errors import Problem, ScenarioError
+from tradecalc.core.errors import ScenarioError, UsageError
 
 app = typer.Typer(
     name="tradecalc",
@@ -66,9 +66,9 @@ app = typer.Typer(
 
 def _show_version(value: bool) -> None:
     if value:
-        from tradecalc import __version__
+        from tradecalc.core.about import version
 
-        sys.stdout.write(f"tradecalc {__version__}\n")
+        sys.stdout.write(f"tradecalc {version()}\n")
         raise typer.Exit()
 
 
@@ -477,9 +477,7 @@ def report(
 
     with handled([("--output", output)], scenarios):
         if output is not None and output.suffix.lower() not in (".html", ".htm"):
-            raise ScenarioError(
-                [Problem(f"--output {output}", None, "", "the brief's file name must end in .html")]
-            )
+            raise UsageError(f"--output {output}", "the brief's file name must end in .html")
         page = report_html(projections_of(scenarios, set_), log=log)
         if output is None:
             sys.stdout.write(page)
@@ -564,11 +562,11 @@ def backtest(
             from tradecalc.cli.backtest_rolling import run_rolling
 
             if from_year is not None:
-                raise ScenarioError([Problem("--from", None, "", "not with --rolling")])
+                raise UsageError("--from", "not with --rolling")
             kept = dict(format=format, output=output, plot=plot, log=log, horizon=horizon or 3)
             return run_rolling(scenario, set_, draws=draws, seed=seed, **kept)
         if horizon is not None:
-            raise ScenarioError([Problem("--horizon", None, "", "only with --rolling")])
+            raise UsageError("--horizon", "only with --rolling")
         doc = run(load(scenario, set_), from_year, draws, seed, where=scenario)
         emit(
             format,
@@ -669,14 +667,12 @@ def init(
     with handled([("--output", output)]):
         if output is not None and output.suffix.lower() in SUFFIX_FORMATS:  # never YAML as .json
             message = f"init writes a YAML scenario, not {output.suffix}: name the file .yaml"
-            raise ScenarioError([Problem(f"--output {output}", None, "", message)])
+            raise UsageError(f"--output {output}", message)
         names = {}
         for item in name or ():
             code, sep, value = item.partition("=")
             if not sep or not value.strip():
-                raise ScenarioError(
-                    [Problem("--name", None, "", f"expected CODE=NAME, got {item!r}")]
-                )
+                raise UsageError("--name", f"expected CODE=NAME, got {item!r}")
             names[code.strip().upper()] = value.strip()
         text = starter_yaml(list(economies), target, by, base_year, names)
         if output is None:

@@ -19,7 +19,7 @@ from tradecalc.cli.support import (
     report_problems,
     xlsx_module,
 )
-from tradecalc.core.errors import Problem, ScenarioError
+from tradecalc.core.errors import Problem, ScenarioError, UsageError
 
 
 class Detail(str, Enum):
@@ -111,9 +111,7 @@ def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> 
         if products is None and set(codes) == {"PAK", "AZE"}:
             return analysis.scenario_headroom(scenario, top, detail)
     elif overrides:
-        raise ScenarioError(
-            [Problem("--set", None, "", "only for a scenario: FILE is a bare data file")]
-        )
+        raise UsageError("--set", "only for a scenario: FILE is a bare data file")
     else:
         data, tree = datafile.read_data_file(file, tree=tree)
         scenario, products, codes = None, data.products, tuple(e.code for e in data.economies)
@@ -129,9 +127,7 @@ def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> 
 
 def _check_detail(holds: str, asked: str | None) -> None:
     if asked == "hs4" and holds == "hs2":
-        raise ScenarioError(
-            [Problem("--detail", None, "", "the file holds hs2 chapters: headings need hs4 rows")]
-        )
+        raise UsageError("--detail", "the file holds hs2 chapters: headings need hs4 rows")
 
 
 def _report_skipped(doc: dict, tree) -> dict:

@@ -21,7 +21,7 @@ try:  # typer 0.2x carries its own copy of click
 except ImportError:  # pragma: no cover - older typer on click
     from click import exceptions as click_errors
 
-from tradecalc.core.errors import Problem, ScenarioError
+from tradecalc.core.errors import Problem, ScenarioError, usage_error
 
 
 class Group(TyperGroup):
@@ -377,7 +377,7 @@ def _output_format(fmt: Format, output: Path | None) -> Format:
 
     The table (the default) gives way to a known suffix: ``-o out.json`` writes JSON.
     """
-    from tradecalc.scenario.yamlread import fail
+    from tradecalc.core.errors import fail
 
     implied = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
     if implied is not None and fmt is Format.table:
@@ -392,9 +392,9 @@ def _output_format(fmt: Format, output: Path | None) -> Format:
         )
     if fmt is Format.xlsx:
         if output is None and sys.stdout.isatty():
-            fail("--format xlsx", None, "", "a workbook is not for the terminal: add -o FILE.xlsx")
+            usage_error("--format xlsx", "a workbook is not for the terminal: add -o FILE.xlsx")
         if output is not None and output.suffix.lower() != ".xlsx":
-            fail(f"--output {output}", None, "", "a workbook's file name must end in .xlsx")
+            usage_error(f"--output {output}", "a workbook's file name must end in .xlsx")
         xlsx_module().require()
     return fmt
 
@@ -421,9 +421,7 @@ def with_chart(view: Callable[[], Any], picture: Callable[[], Any], fmt, output,
     if not chart:
         return view
     if _output_format(fmt, output) is not Format.table:
-        from tradecalc.scenario.yamlread import fail
-
-        fail("--chart", None, "", "the terminal chart comes with the table: drop -f, or use --plot")
+        usage_error("--chart", "the terminal chart comes with the table: drop -f, or use --plot")
 
     def both():
         from rich.text import Text

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from tradecalc.core.errors import Problem, ScenarioError
+from tradecalc.core.errors import Problem, fail
 from tradecalc.core.sanitize import nfc
 
 MAX_FILE_BYTES = 5_000_000
@@ -54,11 +54,6 @@ class DocList(list):
         super().__init__(*args)
         self.pos: list = list(pos or [])
         self.here = here
-
-
-def fail(file: str, line: int | None, path: str, message: str):
-    """Raise a ScenarioError with one problem."""
-    raise ScenarioError([Problem(file, line, path, message)])
 
 
 def parse_yaml(text: str, file: str, *, lines: bool = True, loader_class=FastSafeLoader):

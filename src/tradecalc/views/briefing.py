@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tradecalc.analysis.projection import probability_text
+from tradecalc.core.about import version
 from tradecalc.views.render import (
     cited,
     overrides_text,
@@ -18,13 +19,6 @@ from tradecalc.views.render import (
     shock_model_words,
     usd,
 )
-
-
-def version() -> str:
-    """The installed tradecalc version."""
-    from tradecalc import __version__
-
-    return __version__
 
 
 def odds_text(odds: Mapping[str, Any] | None, by_year: int) -> str:

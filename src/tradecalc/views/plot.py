@@ -22,10 +22,9 @@ import numpy as np
 
 from tradecalc.analysis.comparison import Comparison
 from tradecalc.analysis.projection import Projection, history_rows, lever_columns, probability_text
-from tradecalc.core.errors import install_hint
+from tradecalc.core.errors import install_hint, usage_error
 from tradecalc.core.sanitize import escape, has_unsafe
 from tradecalc.engine.montecarlo import Simulation
-from tradecalc.scenario.yamlread import fail
 from tradecalc.views.briefing import footer_text, odds_text, outside_text
 from tradecalc.views.render import growth_text, overrides_text, unverified_ids, verdict
 
@@ -83,12 +82,12 @@ STYLE = {
 
 def _pyplot(path: Path):
     if path.suffix.lower() not in FORMATS:
-        fail(f"--plot {path}", None, "", "the file must end in .png, .svg or .pdf")
+        usage_error(f"--plot {path}", "the file must end in .png, .svg or .pdf")
     try:
         import matplotlib
     except ImportError:
         hint = install_hint("matplotlib", "plot")
-        fail(f"--plot {path}", None, "", f"needs matplotlib: {hint}")
+        usage_error(f"--plot {path}", f"needs matplotlib: {hint}")
     matplotlib.use("Agg")
     # names and labels are the user's text: a "$" must not start mathtext (nor fail in it)
     matplotlib.rcParams["text.parse_math"] = False

@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from tradecalc.core.errors import fail
 from tradecalc.core.sanitize import escape
-from tradecalc.scenario.yamlread import fail
 from tradecalc.views.plot import BLUE, ORANGE, VERMILLION, _Chart, _thousands, plt_size
 from tradecalc.views.render import arrow
 from tradecalc.views.render_headroom import table_heading

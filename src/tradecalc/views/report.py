@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from tradecalc.analysis.projection import Projection, lever_columns, probability_text
+from tradecalc.core.about import version
 from tradecalc.core.errors import install_hint
-from tradecalc.views.briefing import odds_text, outside_text, version
+from tradecalc.views.briefing import odds_text, outside_text
 from tradecalc.views.render import (
     cited,
     growth_text,

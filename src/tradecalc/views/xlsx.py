@@ -17,10 +17,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from tradecalc.core.errors import install_hint
+from tradecalc.core.about import version
+from tradecalc.core.errors import install_hint, usage_error
 from tradecalc.core.sanitize import escape
-from tradecalc.scenario.yamlread import fail
-from tradecalc.views.briefing import odds_text, outside_text, version
+from tradecalc.views.briefing import odds_text, outside_text
 from tradecalc.views.render import no_odds_text, overrides_text, unverified_ids
 
 CREATED = dt.datetime(2000, 1, 1)
@@ -34,7 +34,7 @@ def require() -> None:
     try:
         import xlsxwriter  # noqa: F401
     except ImportError:
-        fail("--format xlsx", None, "", f"needs XlsxWriter: {install_hint('XlsxWriter', 'xlsx')}")
+        usage_error("--format xlsx", f"needs XlsxWriter: {install_hint('XlsxWriter', 'xlsx')}")
 
 
 def number_format(header: str) -> str:
