@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from tests.conftest import SCENARIOS
 
 from tradecalc import ScenarioError
-from tradecalc.analysis.projection import project
+from tradecalc.analysis.projecting import project
 from tradecalc.scenario.pipeline import load_scenario
 
 TEXTS = {p.name: p.read_text(encoding="utf-8") for p in SCENARIOS}

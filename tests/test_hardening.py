@@ -31,7 +31,7 @@ from tradecalc import ScenarioError, load_scenario, project
 from tradecalc.analysis.comparison import Comparison
 from tradecalc.cli.commands import app
 from tradecalc.core import safeio
-from tradecalc.views import render
+from tradecalc.views import compare_view, render
 
 runner = CliRunner()
 BAD = Path(__file__).parent / "bad_inputs"
@@ -437,7 +437,7 @@ def test_compare_never_drops_a_scenario_golden_80():
     """All five shipped scenarios at 80 columns. Regenerate: TRADECALC_GOLDEN=update."""
     result = Comparison([project(p, path=os.path.relpath(p, ROOT)) for p in SCENARIOS])
     console = Console(file=io.StringIO(), width=80, color_system=None, force_terminal=False)
-    for renderable in render.to_rich(render.comparison_view(result, 80)):
+    for renderable in render.to_rich(compare_view.comparison_view(result, 80)):
         console.print(renderable)
     rendered = console.file.getvalue()
     golden = GOLDEN / "compare-80.txt"

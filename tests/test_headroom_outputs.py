@@ -97,7 +97,7 @@ def test_the_chart_has_a_panel_per_direction_named_with_arrows_and_true_counts(t
 
 
 def test_the_chart_escapes_tick_labels_from_the_data(tmp_path):
-    from tradecalc.views.plot_headroom import headroom_chart
+    from tradecalc.views.charts.headroom import headroom_chart
 
     row = {"direction": "pak_to_aze", "product": "30", "label": "Pharma\x1b[2J\u202eevil",
            "untapped_usd_m": 5.0}  # fmt: skip

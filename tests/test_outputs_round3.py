@@ -211,7 +211,7 @@ def test_item_15_unverified_sources_are_marked_wherever_cited(tmp_path):
     assert {r[src] for r in levers[1:] if r[col] is False} == {"timesca_tcs_pilot"}
     # a chart's footer
     from tradecalc.views.briefing import footer_text
-    from tradecalc.views.render import unverified_ids
+    from tradecalc.views.words import unverified_ids
 
     footer = footer_text(list(sources), (), unverified_ids(sources.values()))
     assert "timesca_tcs_pilot (unverified)" in footer and "pbs_pharma_fy24 (unverified)" in footer
@@ -421,7 +421,7 @@ def _svg_facts(svg: str) -> tuple[float, float, list[float], int]:
 
 @pytest.fixture(scope="module")
 def base_projection():
-    from tradecalc.analysis.projection import project
+    from tradecalc.analysis.projecting import project
 
     p = project(BASE)
     return p, p.to_dict()
@@ -429,10 +429,10 @@ def base_projection():
 
 @pytest.mark.parametrize("log", [False, True])
 def test_item_12_the_briefs_printed_chart_reads_on_a4(base_projection, log):
-    from tradecalc.views import plot
+    from tradecalc.views.charts import projection
 
     p, doc = base_projection
-    svg = plot.projection_chart(p, Path("c.svg"), log=log, document=doc, bare=True).decode()
+    svg = projection.projection_chart(p, Path("c.svg"), log=log, document=doc, bare=True).decode()
     width, height, sizes, axes = _svg_facts(svg)
     # no title, subtitle or source footer: the page has them
     assert p.scenario.name not in svg and "Drawn by tradecalc" not in svg and "Verdict" not in svg
@@ -452,10 +452,10 @@ def test_item_12_the_brief_prints_the_bare_chart_and_shows_the_full_one(tmp_path
 
 
 def test_item_12_project_plot_shows_each_lever_the_odds_band_and_a_memo_apart(base_projection):
-    from tradecalc.views import plot
+    from tradecalc.views.charts import projection
 
     p, doc = base_projection
-    svg = plot.projection_chart(p, Path("c.svg"), document=doc).decode()
+    svg = projection.projection_chart(p, Path("c.svg"), document=doc).decode()
     text = re.sub(r"<[^>]+>", " ", svg)
     # three panels: the measure; the levers on their own scale; the memo on its own scale
     assert _svg_facts(svg)[3] == 3
@@ -473,10 +473,10 @@ def test_item_12_project_plot_shows_each_lever_the_odds_band_and_a_memo_apart(ba
 
 
 def test_item_12_the_tornado_puts_the_shocks_on_their_own_axis():
-    from tradecalc.views import plot
+    from tradecalc.views.charts import sensitivity as sensitivity_charts
 
     doc = json.loads(ok("sensitivity", BASE, "-f", "json"))
-    svg = plot.sensitivity_chart(doc, Path("t.svg")).decode()
+    svg = sensitivity_charts.sensitivity_chart(doc, Path("t.svg")).decode()
     assert _svg_facts(svg)[3] == 2  # the annual shocks above, the levers below
     text = re.sub(r"<[^>]+>", " ", svg)
     assert "The annual shocks (top) have their own scale." in " ".join(text.split())

@@ -16,6 +16,7 @@ from tests.conftest import ROOT
 from typer.testing import CliRunner
 
 from tradecalc.analysis import outside_view as ov
+from tradecalc.analysis.documents import Targets
 from tradecalc.cli.commands import app
 from tradecalc.views import render_targets
 
@@ -216,7 +217,7 @@ def test_targets_rejects_an_unknown_format():
 
 
 def test_render_helpers_agree():
-    doc = ov.targets_document()
+    doc = Targets.load()
     console = Console(file=io.StringIO(), width=100, color_system=None)
     console.print(render_targets.targets_table(doc))
     text = console.file.getvalue()
@@ -226,5 +227,5 @@ def test_render_helpers_agree():
     )
     markdown = render_targets.targets_markdown(doc)
     assert "- **Outcome as share of target:** 5.4 % to 53.3 %" in markdown
-    rows = render_targets.targets_csv_rows(doc)
+    rows = doc.rows()
     assert rows[-1]["pair"] == "PAK-AZE" and rows[-1]["share_of_target"] == pytest.approx(0.054)

@@ -17,7 +17,8 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tradecalc.analysis.projection import Projection, project
+    from tradecalc.analysis.projecting import project
+    from tradecalc.analysis.projection import Projection
     from tradecalc.core.errors import Problem, ScenarioError, TradecalcError
     from tradecalc.scenario.models import Scenario
     from tradecalc.scenario.pipeline import load_scenario
@@ -28,7 +29,7 @@ _HOMES = {
     "TradecalcError": "tradecalc.core.errors",
     "load_scenario": "tradecalc.scenario.pipeline",
     "Projection": "tradecalc.analysis.projection",
-    "project": "tradecalc.analysis.projection",
+    "project": "tradecalc.analysis.projecting",
     "Scenario": "tradecalc.scenario.models",
 }
 __all__ = [

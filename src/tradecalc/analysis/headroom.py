@@ -383,7 +383,7 @@ def scenario_headroom(scenario, top: int = DEFAULT_TOP, detail: str | None = Non
     With `products:` (a data file it `extends:`), the rows; without, for the Pakistan-Azerbaijan
     pair, the shipped reference data's sourced market sizes (:func:`reference_headroom`).
     """
-    from tradecalc.analysis.projection import run_loaded
+    from tradecalc.analysis.projecting import run_loaded
 
     gap = run_loaded(scenario).gap_at_by_year
     if scenario.products is not None:

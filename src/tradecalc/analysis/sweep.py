@@ -5,18 +5,21 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from tradecalc.analysis.documents import Sweep
 from tradecalc.core.errors import fail, usage_error
 from tradecalc.engine import budget
 from tradecalc.engine.evaluate import Params, compile_scenario, evaluate
 from tradecalc.engine.verdict import check_finite, outcome
 from tradecalc.model import gap, reached_year_index
 from tradecalc.scenario.overrides import Override
-from tradecalc.scenario.pipeline import resolve
+from tradecalc.scenario.pipeline import read_tree, resolve
 from tradecalc.scenario.yamlread import Doc
 
 MAX_POINTS = 100_000
@@ -77,6 +80,25 @@ def run_sweep(
     if fast is None:
         return _point_by_point(tree, axes, base, where, size)
     return _vectorised(fast, axes, size, where)
+
+
+def sweep_scenario(
+    source: str | os.PathLike,
+    axes: Sequence[GridAxis],
+    overrides: Sequence[Override] = (),
+    *,
+    text: str | None = None,
+    warn: Callable[[Doc, Sequence[Override]], None] | None = None,
+) -> Sweep:
+    """:func:`run_sweep` on a scenario file (``"-"``: ``text``) with its overrides, as a
+    :class:`~tradecalc.analysis.documents.Sweep`; ``warn`` is called with the tree and
+    the overrides before the run (plausibility warnings)."""
+    tree = read_tree(source, text)
+    if warn is not None:
+        warn(tree, overrides)
+    where = str(source)
+    rows = run_sweep(tree, list(axes), list(overrides), where=where)
+    return Sweep(tuple(rows), tuple(axis.key for axis in axes), where)
 
 
 @dataclass

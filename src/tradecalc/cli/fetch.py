@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from tradecalc.cli.support import handled, report_problems
+from tradecalc.cli.errors import handled, report_problems
 from tradecalc.core.errors import Problem, UsageError
 
 

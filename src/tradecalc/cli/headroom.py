@@ -8,17 +8,9 @@ from typing import Annotated
 
 import typer
 
-from tradecalc.cli.support import (
-    Format,
-    FormatOption,
-    OutputOption,
-    PlotOption,
-    SetOption,
-    emit,
-    handled,
-    report_problems,
-    xlsx_module,
-)
+from tradecalc.cli.errors import handled, report_problems
+from tradecalc.cli.options import Format, FormatOption, OutputOption, PlotOption, SetOption
+from tradecalc.cli.output import emit
 from tradecalc.core.errors import Problem, ScenarioError, UsageError
 
 
@@ -70,28 +62,11 @@ def headroom(
 
         tradecalc headroom examples/headroom/pak-aze-products.yaml --top 5
     """
-    from tradecalc.views import render, render_headroom
+    from tradecalc.analysis.documents import Headroom
 
     with handled([("--output", output), ("--plot", plot)], [file]):
         doc = _document(file, detail.value if detail is not None else None, top, set_ or [])
-        emit(
-            format,
-            output,
-            view=lambda: render_headroom.headroom_view(doc, top),
-            document=lambda: doc,
-            csv=lambda: render.to_csv(
-                render_headroom.headroom_csv_rows(doc), render_headroom.HEADROOM_CSV_COLUMNS
-            ),
-            plot=plot,
-            chart=lambda path: _plot_module().headroom_chart(doc, path, top=top),
-            workbook=lambda: xlsx_module().headroom_workbook(doc),
-        )
-
-
-def _plot_module():
-    from tradecalc.views import plot_headroom
-
-    return plot_headroom
+        emit(Headroom(doc, top=top), format, output, plot=plot)
 
 
 def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> dict:

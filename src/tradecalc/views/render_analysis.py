@@ -4,35 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from tradecalc.analysis.documents import SimulationResult
 from tradecalc.analysis.goalseek import Solution
-from tradecalc.analysis.projection import Projection, probability_text
-from tradecalc.engine.montecarlo import Simulation
-from tradecalc.views.render import (
-    TextTable,
-    View,
-    bar,
-    cited,
-    overrides_text,
-    percent,
-    unverified_ids,
-    usd,
-)
+from tradecalc.core.numbers import probability_text
+from tradecalc.views.render import TextTable, View
+from tradecalc.views.words import bar, cited, overrides_text, percent, unverified_ids, usd
 
 # --- simulate --------------------------------------------------------------------------------
 
-SIMULATION_CSV_COLUMNS = (
-    "year",
-    "mean_usd_m",
-    "p10_usd_m",
-    "p50_usd_m",
-    "p90_usd_m",
-    "probability_reached",
-)
 
-
-def simulation_view(sim: Simulation) -> View:
+def simulation_view(result: SimulationResult) -> View:
     """Percentiles of the measure by year, the odds of the target, when it is first reached."""
-    doc = sim.to_dict()
+    sim, doc = result.simulation, result.document
     s = sim.scenario
     spread = "from the uncertainty block" if s.uncertainty is not None else "none given: no spread"
     headline = [
@@ -77,7 +60,7 @@ INFINITE_MEAN_COLUMN = (
 )
 
 
-def _simulated_chance(sim: Simulation) -> str:
+def _simulated_chance(sim) -> str:
     """The share of plain draws that reached, ± its binomial error; a bound when none did."""
     if sim.none_reached:
         return (
@@ -123,8 +106,9 @@ def _posterior_words(shock: dict) -> str:
 # --- solve -----------------------------------------------------------------------------------
 
 
-def solution_view(solution: Solution, name: str) -> View:
-    sol = solution
+def solution_view(solution: Solution) -> View:
+    """What the goal seek found: the value, the measure it gives, where it searched."""
+    sol, name = solution, solution.scenario
     measure = f"{usd(sol.measure_at_by_year_usd_m)} US$ m" if sol.reached else "n/a"
     value = "none in range" if sol.value is None else f"{sol.value:.6g}"
     headline = [
@@ -150,15 +134,6 @@ def solution_view(solution: Solution, name: str) -> View:
 
 
 # --- sensitivity -----------------------------------------------------------------------------
-
-SENSITIVITY_CSV_COLUMNS = (
-    "input",
-    "low",
-    "high",
-    "measure_low_usd_m",
-    "measure_high_usd_m",
-    "swing_usd_m",
-)
 
 
 def _value(v) -> str:
@@ -205,16 +180,9 @@ def sensitivity_view(doc: dict[str, Any]) -> View:
 
 # --- backtest --------------------------------------------------------------------------------
 
-BACKTEST_CSV_COLUMNS = (
-    "year",
-    "observed_usd_m",
-    "projected_usd_m",
-    "p10_usd_m",
-    "p50_usd_m",
-    "p90_usd_m",
-    "inside_band",
-    "log_error",
-)
+
+BACKTEST_FIGURES = ("observed_usd_m", "projected_usd_m", "p10_usd_m", "p50_usd_m", "p90_usd_m")
+"""The figures of a backtest year the table shows, in its column order."""
 
 
 def backtest_view(doc: dict[str, Any]) -> View:
@@ -230,7 +198,7 @@ def backtest_view(doc: dict[str, Any]) -> View:
         table.rows.append(
             [
                 str(r["year"]),
-                *(usd(r[k]) for k in BACKTEST_CSV_COLUMNS[1:6]),
+                *(usd(r[k]) for k in BACKTEST_FIGURES),
                 "yes" if r["inside_band"] else "no",
                 "n/a" if error is None or error != error else f"{error:+.3f}",
             ]
@@ -269,38 +237,6 @@ def backtest_view(doc: dict[str, Any]) -> View:
 
 
 # --- explain ---------------------------------------------------------------------------------
-
-EXPLAIN_CSV_COLUMNS = (
-    "lever",
-    "name",
-    "category",
-    "counts",
-    "at_by_year_usd_m",
-    "at_horizon_usd_m",
-    "source",
-    "assumption",
-    "changed_by_set",
-)
-
-
-def explanation(p: Projection) -> dict[str, Any]:
-    """The JSON document of `tradecalc explain`: levers, assumptions, sources."""
-    s = p.scenario
-    return {
-        "scenario": {"name": s.name, "path": p.path, "description": s.description},
-        "overrides": list(p.overrides),
-        "by_year": s.by_year,
-        "horizon": s.horizon,
-        "measure_at_by_year_usd_m": p.measure_at_by_year,
-        "measure_at_horizon_usd_m": float(p.measure[-1]),
-        "required_cagr": p.required_cagr,
-        "outside_view": p.outside_view,
-        "levers": p.levers(),
-        "smart": p.smart_side_outputs(),
-        "assumptions": [vars(a) for a in p.assumptions],
-        "unsourced": p.unsourced,
-        "sources": [src.model_dump(exclude_none=True) for src in s.sources],
-    }
 
 
 def explanation_view(doc: dict[str, Any]) -> View:

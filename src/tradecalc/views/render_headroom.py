@@ -5,34 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tradecalc.views.render import TextTable, View, arrow, percent, usd
-
-HEADROOM_CSV_COLUMNS = [
-    "direction",
-    "year",
-    "rank",
-    "product",
-    "label",
-    "sector",
-    "market_usd_m",
-    "supply_usd_m",
-    "bilateral_usd_m",
-    "bilateral_reported_by",
-    "market_share",
-    "world_usd_m",
-    "world_share",
-    "potential_usd_m",
-    "untapped_usd_m",
-    "excess_usd_m",
-    "rca",
-    "density",
-    "source",
-    "note",
-    "supply_basis",
-    "bilateral_basis",
-]
-"""One CSV row per direction and product, the JSON rows' keys in this order (columns added
-later go at the end, so a script that reads by position keeps working)."""
+from tradecalc.views.render import TextTable, View
+from tradecalc.views.words import arrow, percent, usd
 
 LABEL_WIDTH = 16
 
@@ -113,8 +87,11 @@ def top_line(summary: dict[str, Any], gap: float | None) -> str:
     return text + (f"; {none}" if left_out else "")
 
 
-def headroom_view(doc: dict[str, Any], top: int) -> View:
-    """Headline (year, gap, each direction's top-N total), a table per direction, notes."""
+def headroom_view(doc: Any, top: int | None = None) -> View:
+    """Headline (year, gap, each direction's top-N total), a table per direction, notes.
+
+    ``doc``: a :class:`~tradecalc.analysis.documents.Headroom` (``top`` defaults to its own)."""
+    top = doc.top if top is None else top
     gap = doc["gap_usd_m"]
     year = str(doc["year"]) + (f" ({doc['year_note']})" if doc.get("year_note") else "")
     headline = [("Latest year with data", year)]
@@ -164,8 +141,3 @@ def _notes(doc: dict[str, Any], top: int) -> list[str]:
         if r["note"] and (r["direction"], r["rank"]) in shown
     ]
     return notes
-
-
-def headroom_csv_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every row of the document, in :data:`HEADROOM_CSV_COLUMNS` order, full precision."""
-    return [{key: row.get(key) for key in HEADROOM_CSV_COLUMNS} for row in doc["rows"]]
