@@ -423,7 +423,7 @@ def _svg_facts(svg: str) -> tuple[float, float, list[float], int]:
 def base_projection():
     from tradecalc.analysis.projecting import project
 
-    p = project(BASE)
+    p = project(BASE, band=True)  # the chart draws the band the result carries
     return p, p.to_dict()
 
 

@@ -155,7 +155,7 @@ def _facts(p: Projection, doc: Mapping[str, Any]) -> str:
         ("Growth needed", growth_text(p)),
         (
             "Odds",
-            odds_text(doc.get("odds"), s.by_year) or no_odds_text(s),
+            odds_text(doc.get("odds"), s.by_year) or no_odds_text(p),
         ),
     ]
     outside = outside_text(doc.get("outside_view"))

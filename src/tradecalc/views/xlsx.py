@@ -249,7 +249,7 @@ def summary_pairs(p, doc: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
             (_mean_label(odds, s.by_year), odds.get("mean_at_by_year_usd_m"), MONEY),
         ]
     else:
-        pairs.append(("Odds", no_odds_text(s), NUMBER))
+        pairs.append(("Odds", no_odds_text(p), NUMBER))
     outside = doc.get("outside_view")
     if outside:
         share = [*(outside.get("share_of_target_range") or ()), None, None]
