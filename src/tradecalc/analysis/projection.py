@@ -14,8 +14,8 @@ from tradecalc.engine import verdict
 from tradecalc.engine.evaluate import Components, Layout
 from tradecalc.model import required_cagr
 from tradecalc.scenario.models import Scenario
+from tradecalc.scenario.provenance import must_be_sourced, provenance_items
 from tradecalc.scenario.record import history_rows, mirror_rows
-from tradecalc.scenario.sections import must_be_sourced, provenance_items
 from tradecalc.scenario.terms import CATEGORIES, DEFAULT_UTILIZATION, dotted
 
 CSV_COLUMNS = (

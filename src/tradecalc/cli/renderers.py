@@ -87,13 +87,13 @@ def _simulation() -> Renderers:
 
         return termchart.simulation_chart(sim)
 
-    from tradecalc.views.render_analysis import simulation_view
+    from tradecalc.views.simulate_view import simulation_view
 
     return Renderers(lambda sim, width: simulation_view(sim), chart, terminal)
 
 
 def _solution() -> Renderers:
-    from tradecalc.views.render_analysis import solution_view
+    from tradecalc.views.solve_view import solution_view
 
     return Renderers(lambda sol, width: solution_view(sol))
 
@@ -104,7 +104,7 @@ def _sensitivity() -> Renderers:
 
         return sensitivity_chart(doc, path)
 
-    from tradecalc.views.render_analysis import sensitivity_view
+    from tradecalc.views.sensitivity_view import sensitivity_view
 
     return Renderers(lambda doc, width: sensitivity_view(doc), chart)
 
@@ -115,7 +115,7 @@ def _backtest() -> Renderers:
 
         return backtest_chart(doc, path, log=log)
 
-    from tradecalc.views.render_analysis import backtest_view
+    from tradecalc.views.backtest_view import backtest_view
 
     return Renderers(lambda doc, width: backtest_view(doc), chart)
 
@@ -126,13 +126,13 @@ def _rolling() -> Renderers:
 
         return rolling_chart(doc, path, log=log)
 
-    from tradecalc.views.render_rolling import rolling_view
+    from tradecalc.views.rolling_view import rolling_view
 
     return Renderers(lambda doc, width: rolling_view(doc), chart)
 
 
 def _explanation() -> Renderers:
-    from tradecalc.views.render_analysis import explanation_view
+    from tradecalc.views.explain_view import explanation_view
 
     return Renderers(lambda doc, width: explanation_view(doc))
 
@@ -148,13 +148,13 @@ def _headroom() -> Renderers:
 
         return xlsx.headroom_workbook(doc)
 
-    from tradecalc.views.render_headroom import headroom_view
+    from tradecalc.views.headroom_view import headroom_view
 
     return Renderers(lambda doc, width: headroom_view(doc), chart, None, workbook)
 
 
 def _targets() -> Renderers:
-    from tradecalc.views.render_targets import targets_view
+    from tradecalc.views.targets_view import targets_view
 
     return Renderers(lambda doc, width: targets_view(doc))
 

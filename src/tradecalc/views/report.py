@@ -21,8 +21,8 @@ from tradecalc.core.about import version
 from tradecalc.core.errors import install_hint
 from tradecalc.core.numbers import probability_text
 from tradecalc.views.briefing import odds_text, outside_text
+from tradecalc.views.explain_view import lever_label, lever_source
 from tradecalc.views.project_view import growth_text, no_odds_text, verdict
-from tradecalc.views.render_analysis import lever_label, lever_source
 from tradecalc.views.words import cited, overrides_text, percent, unverified_ids, usd
 
 CSS = """

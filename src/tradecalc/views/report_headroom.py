@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from tradecalc.views.render_headroom import ASSUMED, top_line
+from tradecalc.views.headroom_view import ASSUMED, top_line
 from tradecalc.views.words import percent, usd
 
 TOP = 10

@@ -84,3 +84,33 @@ def cited(source: str | None, unverified: frozenset[str]) -> str:
     if not source:
         return ""
     return f"{source} ({UNVERIFIED})" if source in unverified else source
+
+
+def shock_text(shock_sd: float, years, reporter: str, shock: dict | None = None) -> str:
+    """``"random walk, sd 0.328 of the log level a year, from AZE's calendar-year record
+    2019-2023 ..."``: the model, the sd and, for ``from_history``, where it came from."""
+    if shock_sd == 0 and years is None:
+        return "none (shock_sd 0)"
+    model = ""
+    if shock is not None:
+        model = (
+            "random walk, " if shock["model"] == "random_walk" else f"AR(1) rho {shock['rho']:g}, "
+        )
+    text = f"{model}sd {shock_sd:.3f} of the log level a year"
+    if years is not None:
+        text += f", from {reporter}'s calendar-year record {years[0]}-{years[1]}"
+    if shock is not None and shock.get("posterior_df") is not None:
+        text += f" ({_posterior_words(shock)})"
+    return text
+
+
+def _posterior_words(shock: dict) -> str:
+    """How a ``from_history`` sd was estimated, in one clause."""
+    own = "n/a" if shock["own_sd"] is None else f"{shock['own_sd']:.3f}"
+    text = f"own {own} over {shock['changes']} changes around {shock['centre']:.1%}/yr log growth"
+    if shock["prior_df"]:
+        text += (
+            f", shrunk toward the panel's {shock['prior_sd']:.3f} (weight {shock['prior_df']} "
+            f"vs {shock['changes']} changes)"
+        )
+    return text + "; each draw takes its sd from the posterior"

@@ -13,7 +13,7 @@ import numpy as np
 from tradecalc.core.errors import fail
 from tradecalc.core.sanitize import escape
 from tradecalc.views.charts.style import BLUE, ORANGE, VERMILLION, Chart, plt_size, thousands
-from tradecalc.views.render_headroom import table_heading
+from tradecalc.views.headroom_view import table_heading
 from tradecalc.views.words import arrow
 
 DIRECTION_COLOURS = (BLUE, ORANGE)
