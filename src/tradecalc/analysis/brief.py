@@ -48,5 +48,6 @@ def _headroom(p: Projection) -> dict[str, Any] | None:
         return None
     from tradecalc.analysis.headroom import headroom
 
-    doc = headroom(s.products, s.codes, p.gap_at_by_year, HEADROOM_TOP)
+    first, second = s.codes
+    doc = headroom(s.products, (first, second), p.gap_at_by_year, HEADROOM_TOP)
     return doc if doc["rows"] else None

@@ -272,7 +272,7 @@ class Sweep:
     def columns(self) -> tuple[str, ...]:
         return (*self.keys, "reached_year", "measure_at_by_year_usd_m", "gap_at_by_year_usd_m")
 
-    def to_dict(self) -> list[dict[str, Any]]:  # type: ignore[override]
+    def to_dict(self) -> list[dict[str, Any]]:
         """The JSON document: the list of grid points."""
         return [dict(row) for row in self.points]
 

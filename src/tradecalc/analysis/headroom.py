@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal, cast
 
 from tradecalc.scenario import hs
 from tradecalc.scenario.sections import WORLD, ProductRow, Products
@@ -365,7 +365,12 @@ def at_detail(products: Products, detail: str | None) -> Products:
         summed = _index(r.model_copy(update={"product": r.product[:2]}) for r in rows)
         return [
             ProductRow(
-                year=k[0], reporter=k[1], partner=k[2], flow=k[3], product=k[4], value_usd_m=v
+                year=k[0],
+                reporter=k[1],
+                partner=k[2],
+                flow=cast(Literal["M", "X"], k[3]),
+                product=k[4],
+                value_usd_m=v,
             )
             for k, v in summed.items()
         ]

@@ -86,7 +86,7 @@ def cagr(
     >>> round(cagr(460, 2022, 529.4, 2023), 3)  # hand-computed: 529.4 / 460 - 1
     0.151
     """
-    if None in (start_usd_m, start_year, end_usd_m, end_year):
+    if start_usd_m is None or start_year is None or end_usd_m is None or end_year is None:
         return None
     if start_usd_m <= 0 or end_usd_m <= 0 or end_year <= start_year:
         return None

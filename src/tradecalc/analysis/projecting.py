@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -132,8 +132,8 @@ def smart_side_outputs(
             imports,
             tariff,
             line.mfn_tariff,
-            line.partner_import_share,
-            line.import_demand_elasticity,
+            cast(float, line.partner_import_share),  # required with smart (scenario rules)
+            cast(float, line.import_demand_elasticity),
             line.substitution_elasticity,
         )
         totals += np.asarray(effects)

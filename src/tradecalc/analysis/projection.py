@@ -100,15 +100,15 @@ class Projection:
     """The reference class of announced targets beside the growth this one needs."""
     smart: list[dict[str, Any]] | None = None
     """WITS-SMART's side outputs by year, for ``pta.method: smart`` (else None)."""
-    years_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    years_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
     """The JSON ``years`` rows (:meth:`by_year`), built with the value."""
-    breakdown_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    breakdown_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
     """The JSON ``breakdown_at_by_year`` (:meth:`breakdown` at the deadline)."""
-    lever_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    lever_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
     """What each lever adds at the deadline and the horizon (:meth:`levers`)."""
-    history_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    history_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
     """The record, oldest first (the JSON ``history``)."""
-    mirror_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    mirror_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
     """Both reporters' calendar records side by side (the JSON ``mirror``)."""
 
     def __post_init__(self) -> None:
@@ -185,7 +185,7 @@ class Projection:
         """Trade in the categories the target does not count, by category and year [US$ m]."""
         c, lay = self.components, self.layout
         flows = c.flows()[0]
-        out = {}
+        out: dict[str, np.ndarray] = {}
         for category in CATEGORIES:
             if category in self.scenario.target.counts:
                 continue
@@ -228,7 +228,7 @@ class Projection:
         target = self.scenario.target.value_usd_m
         rows = []
         for j, year in enumerate(self.years):
-            row = {
+            row: dict[str, Any] = {
                 "year": int(year),
                 "total_usd_m": float(self.total[j]),
                 "measure_usd_m": float(self.measure[j]),

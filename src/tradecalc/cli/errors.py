@@ -4,6 +4,7 @@ input as one line per problem, each error to its exit status (:class:`ExitStatus
 import contextlib
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
@@ -12,7 +13,7 @@ from typer.core import TyperGroup
 try:  # typer 0.2x carries its own copy of click
     from typer._click import exceptions as click_errors
 except ImportError:  # pragma: no cover - older typer on click
-    from click import exceptions as click_errors
+    from click import exceptions as click_errors  # type: ignore[no-redef]
 
 from tradecalc.core.errors import ExitStatus, Problem, ScenarioError
 
@@ -20,7 +21,9 @@ from tradecalc.core.errors import ExitStatus, Problem, ScenarioError
 class Group(TyperGroup):
     """The command group, with usage errors as one line (``OPTION: message``), exit 2."""
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+    def main(  # type: ignore[override]  # positional, as click's own main is called
+        self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra
+    ):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         try:
@@ -84,7 +87,7 @@ def report_problems(problems: list[Problem]) -> None:
 
 
 @contextlib.contextmanager
-def handled(targets: list[tuple[str, Path | None]] = (), inputs: list[str] = ()):
+def handled(targets: Sequence[tuple[str, Path | None]] = (), inputs: Sequence[str] = ()):
     """Check the output files, then run: bad input is exit 2 with one line per problem, a
     failed write exit 1, Ctrl-C exit 130, a closed pipe on stdout a quiet exit 141.
     """

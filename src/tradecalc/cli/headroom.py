@@ -90,13 +90,15 @@ def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> 
     else:
         data, tree = datafile.read_data_file(file, tree=tree)
         scenario, products, codes = None, data.products, tuple(e.code for e in data.economies)
-    if problems := datafile.product_problems(products, tree, tuple(codes)):
+    problems = datafile.product_problems(products, tree, tuple(codes))
+    if problems or products is None:  # no products: product_problems says so
         raise ScenarioError(problems)
     _check_detail(products.detail, detail)
     if scenario is not None:
         doc = analysis.scenario_headroom(scenario, top, detail)
     else:
-        doc = analysis.headroom(analysis.at_detail(products, detail), codes, None, top)
+        first, second = codes
+        doc = analysis.headroom(analysis.at_detail(products, detail), (first, second), None, top)
     return _report_skipped(doc, tree)
 
 

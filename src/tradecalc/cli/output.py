@@ -24,7 +24,7 @@ def fit_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
         if not _encodes(stream):
             with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
-                stream.reconfigure(errors="tradecalc-ascii")
+                getattr(stream, "reconfigure")(errors="tradecalc-ascii")  # noqa: B009
 
 
 def _encodes(stream) -> bool:
@@ -133,16 +133,13 @@ def _output_format(fmt: Format, output: Path | None) -> Format:
 
     The table (the default) gives way to a known suffix: ``-o out.json`` writes JSON.
     """
-    from tradecalc.core.errors import fail
 
     implied = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
     if implied is not None and fmt is Format.table:
         fmt = implied
-    elif implied is not None and implied is not fmt:
-        fail(
+    elif implied is not None and output is not None and implied is not fmt:
+        usage_error(
             f"--output {output}",
-            None,
-            "",
             f"a {output.suffix} file holds {implied.value}, not {fmt.value}: "
             f"use -f {implied.value} or another file name",
         )
@@ -182,10 +179,11 @@ def _render(fmt: Format, output: Path | None, result: Any, shows: Any, chart: bo
             for renderable in renderables:
                 console.print(renderable)
             return
-        console = Console(file=io.StringIO(), width=100, color_system=None, force_terminal=False)
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=100, color_system=None, force_terminal=False)
         for renderable in renderables:
             console.print(renderable)
-        text = console.file.getvalue()
+        text = buffer.getvalue()
     elif fmt is Format.json:
         text = render.to_json(result.to_dict())
     elif fmt is Format.csv:

@@ -114,8 +114,10 @@ def backtest(
 
             if from_year is not None:
                 raise UsageError("--from", "not with --rolling")
-            kept = dict(format=format, output=output, plot=plot, log=log, horizon=horizon or 3)
-            return run_rolling(scenario, set_, draws=draws, seed=seed, **kept)
+            return run_rolling(
+                scenario, set_, horizon=horizon or 3, draws=draws, seed=seed, format=format,
+                output=output, plot=plot, log=log,
+            )  # fmt: skip
         if horizon is not None:
             raise UsageError("--horizon", "only with --rolling")
         result = Backtest(run(load(scenario, set_), from_year, draws, seed, where=scenario))

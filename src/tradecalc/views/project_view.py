@@ -66,6 +66,8 @@ def odds_text(p: Projection) -> str:
     """The odds line: P(reached by the deadline) with its error and where it comes from, and
     the deadline year's central path beside the median, mean, P10 and P90 of the draws."""
     o, by = p.odds, p.scenario.by_year
+    if o is None:
+        return no_odds_text(p)
     chance = probability_text(o["probability_by_year"], o["probability_se"], o["probability_below"])
 
     def at(key: str, name: str) -> str:

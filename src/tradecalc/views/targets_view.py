@@ -30,7 +30,7 @@ def _year(value: int | None) -> str:
 
 
 def _met(value: bool | None) -> str:
-    return {True: "yes", False: "no"}.get(value, "open")
+    return "open" if value is None else ("yes" if value else "no")
 
 
 def _figure(value: float | None, year: int | None) -> str:

@@ -140,7 +140,8 @@ class TermChart:
             line.append("┤" if row in tick_rows else "│", style="dim")
             for char, style in cells:
                 line.append(char, style=style or None)
-            out.append(line.rstrip() or line)
+            line.rstrip()  # in place
+            out.append(line)
         return out
 
     def _year_labels(self, indent: int, slot: int):

@@ -94,7 +94,8 @@ def _bars(axes, bars: list[dict[str, Any]], colour: str, gap: float | None) -> b
         axes.annotate(f"the gap, {gap:,.0f}", xy=(gap, 1.0), xycoords=("data", "axes fraction"),
                       xytext=(-4, -2), textcoords="offset points", ha="right", va="top",
                       fontsize=10, color=VERMILLION)  # fmt: skip
-    axes.set_xlim(0, max(largest, gap if fits else 0.0) * 1.15)
+    shown_gap = gap if fits and gap is not None else 0.0
+    axes.set_xlim(0, max(largest, shown_gap) * 1.15)
     return fits
 
 

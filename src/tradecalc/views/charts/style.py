@@ -328,7 +328,8 @@ def plt_size(key: str) -> float:
     import matplotlib
     from matplotlib.font_manager import FontProperties
 
-    return FontProperties(size=matplotlib.rcParams[key]).get_size_in_points()
+    size = matplotlib.rcParams[key]  # type: ignore[index]  # the stubs list literal keys only
+    return FontProperties(size=size).get_size_in_points()
 
 
 def side_legend(axes) -> None:
