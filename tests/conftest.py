@@ -94,3 +94,11 @@ def pytest_runtest_setup(item):
     """
     if item.get_closest_marker("enable_socket") is None:
         pytest_socket.disable_socket(allow_unix_socket=True)
+
+
+@pytest.fixture(scope="module")
+def base_projection():
+    from tradecalc.analysis.projecting import project
+
+    p = project(str(ROOT / "scenarios" / "base.yaml"), band=True)  # the chart draws its band
+    return p, p.to_dict()
