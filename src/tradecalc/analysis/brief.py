@@ -24,6 +24,18 @@ class Brief:
     comparison: Comparison
     headrooms: tuple[dict[str, Any] | None, ...]
 
+    columns = Comparison.columns
+    """The CSV columns: each scenario's measure and total by year (:class:`Comparison`'s)."""
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Each scenario's measure and total by year."""
+        return self.comparison.rows()
+
+    @property
+    def frame(self) -> Any:
+        """Tidy pandas DataFrame of :meth:`rows`."""
+        return self.comparison.frame
+
     def to_dict(self) -> dict[str, Any]:
         """The projections' JSON documents and the headrooms, as the page shows them."""
         return {

@@ -3,6 +3,7 @@ the provenance, and (when the command asked for them) the odds; a frozen value."
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -440,42 +441,45 @@ class Projection:
         return NO_ODDS if self.scenario.uncertainty is None else ODDS_NOT_ASKED
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document of `tradecalc project` (scenario-format.md)."""
+        """The JSON document of `tradecalc project` (scenario-format.md): a copy, so the
+        result stays as it was built; reads what was computed, never runs the odds."""
         s = self.scenario
         odds = {"odds_note": self.odds_note()} if self.odds is None else {"odds": self.odds}
-        return {
-            "scenario": {
-                "name": s.name,
-                "path": self.path,
-                "description": s.description,
-                "base_year": s.base_year,
-                "horizon": s.horizon,
-            },
-            "economies": [{"code": c, "name": s.economy_name(c)} for c in s.codes],
-            "directions": {d: s.direction_label(d) for d in s.directions},
-            "baseline_reporter": s.reporter,
-            "target": {
-                "value_usd_m": s.target.value_usd_m,
-                "by_year": s.by_year,
-                "counts": list(s.target.counts),
-                "counts_text": self.counts_text,
-                "reached_year": self.reached_year,
-                "required_cagr": self.required_cagr,
-                "measure_at_by_year_usd_m": self.measure_at_by_year,
-                "gap_at_by_year_usd_m": self.gap_at_by_year,
-            },
-            **odds,
-            "outside_view": self.outside_view,
-            "years": self.by_year(),
-            "history": self.history(),
-            "mirror": self.mirror_rows,
-            "overrides": list(self.overrides),
-            "smart": self.smart,
-            "breakdown_at_by_year": self.breakdown(),
-            "assumptions": [a.__dict__ for a in self.assumptions],
-            "unsourced": self.unsourced,
-            "sources": [src.model_dump(exclude_none=True) for src in s.sources],
-        }
+        return copy.deepcopy(
+            {
+                "scenario": {
+                    "name": s.name,
+                    "path": self.path,
+                    "description": s.description,
+                    "base_year": s.base_year,
+                    "horizon": s.horizon,
+                },
+                "economies": [{"code": c, "name": s.economy_name(c)} for c in s.codes],
+                "directions": {d: s.direction_label(d) for d in s.directions},
+                "baseline_reporter": s.reporter,
+                "target": {
+                    "value_usd_m": s.target.value_usd_m,
+                    "by_year": s.by_year,
+                    "counts": list(s.target.counts),
+                    "counts_text": self.counts_text,
+                    "reached_year": self.reached_year,
+                    "required_cagr": self.required_cagr,
+                    "measure_at_by_year_usd_m": self.measure_at_by_year,
+                    "gap_at_by_year_usd_m": self.gap_at_by_year,
+                },
+                **odds,
+                "outside_view": self.outside_view,
+                "years": self.by_year(),
+                "history": self.history(),
+                "mirror": self.mirror_rows,
+                "overrides": list(self.overrides),
+                "smart": self.smart,
+                "breakdown_at_by_year": self.breakdown(),
+                "assumptions": [a.__dict__ for a in self.assumptions],
+                "unsourced": self.unsourced,
+                "sources": [src.model_dump(exclude_none=True) for src in s.sources],
+            }
+        )
 
     @property
     def frame(self) -> Any:

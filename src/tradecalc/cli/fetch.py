@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from tradecalc.cli.errors import handled, report_problems
-from tradecalc.core.errors import Problem, UsageError
+from tradecalc.core.errors import ExitStatus, Problem, UsageError
 
 
 class Detail(str, Enum):
@@ -170,7 +170,7 @@ def _from_network(pair, years, detail, world, offline, refresh, *, optional=Fals
         )
     except FetchError as error:
         report_problems(error.problems)
-        raise typer.Exit(1) from None
+        raise typer.Exit(ExitStatus.ERROR) from None
 
 
 def init_from_data(economies, target, by, base_year, name, output, from_file, fetch_data) -> None:

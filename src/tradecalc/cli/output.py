@@ -128,6 +128,14 @@ def table_width(fmt: Format, output: Path | None) -> int | None:
     return usable_width(Console().width)
 
 
+def shows_odds(fmt: Format, output: Path | None, plot: Path | None = None) -> bool:
+    """Whether the output shows a projection's odds: every format but CSV (the tidy values),
+    and any --plot chart (its band); so the odds run only when they are shown."""
+    implied = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    shown = implied if implied is not None and fmt is Format.table else fmt
+    return shown is not Format.csv or plot is not None
+
+
 def _output_format(fmt: Format, output: Path | None) -> Format:
     """-f, or the format the --output suffix implies; a contradiction is an error.
 

@@ -20,7 +20,7 @@ from tradecalc.cli.options import (
     ScenarioArg,
     SetOption,
 )
-from tradecalc.cli.output import emit
+from tradecalc.cli.output import emit, shows_odds
 from tradecalc.core.errors import ExitStatus, UsageError
 
 
@@ -47,7 +47,8 @@ def project(
         tradecalc project scenarios/base.yaml -f json | jq .target
     """
     with handled([("--output", output), ("--plot", plot)], [scenario]):
-        result = projection_of(scenario, set_, odds=True, band=plot is not None)
+        odds = shows_odds(format, output, plot)
+        result = projection_of(scenario, set_, odds=odds, band=plot is not None)
         emit(result, format, output, plot=plot, log=log, chart=chart)
     if check and not result.on_time:
         raise typer.Exit(ExitStatus.ERROR)
@@ -88,7 +89,8 @@ def compare(
     from tradecalc.analysis.comparison import Comparison
 
     with handled([("--output", output), ("--plot", plot)], scenarios):
-        result = Comparison(projections_of(scenarios, set_, odds=True))
+        odds = shows_odds(format, output, plot) or rank is Rank.odds
+        result = Comparison(projections_of(scenarios, set_, odds=odds))
         result = result.ranked(rank.value) if rank is not None else result
         emit(result, format, output, plot=plot, log=log, chart=chart)
 
