@@ -92,16 +92,6 @@ def attribution_text(odds: dict[str, Any], o) -> str:
     )
 
 
-def outside_view(scenario: Scenario, required: float | None) -> dict[str, Any]:
-    """The reference-class summary (methods.md 12) and its one line (``text``)."""
-    from tradecalc.analysis import outside_view as reference
-
-    return {
-        **reference.summary(),
-        "text": reference.outside_view_line(required, pair=scenario.codes),
-    }
-
-
 def odds_band(scenario: Scenario, odds: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
     """P10 and P90 of the measure by year from a Monte Carlo of the odds line's size and seed
     (its draws and seed): the band a projection chart draws.

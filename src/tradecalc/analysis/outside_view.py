@@ -216,3 +216,10 @@ def outside_view_line(
                     f"reached {_pct(case['share_of_target'])} %"
                 )
     return "; ".join(parts)
+
+
+def scenario_outside_view(codes: Sequence[str], required: float | None) -> dict[str, Any]:
+    """The reference-class summary (methods.md 12) beside a scenario's pair ``codes`` and the
+    growth a year its target needs, with its one line (``text``): a projection's
+    ``outside_view``."""
+    return {**summary(), "text": outside_view_line(required, pair=codes)}

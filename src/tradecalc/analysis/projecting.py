@@ -10,7 +10,8 @@ from typing import Any, cast
 
 import numpy as np
 
-from tradecalc.analysis.odds import odds_band, odds_document, outside_view
+from tradecalc.analysis.odds import odds_band, odds_document
+from tradecalc.analysis.outside_view import scenario_outside_view
 from tradecalc.analysis.projection import Projection
 from tradecalc.engine import verdict
 from tradecalc.engine.evaluate import Components, Layout, compile_scenario, evaluate
@@ -85,7 +86,7 @@ def run_loaded(
         smart=smart_side_outputs(scenario, components, layout.years),
     )
     projection = dataclasses.replace(
-        projection, outside_view=outside_view(scenario, projection.required_cagr)
+        projection, outside_view=scenario_outside_view(scenario.codes, projection.required_cagr)
     )
     if not odds:
         return projection
