@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from tradecalc.analysis.projection_tables import lever_rows, year_rows
 from tradecalc.engine import verdict
 from tradecalc.engine.evaluate import Components, Layout
 from tradecalc.model import required_cagr
@@ -118,9 +119,9 @@ class Projection:
         builders = {
             "history_rows": lambda: history_rows(self.scenario),
             "mirror_rows": lambda: mirror_rows(self.scenario),
-            "years_rows": self._year_rows,
+            "years_rows": lambda: year_rows(self),
             "breakdown_rows": lambda: self._breakdown(self.scenario.by_year),
-            "lever_rows": self._levers,
+            "lever_rows": lambda: lever_rows(self),
         }
         for name, build in builders.items():
             if getattr(self, name) is None:
@@ -213,45 +214,6 @@ class Projection:
     def by_year(self) -> list[dict[str, Any]]:
         """One summary dict per year, the JSON ``years`` rows."""
         return self.years_rows
-
-    def _year_rows(self) -> list[dict[str, Any]]:
-        c = self.components
-        directions = self.scenario.directions
-        flows_by_direction = {
-            d: np.array([fd == d for fd in self.layout.flow_direction], dtype=bool)
-            for d in directions
-        }
-        deals_by_direction = {
-            d: np.array([dd == d for dd in self.layout.deal_direction], dtype=bool)
-            for d in directions
-        }
-        flow_total = c.flows()[0]
-        target = self.scenario.target.value_usd_m
-        rows = []
-        for j, year in enumerate(self.years):
-            row: dict[str, Any] = {
-                "year": int(year),
-                "total_usd_m": float(self.total[j]),
-                "measure_usd_m": float(self.measure[j]),
-                "baseline_usd_m": float(c.baseline[0, :, j].sum()),
-                "pta_usd_m": float(c.pta[0, :, j].sum()),
-                "tariff_changes_usd_m": float(c.tariff_changes[0, :, j].sum()),
-                "tta_usd_m": float(c.tta[0, :, j].sum()),
-                "deals_usd_m": float(c.deals[0, :, j].sum()),
-            }
-            for d in directions:
-                row[f"{d}_usd_m"] = float(
-                    flow_total[flows_by_direction[d], j].sum()
-                    + c.deals[0, deals_by_direction[d], j].sum()
-                )
-            row["not_counted_usd_m"] = float(self.total[j] - self.measure[j])
-            row["not_counted_by_category_usd_m"] = {
-                category: float(values[j]) for category, values in self.not_counted.items()
-            }
-            # Python floats: past the float range (a subnormal target) is inf, without a warning
-            row["share_of_target"] = float(self.measure[j]) / float(target)
-            rows.append(row)
-        return rows
 
     columns = CSV_COLUMNS
     """The CSV columns, in order."""
@@ -381,54 +343,6 @@ class Projection:
     def levers(self) -> list[dict[str, Any]]:
         """What each lever adds at the deadline and at the horizon, with its provenance."""
         return self.lever_rows
-
-    def _levers(self) -> list[dict[str, Any]]:
-        """What each lever adds at the deadline and at the horizon, with its provenance.
-
-        Base-year trade, baseline growth since then, PTA, TTA and each deal; the rows that
-        count add up to the measure. Deals the target does not count are listed apart.
-        """
-        s, c, lay = self.scenario, self.components, self.layout
-        ends = (self.at(s.by_year), self.at(s.horizon))
-        layers = self.measure_layers
-
-        def flows(key: str, j: int) -> float:
-            return float(layers[key][j])
-
-        def row(lever, name, category, counts, values, item=None, path="") -> dict[str, Any]:
-            changed = any(p == path or p.startswith(f"{path}.") for p in self.overridden)
-            return {
-                "lever": lever,
-                "name": name,
-                "category": category,
-                "counts": counts,
-                "at_by_year_usd_m": values[0],
-                "at_horizon_usd_m": values[1],
-                "source": getattr(item, "source", None),
-                "assumption": getattr(item, "assumption", None),
-                "changed_by_set": bool(path) and changed,
-            }
-
-        start = flows("baseline_usd_m", 0)
-        growth = [flows("baseline_usd_m", j) - start for j in ends]
-        rows = [
-            row("base-year trade", "", "", True, [start, start], path="baseline"),
-            row("baseline growth", "", "", True, growth, path="baseline"),
-        ]
-        if s.pta is not None:
-            values = [flows("pta_usd_m", j) for j in ends]
-            rows.append(row("pta", "", "", True, values, s.pta, "pta"))
-        if s.tariff_changes:
-            values = [flows("tariff_changes_usd_m", j) for j in ends]
-            rows.append(row("tariff changes", "", "", True, values, None, "tariff_changes"))
-        if s.tta is not None:
-            values = [flows("tta_usd_m", j) for j in ends]
-            rows.append(row("tta", "", "", True, values, s.tta, "tta"))
-        for k, deal in enumerate(s.deals):
-            values = [float(c.deals[0, k, j]) for j in ends]
-            counts = bool(lay.deal_counts[k])
-            rows.append(row("deal", deal.name, deal.category, counts, values, deal, f"deals.{k}"))
-        return rows
 
     @property
     def lever_columns(self) -> tuple[tuple[str, str], ...]:
