@@ -122,6 +122,7 @@ HEADROOM_CSV_COLUMNS = [
     "note",
     "supply_basis",
     "bilateral_basis",
+    "apart",
 ]
 """One CSV row per direction and product, the JSON rows' keys in this order (columns added
 later go at the end, so a script that reads by position keeps working)."""

@@ -11,6 +11,7 @@ import sys
 from typing import Annotated
 
 import typer
+from typer.core import TyperOption
 
 from tradecalc.cli import explore, files, project, simulate
 from tradecalc.cli.errors import Group, quiet_stdout
@@ -19,9 +20,33 @@ from tradecalc.cli.headroom import headroom
 from tradecalc.cli.output import fit_streams
 from tradecalc.core.errors import ExitStatus
 
+COMPLETION_HELP = {
+    "install_completion": (
+        "Install tab completion for your shell; it edits files in your home folder: bash "
+        "adds a line to ~/.bashrc and writes ~/.bash_completions/tradecalc.sh; zsh edits "
+        "~/.zshrc and writes ~/.zfunc/_tradecalc; fish writes "
+        "~/.config/fish/completions/tradecalc.fish; PowerShell appends to $PROFILE."
+    ),
+    "show_completion": "Print the completion script instead, to install it by hand.",
+}
+"""Help of typer's completion options that says what they edit (typer's own says not)."""
+
+
+class App(Group):
+    """The `tradecalc` group: one-line usage errors (:class:`Group`), and completion options
+    whose help says what they edit."""
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for param in params:
+            if isinstance(param, TyperOption) and param.name in COMPLETION_HELP:
+                param.help = COMPLETION_HELP[param.name]
+        return params
+
+
 app = typer.Typer(
     name="tradecalc",
-    cls=Group,
+    cls=App,
     help=(
         "Project bilateral trade toward a target, lever by lever, with sources.\n\n"
         "Example:\n\n    tradecalc project scenarios/base.yaml\n\n"
