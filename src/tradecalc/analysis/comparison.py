@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,10 @@ COMPARE_CSV_COLUMNS = ("scenario", "path", "year", "measure_usd_m", "total_usd_m
 class Comparison:
     """Projections of several scenarios, compared on their own targets and deadlines."""
 
-    projections: list[Projection]
+    projections: tuple[Projection, ...]
+
+    def __init__(self, projections: Sequence[Projection]):
+        object.__setattr__(self, "projections", tuple(projections))
 
     columns = COMPARE_CSV_COLUMNS
     """The CSV columns (:meth:`rows`)."""

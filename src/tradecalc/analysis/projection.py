@@ -112,6 +112,12 @@ class Projection:
     """The record, oldest first (the JSON ``history``)."""
     mirror_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
     """Both reporters' calendar records side by side (the JSON ``mirror``)."""
+    assumptions: list[Assumption] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
+    """Inputs stated as assumptions, including defaults that are assumptions."""
+    unsourced: list[str] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
+    """Flows and deals that carry neither `source:` nor `assumption:`."""
+    counts_text: str = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    """What the measure counts and leaves out, in words."""
 
     def __post_init__(self) -> None:
         """Build the tables every view reads, once (a copy made with ``replace`` keeps them):
@@ -122,6 +128,9 @@ class Projection:
             "years_rows": lambda: year_rows(self),
             "breakdown_rows": lambda: self._breakdown(self.scenario.by_year),
             "lever_rows": lambda: lever_rows(self),
+            "assumptions": self._assumptions,
+            "unsourced": self._unsourced,
+            "counts_text": lambda: counts_text(self.scenario.target.counts),
         }
         for name, build in builders.items():
             if getattr(self, name) is None:
@@ -196,11 +205,6 @@ class Projection:
             if in_flows.any() or in_deals.any():
                 out[category] = flows[in_flows].sum(axis=0) + c.deals[0, in_deals].sum(axis=0)
         return out
-
-    @property
-    def counts_text(self) -> str:
-        """What the measure counts and leaves out, in words."""
-        return counts_text(self.scenario.target.counts)
 
     def history(self) -> list[dict[str, Any]]:
         """The record (observed values), oldest first: the JSON ``history`` rows."""
@@ -309,9 +313,7 @@ class Projection:
             group["total_usd_m"] += value
         return list(groups.values())
 
-    @property
-    def assumptions(self) -> list[Assumption]:
-        """Inputs stated as assumptions, including defaults that are assumptions."""
+    def _assumptions(self) -> list[Assumption]:
         found = [
             Assumption(dotted(loc), self._changed_note(dotted(loc)) + item.assumption, item.source)
             for loc, item in provenance_items(self.scenario)
@@ -331,9 +333,7 @@ class Projection:
     def _changed_note(self, path: str) -> str:
         return f"({CHANGED_BY_SET}) " if path in self.overridden else ""
 
-    @property
-    def unsourced(self) -> list[str]:
-        """Flows and deals that carry neither `source:` nor `assumption:`."""
+    def _unsourced(self) -> list[str]:
         return [
             dotted(loc)
             for loc, item in provenance_items(self.scenario)

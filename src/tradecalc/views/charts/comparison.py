@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ def comparison_chart(c: Comparison, path: Path, *, log: bool = False) -> bytes:
     return chart.save(footer_text(sources, overrides, unverified))
 
 
-def _scenario_lines(axes, projections: list[Projection], shared: bool) -> list[float]:
+def _scenario_lines(axes, projections: Sequence[Projection], shared: bool) -> list[float]:
     """One marked line per scenario, each in its colour; unless all share one target, each
     scenario's target as a dashed line in that colour with a star at its deadline. The values
     drawn, targets included."""
@@ -81,7 +82,7 @@ def _scenario_lines(axes, projections: list[Projection], shared: bool) -> list[f
     return shown
 
 
-def _shared_record(projections: list[Projection]) -> list[dict[str, Any]]:
+def _shared_record(projections: Sequence[Projection]) -> list[dict[str, Any]]:
     """The scenarios' records as one: a year's value of one kind drawn once."""
     history: dict[tuple, dict[str, Any]] = {}
     for p in projections:
