@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
-from tradecalc.scenario.sections import ScenarioFields, provenance_items, repeated_rows
+from tradecalc.scenario.provenance import provenance_items
+from tradecalc.scenario.sections import ScenarioFields, repeated_rows
 from tradecalc.scenario.terms import (
     CUSTOMS_CATEGORIES,
     Loc,

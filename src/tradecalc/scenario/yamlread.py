@@ -16,7 +16,7 @@ from typing import NoReturn
 
 import yaml
 
-from tradecalc.core.errors import Problem, ScenarioError
+from tradecalc.core.errors import Problem, fail
 from tradecalc.core.sanitize import nfc
 
 MAX_FILE_BYTES = 5_000_000
@@ -55,11 +55,6 @@ class DocList(list):
         super().__init__(*args)
         self.pos: list = list(pos or [])
         self.here: Pos = here
-
-
-def fail(file: str, line: int | None, path: str, message: str) -> NoReturn:
-    """Raise a ScenarioError with one problem."""
-    raise ScenarioError([Problem(file, line, path, message)])
 
 
 def parse_yaml(text: str, file: str, *, lines: bool = True, loader_class=FastSafeLoader):
