@@ -16,7 +16,6 @@ import typer
 
 from tradecalc.cli.support import (
     SIGPIPE_STATUS,
-    SUFFIX_FORMATS,
     ChartOption,
     DrawsOption,
     Format,
@@ -667,9 +666,7 @@ def init(
             list(economies), target, by, base_year, name, output, from_file, fetch_data
         )
     with handled([("--output", output)]):
-        if output is not None and output.suffix.lower() in SUFFIX_FORMATS:  # never YAML as .json
-            message = f"init writes a YAML scenario, not {output.suffix}: name the file .yaml"
-            raise ScenarioError([Problem(f"--output {output}", None, "", message)])
+        refuse_non_yaml(output)  # never YAML as .json: cli/fetch.py
         names = {}
         for item in name or ():
             code, sep, value = item.partition("=")
@@ -732,6 +729,7 @@ def targets(format: FormatOption = Format.table, output: OutputOption = None) ->
 
 from tradecalc.cli.fetch import fetch as _fetch  # noqa: E402  (its own module: issue 17)
 from tradecalc.cli.fetch import init_from_data as _fetch_init  # noqa: E402
+from tradecalc.cli.fetch import refuse_non_yaml  # noqa: E402
 from tradecalc.cli.fetch import validated_data_file as _data_file  # noqa: E402
 from tradecalc.cli.headroom import headroom  # noqa: E402  (one module per command family)
 

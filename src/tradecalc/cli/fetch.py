@@ -191,6 +191,7 @@ def init_from_data(economies, target, by, base_year, name, output, from_file, fe
             raise ScenarioError(
                 [Problem("--fetch", None, "", "give --fetch or --from-file, not both")]
             )
+        refuse_non_yaml(output)
         for path in (output, data_path):
             if path.exists():
                 raise ScenarioError(
@@ -212,6 +213,17 @@ def init_from_data(economies, target, by, base_year, name, output, from_file, fe
         _, _, reason = baseline_choice(data, base_year)
         report_problems([Problem(str(output), None, "baseline.reporter", f"warning: {reason}")])
         _write_pair(data_path, text, output, starter)
+
+
+def refuse_non_yaml(output: Path | None) -> None:
+    """init writes YAML: an ``-o`` whose suffix names another format (.json, .csv, ...) is
+    refused, with or without --from-file/--fetch."""
+    from tradecalc.cli.support import SUFFIX_FORMATS
+    from tradecalc.core.errors import ScenarioError
+
+    if output is not None and output.suffix.lower() in SUFFIX_FORMATS:
+        message = f"init writes a YAML scenario, not {output.suffix}: name the file .yaml"
+        raise ScenarioError([Problem(f"--output {output}", None, "", message)])
 
 
 def _write_pair(data_path: Path, data: str, output: Path, starter: str) -> None:

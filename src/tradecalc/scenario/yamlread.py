@@ -293,6 +293,12 @@ def decode(data: bytes, file: str) -> str:
         fail(file, line, "", f"not UTF-8 text (byte 0x{data[error.start]:02x})")
 
 
+def display_name(path: Path) -> str:
+    """The path as a user would type it: relative to the working directory when inside it."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
 def read_limited(stream, file: str, where: Problem | None = None) -> bytes:
     """Read at most MAX_FILE_BYTES from a binary stream (a file, standard input)."""
     data = stream.read(MAX_FILE_BYTES + 1)
