@@ -26,7 +26,7 @@ from tradecalc.analysis.projection import (
     mirror_rows,
     probability_text,
 )
-from tradecalc.core.sanitize import clean, csv_cell
+from tradecalc.core.sanitize import clean, csv_cell, json_text
 from tradecalc.engine.verdict import on_time
 from tradecalc.scenario.terms import CATEGORY_MEANING, CUSTOMS_CATEGORIES
 
@@ -280,8 +280,9 @@ def _clean(value):
 
 
 def to_json(document: Any) -> str:
-    """Stable JSON text: indented, NaN as null, a final newline."""
-    return json.dumps(_clean(document), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    """Stable JSON text: indented, NaN as null, unsafe characters escaped, a final newline."""
+    text = json.dumps(_clean(document), indent=2, allow_nan=False, ensure_ascii=False)
+    return json_text(text) + "\n"  # no raw bidi or control character, even inside strings
 
 
 def to_csv(rows, columns) -> str:
