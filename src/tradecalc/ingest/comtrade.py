@@ -10,7 +10,7 @@ up to 120 s a call and puts the key in the URL. Here the same endpoints are call
 - every request sends ``partner2Code=0&motCode=0&customsCode=C00`` (totals over second
   partner, transport mode and customs procedure) and at most 12 years;
 - every call goes through :func:`tradecalc.ingest.http.get`: retries of 429 and 5xx while the
-  deadline allows, a wall-clock deadline of 30 s over connect, headers and body together and a
+  deadline allows, a wall-clock deadline of 27 s over connect, headers and body together and a
   cap on the bytes read (after inflating), so every failure ends within 30 s, costs at most the
   cap and is one line, :class:`FetchError`, exit 1, with nothing written.
 """

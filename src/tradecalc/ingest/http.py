@@ -3,8 +3,9 @@
 :func:`get` is the only way tradecalc reads from the network. Its promises, whatever the
 server does:
 
-- **a wall-clock deadline** (:data:`DEADLINE_S`, 30 s) over connecting, the headers and the
-  body together, retries and their waits included. urllib3's time-outs bound each read, not the
+- **a wall-clock deadline** (:data:`DEADLINE_S`, 27 s) over connecting, the headers and the
+  body together, retries and their waits included, so that a failing command ends within
+  30 s, Python's start included. urllib3's time-outs bound each read, not the
   call, so a server that drips one byte every half second would hold a plain call forever: a
   watchdog thread shuts the call's socket down when the deadline passes. The environment
   variable ``TRADECALC_HTTP_DEADLINE`` (seconds) may shorten it, never lengthen it (tests);
@@ -43,8 +44,8 @@ from dataclasses import dataclass
 from tradecalc.core.errors import Problem, TradecalcError
 from tradecalc.core.sanitize import clean
 
-DEADLINE_S = 30.0
-"""Every call ends within this many seconds, answered or failed."""
+DEADLINE_S = 27.0
+"""Every call ends within this many seconds, answered or failed (the command within 30 s)."""
 CONNECT_S, ATTEMPT_S = 4.0, 8.0
 """Time-outs of one attempt's connecting and of each of its reads (urllib3's)."""
 MAX_BYTES = 200_000_000
