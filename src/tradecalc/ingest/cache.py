@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from typing import TypeGuard
 
 from tradecalc.core.errors import ScenarioError
 from tradecalc.core.saferead import Refused, read_capped
@@ -59,15 +60,20 @@ def load(query: str, urls: tuple[str, ...]) -> tuple[list[Row], str, str] | None
         return None
     if not _is_date(retrieved) or not isinstance(stored, list):
         return None
-    rows = [_row(item, url) for item in stored]
-    return None if None in rows else (rows, url, retrieved)
+    rows = []
+    for item in stored:
+        row = _row(item, url)
+        if row is None:
+            return None
+        rows.append(row)
+    return rows, url, retrieved
 
 
 def _no_constant(name: str):
     raise ValueError(name)
 
 
-def _is_date(text) -> bool:
+def _is_date(text: object) -> TypeGuard[str]:
     if not isinstance(text, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         return False
     try:

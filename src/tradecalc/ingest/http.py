@@ -298,6 +298,8 @@ class _Inflater:
 
     def _drain(self, room: int) -> bytes:
         out = bytearray()
+        if self.engine is None:
+            return b""
         try:
             while self.pending and len(out) < room:
                 out += self.engine.decompress(self.pending, room - len(out))
