@@ -94,3 +94,11 @@ def pytest_runtest_setup(item):
     """
     if item.get_closest_marker("enable_socket") is None:
         pytest_socket.disable_socket(allow_unix_socket=True)
+
+
+@pytest.fixture(scope="module")
+def base_projection():
+    from tradecalc.analysis.projection import project
+
+    p = project(str(ROOT / "scenarios" / "base.yaml"))
+    return p, p.to_dict()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -10,6 +11,9 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import ROOT, python_module, system_tool
+from typer.testing import CliRunner
+
+from tradecalc.cli.commands import app
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -87,3 +91,23 @@ def test_readme_results_table_is_the_tools():
     block = README.split("<!-- results-table")[1].split("<!-- end results-table")[0]
     rows = [line for line in block.splitlines() if line.startswith("| `")]
     assert "\n".join(rows) == results_table()
+
+
+# Reviewer's fixes to the odds (branch fix-odds): Monte Carlo errors of the odds line's
+# centres, simulate's bound, the notes when a scenario has no uncertainty, honest naive
+# benchmarks in the rolling back-test, and --horizon refused without --rolling.
+
+
+runner = CliRunner()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_readme_push_sentence_quotes_the_tools_probability():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"reaches \$198 m, with a ([\d.]+) %", text.replace("\n  ", " "))
+    assert said is not None
+    result = runner.invoke(app, ["project", "scenarios/push-2030.yaml", "-f", "json"])
+    p = json.loads(result.stdout)["odds"]["probability_by_year"]
+    assert float(said.group(1)) == pytest.approx(100 * p, abs=0.005)

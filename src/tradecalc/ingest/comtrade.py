@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import time
 from dataclasses import dataclass
+from typing import NoReturn
 from urllib.parse import urlencode
 
 from tradecalc.core.errors import Problem, ScenarioError, install_hint
@@ -46,7 +47,7 @@ class FetchError(http.NetworkError):
     """UN Comtrade could not be used: no network, refused, rate-limited, empty. Exit 1."""
 
 
-def _fail(message: str):
+def _fail(message: str) -> NoReturn:
     raise FetchError([Problem("comtrade", None, "", message)])
 
 
@@ -62,7 +63,9 @@ class Call:
 
     @property
     def query(self) -> str:
-        params = {"reporterCode": self.reporter} if self.reporter is not None else {}
+        params: dict[str, int | str] = {}
+        if self.reporter is not None:
+            params["reporterCode"] = self.reporter
         params |= {
             "partnerCode": self.partner,
             "partner2Code": 0,
@@ -211,6 +214,16 @@ def _need_network_packages() -> None:
         )
 
 
+def _numeric_code(iso3: str) -> int:
+    """Comtrade's code of an economy (check_pair has refused unknown ones before a command)."""
+    code = comtrade_code(iso3)
+    if code is None:
+        raise ScenarioError(
+            [Problem("fetch", None, "", f"{iso3!r} is not an ISO 3166 alpha-3 code")]
+        )
+    return code
+
+
 def from_api(
     pair: tuple[str, str],
     years: list[int],
@@ -228,7 +241,7 @@ def from_api(
     """
     _need_network_packages()
     client = Client(key, offline, refresh)
-    codes = {code: comtrade_code(code) for code in pair}
+    codes = {code: _numeric_code(code) for code in pair}
     rows: list[Row] = []
     for reporter, partner in (pair, tuple(reversed(pair))):
         for span in chunks(years):

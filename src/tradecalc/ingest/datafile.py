@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from tradecalc.core.errors import Problem
 from tradecalc.core.sanitize import yaml_text
@@ -179,7 +180,7 @@ def _source(sid: str, found: list[Origin]) -> dict:
     if calls:
         entry["url"] = calls[0].url
         entry["date"] = min(o.date for o in calls if o.date) if any(o.date for o in calls) else None
-        more = [o.url for o in calls[1:]]
+        more = [o.url for o in calls[1:] if o.url]
         notes.append(
             f"{calls[0].api or 'UN Comtrade API'}" + (f"; also {', '.join(more)}" if more else "")
         )
@@ -195,7 +196,7 @@ def to_yaml(document: dict) -> str:
     """The document, validated as a DataFile, as YAML text with the header comment."""
     DataFile.model_validate(document)  # the contract: a slip here is a bug, not bad input
     data = {k: v for k, v in document.items() if k != "sources"}
-    options = {"sort_keys": False, "allow_unicode": True, "width": 100}
+    options: dict[str, Any] = {"sort_keys": False, "allow_unicode": True, "width": 100}
     body = yaml_text(data, default_flow_style=None, **options)
     sources = yaml_text({"sources": document["sources"]}, default_flow_style=False, **options)
     return HEADER + body + sources
