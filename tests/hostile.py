@@ -154,9 +154,17 @@ sys.argv = ["tradecalc", *sys.argv[1:]]
 try:
     main()
 finally:
+    try:  # this program's own peak: VmHWM of its memory since exec
+        with open("/proc/self/status") as status:
+            peak = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with open({out!r}, "w") as f:
-        f.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+        f.write(str(peak))
 """
+"""The peak is read from ``/proc/self/status`` (``VmHWM``), not ``getrusage``: Linux keeps
+``ru_maxrss`` across ``fork`` and ``exec``, so the child would report the test process's own
+size (hundreds of MiB under xdist) instead of its own."""
 
 
 def run_measured(

@@ -34,7 +34,7 @@ class Refused(Exception):
         self.message, self.line = message, line
 
 
-def read_capped(path: str | os.PathLike, cap: int, *, text: bool = False) -> bytes:
+def read_capped(path: str | os.PathLike, cap: int, *, text: bool = False) -> bytearray:
     """The bytes of the regular file ``path``, at most ``cap``; :class:`Refused` otherwise.
 
     ``text``: the file must be UTF-8 (a BOM allowed) without NUL bytes, checked chunk by chunk.
@@ -68,7 +68,9 @@ def _kind_problem(mode: int) -> str | None:
     return None if stat.S_ISREG(mode) else "cannot read file: not a regular file"
 
 
-def _chunks(handle, cap: int, check: _TextCheck | None) -> bytes:
+def _chunks(handle, cap: int, check: _TextCheck | None) -> bytearray:
+    """Read chunk by chunk, each checked before it is kept; the buffer is returned as it is
+    (no copy), so the bytes read cost their size once."""
     data = bytearray()
     while True:
         chunk = handle.read(CHUNK)
@@ -81,7 +83,7 @@ def _chunks(handle, cap: int, check: _TextCheck | None) -> bytes:
         data += chunk
     if check is not None:
         check.feed(b"", final=True)
-    return bytes(data)
+    return data
 
 
 class _TextCheck:

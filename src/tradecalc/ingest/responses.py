@@ -83,7 +83,7 @@ def read_response_file(path: Path, file: str) -> tuple[list[Row], bytes]:
     except Refused as refused:
         _fail(file, refused.line, "", refused.message)
     text = data.decode("utf-8-sig")
-    if not text.strip():
+    if not text or text.isspace():  # (not strip(): no copy of a large file's text)
         _fail(file, 1, "", "empty file: expected a JSON answer or a CSV download")
     if text.lstrip()[:1] in ("{", "[") or path.suffix.lower() == ".json":
         return envelope_rows(text, file), data
