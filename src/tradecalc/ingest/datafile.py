@@ -39,7 +39,7 @@ class Origin:
     sha256: str | None = None
 
     @classmethod
-    def of_file(cls, name: str, data: bytes) -> Origin:
+    def of_file(cls, name: str, data: bytes | bytearray) -> Origin:
         return cls(file=name, sha256=hashlib.sha256(data).hexdigest())
 
 

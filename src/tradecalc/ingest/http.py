@@ -91,17 +91,13 @@ def pool_manager(headers: dict[str, str]):
     import urllib3
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-    class Watched:
+    class WatchedHTTP(HTTPConnectionPool):
         def _get_conn(self, timeout=None):
-            conn = super()._get_conn(timeout)
-            _note(conn)
-            return conn
+            return _note(super()._get_conn(timeout))
 
-    class WatchedHTTP(Watched, HTTPConnectionPool):
-        pass
-
-    class WatchedHTTPS(Watched, HTTPSConnectionPool):
-        pass
+    class WatchedHTTPS(HTTPSConnectionPool):
+        def _get_conn(self, timeout=None):
+            return _note(super()._get_conn(timeout))
 
     pool = urllib3.PoolManager(headers={"Accept-Encoding": "gzip, deflate", **headers})
     pool.pool_classes_by_scheme = {"http": WatchedHTTP, "https": WatchedHTTPS}
@@ -111,7 +107,7 @@ def pool_manager(headers: dict[str, str]):
 _current = threading.local()
 
 
-def _note(conn) -> None:
+def _note(conn):
     """Let the current call's watchdog find ``conn``'s socket, now or once it connects. (The
     socket, not the connection: http.client drops ``conn.sock`` once the headers say
     ``Connection: close``, while the body is still read from it.)"""
@@ -119,7 +115,7 @@ def _note(conn) -> None:
     if watch is not None and getattr(conn, "sock", None) is not None:
         watch.sockets.append(conn.sock)  # a connection kept alive from an earlier call
     if getattr(conn, "_tradecalc_noted", False):
-        return
+        return conn
     connect = conn.connect
 
     def connect_and_note():
@@ -130,6 +126,7 @@ def _note(conn) -> None:
 
     conn.connect = connect_and_note
     conn._tradecalc_noted = True
+    return conn
 
 
 class _Watch:
@@ -332,8 +329,10 @@ def _retry(watch: _Watch, limit: float, label: str, service: str):
         """A wait that would leave less than an attempt's time fails at once; a body that is
         retried is not read (a 429 could declare gigabytes)."""
 
-        def increment(self, *args, response=None, **kwargs):
-            retry = super().increment(*args, response=response, **kwargs)
+        def increment(
+            self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None
+        ):
+            retry = super().increment(method, url, response, error, _pool, _stacktrace)
             if response is not None:
                 response.close()
             return retry

@@ -72,7 +72,7 @@ class Row:
         return data
 
 
-def read_response_file(path: Path, file: str) -> tuple[list[Row], bytes]:
+def read_response_file(path: Path, file: str) -> tuple[list[Row], bytearray]:
     """The rows of a saved JSON or CSV answer, and the file's bytes (for its SHA-256).
 
     The file is read by :func:`~tradecalc.core.saferead.read_capped`: a regular file, at most
@@ -411,7 +411,7 @@ def economy_of(code: int, iso: str | None) -> str | None:
     return iso if iso and iso.isalpha() and len(iso) == 3 else iso3_of(code)
 
 
-def with_lines(rows: list[Row], texts: dict[str, bytes]) -> list[Row]:
+def with_lines(rows: list[Row], texts: dict[str, bytearray]) -> list[Row]:
     """The rows, those of a JSON answer given the line where their item starts (found only
     when a problem is to be reported: a second parse of a large answer costs seconds)."""
     wanted: dict[str, int] = {}
