@@ -93,6 +93,32 @@ def test_readme_results_table_is_the_tools():
     assert "\n".join(rows) == results_table()
 
 
+def test_the_setup_activates_the_venv_before_any_example():
+    blocks = re.findall(r"```(?:sh|console)\n(.*?)```", README, flags=re.S)
+    first = blocks[0].splitlines()
+    assert first[0].startswith("python3 -m venv .venv && . .venv/bin/activate")
+    assert first[1].startswith("pip install -e . && tradecalc project scenarios/base.yaml")
+    # after it, every example calls the programs as the activated environment finds them
+    for block in blocks:
+        assert ".venv/bin/" not in block.replace(". .venv/bin/activate", "")
+
+
+def test_activating_puts_the_environments_programs_first_on_path():
+    bin_dir = Path(sys.executable).parent
+    if not (bin_dir / "activate").exists():
+        pytest.skip("not run from a virtual environment")
+    done = subprocess.run(
+        ["bash", "-c", f". '{bin_dir}/activate' && command -v tradecalc pytest python"],
+        capture_output=True, text=True, check=True, env={"PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert [Path(p).parent for p in done.stdout.split()] == [bin_dir] * 3
+
+
+def test_the_completion_line_says_what_it_edits():
+    (line,) = [x for x in README.splitlines() if x.startswith("tradecalc --install-completion")]
+    assert "edits ~/.bashrc" in line
+
+
 # Reviewer's fixes to the odds (branch fix-odds): Monte Carlo errors of the odds line's
 # centres, simulate's bound, the notes when a scenario has no uncertainty, honest naive
 # benchmarks in the rolling back-test, and --horizon refused without --rolling.
