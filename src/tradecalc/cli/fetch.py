@@ -188,6 +188,7 @@ def init_from_data(economies, target, by, base_year, name, output, from_file, fe
     with handled([("--output", output), ("--output (data file)", data_path)]):
         if from_file and fetch_data:
             raise UsageError("--fetch", "give --fetch or --from-file, not both")
+        refuse_non_yaml(output)
         for path in (output, data_path):
             if path.exists():
                 raise UsageError(f"--output {path}", "exists already: init never overwrites")
@@ -209,6 +210,16 @@ def init_from_data(economies, target, by, base_year, name, output, from_file, fe
         if far := far_base_year(entry.year, by, "fetch later years, or give --base-year"):
             report_problems([Problem(str(output), None, "base_year", far)])
         _write_pair(data_path, text, output, starter)
+
+
+def refuse_non_yaml(output: Path | None) -> None:
+    """init writes YAML: an ``-o`` whose suffix names another format (.json, .csv, ...) is
+    refused, with or without --from-file/--fetch."""
+    from tradecalc.cli.options import SUFFIX_FORMATS
+
+    if output is not None and output.suffix.lower() in SUFFIX_FORMATS:
+        message = f"init writes a YAML scenario, not {output.suffix}: name the file .yaml"
+        raise UsageError(f"--output {output}", message)
 
 
 def _write_pair(data_path: Path, data: str, output: Path, starter: str) -> None:

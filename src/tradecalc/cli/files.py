@@ -10,7 +10,7 @@ import typer
 from tradecalc.cli.errors import handled, report_problems, stderr_console
 from tradecalc.cli.fetch import EconomiesOption
 from tradecalc.cli.inputs import stdin_text
-from tradecalc.cli.options import SUFFIX_FORMATS, Format, FormatOption, OutputOption
+from tradecalc.cli.options import Format, FormatOption, OutputOption
 from tradecalc.cli.output import emit
 from tradecalc.core.errors import ExitStatus, Problem, ScenarioError, UsageError
 
@@ -97,7 +97,7 @@ def init(
 
         tradecalc init --economies PAK UZB --target 2000 --by 2030 -o pak-uzb.yaml
     """
-    from tradecalc.cli.fetch import init_from_data
+    from tradecalc.cli.fetch import init_from_data, refuse_non_yaml
     from tradecalc.scenario.starter import far_base_year, starter_yaml
 
     if from_file or fetch_data:  # the record and flows from data (issue 17): cli/fetch.py
@@ -105,9 +105,7 @@ def init(
             list(economies), target, by, base_year, name, output, from_file, fetch_data
         )
     with handled([("--output", output)]):
-        if output is not None and output.suffix.lower() in SUFFIX_FORMATS:  # never YAML as .json
-            message = f"init writes a YAML scenario, not {output.suffix}: name the file .yaml"
-            raise UsageError(f"--output {output}", message)
+        refuse_non_yaml(output)  # never YAML as .json
         names = {}
         for item in name or ():
             code, sep, value = item.partition("=")

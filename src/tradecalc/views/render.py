@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from tradecalc.core.sanitize import clean, csv_cell
+from tradecalc.core.sanitize import clean, csv_cell, json_text
 from tradecalc.views.words import BAR_CHARACTERS
 
 
@@ -245,8 +245,9 @@ def _clean(value):
 
 
 def to_json(document: Any) -> str:
-    """Stable JSON text: indented, NaN as null, a final newline."""
-    return json.dumps(_clean(document), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    """Stable JSON text: indented, NaN as null, unsafe characters escaped, a final newline."""
+    text = json.dumps(_clean(document), indent=2, allow_nan=False, ensure_ascii=False)
+    return json_text(text) + "\n"  # no raw bidi or control character, even inside strings
 
 
 def to_csv(rows, columns) -> str:
