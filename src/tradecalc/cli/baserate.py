@@ -8,17 +8,17 @@ from typing import Annotated
 
 import typer
 
-from tradecalc.cli.support import (
+from tradecalc.cli.errors import handled, report_problems
+from tradecalc.cli.inputs import load
+from tradecalc.cli.options import (
     Format,
     FormatOption,
     OutputOption,
     PlotOption,
     SeedOption,
     SetOption,
-    emit,
-    handled,
-    load,
 )
+from tradecalc.cli.output import emit
 from tradecalc.core.errors import Problem, ScenarioError
 
 OptionalScenario = Annotated[
@@ -93,7 +93,6 @@ def baserate(
     """
     from tradecalc.analysis.baserate import base_rate
     from tradecalc.panel.catalog import resolve
-    from tradecalc.views import render, render_baserate
 
     with handled([("--output", output), ("--plot", plot)], [scenario] if scenario else []):
         question = _question(scenario, set_, base, target, horizon)
@@ -101,37 +100,20 @@ def baserate(
         result = base_rate(
             info, *question, band, calibrate=calibrate, seed=seed, named=panel is not None
         )
-        doc = result.to_dict()
-        _warn_if_empty(doc)
-        emit(
-            format,
-            output,
-            view=lambda: render_baserate.baserate_view(doc),
-            document=lambda: doc,
-            csv=lambda: render.to_csv(result.rows(), result.columns),
-            plot=plot,
-            chart=lambda path: _plot_module().baserate_chart(doc, result.multiples, path),
-        )
+        _warn_if_empty(result.to_dict())
+        emit(result, format, output, plot=plot)
 
 
 def _warn_if_empty(doc: dict) -> None:
     """One warning line when the reference class is empty (the rate is then null)."""
     if doc["windows"]:
         return
-    from tradecalc.cli.support import report_problems
-
     low, high = doc["size_band_usd_m"]
     message = (
         f"warning: no pair of panel {doc['panel']['id']!r} traded US$ {low:,.1f}-{high:,.1f} m "
         f"with {doc['horizon']} known years after: no window, no rate"
     )
     report_problems([Problem("--base", None, "", message)])
-
-
-def _plot_module():
-    from tradecalc.views import plot_baserate
-
-    return plot_baserate
 
 
 def _question(scenario, set_, base, target, horizon) -> tuple[float, float, int]:
@@ -182,19 +164,9 @@ def run_panel_backtest(
     size and multiple, at any horizon (default: the scenario's own)."""
     from tradecalc.analysis.baserate import base_rate, scenario_question
     from tradecalc.panel.catalog import resolve
-    from tradecalc.views import render, render_baserate
 
     base, target, own = scenario_question(load(scenario, set_))
     result = base_rate(
         resolve(panel), base, target, horizon or own, band, calibrate=True, seed=seed
     )
-    doc = result.to_dict()
-    emit(
-        format,
-        output,
-        view=lambda: render_baserate.baserate_view(doc),
-        document=lambda: doc,
-        csv=lambda: render.to_csv(result.rows(), result.columns),
-        plot=plot,
-        chart=lambda path: _plot_module().baserate_chart(doc, result.multiples, path),
-    )
+    emit(result, format, output, plot=plot)

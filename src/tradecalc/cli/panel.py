@@ -1,7 +1,7 @@
 """`tradecalc panel`: the panels of many pairs (list, show, import, remove).
 
 A typer sub-app, registered in :mod:`tradecalc.cli.commands` with one line. The work is in
-:mod:`tradecalc.panel`; views in :mod:`tradecalc.views.render_panel`. Annotations are real
+:mod:`tradecalc.panel`; views in :mod:`tradecalc.views.panel_view`. Annotations are real
 objects here, not strings: typer reads them at every start.
 """
 
@@ -11,7 +11,9 @@ from typing import Annotated
 
 import typer
 
-from tradecalc.cli.support import Format, FormatOption, OutputOption, emit, handled
+from tradecalc.cli.errors import handled, report_problems, stderr_console
+from tradecalc.cli.options import Format, FormatOption, OutputOption
+from tradecalc.cli.output import emit
 from tradecalc.core.errors import Problem, ScenarioError
 
 app = typer.Typer(
@@ -69,20 +71,11 @@ def list_(format: FormatOption = Format.table, output: OutputOption = None) -> N
 
         tradecalc panel list -f json
     """
+    from tradecalc.analysis.panels import PanelList
     from tradecalc.panel.catalog import list_panels
-    from tradecalc.views import render, render_panel
 
     with handled([("--output", output)]):
-        panels = list_panels()
-        emit(
-            format,
-            output,
-            view=lambda: render_panel.list_view(panels),
-            document=lambda: [render_panel.panel_document(p) for p in panels],
-            csv=lambda: render.to_csv(
-                render_panel.list_csv_rows(panels), render_panel.LIST_CSV_COLUMNS
-            ),
-        )
+        emit(PanelList(tuple(list_panels())), format, output)
 
 
 @app.command()
@@ -102,29 +95,17 @@ def show(
 
         tradecalc panel show agtpa --economies TUR IRN
     """
+    from tradecalc.analysis.panels import PanelSeries
     from tradecalc.panel.catalog import resolve
     from tradecalc.panel.query import pair_rows
-    from tradecalc.views import render, render_panel
 
     with handled([("--output", output)], [panel]):
         pair = economy_pair(economies)
         info = resolve(panel, option="ID")
         found = pair_rows(info, *pair, product=_product(product))
-        rows = [
-            {"exporter": e, "importer": i, "year": int(y), "value_usd_m": float(v)}
-            for e, i, y, v in found
-        ]
-        if not rows:
+        if not found:
             raise ScenarioError([_no_flows(info, pair, product)])
-        emit(
-            format,
-            output,
-            view=lambda: render_panel.series_view(info, pair, rows, product),
-            document=lambda: render_panel.series_document(info, rows),
-            csv=lambda: render.to_csv(
-                render_panel.series_csv_rows(info, rows), render_panel.SERIES_CSV_COLUMNS
-            ),
-        )
+        emit(PanelSeries(info, pair, tuple(found), _product(product)), format, output)
 
 
 def panel_for(
@@ -141,7 +122,6 @@ def economy_pair(economies: tuple[str, str]) -> tuple[str, str]:
     """Two codes, upper-cased; a retired code read as its successor, saying so once."""
     import re
 
-    from tradecalc.cli.support import report_problems
     from tradecalc.panel.query import RETIRED
 
     codes, problems, warnings = [], [], []
@@ -185,7 +165,6 @@ def remove(
 
         tradecalc panel remove baci-hs92-v202501
     """
-    from tradecalc.cli.support import stderr_console
     from tradecalc.core.sanitize import clean
     from tradecalc.panel import store
 
@@ -229,7 +208,6 @@ def import_(
 
         tradecalc panel import BACI_HS92_V202501.zip
     """
-    from tradecalc.cli.support import report_problems, stderr_console
     from tradecalc.core.sanitize import clean
     from tradecalc.panel.importing import import_files
 
@@ -262,8 +240,6 @@ def _progress():
         return contextlib.nullcontext(Progress())
     from rich.progress import BarColumn, DownloadColumn, TimeRemainingColumn
     from rich.progress import Progress as Bar
-
-    from tradecalc.cli.support import stderr_console
 
     class Drawn(Progress):
         def __init__(self, bar):

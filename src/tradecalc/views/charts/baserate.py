@@ -8,14 +8,16 @@ from typing import Any
 
 import numpy as np
 
-from tradecalc.views.plot import BLUE, GREY, SKY, VERMILLION, _Chart, _legend
+from tradecalc.analysis.baserate import BaseRate
+from tradecalc.views.charts.style import BLUE, GREY, SKY, VERMILLION, Chart, legend
 
 
-def baserate_chart(doc: dict[str, Any], multiples: np.ndarray, path: Path) -> bytes:
+def baserate_chart(result: BaseRate, path: Path) -> bytes:
     """A histogram of max(V_{t+1..t+H}) / V_t over the windows on a log axis, the multiple the
     question needs as a line; the PIT histogram below when the model was calibrated."""
+    doc, multiples = result.to_dict(), result.multiples
     model = doc.get("model")
-    chart = _Chart(path, panels=(1.0, 0.6) if model else (1.0,))
+    chart = Chart(path, panels=(1.0, 0.6) if model else (1.0,))
     axes = chart.axes
     ratio = doc["multiple"]
     shown = multiples[multiples > 0]
@@ -28,7 +30,7 @@ def baserate_chart(doc: dict[str, Any], multiples: np.ndarray, path: Path) -> by
     axes.set_xscale("log")
     axes.set_xlabel(f"max(V t+1..t+{doc['horizon']}) / V t  (log scale)")
     axes.set_ylabel("windows")
-    _legend(axes)
+    legend(axes)
     if model:
         _pit_panel(chart.bottom, model)
     low, high = doc["size_band_usd_m"]
@@ -52,4 +54,4 @@ def _pit_panel(axes, model: dict[str, Any]) -> None:
     axes.axhline(level, color=VERMILLION, linewidth=1.2, label="calibrated")
     axes.set_xlabel("PIT of the outcome in year t+H under the model's out-of-sample forecast")
     axes.set_ylabel("windows")
-    _legend(axes)
+    legend(axes)

@@ -1,39 +1,24 @@
-"""Views of ``tradecalc panel``: the panels (list) and a pair's series (show), as tables,
-Markdown, JSON and CSV. Every view of a panel's data ends with the panel's attribution."""
+"""Views of ``tradecalc panel``: the panels (list) and a pair's series (show), as a table or
+Markdown. Every view of a panel's data ends with the panel's attribution."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from tradecalc.analysis.panels import PanelList, PanelSeries
 from tradecalc.panel.info import PanelInfo
-from tradecalc.views.render import TextTable, View, usd
+from tradecalc.views.render import TextTable, View
+from tradecalc.views.words import usd
 
 ARROW = "\N{RIGHTWARDS ARROW}"
 DASH = "\N{EN DASH}"
-LIST_CSV_COLUMNS = ["id", "title", "licence", "first_year", "last_year", "economies", "rows"]
-SERIES_CSV_COLUMNS = ["exporter", "importer", "year", "value_usd_m", "panel"]
 
 
 def years_text(years: tuple[int, int]) -> str:
     return f"{years[0]}{DASH}{years[1]}" if years[0] != years[1] else str(years[0])
 
 
-def panel_document(info: PanelInfo) -> dict[str, Any]:
-    """A panel in a list: the keys of ``panel list -f json``."""
-    return {
-        "id": info.id,
-        "title": info.title,
-        "licence": info.licence,
-        "years": list(info.years),
-        "economies": info.economies,
-        "rows": info.rows,
-        "attribution": info.attribution,
-        "absence": info.absence,
-    }
-
-
-def list_view(panels: list[PanelInfo]) -> View:
+def list_view(result: PanelList) -> View:
     """One row per panel; each panel's attribution as a note."""
+    panels = result.panels
     table = TextTable(
         "Panels (shipped first, then the store's)",
         ["Id", "Title", "Licence", "Years", "Economies", "Rows"],
@@ -54,32 +39,11 @@ def list_view(panels: list[PanelInfo]) -> View:
     return View("Panels", tables=[table], notes_title="Sources:", notes=notes)
 
 
-def list_csv_rows(panels: list[PanelInfo]) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": p.id,
-            "title": p.title,
-            "licence": p.licence,
-            "first_year": p.years[0],
-            "last_year": p.years[1],
-            "economies": p.economies,
-            "rows": p.rows,
-        }
-        for p in panels
-    ]
-
-
-def series_document(info: PanelInfo, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """``panel show -f json``: the panel (its attribution) and one row per direction and year."""
-    return {"panel": info.to_dict(), "rows": rows}
-
-
-def series_view(
-    info: PanelInfo, pair: tuple[str, str], rows: list[dict[str, Any]], product: str | None
-) -> View:
+def series_view(result: PanelSeries) -> View:
     """One line per year: each direction and their sum (both directions known, or absence
     read as zero for a panel that records only positive flows)."""
-    a, b = pair
+    info, product, rows = result.info, result.product, result.flow_rows()
+    a, b = result.pair
     by_year: dict[int, dict[tuple[str, str], float]] = {}
     for row in rows:
         by_year.setdefault(row["year"], {})[(row["exporter"], row["importer"])] = row["value_usd_m"]
@@ -119,7 +83,3 @@ def _absence_note(info: PanelInfo) -> str:
         "zero": "the source records only positive flows: a missing row within a covered year "
         "is shown as 0.0.",
     }.get(info.absence, "a missing row is not reported (n/a), never zero; 'Both' needs both.")
-
-
-def series_csv_rows(info: PanelInfo, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**row, "panel": info.id} for row in rows]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tradecalc.views.render import TextTable, View, usd
+from tradecalc.views.render import TextTable, View
+from tradecalc.views.words import usd
 
 
 def rate_text(p: float | None) -> str:
