@@ -114,3 +114,13 @@ def base_projection():
 
     p = project(str(ROOT / "scenarios" / "base.yaml"), band=True)  # the chart draws its band
     return p, p.to_dict()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache(tmp_path_factory):
+    """The user cache directory of the whole run (size-class priors, DuckDB's spill) under
+    the run's temporary folder, so tests never write to the real one."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))
+        yield

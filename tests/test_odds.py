@@ -367,16 +367,21 @@ def test_project_odds_agree_with_simulate_within_their_errors(write):
 def test_base_case_shows_the_odds_line_with_its_error_and_centres():
     from tradecalc.core.numbers import probability_text
 
-    result = runner.invoke(app, ["project", BASE], env={"COLUMNS": "400"})
+    result = runner.invoke(app, ["project", BASE], env={"COLUMNS": "1000"})
     assert result.exit_code == 0, result.stderr
     doc = json.loads(invoke("project", BASE, "-f", "json").stdout)
     odds, by = doc["odds"], doc["target"]["by_year"]
     line = next(x for x in result.stdout.splitlines() if x.startswith("Odds"))
     chance = probability_text(odds["probability_by_year"], odds["probability_se"], None)
-    assert f"P(reached by {by}) {chance} ({odds['attribution_text']})" in line
+    # first passage, as "reached by the deadline" means everywhere (issue 26, item 6)
+    assert f"P(reached in some year up to {by}) {chance} ({odds['attribution_text']})" in line
+    deadline = probability_text(odds["probability_in_deadline_year"],
+                                odds["probability_in_deadline_year_se"], None)  # fmt: skip
+    assert f"P(the measure in {by} >= target) {deadline}" in line
+    assert "across the shock models: " in line
     assert f"central path {doc['target']['measure_at_by_year_usd_m']:,.1f}" in line
     assert f"median {odds['p50_at_by_year_usd_m']:,.1f}" in line
-    assert f"mean {odds['mean_at_by_year_usd_m']:,.1f} (does not converge" in line
+    assert "mean not finite" in line and odds["mean_at_by_year_usd_m"] is None
     assert "2,000 draws, seed 0" in line
     assert "(central path: levers at central values, deals weighted by their odds, no shocks)" in (
         " ".join(result.stdout.split())
@@ -409,7 +414,9 @@ def test_outside_view_in_project_and_explain(write):
     assert view["text"].startswith("needs 85 %/yr; ")
     assert f"{view['cases']} comparable targets" in view["text"]
     explained = json.loads(invoke("explain", path, "-f", "json").stdout)
-    assert explained["outside_view"] == view
+    # explain runs no odds: the same view without the panel's base rate, which project adds
+    assert explained["outside_view"] == {k: v for k, v in view.items() if k != "base_rate"}
+    assert view["base_rate"]["panel"]["id"] == "agtpa" and view["base_rate"]["horizon"] == 7
     for command in ("project", "explain"):
         table = runner.invoke(app, [command, path], env={"COLUMNS": "400"}).stdout
         assert f"Outside view {view['text']}" in " ".join(table.split())
@@ -514,10 +521,12 @@ def test_project_json_and_line_carry_the_errors():
         and odds["mean_finite"] is False
         and "no finite mean" in odds["mean_note"]
     )
-    table = runner.invoke(app, ["project", "scenarios/base.yaml"], env={"COLUMNS": "400"})
+    table = runner.invoke(app, ["project", "scenarios/base.yaml"], env={"COLUMNS": "1000"})
     line = next(x for x in table.stdout.splitlines() if x.startswith("Odds"))
     assert f"median {odds['p50_at_by_year_usd_m']:,.1f} ± {odds['p50_se']:.1f}" in line
-    assert "(does not converge: methods.md 8.1)" in line
+    assert "mean not finite (the drawn sd's heavy tail: methods.md 8.1)" in line
+    assert odds["mean_at_by_year_usd_m"] is None and odds["mean_se"] is None  # no such number
+    assert odds["draws_average_at_by_year_usd_m"] > 0  # the draws' average, named as such
     again = runner.invoke(app, ["project", "scenarios/base.yaml", "-f", "json"])
     assert again.stdout == result.stdout  # the same seed, the same bytes
 

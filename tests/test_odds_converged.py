@@ -171,10 +171,13 @@ def test_project_odds_name_their_centre_and_their_source():
     assert odds["attribution_text"].startswith("mostly from the shocks")
     # the shocks alone are most of it: the base case's deals add at most a few US$ m
     assert odds["probability_shocks_only"] > odds["probability_by_year"] / 2
+    # no draw comes within half of the target without the shocks: that part is none (0, no
+    # bound), not a rule-of-three bound that would suggest a contribution (issue 26, item 6)
     assert (
-        odds["probability_without_shocks"] is None
-        and odds["probability_without_shocks_below"] == 0.002
+        odds["probability_without_shocks"] == 0.0
+        and odds["probability_without_shocks_below"] is None
     )
+    assert "none with the deals and levers alone" in odds["attribution_text"]
     table = runner.invoke(app, ["project", str(ROOT / "scenarios/base.yaml")]).stdout
     assert "central path" in table and "median" in table and " ± " in table
 

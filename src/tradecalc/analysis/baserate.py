@@ -262,3 +262,25 @@ def scenario_question(scenario) -> tuple[float, float, int]:
     layout, params = compile_scenario(scenario)
     base = float(evaluate_measure(layout, params)[0, 0])
     return base, float(scenario.target.value_usd_m), scenario.by_year - scenario.base_year
+
+
+BASE_RATE_CACHE = "base-rates.json"
+
+
+def scenario_base_rate(scenario) -> dict[str, Any] | None:
+    """The JSON ``outside_view.base_rate`` of a projection: the base rate of its own base,
+    multiple and horizon on the panel ``--panel`` would choose (the first in the store, else
+    AGTPA), counted once and cached; None when the base year's measure is not positive."""
+    from tradecalc.panel.catalog import resolve
+    from tradecalc.panel.class_prior import read_cache, write_cache
+
+    base, target, horizon = scenario_question(scenario)
+    if not base > 0:
+        return None
+    info = resolve(None)
+    key = f"{info.id}|{info.rows}|{info.years[0]}-{info.years[1]}|{base!r}|{target!r}|{horizon}"
+    cache = read_cache(BASE_RATE_CACHE)
+    if key not in cache:
+        cache[key] = base_rate(info, base, target, horizon, named=False).to_dict()
+        write_cache(BASE_RATE_CACHE, cache)
+    return cache[key]

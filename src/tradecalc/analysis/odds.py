@@ -37,7 +37,8 @@ def odds_document(
     """
     if scenario.uncertainty is None:
         return None
-    from tradecalc.engine.odds import quote, scenario_odds
+    from tradecalc.engine.model_range import model_range
+    from tradecalc.engine.odds import NEAR, quote, scenario_odds
 
     o = scenario_odds(scenario, draws, seed, central=central)
     shock_sd, shock_sd_years = o.shock_sd, o.shock_sd_years
@@ -50,6 +51,16 @@ def odds_document(
         value, below = quote(p, se, o.draws)
         name = "probability_by_year" if key == "probability" else key
         doc.update({name: value, f"{key}_se": se, f"{key}_below": below})
+    if o.without_shocks == 0.0 and o.nearest < NEAR:  # no draw near: none, not a bound
+        doc.update(probability_without_shocks=0.0, probability_without_shocks_below=None)
+    value, below = quote(o.in_deadline_year, o.in_deadline_year_se, o.draws)
+    doc.update(
+        {
+            "probability_in_deadline_year": value,
+            "probability_in_deadline_year_se": o.in_deadline_year_se,
+            "probability_in_deadline_year_below": below,
+        }
+    )
     doc["attribution_text"] = (
         attribution_text(doc, o) if shock_sd > 0 else "no level shocks: a plain share of the draws"
     )
@@ -59,14 +70,16 @@ def odds_document(
             "p10_at_by_year_usd_m": o.percentiles[10],
             "p50_at_by_year_usd_m": o.percentiles[50],
             "p90_at_by_year_usd_m": o.percentiles[90],
-            "mean_at_by_year_usd_m": o.mean,
-            "mean_se": o.mean_se,
+            "mean_at_by_year_usd_m": o.mean if o.mean_finite else None,
+            "mean_se": o.mean_se if o.mean_finite else None,
             "mean_finite": o.mean_finite,
             "mean_note": None if o.mean_finite else INFINITE_MEAN,
+            "draws_average_at_by_year_usd_m": None if o.mean_finite else o.mean,
             **{f"p{q}_se": o.percentiles_se[q] for q in (10, 50, 90)},
             "shock_sd": shock_sd,
             "shock_sd_years": None if shock_sd_years is None else list(shock_sd_years),
             "shock": o.shock,
+            "model_range": model_range(scenario, seed, first=o),
         }
     )
     return doc
@@ -78,6 +91,8 @@ def attribution_text(odds: dict[str, Any], o) -> str:
     from" the one whose estimate is at least half of P while the other's is not."""
 
     def text(key: str) -> str:
+        if odds[key] == 0.0 and odds[f"{key}_below"] is None:  # no draw came near: none
+            return "none"
         return probability_text(odds[key], odds[f"{key}_se"], odds[f"{key}_below"])
 
     p, shocks, deals = o.probability, o.shocks_only, o.without_shocks

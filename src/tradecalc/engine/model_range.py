@@ -52,14 +52,16 @@ def variants(scenario) -> dict[str, Any]:
     return out
 
 
-def model_range(scenario, seed: int = 0) -> list[dict[str, Any]]:
+def model_range(scenario, seed: int = 0, first=None) -> list[dict[str, Any]]:
     """Per model: its name, words, P(reached by the deadline) with its error, or the bound it
-    is quoted as when not resolved at :data:`MOST` draws (JSON ``odds.model_range``)."""
+    is quoted as when not resolved at :data:`MOST` draws (JSON ``odds.model_range``).
+    ``first``: the scenario's own :class:`~tradecalc.engine.odds.Odds`, if already run."""
     from tradecalc.engine.odds import quote, scenario_odds
 
     rows = []
     for name, variant in variants(scenario).items():
-        odds = scenario_odds(variant, DRAWS, seed, most=MOST)
+        given = first if name == "posterior" and first is not None else None
+        odds = given or scenario_odds(variant, DRAWS, seed, most=MOST)
         value, below = quote(odds.probability, odds.probability_se, odds.draws)
         rows.append(
             {

@@ -111,6 +111,7 @@ class Odds:
     shock: dict[str, Any] | None = None  # the whole shock estimate (ShockEstimate.to_dict)
     in_deadline_year: float = 0.0  # P(the measure in the deadline year >= target), exact per draw
     in_deadline_year_se: float = 0.0
+    nearest: float = 0.0  # the largest share of the target any draw reaches without shocks
 
 
 def _mean_se(values: np.ndarray) -> tuple[float, float]:
@@ -256,6 +257,7 @@ def scenario_odds(
         shock=shock,
         in_deadline_year=deadline,
         in_deadline_year_se=deadline_se,
+        nearest=float(got["near"].max()),
     )
 
 

@@ -56,13 +56,13 @@ def class_prior(
     those that ended by ``until`` when given (out of sample); cached."""
     low, high = base / band, base * band
     key = f"{info.id}|{info.rows}|{info.years[0]}-{info.years[1]}|{low!r}|{high!r}|{until}"
-    cache = _read_cache()
+    cache = read_cache(CACHE_FILE)
     if key in cache:
         found = cache[key]
         return ClassPrior(**{**found, "band_usd_m": tuple(found["band_usd_m"])})
     prior = _count(info, low, high, until)
     cache[key] = asdict(prior)
-    _write_cache(dict(list(cache.items())[-CACHE_LIMIT:]))
+    write_cache(CACHE_FILE, cache)
     return prior
 
 
@@ -91,31 +91,34 @@ def _count(info: PanelInfo, low: float, high: float, until: int | None) -> Class
     )
 
 
-def _cache_path() -> Path:
+def _cache_path(name: str) -> Path:
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("tradecalc", appauthor=False)) / CACHE_FILE
+    return Path(platformdirs.user_cache_dir("tradecalc", appauthor=False)) / name
 
 
-def _read_cache() -> dict[str, dict[str, Any]]:
-    """The cache, or empty when it is missing or damaged (it is only ever a shortcut)."""
+def read_cache(name: str) -> dict[str, dict[str, Any]]:
+    """A JSON cache of the user cache directory, or empty when it is missing or damaged (it is
+    only ever a shortcut)."""
     try:
-        data = json.loads(_cache_path().read_text(encoding="utf-8"))
+        data = json.loads(_cache_path(name).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
-def _write_cache(data: dict[str, dict[str, Any]]) -> None:
-    """Write the cache atomically; a cache that cannot be written is skipped silently."""
+def write_cache(name: str, data: dict[str, dict[str, Any]]) -> None:
+    """Write a cache atomically, its newest :data:`CACHE_LIMIT` entries; a cache that cannot be
+    written is skipped silently."""
     import contextlib
     import os
     import tempfile
 
-    path = _cache_path()
+    data = dict(list(data.items())[-CACHE_LIMIT:])
+    path = _cache_path(name)
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".priors-", suffix=".json")
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".json")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 json.dump(data, out)

@@ -73,16 +73,70 @@ def odds_text(p: Projection) -> str:
     def at(key: str, name: str) -> str:
         value = o[f"{key}_at_by_year_usd_m"]
         if key == "mean" and o.get("mean_finite") is False:
-            return f"{name} {usd(value)} (does not converge: methods.md 8.1)"
+            return f"{name} not finite (the drawn sd's heavy tail: methods.md 8.1)"
         return f"{name} {usd_se(value, o.get(f'{key}_se'))}"
 
     return (
-        f"P(reached by {by}) {chance} ({o['attribution_text']}); measure in {by}: central path "
+        f"P(reached in some year up to {by}) {chance} ({o['attribution_text']}); "
+        f"{_deadline_year_text(o, by)}{model_range_text(o.get('model_range'))}"
+        f"measure in {by}: central path "
         f"{usd(o['central_path_at_by_year_usd_m'])}, {at('p50', 'median')}, {at('mean', 'mean')}, "
         f"{at('p10', 'P10')}, {at('p90', 'P90')} US$ m (Monte Carlo, ±: standard errors, "
         f"{o['draws']:,} draws, seed {o['seed']}, shocks integrated exactly"
         f"{shock_model_words(o.get('shock'))})"
     )
+
+
+def _deadline_year_text(o: dict, by: int) -> str:
+    if "probability_in_deadline_year" not in o:
+        return ""
+    chance = probability_text(
+        o["probability_in_deadline_year"],
+        o["probability_in_deadline_year_se"],
+        o["probability_in_deadline_year_below"],
+    )
+    return f"P(the measure in {by} >= target) {chance}; "
+
+
+def model_range_text(rows: list[dict] | None) -> str:
+    """``"across the shock models: under 0.001 % (sd fixed ...) to 1.6 % (own record ...); "``:
+    the range the headline's probability spans over the models the tool offers."""
+    if not rows or len(rows) < 2:
+        return ""
+
+    def size(row: dict) -> float:
+        return row["quoted"] if row["quoted"] is not None else row["below"] or 0.0
+
+    low, high = min(rows, key=size), max(rows, key=size)
+
+    def text(row: dict) -> str:
+        chance = probability_text(row["quoted"], row["probability_se"], row["below"])
+        return f"{chance} ({row['words']})"
+
+    return f"across the shock models: {text(low)} to {text(high)}; "
+
+
+def base_rate_text(p: Projection) -> str | None:
+    """The panel's base rate for the scenario's own base, multiple and horizon (issue 26)."""
+    doc = p.outside_view.get("base_rate")
+    if doc is None:
+        return None
+    from tradecalc.views.baserate_view import interval_text, rate_text, times
+
+    low, high = doc["size_band_usd_m"]
+    if not doc["windows"]:
+        return f"none: no pair of the {doc['panel']['label']} traded US$ {usd(low)}-{usd(high)} m"
+    return (
+        f"{rate_text(doc['rate'])} of {doc['windows']:,} windows ({doc['pairs']:,} pairs) with "
+        f"trade of US$ {usd(low)}-{usd(high)} m reached {times(doc['multiple'])} within "
+        f"{doc['horizon']} years (Wilson 95 %: {interval_text(doc['rate_interval'])}; "
+        f"{doc['successes']:,} windows of {_pairs(doc['successful_pairs'])}); "
+        f"{doc['panel']['label']}"
+    )
+
+
+def _pairs(n: int) -> str:
+    return f"{n:,} pair" if n == 1 else f"{n:,} pairs"
 
 
 def no_odds_text(p: Projection) -> str:
@@ -118,6 +172,8 @@ def projection_headline(p: Projection) -> list[tuple[str, str]]:
     ]
     odds = odds_text(p) if p.odds is not None else no_odds_text(p)
     headline.insert(headline.index(("Verdict", verdict_text)) + 1, ("Odds", odds))
+    if (rate := base_rate_text(p)) is not None:
+        headline.insert(headline.index(("Odds", odds)) + 1, ("Base rate", rate))
     headline.append(("Outside view", p.outside_view["text"]))
     everything = p.total >= s.target.value_usd_m
     if p.not_counted and everything.any() and p.reached_year is None:
@@ -157,7 +213,7 @@ def _record_table(p: Projection) -> TextTable:
     """The observed record by year and kind, each direction apart; not part of the projection."""
     a, b = p.scenario.directions
     record = TextTable(
-        "The record, US$ m (observed; not part of the projection)",
+        "The record, US$ m, nominal (observed; not part of the projection)",
         ["Year", "Kind", "Total", arrow(a), arrow(b), "Source"],
         right={0, 2, 3, 4},
     )
@@ -231,7 +287,7 @@ def _years_table(p: Projection, levers: Sequence[tuple[str, str]]) -> TextTable:
     headers = ["Year", *(label for label, _ in levers), "Measure"]
     headers += ["Not counted"] if memo else []
     years = TextTable(
-        f"Projection, US$ m, central path: the levers add up to the measure "
+        f"Projection, US$ m, nominal, central path: the levers add up to the measure "
         f"({', '.join(s.target.counts)})" + ("; memo: trade not counted" if memo else ""),
         [*headers, "% of target"],
         right=set(range(len(headers))),
@@ -254,7 +310,7 @@ def _memo_table(p: Projection) -> TextTable:
     """The trade the target does not count, by category, at the deadline and the horizon."""
     s = p.scenario
     memo = TextTable(
-        "Memo: not counted by the target, US$ m",
+        "Memo: not counted by the target, US$ m, nominal",
         ["Category", "What it is", str(s.by_year), str(s.horizon)],
         right={2, 3},
     )
@@ -273,7 +329,7 @@ def _memo_table(p: Projection) -> TextTable:
 def _breakdown_table(p: Projection, levers: Sequence[tuple[str, str]]) -> TextTable:
     """The deadline year by direction, sector and category, lever by lever."""
     breakdown = TextTable(
-        f"By direction and sector in {p.scenario.by_year}, US$ m"
+        f"By direction and sector in {p.scenario.by_year}, US$ m, nominal"
         + ("" if all(g["counts"] for g in p.breakdown()) else " (* not counted)"),
         ["Direction", "Sector", "Category", *(label for label, _ in levers), "Total"],
         right=set(range(3, 4 + len(levers))),
