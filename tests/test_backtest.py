@@ -76,17 +76,26 @@ def test_from_2020_with_the_records_own_shocks_the_2022_outturn_is_inside(write)
     assert r["p50_usd_m"] == pytest.approx(r["projected_usd_m"], rel=0.02)  # median-preserving
 
 
-def test_from_2020_pooled_shocks_put_the_2022_outturn_just_above_p90(write):
-    # The default shrinks the own 0.434 (4 changes) toward the panel's 0.161 (weight 4):
-    # s_n = sqrt((4 x 0.16118**2 + 0.75432) / 8) = 0.3275, so P90 of 2022 is
-    # 14.553 * exp(t_8 * 0.3275 * sqrt(2)) = 27.8, just under the observed 28.2.
+def test_from_2020_the_size_class_prior_sets_the_band(write):
+    # The default shrinks the own 0.434 (4 changes around 5 %: SS 0.75432) toward the AGTPA
+    # class of the start's 13.2 (pairs of US$ 6.6-26.4 m; methods.md 8.2):
+    # s_n = sqrt((nu0 s0^2 + 0.75432) / (nu0 + 4)), and P90 of 2022 is
+    # 13.2 x 1.05^2 x exp(t90(nu0 + 4) x s_n x sqrt 2).
+    from tradecalc.panel.catalog import resolve
+    from tradecalc.panel.class_prior import class_prior
+
     doc = run(write(RECORD + "uncertainty: {shock_sd: from_history}\n"), "--from", "2020")
     r = row(doc, 2022)
-    assert doc["shock_sd"] == pytest.approx(0.3275, abs=5e-4)
-    assert r["p90_usd_m"] == pytest.approx(
-        13.2 * 1.05**2 * math.exp(T8_90 * 0.32754 * 2**0.5), rel=0.02
+    prior = class_prior(resolve("agtpa"), 13.2)
+    nu = prior.df + 4
+    s_n = math.sqrt((prior.df * prior.sd**2 + 0.75432) / nu)
+    assert doc["shock_sd"] == pytest.approx(s_n, abs=5e-4)
+    rng = np.random.default_rng(5)  # t_nu's P90 from a million draws of our own
+    t90 = float(
+        np.percentile(rng.standard_normal(10**6) / np.sqrt(rng.chisquare(nu, 10**6) / nu), 90)
     )
-    assert r["inside_band"] is False and r["p90_usd_m"] > 27.0
+    assert r["p90_usd_m"] == pytest.approx(13.2 * 1.05**2 * math.exp(t90 * s_n * 2**0.5), rel=0.02)
+    assert r["inside_band"] is (r["p10_usd_m"] <= 28.2 <= r["p90_usd_m"])
     assert r["p50_usd_m"] == pytest.approx(r["projected_usd_m"], rel=0.02)  # median-preserving
 
 
@@ -257,19 +266,20 @@ def test_rolling_naive_benchmarks_are_not_straw_men():
 
 
 def test_the_rolling_cut_off_is_passed_explicitly():
-    # the cut-off reaches the draws' shock sd as an argument: the panel's records after 2021
-    # drop out (sd 0.16176 against 0.16138 with them), and no call outside changes
+    # the cut-off reaches the draws' shock sd as an argument: the panel's changes after it drop
+    # out of the class prior (AGTPA ends in 2006, so a cut-off of 1995 moves it and 2021 does
+    # not), and no call outside changes
     from tradecalc.analysis.rolling import rolling_backtest
     from tradecalc.engine import shock_estimate as module
     from tradecalc.engine.montecarlo import measure_draws
 
     s = load_scenario(ROOT / "scenarios/base.yaml")
     t = s.model_copy(update={"history": [h for h in s.history if h.year <= 2021]})
-    cut, whole = module.shock_estimate(t, 2021).sd, module.shock_estimate(t).sd
-    assert cut != whole
-    doc = rolling_backtest(s, draws=500)
-    assert doc["estimates"][0]["shock_sd"] == pytest.approx(cut, rel=1e-12)
+    early, whole = module.shock_estimate(t, 1995).sd, module.shock_estimate(t).sd
+    assert early != whole and module.shock_estimate(t, 2021).sd == whole
+    doc = rolling_backtest(s, draws=500)  # rebased to 2021's 11.7: its own size class
+    assert 0.0 < doc["estimates"][0]["shock_sd"] != whole
     assert module.shock_estimate(t).sd == whole and not hasattr(module, "records_until")
-    a = measure_draws(t, 200, 0, until=2021)[1]
+    a = measure_draws(t, 200, 0, until=1995)[1]
     b = measure_draws(t, 200, 0)[1]
     assert not np.array_equal(a, b)

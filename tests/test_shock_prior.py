@@ -85,8 +85,9 @@ def test_the_odds_class_prior_is_baserates_and_is_cached(panel_store, monkeypatc
     assert 0 < early.changes < prior.changes and early.until == 1995
 
 
-def test_size_class_pooling_shrinks_the_record_toward_its_class(panel_store):
-    """`shock_pooling: size_class` (the odds' prior from the panel, issue 26 item 3): base.yaml's
+def test_the_default_pooling_shrinks_the_record_toward_its_class(panel_store):
+    """`shock_pooling: panel` (the default; the odds' prior from the panel, issue 26 item 3):
+    base.yaml's
     customs-comparable 27.0 puts it in AGTPA's US$ 13.5-54 m class (s0 0.319, nu0 3.03); its own
     four changes around the baseline's growth give 0.435, so s_n^2 = (nu0 s0^2 + 4 x 0.435^2)
     / (nu0 + 4) (Gelman et al. 2013, section 2.6)."""
@@ -97,9 +98,7 @@ def test_size_class_pooling_shrinks_the_record_toward_its_class(panel_store):
     from tradecalc.panel.catalog import resolve
     from tradecalc.panel.class_prior import class_prior
 
-    scenario = load_scenario(ROOT / "scenarios" / "base.yaml")
-    u = scenario.uncertainty.model_copy(update={"shock_pooling": "size_class"})
-    estimate = shock_estimate(scenario.model_copy(update={"uncertainty": u}))
+    estimate = shock_estimate(load_scenario(ROOT / "scenarios" / "base.yaml"))
     prior = class_prior(resolve("agtpa"), 27.0)
     assert (estimate.prior_sd, estimate.prior_df) == (prior.sd, prior.df)
     assert estimate.prior_source["panel"] == "agtpa"

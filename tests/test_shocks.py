@@ -17,20 +17,19 @@ from tradecalc.cli.commands import app
 from tradecalc.engine.draws import Shocks, apply_shocks, risk_inputs, streams
 from tradecalc.engine.evaluate import compile_scenario, evaluate_measure
 from tradecalc.engine.kernel import Kernel
-from tradecalc.engine.shock_estimate import reference_series, shock_estimate
+from tradecalc.engine.shock_estimate import shock_estimate
 from tradecalc.model.uncertainty import level_deviation_factor, level_shock_factor
 
 runner = CliRunner()
 Z = {10: -1.2815515655446004, 90: 1.2815515655446004}  # standard normal quantiles
 
-# The panel a Pakistan-Azerbaijan scenario pools toward: the reference class's series of
-# other pairs (data/target-outcomes.yaml), each around its own mean. PAK-UZB: consecutive
-# changes 2018-19, 2021-22, 2022-23, 2023-24; AZE-KAZ: 2021-22, 2022-23.
-UZB = np.log([122 / 98, 250 / 180, 387 / 250, 404 / 387])
-KAZ = np.log([460 / 328.6, 529.4 / 460])
-PANEL_SS = float(np.sum((UZB - UZB.mean()) ** 2) + np.sum((KAZ - KAZ.mean()) ** 2))
-PANEL_DF = (4 - 1) + (2 - 1)
-PANEL_VAR = PANEL_SS / PANEL_DF  # s0 = 0.1612
+
+def class_prior_of(base: float):
+    """The AGTPA size class's prior for a base of ``base`` (methods.md 8.2), as the odds use it."""
+    from tradecalc.panel.catalog import resolve
+    from tradecalc.panel.class_prior import class_prior
+
+    return class_prior(resolve("agtpa"), base)
 
 
 def scenario_text(values: dict[int, float], growth: float = 0.0, shocks: str = "") -> str:
@@ -50,39 +49,38 @@ def scenario_text(values: dict[int, float], growth: float = 0.0, shocks: str = "
     )
 
 
-def test_the_panel_is_the_reference_class_series():
-    names = [name for name, _, _ in reference_series()]
-    assert names == ["PAK-UZB (reference class)", "AZE-KAZ (reference class)"]
-    assert pytest.approx(0.16118**2, rel=1e-4) == PANEL_VAR
+def test_the_prior_is_the_panels_size_class_of_the_scenarios_base(write):
+    """A base of 27.0 (AZE's 2023) pools toward AGTPA's pairs of US$ 13.5-54 m (issue 26,
+    item 3: the two-pair prior of version 3 is gone)."""
+    aze = {2019: 14.8, 2020: 13.2, 2021: 11.7, 2022: 28.2, 2023: 27.0}
+    e = shock_estimate(load_scenario(write(scenario_text(aze, 0.05))))
+    prior = class_prior_of(27.0)
+    assert (e.prior_sd, e.prior_df) == (prior.sd, prior.df)
+    assert e.prior_source["panel"] == "agtpa" and e.prior_source["band_usd_m"] == [13.5, 54.0]
+    assert e.panel == (prior.label,)
 
 
-def test_shrunk_sd_lies_between_own_and_pooled_and_moves_to_pooled_as_the_record_shortens(
-    write,
-):
+def test_shrunk_sd_moves_from_own_to_the_prior_as_the_record_shortens(write):
     # Changes of +-0.4 around a centre of 0 (growth 0): the own estimate is sqrt(0.16) = 0.4
     # (divisor n) whatever the length. Scaled inverse-chi2 posterior (Gelman et al. 2013,
-    # 2.6): s_n^2 = (nu0 s0^2 + n 0.16) / (nu0 + n), nu0 = 4, s0^2 = 0.02598.
+    # 2.6): s_n^2 = (nu0 s0^2 + n 0.16) / (nu0 + n), (s0, nu0) the class prior of a base of 10.
     levels = 10.0 * np.exp(np.cumsum([0.0, 0.4, -0.4, 0.4, -0.4]))
     record = {2019 + i: float(v) for i, v in enumerate(levels)}
     full = load_scenario(write(scenario_text(record)))
-    shrunk = []
+    prior = class_prior_of(float(levels[-1]))
+    s0, nu0 = prior.sd, prior.df
+    distances = []
     for first in (2019, 2020, 2021, 2022):  # 4, 3, 2, 1 changes (validation asks for 3: the
         # estimator itself takes fewer, as the rolling back-test's early origins do)
         kept = [h for h in full.history if h.year >= first]
         e = shock_estimate(full.model_copy(update={"history": kept}))
         n = 2023 - first
-        assert (e.changes, e.prior_df) == (n, PANEL_DF)
+        assert (e.changes, e.prior_df) == (n, nu0)
         assert e.own_sd == pytest.approx(0.4, rel=1e-9)
-        assert e.prior_sd == pytest.approx(math.sqrt(PANEL_VAR), rel=1e-9)
-        assert e.sd == pytest.approx(math.sqrt((4 * PANEL_VAR + n * 0.16) / (4 + n)), rel=1e-9)
-        assert e.prior_sd < e.sd < e.own_sd
-        assert e.posterior_df == 4 + n
-        shrunk.append(e.sd)
-    # 4 changes: sqrt((0.1039 + 0.64) / 8) = 0.305; 1 change: sqrt((0.1039 + 0.16) / 5) = 0.230
-    assert shrunk == sorted(shrunk, reverse=True)
-    assert shrunk[0] == pytest.approx(0.3049, abs=1e-3) and shrunk[-1] == pytest.approx(
-        0.2297, abs=1e-3
-    )
+        assert e.sd == pytest.approx(math.sqrt((nu0 * s0**2 + n * 0.16) / (nu0 + n)), rel=1e-9)
+        assert e.posterior_df == pytest.approx(nu0 + n)
+        distances.append(abs(e.sd - s0))
+    assert distances == sorted(distances, reverse=True)  # fewer changes, nearer the prior
 
 
 def test_without_pooling_the_sd_is_the_records_own_around_the_projections_growth(write):
@@ -94,13 +92,13 @@ def test_without_pooling_the_sd_is_the_records_own_around_the_projections_growth
 
 
 def test_uzbek_check_value_and_its_own_pair_is_not_in_its_panel():
-    # methods.md 8: Uzbekistan 2021-2024 around 5 %/yr: 0.28; its panel leaves out PAK-UZB
+    # methods.md 8: Uzbekistan 2021-2024 around 5 %/yr: 0.28; AGTPA holds neither PAK nor UZB
+    from tradecalc.panel.catalog import resolve
+
     e = shock_estimate(load_scenario("scenarios/other-pairs/pak-uzb.yaml"))
     assert e.own_sd == pytest.approx(0.2763, abs=1e-4)
-    assert e.panel == ("AZE-KAZ (reference class)",)
-    kaz_ss = float(np.sum((KAZ - KAZ.mean()) ** 2))
-    own_ss = 3 * e.own_sd**2
-    assert e.sd == pytest.approx(math.sqrt((kaz_ss + own_ss) / (1 + 3)), rel=1e-9)
+    assert e.prior_source["panel"] == "agtpa"
+    assert not {"PAK", "UZB"} & set(resolve("agtpa").codes)
 
 
 def test_the_sd_is_drawn_from_its_posterior_and_the_band_widens(write):
@@ -109,11 +107,20 @@ def test_the_sd_is_drawn_from_its_posterior_and_the_band_widens(write):
     layout, point = compile_scenario(s)
     risk = risk_inputs(s, layout, point)
     shocks = Shocks.draw(streams(3), 40_000, layout, risk)
-    # sigma^2 = nu s^2 / chi2_nu has mean nu s^2 / (nu - 2) (nu = 8): 0.1073 x 8 / 6
-    assert np.mean(shocks.level_sd**2) == pytest.approx(risk.shock.variance * 8 / 6, rel=0.03)
+    # sigma^2 = nu s^2 / chi2_nu has mean nu s^2 / (nu - 2); nu = nu0 + 4 (the class prior's
+    # weight, about 3, and the record's 4 changes)
+    nu = risk.shock.posterior_df
+    assert nu == pytest.approx(class_prior_of(27.0).df + 4)
+    mean = risk.shock.variance * nu / (nu - 2)
+    assert np.mean(shocks.level_sd**2) == pytest.approx(mean, rel=0.03)
     log_level = np.log(level_shock_factor(shocks.level, shocks.level_sd[:, None]))[:, 1]
-    # one year ahead: Student t_8 with scale s (P90 = 1.3968 s) instead of the normal 1.2816 s
-    assert np.percentile(log_level, 90) == pytest.approx(1.3968 * risk.shock_sd, rel=0.03)
+    # one year ahead: Student t_nu with scale s (P90 about 1.41 s for nu = 7) instead of the
+    # normal 1.2816 s; its P90 from a million draws of z / sqrt(chi2_nu / nu) of our own
+    rng = np.random.default_rng(11)
+    t = rng.standard_normal(1_000_000) / np.sqrt(rng.chisquare(nu, 1_000_000) / nu)
+    t90 = float(np.percentile(t, 90))
+    assert t90 > 1.39
+    assert np.percentile(log_level, 90) == pytest.approx(t90 * risk.shock_sd, rel=0.03)
 
 
 @pytest.mark.parametrize("model", ["random_walk", "ar1"])
@@ -302,9 +309,10 @@ def test_rolling_plot_to_a_missing_folder_exits_2_and_writes_nothing(tmp_path):
     assert result.stderr.startswith("--plot ") and "no such folder" in result.stderr
 
 
-def test_a_fetched_record_of_both_reporters_joins_the_panel_and_backtests(write):
+def test_a_fetched_record_of_both_reporters_backtests_and_stays_out_of_the_prior(write):
     # Both reporters' calendar years, as `fetch` writes them (made-up values in the real shape,
-    # not Comtrade's): the partner's series is a panel record, around its own mean.
+    # not Comtrade's): the partner's series is shown as mirror data; the prior is the panel's
+    # size class alone (issue 26, item 3), so it does not move.
     aze = {2019: 14.8, 2020: 13.2, 2021: 11.7, 2022: 28.2, 2023: 27.0}
     pak = {2019: 4.0, 2020: 5.0, 2021: 4.5, 2022: 6.0}
     rows = "".join(
@@ -315,11 +323,8 @@ def test_a_fetched_record_of_both_reporters_joins_the_panel_and_backtests(write)
     text = scenario_text(aze, 0.05).replace("uncertainty:", rows + "uncertainty:", 1)
     s = load_scenario(write(text))
     e = shock_estimate(s)
-    assert e.panel[-1] == "PAK calendar (this scenario)"
-    changes = np.log([5.0 / 4.0, 4.5 / 5.0, 6.0 / 4.5])
-    ss = float(np.sum((changes - changes.mean()) ** 2))
-    assert e.prior_df == PANEL_DF + 2
-    assert e.prior_sd == pytest.approx(math.sqrt((PANEL_SS + ss) / (PANEL_DF + 2)), rel=1e-9)
+    prior = class_prior_of(27.0)
+    assert (e.prior_sd, e.prior_df) == (prior.sd, prior.df)
     doc = rolling_backtest(s, draws=1000)
     assert doc["origins"] == [2021, 2022] and doc["n_forecasts"] == 3
 

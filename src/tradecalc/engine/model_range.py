@@ -3,12 +3,10 @@ offers, so that the Monte Carlo error is not mistaken for the uncertainty (metho
 
 The models, each the scenario with one setting of ``uncertainty`` changed:
 
-- ``posterior``: the scenario as written (``shock_sd: from_history``: the sd drawn from its
-  posterior in every draw);
+- ``posterior``: the scenario as written (``shock_sd: from_history``: the record shrunk toward
+  the panel's size class, methods.md 8.2, the sd drawn from its posterior in every draw);
 - ``fixed_sd``: the sd fixed at its estimate (the posterior scale ``s_n``), not drawn;
 - ``own_record``: the record alone, no prior (``shock_pooling: none``);
-- ``size_class``: shrunk toward the prior of pairs of the scenario's size in the panel
-  (``shock_pooling: size_class``, methods.md 8.2);
 - ``ar1``: shocks that fade (``shock_model: ar1``, rho as the scenario gives it).
 
 A scenario whose shock sd is a given number has only that model and the AR(1) one.
@@ -19,10 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 MODELS = {
-    "posterior": "sd drawn from its posterior (as written)",
+    "posterior": "record and the panel's size class, sd drawn (as written)",
     "fixed_sd": "sd fixed at its estimate",
     "own_record": "own record only, no prior",
-    "size_class": "shrunk toward the panel's size class",
     "ar1": "AR(1): shocks that fade",
 }
 DRAWS = 2_000
@@ -45,7 +42,6 @@ def variants(scenario) -> dict[str, Any]:
     if u.shock_sd == "from_history":
         out["fixed_sd"] = changed(shock_sd=shock_estimate(scenario).sd)
         out["own_record"] = changed(shock_pooling="none")
-        out["size_class"] = changed(shock_pooling="size_class")
     out["ar1"] = changed(shock_model="ar1")
     if u.shock_model == "ar1":
         del out["ar1"]

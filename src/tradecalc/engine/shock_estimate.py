@@ -1,43 +1,24 @@
 """The annual shock sd of a scenario: measured around the projection's growth, shrunk toward
-a panel of bilateral records, with its posterior (methods.md section 8).
+the prior of pairs of its size in a trade panel, with its posterior (methods.md 8 and 8.2).
 
 ``shock_sd: from_history`` takes the year-on-year log changes of the baseline reporter's
 calendar-year totals, measures them around the log growth of the scenario's own baseline
-(known centre, divisor n), and pools them with a panel: the series of the shipped reference
-class (``data/target-outcomes.yaml``, other pairs only) and the scenario's other records (the
-mirror series and any fetched reporter), each around its own mean. The posterior of the
-variance is a scaled inverse chi-square; the Monte Carlo draws the sd from it.
+(known centre, divisor n), and (``shock_pooling: panel``, the default) shrinks them toward the
+size class's prior: the panel's annual log changes that start within a factor 2 of the
+scenario's customs-comparable base (:mod:`tradecalc.panel.class_prior`, empirical Bayes across
+the class's pairs). The posterior of the variance is a scaled inverse chi-square; the Monte
+Carlo draws the sd from it.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-import numpy as np
-
-from tradecalc.model.uncertainty import (
-    pooled_variance,
-    shock_variance_posterior,
-    squared_deviations,
-)
+from tradecalc.model.uncertainty import shock_variance_posterior, squared_deviations
 from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.terms import CUSTOMS_CATEGORIES, yearly_log_changes
-
-REFERENCE_FILE = "data/target-outcomes.yaml"
-
-
-@dataclass(frozen=True)
-class PanelRecord:
-    """One record of the pooling panel: its name, squared deviations from its own mean and
-    degrees of freedom (changes - 1)."""
-
-    name: str
-    sum_of_squares: float
-    df: int
 
 
 @dataclass(frozen=True)
@@ -105,13 +86,12 @@ def shock_estimate(scenario: Scenario, until: int | None = None) -> ShockEstimat
     changes = yearly_log_changes([(y, v) for y, v in record if v > 0])
     centre = centre_growth(scenario)
     ss, n = squared_deviations([c for _, c in changes], centre)
-    panel = panel_records(scenario, until) if u.shock_pooling == "panel" else []
-    prior_var, prior_df = pooled_variance([r.sum_of_squares for r in panel], [r.df for r in panel])
-    source = None
-    if u.shock_pooling == "size_class":
+    prior_var, prior_df, source, panel = 0.0, 0.0, None, ()
+    if u.shock_pooling == "panel":
         prior = size_class_prior(scenario, until)
-        source, panel = prior.source(), [PanelRecord(prior.label, 0.0, 0)]
-        prior_var, prior_df = (prior.sd**2, prior.df) if prior.sd is not None else (0.0, 0)
+        source, panel = prior.source(), (prior.label,)
+        if prior.sd is not None:
+            prior_var, prior_df = prior.sd**2, prior.df
     nu, posterior_var = shock_variance_posterior(ss, n, prior_var, prior_df)
     used = sorted({y for y, _ in changes} | {y - 1 for y, _ in changes})
     return ShockEstimate(
@@ -125,7 +105,7 @@ def shock_estimate(scenario: Scenario, until: int | None = None) -> ShockEstimat
         prior_sd=math.sqrt(prior_var) if prior_df else None,
         prior_df=prior_df,
         posterior_df=nu if nu > 0 else None,
-        panel=tuple(r.name for r in panel),
+        panel=panel,
         prior_source=source,
     )
 
@@ -141,47 +121,3 @@ def size_class_prior(scenario: Scenario, until: int | None = None):
     flows = [f for f in scenario.baseline.flows if f.category in CUSTOMS_CATEGORIES]
     base = sum(f.value_usd_m for f in flows or scenario.baseline.flows)
     return class_prior(resolve(None), base, 2.0, until)
-
-
-def panel_records(scenario: Scenario, until: int | None = None) -> list[PanelRecord]:
-    """The pooling panel: the reference class's series of other pairs, then the scenario's
-    records other than the baseline reporter's calendar years; those with 2 changes or more."""
-    pair = set(scenario.codes)
-    series: list[tuple[str, Sequence[tuple[int, float]]]] = [
-        (name, record) for name, codes, record in reference_series() if set(codes) != pair
-    ]
-    groups: dict[tuple[str, str], list[tuple[int, float]]] = {}
-    for h in scenario.history:
-        mine = h.reporter == scenario.reporter and h.period == "calendar"
-        if h.period != "partial" and not mine:
-            groups.setdefault((h.reporter, h.period), []).append((h.year, h.total_usd_m))
-    series += [
-        (f"{reporter} {period} (this scenario)", r) for (reporter, period), r in groups.items()
-    ]
-    out = []
-    for name, record in series:
-        kept = [(y, v) for y, v in record if v > 0 and (until is None or y <= until)]
-        changes = np.array([c for _, c in yearly_log_changes(sorted(kept))])
-        if len(changes) >= 2:
-            ss = float(np.sum((changes - changes.mean()) ** 2))
-            out.append(PanelRecord(name, ss, len(changes) - 1))
-    return out
-
-
-@lru_cache(maxsize=1)
-def reference_series() -> tuple[tuple[str, tuple[str, ...], tuple[tuple[int, float], ...]], ...]:
-    """``(name, pair, ((year, value), ...))`` of each reference-class case with a ``series:``."""
-    from importlib.resources import files
-
-    import yaml
-
-    from tradecalc.scenario.yamlread import FastSafeLoader
-
-    text = files("tradecalc").joinpath(REFERENCE_FILE).read_text(encoding="utf-8")
-    out = []
-    for case in yaml.load(text, Loader=FastSafeLoader)["cases"]:
-        series = case.get("series")
-        if series:
-            values = tuple(sorted((int(y), float(v)) for y, v in series["usd_m"].items()))
-            out.append(("-".join(case["pair"]) + " (reference class)", tuple(case["pair"]), values))
-    return tuple(out)

@@ -324,10 +324,10 @@ class Uncertainty(Provenanced):
         float, Field(ge=0.0, lt=1.0, description="ar1: share of a shock left after a year.")
     ] = 0.5
     shock_pooling: Annotated[
-        Literal["panel", "size_class", "none"],
+        Literal["panel", "none"],
         _d(
-            "from_history: shrink toward the shipped bilateral records (panel), toward the "
-            "prior of pairs of this size in a trade panel (size_class), or not (none)."
+            "from_history: shrink toward the prior of pairs of this size in a trade panel "
+            "(panel: AGTPA unless a stored panel, methods.md 8.2) or not (none)."
         ),
     ] = "panel"
     flow_shock_sd: Annotated[

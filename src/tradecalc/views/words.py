@@ -109,8 +109,15 @@ def _posterior_words(shock: dict) -> str:
     own = "n/a" if shock["own_sd"] is None else f"{shock['own_sd']:.3f}"
     text = f"own {own} over {shock['changes']} changes around {shock['centre']:.1%}/yr log growth"
     if shock["prior_df"]:
+        source = shock.get("prior_source") or {}
+        low, high = source.get("band_usd_m") or (None, None)
+        where = (
+            f"pairs of US$ {low:,.1f}-{high:,.1f} m in panel {source['panel']}"
+            if low is not None
+            else "the panel"
+        )
         text += (
-            f", shrunk toward the panel's {shock['prior_sd']:.3f} (weight {shock['prior_df']} "
+            f", shrunk toward {where}: {shock['prior_sd']:.3f} (weight {shock['prior_df']:.1f} "
             f"vs {shock['changes']} changes)"
         )
     return text + "; each draw takes its sd from the posterior"
