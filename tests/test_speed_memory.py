@@ -120,24 +120,25 @@ def test_kernel_is_the_plain_engine_to_the_bit_on_every_lever(write, change):
 
 
 def test_simulate_pins_the_seeded_output():
-    # re-recorded on purpose with issue 19 (the shock sd shrunk toward the panel and drawn from
-    # its posterior: a new stream, new numbers); before it, 0.0015667 and P10-P90 9.73-208.1:
+    # re-recorded on purpose with issue 26 (the shock sd shrunk toward the AGTPA size class's
+    # prior instead of the two shipped records: sd 0.390 from 0.328, new numbers; with issue
+    # 19's prior they were 0.0010333 and P10-P90 13.78-134.47 in 2030):
     # `tradecalc simulate scenarios/base.yaml --draws 30000 --seed 3 -f json`
     doc = simulate(load_scenario(ROOT / "scenarios" / "base.yaml"), 30_000, 3).to_dict()
-    assert doc["target"]["probability_by_year"] == 0.0010333333333333334
+    assert doc["target"]["probability_by_year"] == 0.0046
     year_2030 = next(y for y in doc["years"] if y["year"] == 2030)
     assert year_2030 == {
         "year": 2030,
-        "mean_usd_m": 73.69013704355343,
-        "p10_usd_m": 13.77999632303878,
-        "p50_usd_m": 42.160213166415964,
-        "p90_usd_m": 134.4715015149213,
-        "probability_reached": 0.0010333333333333334,
+        "mean_usd_m": 103.80149580554978,
+        "p10_usd_m": 11.491481695315487,
+        "p50_usd_m": 42.31358233733514,
+        "p90_usd_m": 172.52764505692565,
+        "probability_reached": 0.0046,
     }
     year_2035 = doc["years"][-1]
     assert (year_2035["p10_usd_m"], year_2035["p90_usd_m"]) == (
-        10.823580755834929,
-        243.24943223370468,
+        8.102999587059877,
+        340.24401759120013,
     )
 
 
