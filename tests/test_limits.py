@@ -101,9 +101,9 @@ def test_shipped_scenarios_keep_the_fixed_chunk():
 
 def test_sweep_in_chunks_gives_the_same_rows(monkeypatch):
     from tradecalc.analysis import sweep
-    from tradecalc.scenario.pipeline import read_tree
+    from tradecalc.scenario.pipeline import read_merged_tree
 
-    tree = read_tree(BASE)
+    tree = read_merged_tree(BASE)
     axes = [
         sweep.GridAxis.parse("pta.utilization=0:1:7"),
         sweep.GridAxis.parse("horizon=2034:2036:3"),

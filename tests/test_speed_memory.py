@@ -25,7 +25,7 @@ from tradecalc.engine.draws import Shocks, apply_shocks, risk_inputs, streams
 from tradecalc.engine.evaluate import compile_scenario, evaluate_measure
 from tradecalc.engine.kernel import Kernel
 from tradecalc.engine.montecarlo import measure_draws, percentiles, simulate
-from tradecalc.scenario.pipeline import read_tree
+from tradecalc.scenario.pipeline import read_merged_tree
 from tradecalc.scenario.sections import Uncertainty
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -201,7 +201,7 @@ def test_simulate_memory_is_flat_in_the_number_of_draws():
 def test_vectorised_sweep_equals_validating_every_point(monkeypatch, grids):
     from tradecalc.analysis import sweep
 
-    tree = read_tree(ROOT / "scenarios" / "base.yaml")
+    tree = read_merged_tree(ROOT / "scenarios" / "base.yaml")
     axes = [GridAxis.parse(g) for g in grids]
     fast = run_sweep(tree, axes)
     monkeypatch.setattr(sweep, "_separable", lambda *args: None)
@@ -227,7 +227,7 @@ def test_sweep_reports_a_value_that_a_rule_across_fields_rejects():
 
 
 def test_solve_by_probability_stops_at_one_draw_and_says_so():
-    tree = read_tree(ROOT / "scenarios" / "base.yaml")
+    tree = read_merged_tree(ROOT / "scenarios" / "base.yaml")
     found = solve(tree, "baseline.flows.0.growth", metric="probability", draws=2000)
     assert found.reached and found.probability == pytest.approx(0.5, abs=1 / 2000)
     assert "steps of 1/draws (0.0005)" in found.note and "one draw changes sides" in found.note

@@ -15,7 +15,7 @@ from tradecalc.engine.montecarlo import measure_draws
 from tradecalc.engine.verdict import check_finite, deadline_index
 from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.overrides import NumberField, Override, number_field
-from tradecalc.scenario.pipeline import read_tree, resolve
+from tradecalc.scenario.pipeline import read_merged_tree, resolve
 from tradecalc.scenario.yamlread import Doc
 
 MAX_STEPS = 200
@@ -76,7 +76,7 @@ def solve_scenario(
     """:func:`solve` on a scenario file (``"-"``: ``text``) with its overrides; ``warn`` is
     called with the tree and the overrides before the search (plausibility warnings).
     ``search``: ``metric``, ``at``, ``draws``, ``seed`` as :func:`solve`'s."""
-    tree = read_tree(source, text)
+    tree = read_merged_tree(source, text)
     if warn is not None:
         warn(tree, overrides)
     found = solve(tree, param, low, high, overrides=overrides, **search)

@@ -19,7 +19,7 @@ from tradecalc.engine.evaluate import Params, compile_scenario, evaluate
 from tradecalc.engine.verdict import check_finite, outcome
 from tradecalc.model import gap, reached_year_index
 from tradecalc.scenario.overrides import Override
-from tradecalc.scenario.pipeline import read_tree, resolve
+from tradecalc.scenario.pipeline import read_merged_tree, resolve
 from tradecalc.scenario.yamlread import Doc
 
 MAX_POINTS = 100_000
@@ -93,7 +93,7 @@ def sweep_scenario(
     """:func:`run_sweep` on a scenario file (``"-"``: ``text``) with its overrides, as a
     :class:`~tradecalc.analysis.documents.Sweep`; ``warn`` is called with the tree and
     the overrides before the run (plausibility warnings)."""
-    tree = read_tree(source, text)
+    tree = read_merged_tree(source, text)
     if warn is not None:
         warn(tree, overrides)
     where = str(source)

@@ -270,10 +270,10 @@ def validated_data_file(file: str, text: str | None = None) -> bool:
     `products:`); if so it is validated, its problems raised at their lines. A scenario, or
     a file that cannot be read, is False: the scenario reader reports it."""
     from tradecalc.core.errors import ScenarioError
-    from tradecalc.scenario.datafile import is_scenario, read_data_file, read_tree
+    from tradecalc.scenario.datafile import is_scenario, read_data_file, read_file_tree
 
     try:
-        tree = read_tree(file, text)
+        tree = read_file_tree(file, text)
     except ScenarioError:
         return False
     if is_scenario(tree) or not ("history" in tree or "products" in tree):

@@ -76,7 +76,7 @@ def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> 
 
     if file == "-":
         raise ScenarioError([Problem("FILE", None, "", "give a file: - is not read here")])
-    tree = datafile.read_tree(file)
+    tree = datafile.read_file_tree(file)
     if datafile.is_scenario(tree):
         from tradecalc.scenario.pipeline import load_with_tree, warning_problems
 
