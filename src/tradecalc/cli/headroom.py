@@ -14,8 +14,8 @@ from tradecalc.cli.output import emit
 from tradecalc.core.errors import Problem, ScenarioError, UsageError
 
 
-class Detail(str, Enum):
-    """Product detail: HS chapters or headings."""
+class ProductDetail(str, Enum):
+    """Product detail of headroom: HS chapters or headings (fetch's ``Detail`` also has total)."""
 
     hs2 = "hs2"
     hs4 = "hs4"
@@ -29,7 +29,7 @@ FileArg = Annotated[
     ),
 ]
 DetailOption = Annotated[
-    Detail | None,
+    ProductDetail | None,
     typer.Option(
         "--detail",
         help="Product detail (default: the file's); hs2 sums a file's headings into chapters.",
