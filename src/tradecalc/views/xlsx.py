@@ -21,7 +21,7 @@ from tradecalc.analysis.documents import Headroom
 from tradecalc.core.about import version
 from tradecalc.core.errors import install_hint, usage_error
 from tradecalc.core.sanitize import escape
-from tradecalc.views.briefing import odds_text, outside_text
+from tradecalc.views.briefing import brief_odds_text, outside_text
 from tradecalc.views.project_view import no_odds_text
 from tradecalc.views.words import overrides_text, unverified_ids
 
@@ -232,7 +232,7 @@ def summary_pairs(p, doc: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
     odds = doc.get("odds")
     if odds:
         pairs += [
-            ("Odds", odds_text(odds, s.by_year), NUMBER),
+            ("Odds", brief_odds_text(odds, s.by_year), NUMBER),
             (f"P(target by {s.by_year})", odds.get("probability_by_year"), SHARE),
             (f"P(target by {s.by_year}): standard error", odds.get("probability_se"), SHARE),
             (f"P(target by {s.by_year}): under (bound)", odds.get("probability_below"), SHARE),

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from tradecalc.analysis.projection import Projection
-from tradecalc.views.briefing import footer_text, odds_text, outside_text
+from tradecalc.views.briefing import brief_odds_text, footer_text, outside_text
 from tradecalc.views.charts.style import (
     BLACK,
     DEAL_COLOURS,
@@ -207,7 +207,7 @@ def _projection_subtitles(p: Projection, doc: Mapping[str, Any], log: bool) -> l
     return [
         f"Verdict: {verdict(p)} (target {s.target.value_usd_m:,.0f} US$ m by {s.by_year}; "
         f"needs {growth_text(p)}).",
-        odds_text(doc.get("odds"), s.by_year),
+        brief_odds_text(doc.get("odds"), s.by_year),
         outside_text(doc.get("outside_view")),
         f"Measure: {p.counts_text}.",
         f"Changed by {overrides_text(p.overrides)}." if p.overrides else "",
