@@ -111,7 +111,7 @@ def fetch(
             built = _from_network(
                 pair, wanted or list(range(2000, latest + 1)), detail, world, offline, refresh
             )
-        from tradecalc.ingest.datafile import to_yaml
+        from tradecalc.ingest.datafile_writer import to_yaml
 
         text = to_yaml(built.document)
         _warn(built, from_file, output)
@@ -180,7 +180,7 @@ def init_from_data(economies, target, by, base_year, name, output, from_file, fe
     file may exist: init never overwrites), and the starter's `extends:` names it.
     """
     from tradecalc.ingest import fetching
-    from tradecalc.ingest.datafile import to_yaml
+    from tradecalc.ingest.datafile_writer import to_yaml
     from tradecalc.scenario.datafile import read_data_file
     from tradecalc.scenario.starter import baseline_choice, data_starter, far_base_year
 

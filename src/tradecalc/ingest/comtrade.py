@@ -28,7 +28,7 @@ from tradecalc.core.errors import Problem, ScenarioError, install_hint
 from tradecalc.core.sanitize import clean
 from tradecalc.ingest import cache, http
 from tradecalc.ingest.codes import WORLD_CODE, comtrade_code
-from tradecalc.ingest.datafile import Built, Origin, build
+from tradecalc.ingest.datafile_writer import Built, Origin, build
 from tradecalc.ingest.fetching import require
 from tradecalc.ingest.responses import Row, envelope_error, row_from, too_deep, unique
 
