@@ -12,7 +12,7 @@ from numpy.testing import assert_allclose
 
 from tradecalc.analysis.complexity import Cell, complexity
 from tradecalc.analysis.headroom import headroom, load_reference, reference_headroom
-from tradecalc.scenario.datafile import product_problems, read_data_file
+from tradecalc.scenario.datafile_reader import product_problems, read_data_file
 from tradecalc.scenario.sections import Products
 
 ROOT = Path(__file__).resolve().parent.parent

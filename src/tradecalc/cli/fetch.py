@@ -181,7 +181,7 @@ def init_from_data(economies, target, by, base_year, name, output, from_file, fe
     """
     from tradecalc.ingest import fetching
     from tradecalc.ingest.datafile_writer import to_yaml
-    from tradecalc.scenario.datafile import read_data_file
+    from tradecalc.scenario.datafile_reader import read_data_file
     from tradecalc.scenario.starter import baseline_choice, data_starter, far_base_year
 
     data_path = _data_path(output)
@@ -270,7 +270,7 @@ def validated_data_file(file: str, text: str | None = None) -> bool:
     `products:`); if so it is validated, its problems raised at their lines. A scenario, or
     a file that cannot be read, is False: the scenario reader reports it."""
     from tradecalc.core.errors import ScenarioError
-    from tradecalc.scenario.datafile import is_scenario, read_data_file, read_file_tree
+    from tradecalc.scenario.datafile_reader import is_scenario, read_data_file, read_file_tree
 
     try:
         tree = read_file_tree(file, text)

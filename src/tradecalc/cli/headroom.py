@@ -72,12 +72,12 @@ def headroom(
 def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> dict:
     """The headroom of a data file (no target: gap null) or of a scenario (gap from it)."""
     from tradecalc.analysis import headroom as analysis
-    from tradecalc.scenario import datafile
+    from tradecalc.scenario import datafile_reader
 
     if file == "-":
         raise ScenarioError([Problem("FILE", None, "", "give a file: - is not read here")])
-    tree = datafile.read_file_tree(file)
-    if datafile.is_scenario(tree):
+    tree = datafile_reader.read_file_tree(file)
+    if datafile_reader.is_scenario(tree):
         from tradecalc.scenario.pipeline import load_with_tree, warning_problems
 
         scenario, tree = load_with_tree(file, None, overrides)
@@ -88,9 +88,9 @@ def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> 
     elif overrides:
         raise UsageError("--set", "only for a scenario: FILE is a bare data file")
     else:
-        data, tree = datafile.read_data_file(file, tree=tree)
+        data, tree = datafile_reader.read_data_file(file, tree=tree)
         scenario, products, codes = None, data.products, tuple(e.code for e in data.economies)
-    problems = datafile.product_problems(products, tree, tuple(codes))
+    problems = datafile_reader.product_problems(products, tree, tuple(codes))
     if problems or products is None:  # no products: product_problems says so
         raise ScenarioError(problems)
     _check_detail(products.detail, detail)

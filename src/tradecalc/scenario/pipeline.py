@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple, NoReturn
 
 from tradecalc.core.errors import Problem
-from tradecalc.scenario.datafile import check_parent
+from tradecalc.scenario.datafile_reader import check_parent
 from tradecalc.scenario.lines import locate, overridden_items
 from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.overrides import Override, apply_overrides, parse_overrides
@@ -104,7 +104,7 @@ def validate_tree(tree: Doc, default_file: str) -> Scenario:
 
 def read_merged_tree(path: str | os.PathLike, text: str | None = None) -> Doc:
     """Steps 2-4 of :func:`read_scenario`: the tree with `extends:` merged, nulls dropped,
-    unvalidated (one file alone: :func:`~tradecalc.scenario.datafile.read_file_tree`)."""
+    unvalidated (one file alone: :func:`~tradecalc.scenario.datafile_reader.read_file_tree`)."""
     return strip_nulls(load_tree(*_source(path, text)))
 
 
