@@ -103,7 +103,7 @@ class Projection:
     smart: list[dict[str, Any]] | None = None
     """WITS-SMART's side outputs by year, for ``pta.method: smart`` (else None)."""
     years_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
-    """The JSON ``years`` rows (:meth:`by_year`), built with the value."""
+    """One summary dict per year, the JSON ``years`` rows, built with the value."""
     breakdown_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
     """The JSON ``breakdown_at_by_year`` (:meth:`breakdown` at the deadline)."""
     lever_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
@@ -214,10 +214,6 @@ class Projection:
         """:attr:`measure_layers` in one year (default: the deadline) [US$ m]."""
         j = self.at(self.scenario.by_year if year is None else year)
         return {key: float(layer[j]) for key, layer in self.measure_layers.items()}
-
-    def by_year(self) -> list[dict[str, Any]]:
-        """One summary dict per year, the JSON ``years`` rows."""
-        return self.years_rows
 
     columns = CSV_COLUMNS
     """The CSV columns, in order."""
@@ -383,7 +379,7 @@ class Projection:
                 },
                 **odds,
                 "outside_view": self.outside_view,
-                "years": self.by_year(),
+                "years": self.years_rows,
                 "history": self.history(),
                 "mirror": self.mirror_rows,
                 "overrides": list(self.overrides),

@@ -359,7 +359,7 @@ def comparison_workbook(c, doc: Mapping[str, Any] | None = None) -> bytes:
     sheet.freeze_panes(1, 1)
     _print_setup(sheet, title_columns=True)
     for p in ps:
-        book.records(p.scenario.name, p.by_year())
+        book.records(p.scenario.name, p.years_rows)
     return book.close()
 
 
