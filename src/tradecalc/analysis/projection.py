@@ -107,7 +107,7 @@ class Projection:
     breakdown_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
     """The JSON ``breakdown_at_by_year`` (:meth:`breakdown` at the deadline)."""
     lever_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
-    """What each lever adds at the deadline and the horizon (:meth:`levers`)."""
+    """What each lever adds at the deadline and at the horizon, with its provenance."""
     history_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
     """The record, oldest first (the JSON ``history``)."""
     mirror_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
@@ -335,10 +335,6 @@ class Projection:
             for loc, item in provenance_items(self.scenario)
             if must_be_sourced(loc) and item.source is None and item.assumption is None
         ]
-
-    def levers(self) -> list[dict[str, Any]]:
-        """What each lever adds at the deadline and at the horizon, with its provenance."""
-        return self.lever_rows
 
     @property
     def lever_columns(self) -> tuple[tuple[str, str], ...]:

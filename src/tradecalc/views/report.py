@@ -268,7 +268,7 @@ def _lever_table(p: Projection) -> str:
             usd(r["at_horizon_usd_m"]),
             lever_source(r, unverified),
         ]
-        for r in p.levers()
+        for r in p.lever_rows
     ]
     return _table(["Lever", "Counted", str(s.by_year), str(s.horizon), "Source"], rows, {2, 3})
 

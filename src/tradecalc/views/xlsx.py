@@ -271,7 +271,7 @@ def _add_projection(book: _Book, p, doc: Mapping[str, Any], prefix: str = "") ->
     book.records(f"{prefix}Years", doc["years"])
     book.table(f"{prefix}Components", list(p.columns), p.rows())
     unverified = unverified_ids(doc["sources"])
-    levers = [{**r, "source_verified": _verified(r["source"], unverified)} for r in p.levers()]
+    levers = [{**r, "source_verified": _verified(r["source"], unverified)} for r in p.lever_rows]
     book.records(f"{prefix}Levers", levers)
     history = [{k: v for k, v in h.items() if k != "label"} for h in doc.get("history", [])]
     if history:
