@@ -79,7 +79,7 @@ def results_table() -> str:
                 )
             )
             + f" | {usd(p.measure_at_by_year)}"
-            + f" | {usd(doc['years'][p.at(2030)]['not_counted_usd_m'])}"
+            + f" | {usd(doc['years'][p.year_index(2030)]['not_counted_usd_m'])}"
             + f" | {'not by ' + str(p.scenario.horizon) if reached is None else reached}"
             + f" | {probability_text(*(odds[k] for k in CHANCE))}"
             + f" | {usd(odds['p50_at_by_year_usd_m'])}"

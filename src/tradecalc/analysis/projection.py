@@ -150,7 +150,8 @@ class Projection:
         """Trade the target counts, by year [US$ m]."""
         return self.components.measure(self.layout)[0]
 
-    def at(self, year: int) -> int:
+    def year_index(self, year: int) -> int:
+        """The position of ``year`` in :attr:`years` and every by-year array."""
         return int(year - self.layout.base_year)
 
     @property
@@ -212,7 +213,7 @@ class Projection:
 
     def measure_parts(self, year: int | None = None) -> dict[str, float]:
         """:attr:`measure_layers` in one year (default: the deadline) [US$ m]."""
-        j = self.at(self.scenario.by_year if year is None else year)
+        j = self.year_index(self.scenario.by_year if year is None else year)
         return {key: float(layer[j]) for key, layer in self.measure_layers.items()}
 
     columns = CSV_COLUMNS

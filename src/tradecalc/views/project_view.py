@@ -263,8 +263,8 @@ def _memo_table(p: Projection) -> TextTable:
             [
                 category,
                 CATEGORY_MEANING[category],
-                usd(float(values[p.at(s.by_year)])),
-                usd(float(values[p.at(s.horizon)])),
+                usd(float(values[p.year_index(s.by_year)])),
+                usd(float(values[p.year_index(s.horizon)])),
             ]
         )
     return memo

@@ -337,7 +337,8 @@ def comparison_workbook(c, doc: Mapping[str, Any] | None = None) -> bytes:
         )
     for year in c.years:
         values = [
-            float(p.measure[p.at(year)]) if p.years[0] <= year <= p.years[-1] else None for p in ps
+            float(p.measure[p.year_index(year)]) if p.years[0] <= year <= p.years[-1] else None
+            for p in ps
         ]
         rows.append((f"Measure {year}, US$ m", values, MONEY))
     sheet = book.book.add_worksheet(book.sheet_name("Side by side"))
