@@ -13,7 +13,7 @@ from tests.helpers import invoke
 from typer.testing import CliRunner
 
 from tradecalc import load_scenario, project
-from tradecalc.analysis.sensitivity import sensitivity
+from tradecalc.analysis.sensitivity import sensitivity_document
 from tradecalc.cli.commands import app
 from tradecalc.engine import montecarlo
 from tradecalc.engine.montecarlo import exact_deal_probability, simulate
@@ -254,7 +254,7 @@ def test_sensitivity_ranks_the_obvious_driver_first(write):
         "value_usd_m: 1000, start_year: 2024, probability: 0.5, assumption: toy}]\n"
         "uncertainty: {growth_sd: 0.01, deals: bernoulli}\n"
     )
-    doc = sensitivity(load_scenario(write(text)))
+    doc = sensitivity_document(load_scenario(write(text)))
     assert [r["input"] for r in doc["inputs"]] == ["deal: Big", "growth: pak_to_aze/textiles"]
     deal, growth = doc["inputs"]
     base = 100 * 1.05**7
@@ -266,7 +266,7 @@ def test_sensitivity_ranks_the_obvious_driver_first(write):
 
 
 def test_sensitivity_without_an_uncertainty_block_swings_30_percent(write):
-    doc = sensitivity(load_scenario(write(ONE_FLOW)))
+    doc = sensitivity_document(load_scenario(write(ONE_FLOW)))
     (growth,) = doc["inputs"]
     assert (growth["low"], growth["high"]) == pytest.approx((0.035, 0.065))
     assert doc["spreads"] == "+-30 %"
@@ -348,7 +348,7 @@ def test_sensitivity_swings_deal_value_ranges_and_annual_shocks(write):
         "probability: 0.5, assumption: toy}]\n"
         "uncertainty: {shock_sd: 0.2, deals: bernoulli}\n"
     )
-    doc = sensitivity(load_scenario(write(text)))
+    doc = sensitivity_document(load_scenario(write(text)))
     rows = {r["input"]: r for r in doc["inputs"]}
     base = 100 * 1.05**7
     value = rows["deal value: Big"]
@@ -373,7 +373,7 @@ def test_sensitivity_swings_a_group_of_deals_together(write):
         "value_usd_m: 300, start_year: 2024, probability: 0.4, group: g, assumption: toy}\n"
         "uncertainty: {deals: bernoulli}\n"
     )
-    doc = sensitivity(load_scenario(write(text)))
+    doc = sensitivity_document(load_scenario(write(text)))
     (group,) = doc["inputs"]
     assert group["input"] == "deal group: g"
     base = 100 * 1.05**7

@@ -14,7 +14,7 @@ from tests.helpers import invoke
 from tradecalc import load_scenario
 from tradecalc.analysis.documents import Sensitivity, Sweep, Targets
 from tradecalc.analysis.projecting import project, run_loaded
-from tradecalc.analysis.sensitivity import sensitivity
+from tradecalc.analysis.sensitivity import sensitivity_document
 from tradecalc.analysis.sweep import GridAxis, sweep_scenario
 from tradecalc.engine import odds as engine_odds
 from tradecalc.engine.montecarlo import simulate
@@ -66,7 +66,7 @@ def test_the_cli_json_is_the_results_to_dict():
     "make",
     [
         lambda: sweep_scenario(BASE, [GridAxis.parse("pta.utilization=0.5:1:3")]),
-        lambda: Sensitivity(sensitivity(load_scenario(BASE))),
+        lambda: Sensitivity(sensitivity_document(load_scenario(BASE))),
         Targets.load,
     ],
     ids=["sweep", "sensitivity", "targets"],
