@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tradecalc import load_scenario
-from tradecalc.analysis.goalseek import solve
+from tradecalc.analysis.goalseek import solve_tree
 from tradecalc.analysis.sweep import GridAxis, run_sweep
 from tradecalc.cli.commands import app
 from tradecalc.engine import quantiles
@@ -228,7 +228,7 @@ def test_sweep_reports_a_value_that_a_rule_across_fields_rejects():
 
 def test_solve_by_probability_stops_at_one_draw_and_says_so():
     tree = read_merged_tree(ROOT / "scenarios" / "base.yaml")
-    found = solve(tree, "baseline.flows.0.growth", metric="probability", draws=2000)
+    found = solve_tree(tree, "baseline.flows.0.growth", metric="probability", draws=2000)
     assert found.reached and found.probability == pytest.approx(0.5, abs=1 / 2000)
     assert "steps of 1/draws (0.0005)" in found.note and "one draw changes sides" in found.note
     doc = json.loads(json.dumps(found.to_dict()))

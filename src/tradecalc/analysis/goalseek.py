@@ -73,17 +73,17 @@ def solve_scenario(
     warn: Callable[[Doc, Sequence[Override]], None] | None = None,
     **search: Any,
 ) -> Solution:
-    """:func:`solve` on a scenario file (``"-"``: ``text``) with its overrides; ``warn`` is
+    """:func:`solve_tree` on a scenario file (``"-"``: ``text``) with its overrides; ``warn`` is
     called with the tree and the overrides before the search (plausibility warnings).
-    ``search``: ``metric``, ``at``, ``draws``, ``seed`` as :func:`solve`'s."""
+    ``search``: ``metric``, ``at``, ``draws``, ``seed`` as :func:`solve_tree`'s."""
     tree = read_merged_tree(source, text)
     if warn is not None:
         warn(tree, overrides)
-    found = solve(tree, param, low, high, overrides=overrides, **search)
+    found = solve_tree(tree, param, low, high, overrides=overrides, **search)
     return dataclasses.replace(found, scenario=str(source))
 
 
-def solve(
+def solve_tree(
     tree: Doc,
     param: str,
     low: float | None = None,
