@@ -44,9 +44,9 @@ __all__ = [
     "overridden_items",
     "read_merged_tree",
     "read_scenario",
-    "resolve",
     "strict_problems",
     "validate_tree",
+    "validate_with_overrides",
     "warning_problems",
 ]
 
@@ -108,7 +108,7 @@ def read_merged_tree(path: str | os.PathLike, text: str | None = None) -> Doc:
     return strip_nulls(load_tree(*_source(path, text)))
 
 
-def resolve(tree: Doc, overrides: Sequence[Override] = ()) -> Loaded:
+def validate_with_overrides(tree: Doc, overrides: Sequence[Override] = ()) -> Loaded:
     """Steps 5-6 of :func:`read_scenario` on a tree from :func:`read_merged_tree` (sweeps, goal
     seek)."""
     tree = apply_overrides(tree, overrides)
