@@ -105,7 +105,7 @@ class Client:
     def rows(self, call: Call) -> list[Row]:
         """The rows of one call: from the cache unless --refresh, else from the network."""
         if not self.refresh:
-            hit = cache.load(call.query, (call.url(True), call.url(False)))
+            hit = cache.lookup(call.query, (call.url(True), call.url(False)))
             if hit is not None:
                 rows, url, retrieved = hit
                 self.origins[url] = Origin(url=url, date=retrieved, api=f"{self.api} (cached)")
