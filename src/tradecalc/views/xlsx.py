@@ -31,7 +31,7 @@ MAX_WIDTH = 60
 MONEY, SHARE, YEAR, NUMBER = "#,##0.0", "0.0%", "0", "General"
 
 
-def require() -> None:
+def require_xlsxwriter() -> None:
     """Refuse with a one-line error when XlsxWriter is not installed."""
     try:
         import xlsxwriter  # noqa: F401
@@ -61,7 +61,7 @@ class _Book:
     """An XlsxWriter workbook in memory with the house formats."""
 
     def __init__(self, title: str):
-        require()
+        require_xlsxwriter()
         import xlsxwriter
 
         self.buffer = io.BytesIO()
