@@ -88,7 +88,7 @@ def file_info(path: Path) -> PanelInfo:
         raise ScenarioError([Problem(name, None, "", "no such file")])
     with tempfile.TemporaryDirectory() as scratch, query.connect() as con:
         columns, _ = tidy.convert(con, path, Path(scratch) / "check.parquet")  # every check
-    stats = query.summary(query.read_expression(path, columns), name)
+    stats = query.table_summary(query.read_expression(path, columns), name)
     return PanelInfo(
         id=path.stem,
         title=path.name,
