@@ -58,7 +58,7 @@ def check_id(panel_id: str, option: str = "--id") -> None:
 
 
 @contextlib.contextmanager
-def staging() -> Iterator[Path]:
+def staging_folder() -> Iterator[Path]:
     """A fresh hidden directory in the store to write an import into; removed unless the import
     was committed (:func:`commit` renames it away), on any exception or signal that unwinds."""
     folder = root()
