@@ -27,7 +27,7 @@ def list_panels() -> list[PanelInfo]:
     from tradecalc.panel import store
 
     shipped = [read_info(folder) for folder in sorted(SHIPPED.iterdir()) if folder.is_dir()]
-    return [p for p in shipped if p is not None] + store.panels()
+    return [p for p in shipped if p is not None] + store.stored_panels()
 
 
 def resolve(
