@@ -195,7 +195,8 @@ def headroom(source: ScenarioSource, top: int = 10, detail: str | None = None) -
             if detail == "hs4" and data.products.detail == "hs2":
                 raise UsageError("detail", "the file holds hs2 chapters: headings need hs4 rows")
             products = analysis.at_detail(data.products, detail)
-            return _headroom(analysis.headroom(products, (codes[0], codes[1]), None, top), top)
+            doc = analysis.headroom_document(products, (codes[0], codes[1]), None, top)
+            return _headroom(doc, top)
     doc = analysis.scenario_headroom(scenario, top, detail)
     if doc is None:
         message = "no products: extend a data file of `tradecalc fetch --detail hs2` or hs4"

@@ -98,7 +98,8 @@ def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> 
         doc = analysis.scenario_headroom(scenario, top, detail)
     else:
         first, second = codes
-        doc = analysis.headroom(analysis.at_detail(products, detail), (first, second), None, top)
+        products = analysis.at_detail(products, detail)
+        doc = analysis.headroom_document(products, (first, second), None, top)
     return _report_skipped(doc, tree)
 
 
