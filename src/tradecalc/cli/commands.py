@@ -733,10 +733,12 @@ def targets(format: FormatOption = Format.table, output: OutputOption = None) ->
 from tradecalc.cli.fetch import fetch as _fetch  # noqa: E402  (its own module: issue 17)
 from tradecalc.cli.fetch import init_from_data as _fetch_init  # noqa: E402
 from tradecalc.cli.fetch import validated_data_file as _data_file  # noqa: E402
+from tradecalc.cli.gravity import app as _gravity  # noqa: E402
 from tradecalc.cli.headroom import headroom  # noqa: E402  (one module per command family)
 
 app.command(name="fetch")(_fetch)
 app.command()(headroom)
+app.add_typer(_gravity)  # `gravity fit`, `gravity normal`: cli/gravity.py
 
 
 def main() -> None:

@@ -1,0 +1,236 @@
+"""`tradecalc gravity`: fit a structural gravity equation on a panel, and a pair's normal level.
+
+Annotations are real objects here, not strings: typer reads them at every start.
+"""
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from tradecalc.cli.support import Format, FormatOption, OutputOption, emit, handled
+from tradecalc.core.errors import Problem, ScenarioError
+
+app = typer.Typer(
+    name="gravity",
+    help="Gravity: fit a structural gravity equation on a panel; a pair's normal level.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+class Estimator(str, Enum):
+    """PPML (zero flows kept) or OLS of the log of positive flows."""
+
+    ppml = "ppml"
+    ols = "ols"
+
+
+class StandardErrors(str, Enum):
+    """Clustered by the unordered pair, or heteroskedasticity-robust."""
+
+    pair = "pair"
+    hetero = "hetero"
+
+
+PanelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--panel",
+        metavar="ID|FILE",
+        help="The panel: an id (default: agtpa, shipped) or a Parquet/CSV file in the "
+        "panel's columns.",
+    ),
+]
+YearsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--years",
+        metavar="YEARS",
+        help="Years: a list 1986,1990 or a range 1986:2006:4 (default: every year of the panel).",
+    ),
+]
+TermsOption = Annotated[
+    str,
+    typer.Option(
+        "--terms",
+        metavar="TERMS",
+        help="Comma-separated panel columns; log_NAME is ln(NAME), intl is 1 across a border.",
+    ),
+]
+FixedEffectsOption = Annotated[
+    str,
+    typer.Option(
+        "--fe",
+        metavar="FE",
+        help="exporter-year,importer-year or exporter,importer, optionally with pair.",
+    ),
+]
+EstimatorOption = Annotated[
+    Estimator, typer.Option("--estimator", help="PPML, or OLS of ln(positive flows).")
+]
+DomesticOption = Annotated[
+    bool,
+    typer.Option(
+        "--with-domestic", help="Include domestic flows (exporter = importer) in the fit."
+    ),
+]
+SeOption = Annotated[
+    StandardErrors,
+    typer.Option("--se", help="Standard errors: clustered by pair, or heteroskedasticity-robust."),
+]
+YearOption = Annotated[
+    int | None,
+    typer.Option("--year", help="The year of the normal level (default: the fit's latest)."),
+]
+EconomiesOption = Annotated[
+    tuple[str, str] | None,
+    typer.Option(
+        "--economies",
+        metavar="CODE CODE",
+        help="The two economies, ISO 3166 alpha-3 codes, e.g. --economies TUR IRN.",
+    ),
+]
+ScenarioOption = Annotated[
+    str | None,
+    typer.Argument(help="A scenario: its economies, record and target.", metavar="[SCENARIO]"),
+]
+DEFAULT_TERMS = "log_dist,cntg,lang,clny"
+DEFAULT_FE = "exporter-year,importer-year"
+
+
+def _spec(years, terms, fe, estimator, with_domestic, se):
+    from tradecalc.analysis import gravity
+
+    return gravity.GravitySpec(
+        terms=gravity.parse_list(terms),
+        fixed_effects=gravity.check_fixed_effects(gravity.parse_list(fe)),
+        estimator=estimator.value,
+        years=gravity.parse_years(years) if years is not None else None,
+        with_domestic=with_domestic,
+        se=se.value,
+    )
+
+
+@app.command("fit")
+def fit(
+    panel: PanelOption = None,
+    years: YearsOption = None,
+    terms: TermsOption = DEFAULT_TERMS,
+    fe: FixedEffectsOption = DEFAULT_FE,
+    estimator: EstimatorOption = Estimator.ppml,
+    with_domestic: DomesticOption = False,
+    se: SeOption = StandardErrors.pair,
+    format: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """Estimate a gravity equation on a panel: each term's estimate and standard error.
+
+    PPML with exporter-year and importer-year fixed effects (the multilateral resistances)
+    on international flows, standard errors clustered by pair, unless told otherwise; the
+    output names the panel and prints its attribution.
+
+    Example:
+
+        tradecalc gravity fit --years 1986:2006:4
+    """
+    from tradecalc.analysis import gravity
+    from tradecalc.views import render_gravity
+
+    with handled([("--output", output)]):
+        _no_workbook(format, output)
+        spec = _spec(years, terms, fe, estimator, with_domestic, se)
+        info, frame = _open_panel(panel, None)
+        result = gravity.fit(frame, spec, info)
+        emit(
+            format,
+            output,
+            view=lambda: render_gravity.fit_view(result),
+            document=result.to_dict,
+            csv=lambda: render_gravity.fit_csv(result),
+        )
+
+
+@app.command("normal")
+def normal(
+    scenario: ScenarioOption = None,
+    economies: EconomiesOption = None,
+    year: YearOption = None,
+    panel: PanelOption = None,
+    years: YearsOption = None,
+    terms: TermsOption = DEFAULT_TERMS,
+    fe: FixedEffectsOption = DEFAULT_FE,
+    estimator: EstimatorOption = Estimator.ppml,
+    with_domestic: DomesticOption = False,
+    se: SeOption = StandardErrors.pair,
+    format: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """A pair's normal level: what the gravity fit expects the two to trade in a year.
+
+    The fitted flow each way (fixed effects included) and their sum beside the observed
+    flows, observed / normal, and a band: the 10th and 90th percentiles of observed / fitted
+    over the year's positive flows in the fit, applied to the normal level. With a SCENARIO,
+    also its record and target as multiples of the normal level.
+
+    Example:
+
+        tradecalc gravity normal --economies TUR IRN --years 1986:2006:4
+    """
+    from tradecalc.analysis import gravity, gravity_normal
+    from tradecalc.views import render_gravity
+
+    inputs = [scenario] if scenario is not None else []
+    with handled([("--output", output)], inputs):
+        _no_workbook(format, output)
+        loaded, codes = _pair(scenario, economies)
+        spec = _spec(years, terms, fe, estimator, with_domestic, se)
+        info, frame = _open_panel(panel, codes)
+        result = gravity_normal.normal_level(gravity.fit(frame, spec, info), *codes, year)
+        line = _briefing(result, loaded) if loaded is not None else None
+        emit(
+            format,
+            output,
+            view=lambda: render_gravity.normal_view(result, line),
+            document=result.to_dict,
+            csv=lambda: render_gravity.normal_csv(result),
+        )
+
+
+def _no_workbook(fmt: Format, output) -> None:
+    if fmt is Format.xlsx or (output is not None and output.suffix.lower() == ".xlsx"):
+        raise ScenarioError(
+            [Problem("--format", None, "", "gravity writes table, json, csv or markdown")]
+        )
+
+
+def _pair(scenario: str | None, economies: tuple[str, str] | None):
+    """(the loaded scenario or None, the two codes) from SCENARIO or --economies, not both."""
+    if (scenario is None) == (economies is None):
+        message = "give a SCENARIO or --economies A B (one of them)"
+        raise ScenarioError([Problem("--economies", None, "", message)])
+    if economies is not None:
+        return None, tuple(code.strip().upper() for code in economies)
+    from tradecalc.cli.support import load
+
+    loaded = load(scenario, None)
+    return loaded, tuple(loaded.codes)
+
+
+def _briefing(result, scenario) -> tuple[str, str]:
+    from tradecalc.analysis.gravity_normal import normal_level_line, scenario_record
+
+    record = scenario_record(scenario)
+    record_year, record_usd_m = record if record is not None else (None, None)
+    return normal_level_line(result, record_usd_m, scenario.target.value_usd_m, record_year)
+
+
+def _open_panel(spec: str | None, codes: tuple[str, str] | None):
+    """(the panel's id, title, licence and attribution; its rows as a DataFrame).
+
+    Refuses, one line: an unknown id, a file that cannot be read, a panel without one of
+    ``codes``.
+    """
+    from tradecalc.analysis.gravity_panel import open_panel
+
+    return open_panel(spec, codes)

@@ -1,0 +1,178 @@
+"""Views of ``tradecalc gravity``: a fit's coefficients and a pair's normal level, as a table,
+Markdown and CSV rows; every one names the panel and prints its attribution."""
+
+from __future__ import annotations
+
+import itertools
+
+from tradecalc.analysis.gravity_result import (
+    ESTIMATOR_WORDS,
+    SE_WORDS,
+    GravityFit,
+    NormalLevel,
+)
+from tradecalc.views.render import TextTable, View, to_csv, usd
+
+DASH = "\N{EN DASH}"
+FIT_CSV_COLUMNS = (
+    "term",
+    "estimate",
+    "se",
+    "estimator",
+    "n_obs",
+    "fixed_effects",
+    "years",
+    "standard_errors",
+    "panel",
+    "attribution",
+)
+NORMAL_CSV_COLUMNS = (
+    "direction",
+    "exporter",
+    "importer",
+    "year",
+    "normal_usd_m",
+    "observed_usd_m",
+    "ratio",
+    "band_p10_usd_m",
+    "band_p90_usd_m",
+    "panel",
+    "attribution",
+)
+IS_AND_IS_NOT = (
+    "The normal level is the trade the gravity fit expects of this pair in that year, given "
+    "the two economies' size (their fixed effects), distance and the other terms: a "
+    "conditional expectation, not a forecast of what the pair could achieve. The band is the "
+    "10th to 90th percentile of observed/fitted over the year's positive flows in the fit."
+)
+
+
+def years_text(years: tuple[int, ...] | list[int]) -> str:
+    """``(1986, 1990, ..., 2006)`` -> ``'1986-2006 every 4 years (6)'`` (an en dash); a
+    list otherwise.
+
+    >>> years_text((1986, 1990, 1994)).replace(DASH, "-")
+    '1986-1994 every 4 years (3)'
+    >>> years_text((2006,))
+    '2006'
+    """
+    years = sorted(years)
+    steps = {b - a for a, b in itertools.pairwise(years)}
+    if len(years) == 1:
+        return str(years[0])
+    if len(steps) == 1:
+        step = steps.pop()
+        every = "every year" if step == 1 else f"every {step} years"
+        return f"{years[0]}{DASH}{years[-1]} {every} ({len(years)})"
+    return ", ".join(str(y) for y in years)
+
+
+def _panel_line(panel: dict) -> str:
+    return f"{panel.get('id')}: {panel.get('title')}"
+
+
+def _fit_lines(fit: GravityFit) -> list[tuple[str, str]]:
+    zeros = (
+        f"{fit.zero_flows_dropped:,} zero flows left out of the fit"
+        if fit.zero_flows_dropped
+        else "none left out"
+    )
+    return [
+        ("Panel", _panel_line(fit.panel)),
+        ("Estimator", ESTIMATOR_WORDS[fit.estimator]),
+        ("Sample", f"{fit.sample_words}, {years_text(fit.years)}: {fit.n_obs:,} observations"),
+        ("Zero flows", zeros),
+        ("Fixed effects", ", ".join(fit.fixed_effects)),
+        ("Standard errors", SE_WORDS[fit.se]),
+    ]
+
+
+def fit_view(fit: GravityFit) -> View:
+    """The fit's headline, its coefficients, and the panel's attribution."""
+    table = TextTable(
+        title="Coefficients",
+        headers=["Term", "Estimate", "Std. error"],
+        rows=[[c.term, f"{c.estimate:.3f}", f"{c.se:.3f}"] for c in fit.coefficients],
+        right={1, 2},
+    )
+    return View(
+        heading="Gravity fit",
+        headline=_fit_lines(fit),
+        tables=[table],
+        notes_title="Data:",
+        notes=[str(fit.panel.get("attribution"))],
+    )
+
+
+def fit_csv(fit: GravityFit) -> str:
+    """One row per term, with the fit and the panel repeated on each (tidy)."""
+    extra = (
+        fit.estimator,
+        fit.n_obs,
+        " ".join(fit.fixed_effects),
+        " ".join(str(y) for y in fit.years),
+        fit.se,
+        fit.panel.get("id"),
+        fit.panel.get("attribution"),
+    )
+    return to_csv([(*row, *extra) for row in fit.rows()], FIT_CSV_COLUMNS)
+
+
+def normal_view(normal: NormalLevel, briefing: tuple[str, str] | None = None) -> View:
+    """The normal level, the observed flows and the band; each direction in a table."""
+    a, b = normal.pair
+    low, high = normal.band_usd_m
+    fit = normal.fit
+    headline = [
+        ("Pair", f"{a} and {b}, {normal.year}"),
+        ("Normal level", f"{usd(normal.normal_usd_m)} US$ m (both directions, fitted)"),
+        ("Observed", f"{usd(normal.observed_usd_m)} US$ m"),
+        ("Observed / normal", f"{normal.ratio:.2f}"),
+        (
+            f"Band (P10{DASH}P90)",
+            f"{usd(low)}{DASH}{usd(high)} US$ m "
+            f"(from {normal.band_flows:,} flows of {normal.year})",
+        ),
+        ("Panel", _panel_line(normal.panel)),
+        (
+            "Fit",
+            f"{ESTIMATOR_WORDS[fit['estimator']]}; {', '.join(fit['terms'])}; fixed effects "
+            f"{', '.join(fit['fixed_effects'])}; {years_text(fit['years'])}; "
+            f"{fit['n_obs']:,} observations",
+        ),
+    ]
+    if briefing is not None:
+        headline.append(briefing)
+    table = TextTable(
+        title=f"By direction, {normal.year} (US$ m)",
+        headers=["Direction", "Normal", "Observed", "Observed / normal"],
+        rows=[
+            [
+                f"{exporter} → {importer}" if direction != "total" else "Both",
+                usd(fitted),
+                usd(observed),
+                f"{observed / fitted:.2f}",
+            ]
+            for direction, exporter, importer, _, fitted, observed in normal.rows()
+        ],
+        right={1, 2, 3},
+        bold_rows={2},
+    )
+    return View(
+        heading=f"Normal level of {a} and {b} (gravity)",
+        headline=headline,
+        tables=[table],
+        notes_title="What it is:",
+        notes=[IS_AND_IS_NOT, str(normal.panel.get("attribution"))],
+    )
+
+
+def normal_csv(normal: NormalLevel) -> str:
+    """One row per direction and one for both (``total``), each with its ratio; the band is
+    the pair's (on the ``total`` row only)."""
+    panel = (normal.panel.get("id"), normal.panel.get("attribution"))
+    rows = [
+        (*row, row[5] / row[4], *(normal.band_usd_m if row[0] == "total" else (None, None)), *panel)
+        for row in normal.rows()
+    ]
+    return to_csv(rows, NORMAL_CSV_COLUMNS)
