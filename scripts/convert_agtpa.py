@@ -42,11 +42,19 @@ def convert(rda: Path, out_dir: Path) -> dict:
     con.register("frame", frame)
     target = out_dir / "flows.parquet"
     con.execute(f"COPY frame TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
-    return {
-        "rows": len(frame),
-        "economies": int(frame["exporter"].nunique()),
+    codes = sorted(set(frame["exporter"]) | set(frame["importer"]))
+    stats = {
         "years": [int(frame["year"].min()), int(frame["year"].max())],
+        "economies": len(codes),
+        "rows": len(frame),
+        "columns": list(frame.columns),
+        "codes": codes,
     }
+    meta_path = out_dir / "panel.json"  # the source's metadata is kept; the counts refreshed
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    meta.update(stats)
+    meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return {key: stats[key] for key in ("years", "economies", "rows")}
 
 
 if __name__ == "__main__":

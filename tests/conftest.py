@@ -94,3 +94,15 @@ def pytest_runtest_setup(item):
     """
     if item.get_closest_marker("enable_socket") is None:
         pytest_socket.disable_socket(allow_unix_socket=True)
+
+
+@pytest.fixture
+def panel_store(tmp_path, monkeypatch):
+    """An empty panel store of the test's own: the user data directory under ``tmp_path``.
+
+    Returns the store's folder (``XDG_DATA_HOME/tradecalc/panels``, not created yet). The user
+    cache directory (DuckDB's spill folder) is moved under ``tmp_path`` too.
+    """
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "data" / "tradecalc" / "panels"
