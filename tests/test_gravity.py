@@ -39,6 +39,11 @@ def invoke(*args: str):
     return runner.invoke(app, ["gravity", *args])
 
 
+@pytest.fixture(autouse=True)
+def _own_store(panel_store):
+    """An empty panel store: without --panel the commands use the shipped AGTPA panel."""
+
+
 @pytest.fixture(scope="module")
 def panel():
     return open_panel("agtpa", None)
@@ -319,7 +324,7 @@ def test_normal_of_a_scenario_prints_its_briefing_line(write):
         (("fit", "--years", "x"), "--years: expected a list 1986,1990 or a range"),
         (("fit", "--fe", "exporter,importer-year"), "--fe: use exporter-year,importer-year or"),
         (("fit", "--fe", "origin"), "--fe: unknown fixed effect 'origin'"),
-        (("fit", "--panel", "baci"), "--panel: no panel 'baci'"),
+        (("fit", "--panel", "baci"), "--panel: no panel 'baci' (panels: agtpa"),
         (
             ("fit", "--years", "2006", "--fe", "exporter-year,importer-year,pair"),
             "--fe: too many fixed effects: 4,830 for 4,692 flows",

@@ -42,8 +42,8 @@ FE_COLUMNS = {
     "importer": "importer",
     "pair": "fe_pair",
 }
-KEYS = ("exporter", "importer", "year", "value_usd_m", "pair_id")
-"""The columns every panel has (values in US$ million; pair_id the unordered pair)."""
+KEYS = ("exporter", "importer", "year", "value_usd_m")
+"""The columns every panel has (values in US$ million)."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,7 @@ def design(frame: pd.DataFrame, spec: GravitySpec) -> pd.DataFrame:
         rows = rows[rows["exporter"] != rows["importer"]]
     rows = rows.reset_index(drop=True)
     sample = rows.loc[:, list(KEYS)].copy()
+    sample["cluster_pair"] = _unordered_pair(sample)
     for term in spec.terms:
         sample[term] = _term_column(rows, term, np)
     if spec.estimator == "ols":  # zero flows stay in the sample, out of the fit
@@ -156,6 +157,14 @@ def _check_fixed_effects(sample: pd.DataFrame, spec: GravitySpec) -> None:
     for name in spec.fixed_effects:
         if rows[FE_COLUMNS[name]].value_counts().max() < 2:
             refuse("--fe", f"{name}: one flow per effect (one year?): nothing left to fit")
+
+
+def _unordered_pair(sample: pd.DataFrame):
+    """``AUT:DEU`` for both AUT -> DEU and DEU -> AUT: the cluster of a pair's two directions
+    (the AGTPA panel's ``pair_id``)."""
+    exporter, importer = sample["exporter"], sample["importer"]
+    ordered = exporter <= importer
+    return exporter.where(ordered, importer) + ":" + importer.where(ordered, exporter)
 
 
 def _term_column(rows: pd.DataFrame, term: str, np) -> Any:
@@ -242,7 +251,7 @@ def _estimate(sample: pd.DataFrame, spec: GravitySpec):
     rhs = " + ".join(spec.terms) or "1"
     fe = " + ".join(FE_COLUMNS[f] for f in spec.fixed_effects)
     lhs = "value_usd_m" if spec.estimator == "ppml" else "log_value"
-    vcov = {"CRV1": "pair_id"} if spec.se == "pair" else "hetero"
+    vcov = {"CRV1": "cluster_pair"} if spec.se == "pair" else "hetero"
     estimator = pyfixest.fepois if spec.estimator == "ppml" else pyfixest.feols
     with _quiet():
         try:

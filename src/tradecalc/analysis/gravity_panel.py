@@ -1,15 +1,12 @@
-"""The panel a gravity command fits on: the shipped AGTPA panel by id, or a file in the panel's
-columns, with the id, title, licence and attribution every output prints.
+"""The rows a gravity fit reads from a panel (``--panel ID|FILE``, through
+:mod:`tradecalc.panel`), with the id, title, licence and attribution every output prints.
 
-Refuses, one line each (exit 2): an unknown id, a file it cannot read, a panel without one of
-the pair's economies (saying which panel to import or fetch).
+Refuses, one line each (exit 2): an unknown id or a bad file (the catalog's own lines), a panel
+without one of the pair's economies (saying which panel to import or fetch).
 """
 
 from __future__ import annotations
 
-import json
-from importlib.resources import files
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tradecalc.analysis.gravity import refuse
@@ -17,77 +14,59 @@ from tradecalc.analysis.gravity import refuse
 if TYPE_CHECKING:
     import pandas as pd
 
-SHIPPED = "agtpa"
-NOT_STATED = "not stated"
+    from tradecalc.panel.info import PanelInfo
+
+KEYS = ("exporter", "importer", "year", "value_usd_m")
 
 
-def open_panel(spec: str | None, codes: tuple[str, str] | None) -> tuple[dict[str, Any], Any]:
-    """(id, title, licence, attribution; the rows as a DataFrame) of ``spec`` (default agtpa)."""
-    if spec is None or spec == SHIPPED:
-        info, frame = _shipped()
-    elif Path(spec).suffix.lower() in (".parquet", ".csv"):
-        info, frame = _file(Path(spec))
-    else:
-        refuse("--panel", f"no panel {spec!r}: give {SHIPPED} or a .parquet or .csv file")
+def open_panel(
+    spec: str | None,
+    codes: tuple[str, str] | None,
+    years: tuple[int, ...] | None = None,
+) -> tuple[dict[str, Any], pd.DataFrame]:
+    """(the panel's id, title, licence and attribution; its rows in ``years`` as a DataFrame).
+
+    ``spec`` None: the first panel in the store holding both ``codes``, else AGTPA. A panel with
+    product rows is summed over products (covariates are per pair and year).
+    """
+    from tradecalc.panel import catalog
+
+    info = catalog.resolve(spec, economies=tuple(codes or ()))
     if codes is not None:
-        check_economies(info, frame, codes)
-    return info, frame
+        check_economies(info, codes)
+    return info.to_dict(), _rows(info, years)
 
 
-def check_economies(info: dict[str, Any], frame: pd.DataFrame, codes: tuple[str, str]) -> None:
+def check_economies(info: PanelInfo, codes: tuple[str, str]) -> None:
     """One line when the panel lacks one of the codes, naming what to import or fetch."""
-    known = set(frame["exporter"]) | set(frame["importer"])
-    missing = [code for code in codes if code not in known]
+    missing = [code for code in codes if info.codes and code not in info.codes]
     if not missing:
         return
-    years = f"{int(frame['year'].min())}\N{EN DASH}{int(frame['year'].max())}"
     which = " and ".join(missing)
     verb = "is" if len(missing) == 1 else "are"
+    first, last = info.years
     refuse(
         "--economies",
-        f"{which} {verb} not in panel {info['id']} ({len(known)} economies, {years}): import a "
-        f"panel that holds both (tradecalc panel import) or fetch one (tradecalc panel fetch imf "
-        f"--economies {' '.join(codes)})",
+        f"{which} {verb} not in panel {info.id} ({info.economies} economies, {first}"
+        f"\N{EN DASH}{last}): import a panel that holds both (tradecalc panel import) or fetch "
+        f"one (tradecalc panel fetch imf --economies {' '.join(codes)})",
     )
 
 
-def _shipped() -> tuple[dict[str, Any], Any]:
-    import pandas as pd
+def _rows(info: PanelInfo, years: tuple[int, ...] | None) -> pd.DataFrame:
+    """The panel's rows (in ``years``), summed over products where it has them."""
+    from tradecalc.panel import query
 
-    folder = files("tradecalc").joinpath(f"data/panels/{SHIPPED}")
-    meta = json.loads(folder.joinpath("panel.json").read_text(encoding="utf-8"))
-    with folder.joinpath("flows.parquet").open("rb") as stream:
-        frame = pd.read_parquet(stream)
-    return _info(meta), frame
-
-
-def _file(path: Path) -> tuple[dict[str, Any], Any]:
-    import pandas as pd
-
-    try:
-        read = pd.read_csv if path.suffix.lower() == ".csv" else pd.read_parquet
-        frame = read(path)
-    except (OSError, ValueError, ImportError) as error:
-        refuse(f"--panel {path}", f"cannot read: {' '.join(str(error).split())[:200]}")
-    return _info({"id": path.stem, "title": path.name, **_meta_beside(path)}), frame
-
-
-def _meta_beside(path: Path) -> dict[str, Any]:
-    """The ``panel.json`` next to a panel file, if any (its id, title, licence, attribution)."""
-    meta_path = path.with_name("panel.json")
-    if not meta_path.is_file():
-        return {}
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        refuse(f"--panel {meta_path}", f"cannot read: {' '.join(str(error).split())[:200]}")
-    return meta if isinstance(meta, dict) else {}
-
-
-def _info(meta: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": meta.get("id"),
-        "title": meta.get("title"),
-        "licence": meta.get("licence", NOT_STATED),
-        "attribution": meta.get("attribution", NOT_STATED),
-    }
+    where = f"WHERE year IN ({', '.join(str(int(y)) for y in years)})" if years else ""
+    if info.has_products:
+        others = [c for c in info.columns if c not in (*KEYS, "product")]
+        extra = "".join(f', any_value("{c}") AS "{c}"' for c in others)
+        sql = (
+            "SELECT exporter, importer, year, sum(value_usd_m) AS value_usd_m"
+            f"{extra} FROM {query.flows(info)} {where} GROUP BY exporter, importer, year"
+        )
+    else:
+        sql = f"SELECT * FROM {query.flows(info)} {where}"
+    with query.connect() as con:
+        frame = con.execute(sql).df()
+    return frame.sort_values(["year", "exporter", "importer"], kind="stable").reset_index(drop=True)

@@ -140,7 +140,7 @@ def fit(
     with handled([("--output", output)]):
         _no_workbook(format, output)
         spec = _spec(years, terms, fe, estimator, with_domestic, se)
-        info, frame = _open_panel(panel, None)
+        info, frame = _open_panel(panel, None, spec.years)
         result = gravity.fit(frame, spec, info)
         emit(
             format,
@@ -185,7 +185,7 @@ def normal(
         _no_workbook(format, output)
         loaded, codes = _pair(scenario, economies)
         spec = _spec(years, terms, fe, estimator, with_domestic, se)
-        info, frame = _open_panel(panel, codes)
+        info, frame = _open_panel(panel, codes, spec.years)
         result = gravity_normal.normal_level(gravity.fit(frame, spec, info), *codes, year)
         line = _briefing(result, loaded) if loaded is not None else None
         emit(
@@ -225,12 +225,8 @@ def _briefing(result, scenario) -> tuple[str, str]:
     return normal_level_line(result, record_usd_m, scenario.target.value_usd_m, record_year)
 
 
-def _open_panel(spec: str | None, codes: tuple[str, str] | None):
-    """(the panel's id, title, licence and attribution; its rows as a DataFrame).
-
-    Refuses, one line: an unknown id, a file that cannot be read, a panel without one of
-    ``codes``.
-    """
+def _open_panel(spec: str | None, codes: tuple[str, str] | None, years):
+    """(the panel's id, title, licence and attribution; its rows in ``years``)."""
     from tradecalc.analysis.gravity_panel import open_panel
 
-    return open_panel(spec, codes)
+    return open_panel(spec, codes, years)
