@@ -71,6 +71,14 @@ def _panel_line(panel: dict) -> str:
     return f"{panel.get('id')}: {panel.get('title')}"
 
 
+def attribution(panel: dict) -> str:
+    """The panel's attribution text, or what it lacks (a user's file without metadata)."""
+    text = panel.get("attribution")
+    if text and text != "not stated":
+        return str(text)
+    return f"{panel.get('title')}: licence and attribution not stated"
+
+
 def _fit_lines(fit: GravityFit) -> list[tuple[str, str]]:
     zeros = (
         f"{fit.zero_flows_dropped:,} zero flows left out of the fit"
@@ -100,7 +108,7 @@ def fit_view(fit: GravityFit) -> View:
         headline=_fit_lines(fit),
         tables=[table],
         notes_title="Data:",
-        notes=[str(fit.panel.get("attribution"))],
+        notes=[attribution(fit.panel)],
     )
 
 
@@ -163,7 +171,7 @@ def normal_view(normal: NormalLevel, briefing: tuple[str, str] | None = None) ->
         headline=headline,
         tables=[table],
         notes_title="What it is:",
-        notes=[IS_AND_IS_NOT, str(normal.panel.get("attribution"))],
+        notes=[IS_AND_IS_NOT, attribution(normal.panel)],
     )
 
 
