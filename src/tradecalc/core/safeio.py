@@ -18,6 +18,7 @@ import errno
 import os
 import secrets
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 from tradecalc.core.errors import Problem, ScenarioError, TradecalcError
@@ -72,7 +73,7 @@ def _problem(option: str, path: str, stats: os.stat_result | None) -> str | None
     return None
 
 
-def check_targets(targets: list[tuple[str, Path | None]], inputs: list[str] = ()) -> None:
+def check_targets(targets: list[tuple[str, Path | None]], inputs: Sequence[str] = ()) -> None:
     """Refuse output files that cannot or must not be written, before any work is done.
 
     ``targets`` are ``(option, path)`` pairs (path None: not given); ``inputs`` the scenario

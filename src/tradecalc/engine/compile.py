@@ -250,8 +250,9 @@ def _tta_params(s: Scenario, never: float) -> dict[str, np.ndarray]:
     """The TTA's route, days and conversion; without a TTA it starts after the horizon."""
     tta = s.tta
     per_day = tta.per_day if tta is not None else None
-    beta = per_day if per_day is not None and tta.method == "semi_elasticity" else None
-    ave = per_day if per_day is not None and tta.method == "ave" else None
+    method = tta.method if tta is not None else None
+    beta = per_day if per_day is not None and method == "semi_elasticity" else None
+    ave = per_day if per_day is not None and method == "ave" else None
     return {
         "tta_start": _row(tta.start_year if tta else never).ravel(),
         "tta_phase_in": _row(tta.phase_in_years if tta else 1).ravel(),

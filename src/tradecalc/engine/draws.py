@@ -209,7 +209,7 @@ def _level_sds(rng: np.random.Generator, draws: int, risk: Risk) -> dict[str, An
 def common_shock_sd(shocks: Shocks, risk: Risk) -> tuple[Any, float]:
     """The sd (a number, or one per draw) and the AR(1) coefficient of the common annual
     shocks of ``shocks``: (transitory_sd, rho) for AR(1), (level_sd, 1) for the random walk."""
-    if shocks.transitory_sd is not None:
+    if shocks.transitory_sd is not None and shocks.rho is not None:  # set together
         return shocks.transitory_sd, float(shocks.rho[0])  # one coefficient for all draws
     return (risk.shock_sd if shocks.level_sd is None else shocks.level_sd), 1.0
 

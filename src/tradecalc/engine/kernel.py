@@ -88,7 +88,8 @@ class Kernel:
         """Deals: fixed unless drawn (bernoulli): then :class:`CountedDeals`."""
         layout, spread = self.layout, self.spread
         self.count_flows = np.flatnonzero(layout.flow_counts)
-        self.fixed_deals = self.deals = None
+        self.fixed_deals: np.ndarray | None = None
+        self.deals: CountedDeals | None = None
         if spread.deals != "bernoulli" or not layout.deal_counts.any():
             deals = levers(layout, self.point)[4]
             self.fixed_deals = np.einsum("dky,k->dy", deals, layout.deal_counts.astype(float))
@@ -167,10 +168,11 @@ class Kernel:
             self.tta.multiplier(shocks, moved),
         )
         flows = self._flows(shocks, multipliers, draws)  # (Y, D)
-        if self.fixed_deals is not None:
-            deals = self.fixed_deals.T
-        else:
+        if self.deals is not None:
             deals = self.deals.total(shocks, draws)
+        else:
+            assert self.fixed_deals is not None  # _init_deals sets one of the two
+            deals = self.fixed_deals.T
         return flows, deals
 
     def _moved(self, multiplier: np.ndarray) -> dict[str, np.ndarray]:

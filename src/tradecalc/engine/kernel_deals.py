@@ -134,7 +134,7 @@ class CountedDeals:
         delay = np.zeros(len(live), dtype=int)
         if delays is not None:
             delay = delays[live, i]
-        elif shocks.delay is not None:
+        elif shocks.delay is not None and self.delay_cdf is not None:  # delays: no tables
             delay = np.searchsorted(self.delay_cdf[i], shocks.delay[:, k][live], side="left")
         end = p.deal_end[:, k]
         if shocks.survival is not None:

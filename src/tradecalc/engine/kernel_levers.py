@@ -42,7 +42,8 @@ def distinct_columns(*rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     keys = np.concatenate([np.broadcast_to(r, r.shape).reshape(-1, r.shape[-1]) for r in rows])
     seen: dict[bytes, int] = {}
-    first, index = [], []
+    first: list[int] = []
+    index: list[int] = []
     for y in range(keys.shape[1]):
         key = keys[:, y].tobytes()
         if key not in seen:
@@ -118,7 +119,8 @@ class PtaLever:
         self.weight = np.ascontiguousarray(weight[self.on])[:, np.newaxis]
         self.weights: dict[int, np.ndarray] = {}
         self.gather = np.flatnonzero(self.on)  # the full ratio's columns raised
-        self.smart_ratio = self.fixed_ratio = None
+        self.smart_ratio: np.ndarray | None = None
+        self.fixed_ratio: np.ndarray | None = None
         if layout.pta_smart:
             self.smart_ratio = np.ascontiguousarray(self._smart_ratio()[0, :, :, col])
         else:

@@ -133,6 +133,8 @@ def setup_run(
 ) -> tuple[Layout, Params, Kernel, int]:
     """Compile, check the budget and build the kernel of a run; ``until``: the shock sd from
     records up to that year only (:func:`~tradecalc.engine.shock_estimate.shock_estimate`)."""
+    if draws < 1:  # as the CLI's --draws says it (the library reached an IndexError)
+        fail("--draws", None, "", "input should be greater than or equal to 1")
     layout, point = compile_scenario(scenario)
     years = len(layout.years)
     if draws * years > MAX_VALUES:
@@ -172,8 +174,8 @@ def _chunks(kernel: Kernel, draws: int, seed: int, chunk: int, where: str, cache
         risk.survival_risk,
     )
     kept = cache.get(key) if cache is not None else None
-    rng = streams(seed) if kept is None else None
-    fresh = [] if cache is not None and kept is None else None
+    rng = streams(seed) if kept is None else {}  # none needed when the shocks are kept
+    fresh: list[Shocks] | None = [] if cache is not None and kept is None else None
     kept_bytes = 0
     for n, start in enumerate(range(0, draws, chunk)):
         size = min(chunk, draws - start)
@@ -244,7 +246,7 @@ def simulate(
     years = len(layout.years)
     target = scenario.target.value_usd_m
     counts = np.zeros(years + 1, dtype=np.int64)
-    total = None
+    total: np.ndarray | None = None
     windows = RankWindows(draws, years, PERCENTILES)
     pending = np.empty((years, min(FEED, draws)))  # draws not yet fed to the windows
     waiting = 0
@@ -270,6 +272,7 @@ def simulate(
     from tradecalc.engine.shock_estimate import shock_estimate
 
     shock = shock_estimate(scenario)
+    assert total is not None  # setup_run refuses fewer than one draw
     return Simulation(
         scenario=scenario,
         draws=draws,
@@ -308,7 +311,7 @@ def _first_reached(by_year: np.ndarray, target: float) -> np.ndarray:
     before = 0
     for j in range(years):
         reached |= by_year[j] >= target
-        now = np.count_nonzero(reached)
+        now = int(np.count_nonzero(reached))
         counts[j], before = now - before, now
     counts[years] = draws - before
     return counts

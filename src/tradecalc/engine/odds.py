@@ -133,9 +133,11 @@ def _collect(scenario, draws: int, seed: int, where: str, central) -> dict[str, 
     growth, theta = spread.growth_sd != 0, spread.elasticity_spread != 0
     rng = streams(seed)
     central = _central_parts(layout, point) if central is None else central
-    central = [np.asarray(a, dtype=float)[: d + 1, np.newaxis] for a in central]
+    central_scale, central_offset = (
+        np.asarray(a, dtype=float)[: d + 1, np.newaxis] for a in central
+    )
     keys = ("reached", "alone", "plain", "near", "scale", "offset", "variance")
-    out = {k: np.empty(draws) for k in keys}
+    out: dict[str, Any] = {k: np.empty(draws) for k in keys}
     for start in range(0, draws, chunk):
         size = min(chunk, draws - start)
         shocks = Shocks.draw(rng, size, layout, risk, growth=growth, theta=theta)
@@ -150,13 +152,13 @@ def _collect(scenario, draws: int, seed: int, where: str, central) -> dict[str, 
         if fading is None and law.transitory_sd is not None:
             fading = normals  # shock_model ar1 draws its innovations in Shocks.level (level_sd 0)
         out["reached"][part] = reached_by(scale, offset, target, law, normals, fading)
-        out["alone"][part] = reached_by(*central, target, law, normals, fading)
+        out["alone"][part] = reached_by(central_scale, central_offset, target, law, normals, fading)
         with np.errstate(over="ignore"):  # a subnormal target: the ratio is inf, as it should be
             no_shock = (scale + offset).max(axis=0) / target
         out["plain"][part], out["near"][part] = no_shock >= 1.0, no_shock
         out["scale"][part], out["offset"][part] = scale[d], offset[d]
         out["variance"][part] = law.variance(d)
-    out["central"] = central[0][d, 0] + central[1][d, 0]
+    out["central"] = central_scale[d, 0] + central_offset[d, 0]
     out["risk"] = risk
     return out
 

@@ -12,6 +12,7 @@ variance is a scaled inverse chi-square; the Monte Carlo draws the sd from it.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -93,7 +94,7 @@ def shock_estimate(scenario: Scenario, until: int | None = None) -> ShockEstimat
     the panel's too (the rolling back-test's origin: out of sample)."""
     u = scenario.uncertainty
     model = "random_walk" if u is None else u.shock_model
-    rho = 1.0 if model == "random_walk" else float(u.shock_rho)
+    rho = 1.0 if u is None or model == "random_walk" else float(u.shock_rho)
     if u is None or u.shock_sd != "from_history":
         return ShockEstimate(model, rho, 0.0 if u is None else float(u.shock_sd))
     record = [(y, v) for y, v in scenario.calendar_record() if until is None or y <= until]
@@ -123,7 +124,9 @@ def panel_records(scenario: Scenario, until: int | None = None) -> list[PanelRec
     """The pooling panel: the reference class's series of other pairs, then the scenario's
     records other than the baseline reporter's calendar years; those with 2 changes or more."""
     pair = set(scenario.codes)
-    series = [(name, record) for name, codes, record in reference_series() if set(codes) != pair]
+    series: list[tuple[str, Sequence[tuple[int, float]]]] = [
+        (name, record) for name, codes, record in reference_series() if set(codes) != pair
+    ]
     groups: dict[tuple[str, str], list[tuple[int, float]]] = {}
     for h in scenario.history:
         mine = h.reporter == scenario.reporter and h.period == "calendar"

@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import time
 from dataclasses import dataclass
+from typing import NoReturn
 from urllib.parse import urlencode
 
 from tradecalc.core.errors import Problem, ScenarioError, TradecalcError, install_hint
@@ -58,7 +59,7 @@ class FetchError(TradecalcError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def _fail(message: str):
+def _fail(message: str) -> NoReturn:
     raise FetchError([Problem("comtrade", None, "", message)])
 
 
@@ -74,7 +75,9 @@ class Call:
 
     @property
     def query(self) -> str:
-        params = {"reporterCode": self.reporter} if self.reporter is not None else {}
+        params: dict[str, int | str] = {}
+        if self.reporter is not None:
+            params["reporterCode"] = self.reporter
         params |= {
             "partnerCode": self.partner,
             "partner2Code": 0,
@@ -170,6 +173,8 @@ def _retry(deadline: float):
 
     class BoundedRetry(Retry):
         """A wait (Retry-After or back-off) that would pass the deadline fails at once."""
+
+        deadline: float  # time.monotonic() past which no wait is taken, set on each copy
 
         def new(self, **kwargs):
             retry = super().new(**kwargs)
@@ -287,6 +292,16 @@ def _need_network_packages() -> None:
         )
 
 
+def _numeric_code(iso3: str) -> int:
+    """Comtrade's code of an economy (check_pair has refused unknown ones before a command)."""
+    code = comtrade_code(iso3)
+    if code is None:
+        raise ScenarioError(
+            [Problem("fetch", None, "", f"{iso3!r} is not an ISO 3166 alpha-3 code")]
+        )
+    return code
+
+
 def from_api(
     pair: tuple[str, str],
     years: list[int],
@@ -304,7 +319,7 @@ def from_api(
     """
     _need_network_packages()
     client = Client(key, offline, refresh)
-    codes = {code: comtrade_code(code) for code in pair}
+    codes = {code: _numeric_code(code) for code in pair}
     rows: list[Row] = []
     for reporter, partner in (pair, tuple(reversed(pair))):
         for span in chunks(years):

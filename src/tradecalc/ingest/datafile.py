@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from tradecalc.core.errors import Problem
 from tradecalc.ingest import records
@@ -178,7 +179,7 @@ def _source(sid: str, found: list[Origin]) -> dict:
     if calls:
         entry["url"] = calls[0].url
         entry["date"] = min(o.date for o in calls if o.date) if any(o.date for o in calls) else None
-        more = [o.url for o in calls[1:]]
+        more = [o.url for o in calls[1:] if o.url]
         notes.append(
             f"{calls[0].api or 'UN Comtrade API'}" + (f"; also {', '.join(more)}" if more else "")
         )
@@ -196,7 +197,7 @@ def to_yaml(document: dict) -> str:
 
     DataFile.model_validate(document)  # the contract: a slip here is a bug, not bad input
     data = {k: v for k, v in document.items() if k != "sources"}
-    options = {"sort_keys": False, "allow_unicode": True, "width": 100}
+    options: dict[str, Any] = {"sort_keys": False, "allow_unicode": True, "width": 100}
     body = yaml.safe_dump(data, default_flow_style=None, **options)
     sources = yaml.safe_dump({"sources": document["sources"]}, default_flow_style=False, **options)
     return HEADER + body + sources

@@ -23,6 +23,7 @@ import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NoReturn
 
 from tradecalc.core.errors import Problem, ScenarioError
 from tradecalc.ingest.codes import iso3_of
@@ -157,7 +158,7 @@ def _read_bytes(path: Path, file: str) -> bytes:
             _fail(file, None, "", f"cannot read file: {error.strerror or error}")
 
 
-def _fail(file: str, line: int | None, path: str, message: str):
+def _fail(file: str, line: int | None, path: str, message: str) -> NoReturn:
     raise ScenarioError([Problem(file, line, path, message)])
 
 
@@ -352,14 +353,15 @@ def _iso_of(item: dict, who: str, file: str, line, prefix: str) -> str | None:
     """The ISO3 column, which must name the economy of the code column where both are known."""
     iso = _iso(item.get(f"{who}ISO"))
     code = item[f"{who}Code"]
-    known = iso3_of(code) if iso and iso.isalpha() and len(iso) == 3 else None
-    if known is not None and known != iso.upper():
-        _fail(
-            file,
-            line,
-            f"{prefix}{who}ISO",
-            f"{iso!r} is not {who}Code {code} (that is {known}): the row contradicts itself",
-        )
+    if iso and iso.isalpha() and len(iso) == 3:
+        known = iso3_of(code)
+        if known is not None and known != iso.upper():
+            _fail(
+                file,
+                line,
+                f"{prefix}{who}ISO",
+                f"{iso!r} is not {who}Code {code} (that is {known}): the row contradicts itself",
+            )
     return iso
 
 

@@ -57,12 +57,12 @@ def shapley_split_levers(base: ArrayLike, *multipliers: ArrayLike):
     for i, m_i in enumerate(levers):
         # elementary symmetric polynomials e_0..e_{n-1} of the other multipliers, built one
         # lever at a time (scalars until a lever makes them arrays)
-        elementary = [1.0] + [0.0] * (n - 1)
+        elementary: list[float | np.ndarray] = [1.0, *([0.0] * (n - 1))]
         for j, m_j in enumerate(levers):
             if j != i:
                 for k in range(n - 1, 0, -1):
                     elementary[k] = elementary[k] + elementary[k - 1] * m_j
-        mean_coalition = weights[0]
+        mean_coalition: float | np.ndarray = weights[0]
         for w, e in zip(weights[1:], elementary[1:], strict=True):
             mean_coalition = mean_coalition + w * e
         parts.append(np.broadcast_to(base_arr * (m_i - 1.0) * mean_coalition, shape))

@@ -72,8 +72,8 @@ def product_problems(
     for part in ("rows", "world"):
         for i, row in enumerate(getattr(products, part)):
             loc = ("products", part, i, "product")
-            if message := _code_problem(row.product, products.detail):
-                problems.append(problem_at(tree, loc, message, file))
+            if code_problem := _code_problem(row.product, products.detail):
+                problems.append(problem_at(tree, loc, code_problem, file))
             if part == "rows" and codes and row.reporter not in codes:
                 message = (
                     f"reporter {row.reporter!r} is not one of the file's economies "

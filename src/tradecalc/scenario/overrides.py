@@ -14,7 +14,7 @@ from typing import Any
 from tradecalc.core.sanitize import nfc
 from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.terms import did_you_mean, dotted, is_model, model_in
-from tradecalc.scenario.yamlread import Doc, DocList, fail, parse_yaml, strip_nulls
+from tradecalc.scenario.yamlread import Doc, DocList, Pos, fail, parse_yaml, strip_nulls
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,12 @@ class Override:
 
     def apply(self, tree: Doc) -> Doc:
         """A copy of ``tree`` with the value set (only the nodes on the path are copied)."""
-        return self._set(tree, self.parts, ())
+        return typing.cast(Doc, self._set(tree, self.parts, ()))  # a mapping stays a mapping
 
     def current(self, tree: dict):
         """The value at this override's path in ``tree`` (None where unset)."""
-        node, done = tree, ()
+        node: Any = tree
+        done: tuple = ()
         for part in self.parts:
             if isinstance(node, list):
                 index = self._index(node, part, done)
@@ -53,19 +54,19 @@ class Override:
                 return None
         return node
 
-    def _set(self, node, parts: tuple[str, ...], done: tuple):
+    def _set(self, node, parts: tuple[str, ...], done: tuple) -> Doc | DocList:
         head, rest = parts[0], parts[1:]
-        where = (self.label, None)
+        where: Pos = (self.label, None)
         if isinstance(node, DocList):
             index = self._index(node, head, done)
-            out = DocList(node, pos=node.pos, here=node.here)
+            items = DocList(node, pos=node.pos, here=node.here)
             if rest:
-                out[index] = self._set(node[index], rest, (*done, index))
+                items[index] = self._set(node[index], rest, (*done, index))
             elif self.value is None:
                 fail(self.label, None, dotted((*done, index)), "a list item cannot be null")
             else:
-                out[index], out.pos[index] = strip_nulls(self.value), where
-            return out
+                items[index], items.pos[index] = strip_nulls(self.value), where
+            return items
         if isinstance(node, dict):
             out = Doc(node, pos=getattr(node, "pos", {}), here=getattr(node, "here", where))
             child = node.get(head)
@@ -156,11 +157,9 @@ def number_field(loc: Sequence[str]) -> NumberField | None:
         if part in model.model_fields:
             field = model.model_fields[part]
             item_next = typing.get_origin(field.annotation) is list
-            annotation = (
-                typing.Annotated[(field.annotation, *field.metadata)]
-                if field.metadata
-                else field.annotation
-            )
+            # built apart: mypy reads `X[(a, *b)]` as 3.11's `X[a, *b]`, valid on 3.10 too
+            annotated = (field.annotation, *field.metadata)
+            annotation = typing.Annotated[annotated] if field.metadata else field.annotation
         elif model.model_config.get("extra") == "allow":  # elasticities by sector
             hints = typing.get_type_hints(model, include_extras=True)
             annotation = typing.get_args(hints["__pydantic_extra__"])[1]

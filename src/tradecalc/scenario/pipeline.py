@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
 from tradecalc.core.errors import Problem
 from tradecalc.scenario.lines import locate, overridden_items
@@ -189,7 +189,7 @@ def _read_parent(path: Path, ref, cited: Problem, chain: tuple) -> tuple[Path, s
     (identity, path) of each file read so far, ``path`` last.
     """
 
-    def refuse(message: str):
+    def refuse(message: str) -> NoReturn:
         fail(cited.file, cited.line, "extends", message)
 
     if not isinstance(ref, str) or not ref:
@@ -219,13 +219,13 @@ def _identity(path: Path) -> tuple[int, int] | None:
 
 def merge(parent, child, loc: tuple[str, ...] = ()):
     """Deep-merge ``child`` over ``parent``: mappings merge, keyed lists merge by key."""
-    if isinstance(parent, dict) and isinstance(child, dict):
-        out = Doc(parent, pos=getattr(parent, "pos", {}), here=getattr(child, "here", None))
+    if isinstance(parent, dict) and isinstance(child, Doc):  # trees read by parse_yaml
+        out = Doc(parent, pos=getattr(parent, "pos", {}), here=child.here)
         for key, value in child.items():
             out[key] = merge(parent[key], value, (*loc, key)) if key in parent else value
             out.pos[key] = child.pos[key]
         return out
-    if loc in KEYED_LISTS and isinstance(parent, list) and isinstance(child, list):
+    if loc in KEYED_LISTS and isinstance(parent, DocList) and isinstance(child, DocList):
         return _merge_keyed(parent, child, KEYED_LISTS[loc], loc)
     return child
 

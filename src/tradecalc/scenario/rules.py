@@ -8,7 +8,7 @@ that exist. :func:`semantic_problems` gives errors, one field group after anothe
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 from tradecalc.scenario.sections import ScenarioFields, provenance_items, repeated_rows
@@ -96,7 +96,7 @@ def _pta_problems(s: ScenarioFields, names: _Names) -> Found:
     if s.pta is None:
         return
     yield from _within_years(("pta", "start_year"), s.pta.start_year, s)
-    covered: Counter[tuple[str, str]] = Counter()
+    covered: defaultdict[tuple[str, str], float] = defaultdict(float)  # coverage summed
     for i, line in enumerate(s.pta.lines):
         loc, key = ("pta", "lines", i), (line.direction, line.sector)
         yield from names.flow(loc, *key, "line")
@@ -327,7 +327,9 @@ def _sector_markets(s: ScenarioFields) -> dict[tuple[str, str], tuple[int, float
     from tradecalc.scenario.sections import WORLD
 
     found: dict[tuple[str, str], dict[int, dict[str, float]]] = {}
-    for r in s.products.rows if s.products is not None else ():
+    if s.products is None:
+        return {}
+    for r in s.products.rows:
         if r.partner == WORLD and r.flow == "M":
             key = (r.reporter, sector_of(r.product, s.products.sectors))
             year = found.setdefault(key, {}).setdefault(r.year, {})

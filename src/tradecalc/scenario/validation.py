@@ -12,6 +12,7 @@ import typing
 from typing import TypeVar
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from tradecalc.core.errors import Problem, ScenarioError
 from tradecalc.scenario.lines import by_line, problem_at
@@ -75,7 +76,7 @@ def placeholder_problems(scenario: ScenarioFields, tree: Doc) -> list[Problem]:
         problem_at(
             tree,
             (*loc, "assumption"),
-            item.assumption,
+            item.assumption or "",  # never None: the filter below keeps placeholders only
             tree.here[0],
         )
         for loc, item in provenance_items(scenario)
@@ -97,7 +98,7 @@ def warning_problems(scenario: ScenarioFields, tree: Doc) -> list[Problem]:
     )
 
 
-def pydantic_problem(model: type, tree: Doc, error: dict, default_file: str) -> Problem:
+def pydantic_problem(model: type, tree: Doc, error: ErrorDetails, default_file: str) -> Problem:
     loc = tuple(error["loc"])
     kind = error["type"]
     if kind == "extra_forbidden":

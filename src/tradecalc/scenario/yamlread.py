@@ -12,6 +12,7 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import NoReturn
 
 import yaml
 
@@ -41,22 +42,22 @@ Pos = tuple[str, "int | None"]
 class Doc(dict):
     """A YAML mapping that remembers where each of its keys was written."""
 
-    def __init__(self, *args, pos: dict | None = None, here: Pos | None = None):
+    def __init__(self, *args, pos: dict | None = None, here: Pos):
         super().__init__(*args)
         self.pos: dict = dict(pos or {})
-        self.here = here
+        self.here: Pos = here
 
 
 class DocList(list):
     """A YAML sequence that remembers where each of its items was written."""
 
-    def __init__(self, *args, pos: list | None = None, here: Pos | None = None):
+    def __init__(self, *args, pos: list | None = None, here: Pos):
         super().__init__(*args)
         self.pos: list = list(pos or [])
-        self.here = here
+        self.here: Pos = here
 
 
-def fail(file: str, line: int | None, path: str, message: str):
+def fail(file: str, line: int | None, path: str, message: str) -> NoReturn:
     """Raise a ScenarioError with one problem."""
     raise ScenarioError([Problem(file, line, path, message)])
 
@@ -92,7 +93,7 @@ def parse_yaml(text: str, file: str, *, lines: bool = True, loader_class=FastSaf
         loader.dispose()
 
 
-def _refuse_depth(text: str, file: str, lines: bool):
+def _refuse_depth(text: str, file: str, lines: bool) -> NoReturn:
     line, column = _too_deep(text) if lines else (None, None)
     where = f" (column {column})" if column else ""
     fail(file, line, "", f"nested more than {MAX_DEPTH} levels deep{where}")
@@ -149,11 +150,11 @@ def describe_character(char: str) -> str:
     if code == 0x7F or 0x80 <= code < 0xA0:
         name = "DEL" if code == 0x7F else "C1"
         return f"U+{code:04X} ({name}, a control character)"
-    name = unicodedata.name(char, None)
+    name = unicodedata.name(char, "")
     return f"U+{code:04X} ({name.lower() if name else 'a noncharacter or unassigned'})"
 
 
-def _refuse_character(text: str, file: str, error, lines: bool):
+def _refuse_character(text: str, file: str, error, lines: bool) -> NoReturn:
     """A character YAML may not hold, raw: its line, column and name (never the raw byte)."""
     position = error.position if isinstance(error.position, int) else 0
     line = text.count("\n", 0, position) + 1
@@ -176,8 +177,9 @@ def _too_deep(text: str) -> tuple[int | None, int | None]:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):  # libyaml scans ahead
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
-                if depth > MAX_DEPTH:
-                    return event.start_mark.line + 1, event.start_mark.column + 1
+                mark = event.start_mark  # the parser marks every event
+                if depth > MAX_DEPTH and mark is not None:
+                    return mark.line + 1, mark.column + 1
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError:
@@ -204,7 +206,7 @@ class _Builder:
     def pos(self, node) -> Pos:
         return (self.file, node.start_mark.line + 1 if self.lines else None)
 
-    def fail(self, node, path: str, message: str):
+    def fail(self, node, path: str, message: str) -> NoReturn:
         fail(*self.pos(node), path, message)
 
     def build(self, node, path: str, depth: int = 0):
