@@ -37,7 +37,7 @@ def normal_level(fit: GravityFit, a: str, b: str, year: int | None = None) -> No
         if code not in known:
             refuse("--economies", f"{code} is not in panel {fit.panel.get('id')}")
     in_year = flows[flows["year"] == year]
-    directions = tuple(_direction(in_year, x, y, year) for x, y in ((a, b), (b, a)))
+    directions = (_direction(in_year, a, b, year), _direction(in_year, b, a, year))
     positive = in_year[in_year["in_fit"] & (in_year["value_usd_m"] > 0)]
     if len(positive) < 2:
         refuse("--year", f"{year}: fewer than 2 positive flows in the fit to draw a band from")

@@ -186,7 +186,8 @@ def normal(
         loaded, codes = _pair(scenario, economies)
         spec = _spec(years, terms, fe, estimator, with_domestic, se)
         info, frame = _open_panel(panel, codes, spec.years)
-        result = gravity_normal.normal_level(gravity.fit(frame, spec, info), *codes, year)
+        a, b = codes
+        result = gravity_normal.normal_level(gravity.fit(frame, spec, info), a, b, year)
         line = _briefing(result, loaded) if loaded is not None else None
         emit(
             format,
@@ -206,15 +207,17 @@ def _no_workbook(fmt: Format, output) -> None:
 
 def _pair(scenario: str | None, economies: tuple[str, str] | None):
     """(the loaded scenario or None, the two codes) from SCENARIO or --economies, not both."""
-    if (scenario is None) == (economies is None):
+    if economies is not None and scenario is None:
+        a, b = (code.strip().upper() for code in economies)
+        return None, (a, b)
+    if scenario is None or economies is not None:
         message = "give a SCENARIO or --economies A B (one of them)"
         raise ScenarioError([Problem("--economies", None, "", message)])
-    if economies is not None:
-        return None, tuple(code.strip().upper() for code in economies)
     from tradecalc.cli.support import load
 
     loaded = load(scenario, None)
-    return loaded, tuple(loaded.codes)
+    a, b = loaded.codes
+    return loaded, (a, b)
 
 
 def _briefing(result, scenario) -> tuple[str, str]:
