@@ -285,25 +285,27 @@ def test_normal_of_a_scenario_says_why_when_the_panel_lacks_its_pair():
     assert "tradecalc panel import" in lines[0]
 
 
+TUR_IRN = """\
+name: Türkiye-Iran toy
+economies:
+  - {code: TUR, name: Türkiye}
+  - {code: IRN, name: Iran}
+base_year: 2006
+horizon: 2010
+target: {value_usd_m: 5000, by_year: 2010, assumption: toy target}
+history:
+  - {year: 2006, reporter: TUR, total_usd_m: 1280, assumption: toy record}
+baseline:
+  reporter: TUR
+  flows:
+    - {direction: tur_to_irn, sector: all, value_usd_m: 1000, assumption: toy}
+    - {direction: irn_to_tur, sector: all, value_usd_m: 280, assumption: toy}
+"""
+"""A made-up scenario for a pair the AGTPA panel holds (figures invented for the test)."""
+
+
 def test_normal_of_a_scenario_prints_its_briefing_line(write):
-    path = write(
-        """\
-        name: Türkiye-Iran toy
-        economies:
-          - {code: TUR, name: Türkiye}
-          - {code: IRN, name: Iran}
-        base_year: 2006
-        horizon: 2010
-        target: {value_usd_m: 5000, by_year: 2010, assumption: toy target}
-        history:
-          - {year: 2006, reporter: TUR, total_usd_m: 1280, assumption: toy record}
-        baseline:
-          reporter: TUR
-          flows:
-            - {direction: tur_to_irn, sector: all, value_usd_m: 1000, assumption: toy}
-            - {direction: irn_to_tur, sector: all, value_usd_m: 280, assumption: toy}
-        """
-    )
+    path = write(TUR_IRN)
     result = invoke("normal", path, "--years", "2006")
     assert result.exit_code == 0, result.stderr
     text = " ".join(result.stdout.split())
@@ -442,3 +444,27 @@ def test_ols_normal_level_is_exp_of_its_linear_prediction(panel):
     pair = d[d.exporter.isin(["TUR", "IRN"]) & d.importer.isin(["TUR", "IRN"])]
     normal = normal_level(fit, "TUR", "IRN")
     assert normal.normal_usd_m == pytest.approx(pair.mu.sum(), rel=1e-6)
+
+
+def test_briefing_line_of_a_pair_no_panel_holds_names_what_to_import():
+    from tradecalc.analysis.gravity_brief import briefing_line
+    from tradecalc.scenario.pipeline import load_with_tree
+
+    scenario, _ = load_with_tree(str(ROOT / "scenarios" / "base.yaml"), None, ())
+    assert briefing_line(scenario) == no_normal_level_line(("PAK", "AZE"), ["agtpa"])
+
+
+def test_briefing_line_of_a_pair_in_agtpa_is_its_latest_normal_level(write, panel):
+    """The header's line: the panel's latest year, exporter and importer effects; the same
+    numbers as a fit made here with those options."""
+    from tradecalc.analysis.gravity_brief import briefing_line
+    from tradecalc.scenario.pipeline import load_with_tree
+
+    scenario, _ = load_with_tree(write(TUR_IRN), None, ())
+    label, text = briefing_line(scenario)
+    info, frame = panel
+    spec = gravity.GravitySpec(fixed_effects=("exporter", "importer"), years=(2006,))
+    normal = normal_level(gravity.fit(frame, spec, info), "TUR", "IRN")
+    assert label == "Normal level (gravity, agtpa, 2006)"
+    assert text == normal_level_line(normal, 1280.0, 5000.0, 2006)[1]
+    assert text.endswith(f"the target is {5000 / normal.normal_usd_m:.2g}{TIMES} it")
