@@ -202,7 +202,8 @@ def _check_sample(sample: pd.DataFrame, spec: GravitySpec) -> None:
         refuse("--panel", "no variation: every flow in the sample is the same")
     for term in spec.terms:
         if sample[term].nunique() < 2:
-            refuse("--terms", f"{term}: no variation in the sample (one value throughout)")
+            hint = ": add --with-domestic" if term == "intl" and not spec.with_domestic else ""
+            refuse("--terms", f"{term}: no variation in the sample (one value throughout){hint}")
 
 
 def fit(frame: pd.DataFrame, spec: GravitySpec, panel: dict[str, Any]) -> GravityFit:

@@ -29,8 +29,8 @@ def normal_level(fit: GravityFit, a: str, b: str, year: int | None = None) -> No
         refuse("--economies", f"give two different economies, not {a} twice")
     year = max(fit.years) if year is None else year
     if year not in fit.years:
-        span = f"{min(fit.years)}-{max(fit.years)}"
-        refuse("--year", f"{year} is not a year of the fit ({len(fit.years)} years, {span})")
+        years = ", ".join(str(y) for y in fit.years)
+        refuse("--year", f"{year} is not a year of the fit ({years}): see --years")
     flows = fit.flows
     known = set(flows["exporter"]) | set(flows["importer"])
     for code in (a, b):
