@@ -13,7 +13,11 @@ from tradecalc.core.errors import Problem, ScenarioError
 
 app = typer.Typer(
     name="gravity",
-    help="Gravity: fit a structural gravity equation on a panel; a pair's normal level.",
+    help=(
+        "Gravity: fit a structural gravity equation on a panel; a pair's normal level "
+        "(needs pyfixest: pip install -e '.[gravity]').\n\n"
+        "Example:\n\n    tradecalc gravity normal --economies TUR IRN --panel agtpa --years 2006"
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
