@@ -106,3 +106,11 @@ def panel_store(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     return tmp_path / "data" / "tradecalc" / "panels"
+
+
+@pytest.fixture(scope="module")
+def base_projection():
+    from tradecalc.analysis.projection import project
+
+    p = project(str(ROOT / "scenarios" / "base.yaml"))
+    return p, p.to_dict()

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 from tests.conftest import ROOT, TOY
+from tests.helpers import invoke
 from typer.testing import CliRunner
 
 from tradecalc import load_scenario, project
@@ -47,10 +48,6 @@ tta: {start_year: 2026, transit_days_before: 21, transit_days_after: 14, route_s
 deals:
   - {name: D, direction: aze_to_pak, sector: energy, category: energy, value_usd_m: 300, start_year: 2026, ramp_years: 3, ramp: logistic, probability: 0.3, assumption: toy}
 """
-
-
-def invoke(*args: str):
-    return runner.invoke(app, list(args))
 
 
 # --- simulate --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from tests.helpers import fixture
 from typer.testing import CliRunner
 
 from tradecalc.cli.commands import app
@@ -22,10 +23,6 @@ from tradecalc.scenario.sections import DataFile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "comtrade"
 runner = CliRunner()
-
-
-def fixture(name: str) -> str:
-    return str(FIXTURES / name)
 
 
 def fetch(*args: str):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from tests.helpers import init_from
 from typer.testing import CliRunner
 
 from tradecalc.cli.commands import app
@@ -152,3 +153,50 @@ def test_strict_validation_names_only_the_target_left_to_fill_in(made):
         in result.stderr
     )
     assert "# pta: {start_year: 2024, lines: [{direction: pak_to_uzb" in made[0].read_text()
+
+
+# Review of `tradecalc fetch` (issue 17): bad input is one line and exit 2, never a
+# traceback or a row dropped without a word; `init --from-file` picks its baseline reporter on a
+# stated ground; `validate` knows a data file.
+# Fixtures: tests/fixtures/comtrade/ (MADE-UP values in the API's real shape); the rows changed
+# below are changed by hand, with made-up values too.
+
+
+@pytest.mark.parametrize("pair", [("PAK", "AZE"), ("AZE", "PAK")])
+def test_the_baseline_reporter_does_not_follow_the_order_of_economies(pair, tmp_path):
+    result, out = init_from(tmp_path, pair, "pak-aze.json")
+    assert result.exit_code == 0, result.stderr
+    starter = yaml.safe_load(out.read_text())
+    # made up: AZE reported 2019, 2020, 2022, 2023 itself; PAK the same years, but its 2023
+    # imports are a UNSD aggregate (isReported false): 4 against 3, so AZE, whichever order
+    assert starter["baseline"]["reporter"] == "AZE"
+    assert starter["base_year"] == 2023
+    assert sum(f["value_usd_m"] for f in starter["baseline"]["flows"]) == 27.0  # 22.5 + 4.5
+    why = (
+        "AZE's statistics: it reported more years itself (Comtrade's isReported: 4 against "
+        "PAK's 3); PAK's figures are the mirror"
+    )
+    assert f"{out}: baseline.reporter: warning: {why}" in result.stderr.splitlines()
+    assert f"# baseline.reporter: {why} (docs/fetch.md).\nbaseline:\n" in out.read_text()
+
+
+def test_a_tie_goes_to_the_first_economy_and_says_so(tmp_path):
+    for pair in (("PAK", "UZB"), ("UZB", "PAK")):
+        result, out = init_from(tmp_path, pair, "pak-uzb.json")
+        assert result.exit_code == 0, result.stderr
+        # made up: both report 2019-2023 themselves
+        assert yaml.safe_load(out.read_text())["baseline"]["reporter"] == pair[0]
+        assert (
+            f"{out}: baseline.reporter: warning: {pair[0]}'s statistics: both sides reported 5 "
+            "years themselves and have 5 years: a tie goes to the first economy; "
+            f"{pair[1]}'s figures are the mirror"
+        ) in result.stderr.splitlines()
+
+
+def test_a_base_year_only_one_side_has_picks_that_side(tmp_path):
+    # made up: AZE did not report 2022, TUR did; TUR is chosen for 2022 even though AZE is first
+    result, out = init_from(tmp_path, ("AZE", "TUR"), "tur-aze.json", extra=["--base-year", "2022"])
+    assert result.exit_code == 0, result.stderr
+    starter = yaml.safe_load(out.read_text())
+    assert starter["baseline"]["reporter"] == "TUR" and starter["base_year"] == 2022
+    assert "TUR's statistics: the only side whose record has 2022" in result.stderr

@@ -98,11 +98,13 @@ def test_missing_world_exports_give_null_potential_and_say_what_to_fetch(doc):
 
 def test_rows_are_ranked_by_untapped_and_the_top_set_against_the_gap(doc):
     pak = [r["product"] for r in doc["rows"] if r["direction"] == "pak_to_aze"]
-    assert pak == ["10", "52", "27", "30", "84"]  # 12, 0.5, 0.3, 0, null (last)
+    # 12, 0.5, 0, null; then the chapter apart, fuels (27, untapped 0.3), after all of them
+    assert pak == ["10", "52", "30", "84", "27"]
     summary = doc["directions"][0]
-    # hand-computed: top 3 = 12 + 0.5 + 0.3 = 12.8; against the gap 1500: 12.8 / 1500
-    assert_allclose(summary["top_untapped_usd_m"], 12.8)
-    assert_allclose(summary["top_share_of_gap"], 12.8 / 1500)
+    # hand-computed: top 3 = 12 + 0.5 + 0 = 12.5 (pharma, 30: 350 / 100,000 x 400 = 1.4
+    # potential, 2 bilateral: untapped 0); against the gap 1500: 12.5 / 1500
+    assert_allclose(summary["top_untapped_usd_m"], 12.5)
+    assert_allclose(summary["top_share_of_gap"], 12.5 / 1500)
     assert doc["year"] == 2023  # the fixture's 2022 row is older: the latest year is used
     assert doc["gap_usd_m"] == 1500.0
 
@@ -341,6 +343,8 @@ def test_an_assumed_zero_supply_is_marked_in_the_row():
 def test_the_top_total_counts_only_products_with_a_value_and_says_how_many_lack_one():
     data, _ = read_data_file(FIXTURE)
     summary = headroom(data.products, ("PAK", "AZE"), gap_usd_m=1500.0, top=5)["directions"][0]
-    # PAK -> AZE has 5 products; machinery (84) has no W_p: 4 summed (12 + 0.5 + 0.3 + 0)
-    assert (summary["top"], summary["top_with_value"], summary["without_value"]) == (5, 4, 1)
-    assert_allclose(summary["top_untapped_usd_m"], 12.8)
+    # PAK -> AZE has 5 products, fuels (27) apart: 4 under the share rule, of which machinery
+    # (84) has no W_p: 3 summed (12 + 0.5 + 0)
+    assert (summary["top"], summary["top_with_value"], summary["without_value"]) == (4, 3, 1)
+    assert summary["products"] == 5 and summary["products_apart"] == 1
+    assert_allclose(summary["top_untapped_usd_m"], 12.5)

@@ -25,7 +25,7 @@ def test_the_chart_has_a_bar_per_untapped_product_and_the_gap_line(tmp_path):
     assert (code, err) == (0, "") and out
     text = chart.read_text(encoding="utf-8")
     ET.fromstring(text)  # well-formed SVG
-    # 7 products with an untapped value (5 + 3, machinery has none): one label each
+    # 5 bars (3 + 2: machinery has no untapped value, fuels are apart): one label each
     for label in ("10 Cereals", "52 Cotton", "30 Pharmaceutical products"):
         assert label in text
     assert "The gap to the target in 2030: 1,973 US$ m" in text and "ITC-style" in text
@@ -60,12 +60,13 @@ def test_the_brief_has_a_headroom_section_only_with_product_data():
     assert code == 0
     assert "Headroom: which products could fill the gap (ITC-style)" in page
     assert "Pakistan → Azerbaijan (2023): the 10 largest untapped products" not in page
-    # 5 products, machinery without W_p: the total is of the 4 with a value, the 5th said
+    # 5 products, fuels (27) apart, machinery without W_p: the total is of the 3 with a value
     assert (
-        "Pakistan → Azerbaijan (2023): the 4 largest with a value together: $12.8 m, 0.6 % of "
-        "the gap; 1 has none: fetch --world"
+        "Pakistan → Azerbaijan (2023): the 3 largest with a value together: $12.5 m, 0.6 % of "
+        "the gap (upper-bound scale, not achievable trade); 1 has none: fetch --world"
     ) in page
-    assert "0 (none reported)" in page  # fuels' bilateral, taken as 0
+    assert "27 Mineral fuels, …: untapped $1,495.0 m (not in the total above" in page
+    assert "0 (none reported)" in page  # AZE -> PAK cotton's bilateral, taken as 0
     assert "Product data: Made-up values" in page
     code, page, _ = run("report", ROOT / "scenarios" / "base.yaml")
     assert code == 0 and "Headroom" not in page
@@ -82,18 +83,26 @@ def _chart_text(tmp_path, *args):
 
 def test_the_chart_has_a_panel_per_direction_named_with_arrows_and_true_counts(tmp_path):
     text, words = _chart_text(tmp_path)
-    # one axes per direction, each on its own scale: PAK -> AZE's 12.0 is not a sliver
-    # beside AZE -> PAK's 1,495
+    # one axes per direction, each on its own scale: AZE -> PAK's 1.3 is not a sliver beside
+    # PAK -> AZE's 12.0; fuels (27) apart are not drawn
     assert text.count('<g id="axes_') == 2
-    assert "PAK→AZE: the 4 largest untapped of 5 products" in text
-    assert "AZE→PAK: the 3 largest untapped of 3 products" in text
+    assert "PAK→AZE: the 3 largest untapped of 4 products" in text
+    assert "AZE→PAK: the 2 largest untapped of 2 products" in text
     assert "pak_to_aze" not in text and "aze_to_pak" not in text  # no raw keys in the legend
-    # the subtitle counts what is drawn (4 and 3, machinery has no value), not the --top 10
-    assert "PAK→AZE 4 of 5, AZE→PAK 3 of 3; at most 10 each" in words
+    # the subtitle counts what is drawn (3 and 2, machinery has no value), not the --top 10
+    assert "PAK→AZE 3 of 4, AZE→PAK 2 of 2; at most 10 each" in words
+    assert "HS 27, 71 and 93 are not drawn" in words and "Mineral fuels" not in words
     assert "The 10 largest" not in text
-    # the gap (1,973) is 164 times PAK -> AZE's largest bar (12): drawn only on AZE -> PAK
-    assert "dashed on AZE→PAK; far beyond the PAK→AZE scale, not drawn there" in words
-    assert text.count("the gap, 1,973") == 1
+    # the gap (1,973) is 164 times PAK -> AZE's largest bar (12): drawn on neither panel
+    assert "far beyond the PAK→AZE and AZE→PAK scale, not drawn there" in words
+    assert "the gap, 1,973" not in text
+
+
+def test_the_gap_is_drawn_on_the_panels_whose_scale_it_fits(tmp_path):
+    # a $40 m target leaves a gap of about 12.7 (the central path is about 27.3 in 2030):
+    # within twice PAK -> AZE's largest bar (12), beyond twice AZE -> PAK's (1.33)
+    _, words = _chart_text(tmp_path, "--set", "target.value_usd_m=40")
+    assert "dashed on PAK→AZE; far beyond the AZE→PAK scale, not drawn there" in words
 
 
 def test_the_chart_escapes_tick_labels_from_the_data(tmp_path):

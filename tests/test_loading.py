@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from tests.conftest import TOY
+from tests.helpers import assert_refused, fails, invoke
 
 from tradecalc import ScenarioError, load_scenario
 
@@ -285,3 +288,143 @@ uncertainty: {shock_sd: from_history}
         "s.yaml:18: uncertainty.shock_sd: from_history needs at least 3 year-on-year changes of "
         "PAK's calendar-year totals in history:, found 0",
     ]
+
+
+# Odd and hostile input found in review: one clear line and exit 2, never a traceback.
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "name: x\nd: 2024-02-30\n",
+            "<stdin>:2: d: cannot read '2024-02-30': day is out of range for month",
+        ),
+        ("name: &a [*a]\n", None),  # an alias inside itself
+        ("name: " + "[" * 200 + "]" * 200 + "\n", None),  # nested far too deep
+        ("n: " + "9" * 5000 + "\n", None),  # an integer too long to read
+    ],
+)
+def test_odd_yaml_is_one_line(text, message):
+    stderr = fails("validate", "-", input=text)
+    assert len(stderr.splitlines()) == 1
+    if message:
+        assert stderr == message + "\n"
+    else:
+        assert stderr.startswith("<stdin>")
+
+
+def test_non_utf8_and_oversized_stdin():
+    assert fails("project", "-", input=b"name: \xff\n") == "<stdin>:1: not UTF-8 text (byte 0xff)\n"
+    assert fails("project", "-", input=b"#" * 5_000_001) == (
+        "<stdin>: larger than 5,000,000 bytes\n"
+    )
+
+
+def test_merge_keys_can_be_overridden():
+    from tradecalc.scenario.yamlread import parse_yaml
+
+    doc = parse_yaml("a: &c {x: 1, y: 2}\nb:\n  <<: *c\n  x: 5\n", "m.yaml")
+    assert doc["b"] == {"x": 5, "y": 2}
+    with pytest.raises(ScenarioError):
+        parse_yaml("b:\n  x: 1\n  x: 2\n", "m.yaml")  # a mapping's own duplicate stays an error
+
+
+def test_plain_exponent_numbers_are_numbers(write):
+    s = load_scenario(
+        write(
+            TOY.replace("value_usd_m: 24.3", "value_usd_m: 2.43e1").replace(
+                "value_usd_m: 2000", "value_usd_m: 2e3"
+            )
+        )
+    )
+    assert s.target.value_usd_m == 2000.0 and s.baseline.flows[0].value_usd_m == 24.3
+
+
+def test_impossible_magnitudes_are_validation_errors(write):
+    assert fails("project", write(TOY), "--set", "baseline.flows.0.value_usd_m=1e308") == (
+        "--set baseline.flows.0.value_usd_m=1e308: baseline.flows.0.value_usd_m: input should be "
+        "less than or equal to 1000000000, got 1e+308\n"
+    )
+
+
+def test_extends_keeps_two_lines_on_one_flow(write):
+    write(
+        TOY
+        + "pta: {start_year: 2025, lines: [{direction: pak_to_aze, sector: textiles, coverage: 0.4, mfn_tariff: 0.15}]}\n",
+        "base.yaml",
+    )
+    write("""\
+extends: base.yaml
+pta:
+  lines:
+    - {direction: pak_to_aze, sector: textiles, coverage: 0.3}
+    - {direction: pak_to_aze, sector: textiles, coverage: 0.5, mfn_tariff: 0.1}
+""")
+    lines = load_scenario("s.yaml").pta.lines
+    # the first child line merges into the parent's line, the second is added
+    assert [(ln.coverage, ln.mfn_tariff) for ln in lines] == [(0.3, 0.15), (0.5, 0.1)]
+    assert fails("project", "s.yaml", "--set", "pta.lines.pak_to_aze/textiles.coverage=0.1") == (
+        "--set pta.lines.pak_to_aze/textiles.coverage=0.1: pta.lines.pak_to_aze/textiles: "
+        "2 items are named 'pak_to_aze/textiles': use the index instead\n"
+    )
+
+
+# Hardening, round 3 (issue 20, items 1-7 and 10): the newer commands meet the error contract.
+# One test (or a few) per numbered item of the issue, named ``test_item_NN_...``. The contract:
+# bad input is one ``FILE:LINE: path: message`` (or ``OPTION: message``) line per problem on
+# stderr, exit 2, nothing on stdout, no traceback, no file replaced, no raw control character.
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (
+            "schema_version: 1\nname: a\x00b\n",
+            "s.yaml:2: the character U+0000 (NUL, a control character) at column 8 is not "
+            'allowed in YAML: remove it, or write it as \\x00 inside double quotes ("...")',
+        ),
+        (
+            "name: x\ndescription: 'a\x1b[2Jb'\n",
+            "s.yaml:2: the character U+001B (ESC, a control character) at column 16 is not "
+            'allowed in YAML: remove it, or write it as \\x1b inside double quotes ("...")',
+        ),
+        (
+            "a: " + "[" * 200_000 + "]" * 200_000 + "\n",
+            "s.yaml:1: nested more than 50 levels deep (column 53)",
+        ),
+        (
+            "a:\n" + "".join(" " * i + "-\n" for i in range(1, 2000)),
+            "s.yaml:51: nested more than 50 levels deep (column 51)",
+        ),
+        ("a: 1\n\tb: 2\n", "s.yaml:2: YAML syntax error: found character '\\t' that cannot start "
+         "any token (column 1)"),
+    ],
+    ids=["nul", "esc", "deep-flow", "deep-block", "tab"],
+)  # fmt: skip
+def test_yaml_reader_errors_name_line_and_column(write, text, line):
+    write(text)
+    assert_refused(invoke("validate", "s.yaml"), line)
+    assert_refused(invoke("project", "s.yaml"), line)
+
+
+def test_extends_a_special_file_or_a_bad_character(write, tmp_path):
+    os.mkfifo(tmp_path / "pipe.yaml")
+    write("name: x\nextends: /dev/zero\n")
+    assert_refused(
+        invoke("project", "s.yaml"),
+        "s.yaml:2: extends: cannot read /dev/zero: not a regular file (a device)",
+    )
+    write("extends: pipe.yaml\n")
+    assert_refused(
+        invoke("project", "s.yaml"),
+        "s.yaml:1: extends: cannot read pipe.yaml: not a regular file (a FIFO)",
+    )
+    write("name: ok\n\n# a comment \x1b]0;title\x07\n", "parent.yaml")
+    write("extends: parent.yaml\n")
+    result = invoke("project", "s.yaml")
+    assert_refused(
+        result,
+        "parent.yaml:3: the character U+001B (ESC, a control character) at column 13 is not "
+        'allowed in YAML: remove it, or write it as \\x1b inside double quotes ("...")',
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import re
 import struct
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from tests.briefing_fixtures import BACKTEST, BRIEF
 from tests.conftest import ROOT
+from tests.helpers import HOSTILE_NAME, UNSAFE, _svg_facts, invoke, ok
 from typer.testing import CliRunner
 
 from tradecalc.analysis.comparison import Comparison
@@ -221,3 +223,99 @@ def test_a_plain_run_imports_neither_matplotlib_nor_an_xlsx_writer():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert json.loads(result.stdout)["scenario"]["name"] == "Base case"
     assert result.stderr == "[]"
+
+
+# Hardening, round 3 (issue 20, items 1-7 and 10): the newer commands meet the error contract.
+# One test (or a few) per numbered item of the issue, named ``test_item_NN_...``. The contract:
+# bad input is one ``FILE:LINE: path: message`` (or ``OPTION: message``) line per problem on
+# stderr, exit 2, nothing on stdout, no traceback, no file replaced, no raw control character.
+
+
+def _hostile_base() -> str:
+    """base.yaml with a hostile scenario name and a hostile deal name (a tornado tick label)."""
+    text = Path(BASE).read_text(encoding="utf-8")
+    text = text.replace('name: "Base case"', f'name: "{HOSTILE_NAME}"', 1)
+    return text.replace('"Textiles: ready-made garments"', '"Tex\\x1b[31m\\u202etiles"')
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["project", "s.yaml"],
+        ["simulate", "s.yaml", "-n", "50"],
+        ["sensitivity", "s.yaml"],
+        ["backtest", "s.yaml", "-n", "50"],
+        ["compare", "s.yaml", BASE],
+    ],
+    ids=lambda args: args[0],
+)
+def test_charts_draw_escaped_names_without_glyph_warnings(write, tmp_path, args):
+    import warnings
+
+    write(_hostile_base())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = invoke(*args, "-f", "json", "--plot", "c.svg")
+    assert result.exit_code == 0, result.stderr
+    assert [str(w.message) for w in caught] == []
+    svg = (tmp_path / "c.svg").read_text(encoding="utf-8")
+    assert not UNSAFE.search(svg.replace("\n", "").replace("\t", ""))
+    if args[0] in ("project", "simulate", "sensitivity"):  # the charts whose title names it
+        assert "Bad\\x01\\x1b[2J\\u202e\\u2066\\x0b name" in svg
+    if args[0] == "sensitivity":  # a tick label of the tornado
+        assert "Tex\\x1b[31m\\u202etiles" in svg
+
+
+@pytest.mark.parametrize("suffix", ["png", "svg"])
+def test_a_letter_the_font_lacks_warns_nothing(write, tmp_path, suffix):
+    import warnings
+
+    write(f'extends: {BASE}\nname: "\u4e2d\u6587 \U0001f600 case"\n')
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = invoke("project", "s.yaml", "-f", "json", "--plot", f"c.{suffix}")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert [str(w.message) for w in caught] == []
+    if suffix == "svg":  # text stays text: a reader with the font sees the name
+        assert "\u4e2d\u6587" in (tmp_path / "c.svg").read_text(encoding="utf-8")
+
+
+# Issue 20, items 8, 9 and 11-15: outputs that set no traps, and the economics and data fixes.
+
+
+def test_project_plot_shows_each_lever_the_odds_band_and_a_memo_apart(base_projection):
+    from tradecalc.views import plot
+
+    p, doc = base_projection
+    svg = plot.projection_chart(p, Path("c.svg"), document=doc).decode()
+    text = re.sub(r"<[^>]+>", " ", svg)
+    # three panels: the measure; the levers on their own scale; the memo on its own scale
+    assert _svg_facts(svg)[3] == 3
+    assert "What each counted lever adds to the baseline (own scale)" in text
+    assert "Not counted by the target (memo, own scale)" in text
+    assert "memo: all trade" not in text  # no memo line over the measure any more
+    # every counted lever and deal is drawn, with its value at the deadline (the table's)
+    for label in ("PTA: 0.7 in 2030", "TTA: 1.2 in 2030", "Tariff changes: -1.3 in 2030",
+                  "deal Pharma: direct medicine supply: 1.2 in 2030"):  # fmt: skip
+        assert label in text, label
+    # the odds band, the same numbers as the odds line (P10 9.5, P90 215.0 in 2030)
+    odds = doc["odds"]
+    band = f"{odds['p10_at_by_year_usd_m']:,.1f}-{odds['p90_at_by_year_usd_m']:,.1f} in 2030"
+    assert f"P10-P90 of the odds (2,000 draws, seed 0): {band}" in text
+
+
+def test_the_tornado_puts_the_shocks_on_their_own_axis():
+    from tradecalc.views import plot
+
+    doc = json.loads(ok("sensitivity", BASE, "-f", "json"))
+    svg = plot.sensitivity_chart(doc, Path("t.svg")).decode()
+    assert _svg_facts(svg)[3] == 2  # the annual shocks above, the levers below
+    text = re.sub(r"<[^>]+>", " ", svg)
+    assert "The annual shocks (top) have their own scale." in " ".join(text.split())
+    # the levers' panel has its own scale: ticks a dollar apart around 40.5, which one axis
+    # spanning the shocks' swing (over US$ 100 m wide) could not have
+    shock = doc["inputs"][0]
+    assert shock["input"].startswith("annual shocks") and shock["swing_usd_m"] > 50
+    ticks = {int(t) for t in re.findall(r">\s*(\d+)\s*</text>", svg)}
+    assert {40, 41, 42} <= ticks
+    assert max(ticks) >= shock["measure_high_usd_m"] * 0.8  # the shocks' own axis reaches it

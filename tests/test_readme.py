@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -10,6 +11,9 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import ROOT, python_module, system_tool
+from typer.testing import CliRunner
+
+from tradecalc.cli.commands import app
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -87,3 +91,49 @@ def test_readme_results_table_is_the_tools():
     block = README.split("<!-- results-table")[1].split("<!-- end results-table")[0]
     rows = [line for line in block.splitlines() if line.startswith("| `")]
     assert "\n".join(rows) == results_table()
+
+
+def test_the_setup_activates_the_venv_before_any_example():
+    blocks = re.findall(r"```(?:sh|console)\n(.*?)```", README, flags=re.S)
+    first = blocks[0].splitlines()
+    assert first[0].startswith("python3 -m venv .venv && . .venv/bin/activate")
+    assert first[1].startswith("pip install -e . && tradecalc project scenarios/base.yaml")
+    # after it, every example calls the programs as the activated environment finds them
+    for block in blocks:
+        assert ".venv/bin/" not in block.replace(". .venv/bin/activate", "")
+
+
+def test_activating_puts_the_environments_programs_first_on_path():
+    bin_dir = Path(sys.executable).parent
+    if not (bin_dir / "activate").exists():
+        pytest.skip("not run from a virtual environment")
+    done = subprocess.run(
+        ["bash", "-c", f". '{bin_dir}/activate' && command -v tradecalc pytest python"],
+        capture_output=True, text=True, check=True, env={"PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert [Path(p).parent for p in done.stdout.split()] == [bin_dir] * 3
+
+
+def test_the_completion_line_says_what_it_edits():
+    (line,) = [x for x in README.splitlines() if x.startswith("tradecalc --install-completion")]
+    assert "edits ~/.bashrc" in line
+
+
+# Reviewer's fixes to the odds (branch fix-odds): Monte Carlo errors of the odds line's
+# centres, simulate's bound, the notes when a scenario has no uncertainty, honest naive
+# benchmarks in the rolling back-test, and --horizon refused without --rolling.
+
+
+runner = CliRunner()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_readme_push_sentence_quotes_the_tools_probability():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"reaches \$198 m, with a ([\d.]+) %", text.replace("\n  ", " "))
+    assert said is not None
+    result = runner.invoke(app, ["project", "scenarios/push-2030.yaml", "-f", "json"])
+    p = json.loads(result.stdout)["odds"]["probability_by_year"]
+    assert float(said.group(1)) == pytest.approx(100 * p, abs=0.005)

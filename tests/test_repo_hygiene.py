@@ -111,3 +111,25 @@ def test_readme_points_to_the_shipped_docs_and_data():
         "src/tradecalc/data/pak-aze-reference.yaml",
     ):
         assert f"]({target})" in readme, target
+
+
+# Tests are filed by feature (issue 24): a name says what is tested, not the round of work,
+# the review or the fix that wrote it.
+ROUND_NAME = re.compile(r"round\d|_v\d|fix_|review|hardening|robustness|regression", re.IGNORECASE)
+
+
+def test_no_test_file_or_folder_is_named_after_a_round_of_work():
+    tests = ROOT / "tests"
+    names = {
+        part
+        for path in [*tracked_files(), *tests.rglob("*")]
+        if path.is_relative_to(tests) and "__pycache__" not in path.parts
+        for part in path.relative_to(tests).parts
+    }
+    assert sorted(n for n in names if ROUND_NAME.search(n)) == []
+
+
+def test_the_round_name_rule_catches_what_it_is_for():
+    caught = ["test_hardening_round3.py", "test_format_v2.py", "test_fix_odds.py", "review"]
+    assert all(ROUND_NAME.search(name) for name in caught)
+    assert not any(ROUND_NAME.search(n) for n in ["test_scenario_format.py", "test_odds.py"])

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from tests.briefing_fixtures import BRIEF
 from tests.conftest import ROOT, system_tool
+from tests.helpers import _svg_facts, ok
 from typer.testing import CliRunner
 
 from tradecalc.cli.commands import app
@@ -170,3 +171,39 @@ def test_report_to_stdout_is_the_page(write, html):
     path = write(BRIEF, "brief.yaml")
     result = runner.invoke(app, ["report", path])
     assert result.exit_code == 0 and html in result.stdout
+
+
+# Issue 20, items 8, 9 and 11-15: outputs that set no traps, and the economics and data fixes.
+
+
+A4_TEXT_MM = 186.0  # 210 mm less the brief's 12 mm margins
+
+
+PRINT_MAX_HEIGHT_MM = 95.0  # the brief's print CSS for the printed chart
+
+
+PT_MM = 25.4 / 72
+
+
+@pytest.mark.parametrize("log", [False, True])
+def test_the_briefs_printed_chart_reads_on_a4(base_projection, log):
+    from tradecalc.views import plot
+
+    p, doc = base_projection
+    svg = plot.projection_chart(p, Path("c.svg"), log=log, document=doc, bare=True).decode()
+    width, height, sizes, axes = _svg_facts(svg)
+    # no title, subtitle or source footer: the page has them
+    assert p.scenario.name not in svg and "Drawn by tradecalc" not in svg and "Verdict" not in svg
+    # printed at A4's text width (or the print CSS's height), no text is under 7 pt
+    scale = min(1.0, A4_TEXT_MM / (width * PT_MM), PRINT_MAX_HEIGHT_MM / (height * PT_MM))
+    assert sizes and min(sizes) * scale >= 7.0, (min(sizes), scale)
+    assert axes == 2  # the measure, and the levers on their own scale
+
+
+def test_the_brief_prints_the_bare_chart_and_shows_the_full_one(tmp_path):
+    ok("report", BASE, "-o", str(tmp_path / "brief.html"))
+    html = (tmp_path / "brief.html").read_text(encoding="utf-8")
+    screen = html.split('<div class="screen-only">')[1].split("</div>")[0]
+    printed = html.split('<div class="print-only printed-chart">')[1].split("</div>")[0]
+    assert "Drawn by tradecalc" in screen and "Drawn by tradecalc" not in printed
+    assert ".printed-chart figure svg" in html

@@ -13,17 +13,14 @@ import sys
 import pandas as pd
 import pytest
 from tests.conftest import ROOT, SCENARIOS, TOY
+from tests.helpers import invoke
 from typer.testing import CliRunner
 
+from tradecalc import ScenarioError, load_scenario, project
 from tradecalc.cli import commands as cli
-from tradecalc.cli.commands import app
 from tradecalc.scenario.schema import json_schema
 
 runner = CliRunner()
-
-
-def invoke(*args: str, input: str | None = None):
-    return runner.invoke(app, list(args), input=input)
 
 
 def ok(*args: str, input: str | None = None) -> str:
@@ -374,6 +371,7 @@ def test_colour_on_a_terminal_unless_no_color():
     assert "Projection, US$ m" in plain and not COLOUR.search(plain)
 
 
+@pytest.mark.slow
 def test_broken_pipe_is_quiet():
     with subprocess.Popen(
         tradecalc(
@@ -432,3 +430,28 @@ def test_every_command_in_every_format(command, fmt):
         assert stdout.startswith("## ")
     else:
         assert stdout.strip()
+
+
+# Hostile input (issue 7): never crash, never hang, never lose a file, never print unsafe text.
+# The corpus under tests/bad_inputs/ holds one hostile input per file, each with a first line
+# ``# expect: what it is`` and optionally ``# run: ARGS`` (default ``project FILE``); files
+# under tests/bad_inputs/parts/ are what they extend. Every one must exit 2 with nothing on
+# stdout and only well-formed lines on stderr, fast.
+
+
+BASE = str(ROOT / "scenarios" / "base.yaml")
+
+
+def test_scenario_replace_validates():
+    s = load_scenario(BASE)
+    with pytest.raises(ScenarioError) as error:
+        s.replace(deal_value_scale=-1)
+    assert str(error.value) == (
+        "Scenario.replace: deal_value_scale: input should be greater than or equal to 0, got -1"
+    )
+    half = s.replace(deal_value_scale=0.5)
+    assert half.deal_value_scale == 0.5 and half.deals == s.deals
+    via_overrides = project(BASE, overrides=["deal_value_scale=0.5"])
+    assert project(half).measure_at_by_year == via_overrides.measure_at_by_year
+    with pytest.raises(ScenarioError):
+        s.replace(target={"value_usd_m": 100, "by_year": 2020})  # deadline before base year

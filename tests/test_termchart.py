@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from tests.briefing_fixtures import BRIEF, GOLDEN
+from tests.conftest import ROOT
+from tests.helpers import HOSTILE_NAME, UNSAFE, invoke
 from typer.testing import CliRunner
 
 from tradecalc.analysis.comparison import Comparison
@@ -107,3 +109,22 @@ def test_chart_goes_to_the_output_file_with_the_table(write, tmp_path):
     result = runner.invoke(app, ["simulate", path, "-n", "100", "--chart", "-o", str(out)])
     assert result.exit_code == 0 and result.stdout == ""
     assert "Golden: the measure across 100 draws, US$ m" in out.read_text(encoding="utf-8")
+
+
+# Hardening, round 3 (issue 20, items 1-7 and 10): the newer commands meet the error contract.
+# One test (or a few) per numbered item of the issue, named ``test_item_NN_...``. The contract:
+# bad input is one ``FILE:LINE: path: message`` (or ``OPTION: message``) line per problem on
+# stderr, exit 2, nothing on stdout, no traceback, no file replaced, no raw control character.
+
+
+BASE = str(ROOT / "scenarios" / "base.yaml")
+
+
+def test_terminal_chart_title_is_escaped_like_the_table(write):
+    write(f'extends: {BASE}\nname: "{HOSTILE_NAME}"\n')
+    result = invoke("project", "s.yaml", "--chart")
+    assert result.exit_code == 0, result.stderr
+    assert not UNSAFE.search(result.stdout.replace("\n", ""))
+    shown = "Bad\\x01\\x1b[2J\\u202e\\u2066\\x0b name"
+    assert f"Scenario         {shown}" in result.stdout  # the table
+    assert f"{shown}: the measure against the target" in result.stdout  # the chart's title

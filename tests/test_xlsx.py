@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import builtins
+import io
 import json
 import os
 import pty
 import subprocess
 import sys
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -15,6 +17,7 @@ import pytest
 from numpy.testing import assert_allclose
 from tests.briefing_fixtures import BRIEF
 from tests.conftest import ROOT
+from tests.helpers import HOSTILE_NAME, SCENARIOS_DIR, UNSAFE, invoke, ok
 from typer.testing import CliRunner
 
 from tradecalc.cli.commands import app
@@ -22,12 +25,6 @@ from tradecalc.cli.commands import app
 runner = CliRunner()
 BASE = str(ROOT / "scenarios" / "base.yaml")
 PROJECT_SHEETS = ["Summary", "Years", "Components", "Levers", "History", "Assumptions", "Sources"]
-
-
-def ok(*args: str) -> str:
-    result = runner.invoke(app, list(args))
-    assert result.exit_code == 0 and result.stderr == "", result.stderr
-    return result.stdout
 
 
 @pytest.fixture
@@ -198,3 +195,95 @@ def test_a_workbook_is_refused_on_a_terminal_and_allowed_into_a_pipe():
     assert result.stderr == "--format xlsx: a workbook is not for the terminal: add -o FILE.xlsx\n"
     piped = subprocess.run(command, capture_output=True)
     assert piped.returncode == 0 and piped.stdout.startswith(b"PK\x03\x04")  # a zip: .xlsx
+
+
+# Hardening, round 3 (issue 20, items 1-7 and 10): the newer commands meet the error contract.
+# One test (or a few) per numbered item of the issue, named ``test_item_NN_...``. The contract:
+# bad input is one ``FILE:LINE: path: message`` (or ``OPTION: message``) line per problem on
+# stderr, exit 2, nothing on stdout, no traceback, no file replaced, no raw control character.
+
+
+def _sheet_names(data: bytes) -> list[str]:
+    import zipfile
+    from xml.etree import ElementTree
+
+    book = ElementTree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml"))
+    return [e.get("name") for e in book.iter() if e.tag.endswith("}sheet")]
+
+
+def test_sheet_name_cut_before_an_apostrophe(write, tmp_path):
+    name = "x" * 30 + "'yyy"  # the 31st character, where Excel's limit cuts, is '
+    write(f'extends: {BASE}\nname: "{name}"\n', "q.yaml")
+    result = invoke("compare", BASE, "q.yaml", "-o", "c.xlsx")
+    assert result.exit_code == 0, result.stderr
+    sheets = _sheet_names((tmp_path / "c.xlsx").read_bytes())
+    assert "x" * 30 in sheets
+    assert not [s for s in sheets if s.startswith("'") or s.endswith("'") or len(s) > 31]
+
+
+def test_workbook_xml_holds_no_raw_control_character(write, tmp_path):
+    import zipfile
+    from xml.etree import ElementTree
+
+    write(f'extends: {BASE}\nname: "{HOSTILE_NAME}"\n')
+    for args in (["project", "s.yaml"], ["compare", "s.yaml", BASE]):
+        result = invoke(*args, "-o", "out.xlsx")
+        assert result.exit_code == 0, result.stderr
+        book = zipfile.ZipFile(io.BytesIO((tmp_path / "out.xlsx").read_bytes()))
+        for part in book.namelist():
+            text = book.read(part).decode("utf-8")
+            assert not UNSAFE.search(text.replace("\n", "").replace("\t", "")), part
+            if part.endswith((".xml", ".rels")):
+                ElementTree.fromstring(text)  # well-formed XML 1.0
+        shown = "Bad\\x01\\x1b[2J\\u202e\\u2066\\x0b name"  # escaped, as in the tables
+        assert shown in book.read("xl/sharedStrings.xml").decode()
+
+
+# Issue 20, items 8, 9 and 11-15: outputs that set no traps, and the economics and data fixes.
+
+
+def test_workbook_components_have_counted_and_kind(tmp_path):
+    out = tmp_path / "base.xlsx"
+    assert ok("project", BASE, "-o", str(out)) == ""
+    sheet = openpyxl.load_workbook(out)["Components"]
+    cells = list(sheet.iter_rows(values_only=True))
+    header = list(cells[0])
+    assert header[-2:] == ["counted", "kind"]
+    counted, kind = header.index("counted"), header.index("kind")
+    observed = [r for r in cells[1:] if r[header.index("component")] == "observed"]
+    assert observed and all(r[counted] is False for r in observed)
+    assert {r[kind] for r in cells[1:]} == {"total", "part", "projection"}
+    assert any(r[counted] is True for r in cells[1:])
+
+
+def test_the_workbook_prints_on_a4_landscape_one_page_wide(tmp_path):
+    for args in (["project", BASE], ["compare", BASE, str(SCENARIOS_DIR / "push-2030.yaml")]):
+        out = tmp_path / f"{args[0]}.xlsx"
+        ok(*args, "-o", str(out))
+        book = openpyxl.load_workbook(out)
+        for sheet in book.worksheets:
+            setup = sheet.page_setup
+            assert (setup.orientation, setup.paperSize) == ("landscape", 9), sheet.title  # A4
+            assert sheet.sheet_properties.pageSetUpPr.fitToPage
+            assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0)  # 1 page wide, any tall
+            assert sheet.print_title_rows == "$1:$1"  # the header row on every page
+            empty = [c.coordinate for row in sheet.iter_rows() for c in row if c.value == ""]
+            assert not empty, (sheet.title, empty[:5])
+
+
+# Reviewer's fixes to the odds (branch fix-odds): Monte Carlo errors of the odds line's
+# centres, simulate's bound, the notes when a scenario has no uncertainty, honest naive
+# benchmarks in the rolling back-test, and --horizon refused without --rolling.
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_workbook_labels_a_mean_that_does_not_converge(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "base.xlsx"
+    result = runner.invoke(app, ["project", str(ROOT / "scenarios/base.yaml"), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    labels = [row[0].value for row in openpyxl.load_workbook(out)["Summary"].iter_rows()]
+    assert "Mean in 2030, US$ m (does not converge: methods.md 8.1)" in labels

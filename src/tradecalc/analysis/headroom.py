@@ -14,6 +14,10 @@ reports its imports from the world (docs/methods.md, "Headroom"):
 - Balassa's RCA and the product's density for the exporter (:mod:`.complexity`), where the
   world rows allow.
 
+Chapters whose trade a world-share rule does not describe (:data:`APART`: mineral fuels,
+precious stones and metals, arms; at HS4 the headings of those chapters) are ranked after the
+rest and never summed with it: their rows carry ``apart`` and their own block, ``apart``.
+
 Pure: rows in, a document out (the JSON of `tradecalc headroom`); nothing is printed.
 """
 
@@ -40,6 +44,23 @@ METHOD = (
 NONE_REPORTED = "none reported: taken as 0"
 """The basis of a supply or bilateral figure that no row gives but the potential uses as 0
 (Comtrade leaves out flows it has no report of; docs/methods.md, "Absence is not zero")."""
+
+APART: dict[str, str] = {
+    "27": (
+        "mineral fuels: crude by pipeline, gas and LNG on long-term contracts move by "
+        "infrastructure and contract, not by a share of an open market"
+    ),
+    "71": (
+        "precious stones and metals: gold and bullion move with reserves, refining and "
+        "finance, not with a buyer's demand for goods"
+    ),
+    "93": "arms and ammunition: sold government to government under licence, not in a market",
+}
+"""HS chapters where a world-share rule does not describe a market (docs/methods.md 13, "Chapters
+apart"), with the reason; a heading is apart when its chapter is."""
+
+SCALE = "upper-bound scale, not achievable trade"
+"""What a total of untapped values set against the gap is (docs/methods.md 13)."""
 
 Key = tuple[int, str, str, str, str]
 """(year, reporter, partner, flow, product)."""
@@ -157,6 +178,7 @@ def _row(data: _Data, year: int, exporter: str, importer: str, p: str) -> dict[s
         **_advantage(data, year, exporter, p),
         "source": data.sources.get((year, importer, WORLD, "M", p)),
         "note": "; ".join(notes) or None,
+        "apart": chapter_apart(p) is not None,
     }
 
 
@@ -167,12 +189,22 @@ def _advantage(data: _Data, year: int, exporter: str, p: str) -> dict[str, float
     return {"rca": found.rca.get((exporter, p)), "density": found.density.get((exporter, p))}
 
 
+def chapter_apart(product: str) -> str | None:
+    """The reason a product's chapter is kept apart from the share rule, or None.
+
+    >>> chapter_apart("2711")[:13], chapter_apart("271111")[:13], chapter_apart("10")
+    ('mineral fuels', 'mineral fuels', None)
+    """
+    return APART.get(product[:2])
+
+
 def _ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """By untapped value, largest first; rows without one last, by market size."""
+    """By untapped value, largest first; rows without one last, by market size; the chapters
+    apart (:data:`APART`) after all the rest, ranked the same way among themselves."""
 
     def order(row):
         untapped = row["untapped_usd_m"]
-        return (untapped is None, -(untapped or 0.0), -row["market_usd_m"])
+        return (row.get("apart", False), untapped is None, -(untapped or 0.0), -row["market_usd_m"])
 
     rows = sorted(rows, key=order)
     for rank, row in enumerate(rows, 1):
@@ -187,15 +219,17 @@ def _direction(data: _Data, exporter: str, importer: str, gap: float | None, top
         return None
     products = sorted({k[4] for k in data.rows if k[:4] == (year, importer, WORLD, "M")})
     rows = _ranked([_row(data, year, exporter, importer, p) for p in products])
-    shown = [r["untapped_usd_m"] for r in rows[:top] if r["untapped_usd_m"] is not None]
+    rule = [r for r in rows if not r["apart"]]
+    shown = [r["untapped_usd_m"] for r in rule[:top] if r["untapped_usd_m"] is not None]
     total = sum(shown) if shown else None
     summary = {
         "direction": direction_name(exporter, importer),
         "year": year,
         "products": len(rows),
-        "top": min(top, len(rows)),
+        "products_apart": len(rows) - len(rule),
+        "top": min(top, len(rule)),
         "top_with_value": len(shown),
-        "without_value": sum(r["untapped_usd_m"] is None for r in rows),
+        "without_value": sum(r["untapped_usd_m"] is None for r in rule),
         "top_untapped_usd_m": total,
         "top_share_of_gap": total / gap if total is not None and gap and gap > 0 else None,
         "complexity_notes": _notes(data, year, exporter),
@@ -257,6 +291,35 @@ def headroom(
         "directions": directions,
         "skipped": skipped,
         "rows": rows,
+        "scale": SCALE,
+        "apart": apart_block(rows),
+    }
+
+
+def apart_block(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The chapters apart (:data:`APART`) and, per direction with such rows, their products and
+    untapped total: shown, never added to the top total nor set against the gap."""
+    directions = []
+    for direction in dict.fromkeys(r["direction"] for r in rows if r.get("apart")):
+        own = [r for r in rows if r["direction"] == direction and r["apart"]]
+        valued = [r["untapped_usd_m"] for r in own if r["untapped_usd_m"] is not None]
+        directions.append(
+            {
+                "direction": direction,
+                "year": own[0]["year"],
+                "products": [r["product"] for r in own],
+                "market_usd_m": sum(r["market_usd_m"] for r in own),
+                "untapped_usd_m": sum(valued) if valued else None,
+                "without_value": len(own) - len(valued),
+            }
+        )
+    return {
+        "chapters": [{"chapter": c, "reason": why} for c, why in APART.items()],
+        "note": (
+            "a world-share rule does not describe these markets: their untapped values are "
+            "shown apart, not summed with the rest nor set against the gap"
+        ),
+        "directions": directions,
     }
 
 
@@ -305,6 +368,8 @@ def reference_headroom(reference: dict[str, Any], gap_usd_m: float | None) -> di
         "directions": [],
         "skipped": skipped,
         "rows": _ranked(rows),
+        "scale": SCALE,
+        "apart": apart_block(rows),
     }
 
 
@@ -336,6 +401,7 @@ def _reference_row(entry, importer: str, product: str, sources) -> dict[str, Any
             f"market from the reference data: {source.get('title', entry.get('source'))} "
             f"(reliability {entry.get('reliability', '?')}); no world exports: fetch --world"
         ),
+        "apart": chapter_apart(product) is not None,
     }
 
 

@@ -632,7 +632,12 @@ def init(
     target: Annotated[float, typer.Option("--target", help="Target trade, US$ million a year.")],
     by: Annotated[int, typer.Option("--by", help="Deadline year.")],
     base_year: Annotated[
-        int | None, typer.Option("--base-year", help="Base year (default: --by minus 7).")
+        int | None,
+        typer.Option(
+            "--base-year",
+            help="Base year (default: --by minus 7; with --from-file or --fetch, the latest "
+            "year of the baseline reporter's record). Over 10 years before --by warns.",
+        ),
     ] = None,
     name: Annotated[
         list[str] | None,
@@ -660,7 +665,7 @@ def init(
 
         tradecalc init --economies PAK UZB --target 2000 --by 2030 -o pak-uzb.yaml
     """
-    from tradecalc.scenario.starter import starter_yaml
+    from tradecalc.scenario.starter import far_base_year, starter_yaml
 
     if from_file or fetch_data:  # the record and flows from data (issue 17): cli/fetch.py
         return _fetch_init(
@@ -679,6 +684,8 @@ def init(
                 )
             names[code.strip().upper()] = value.strip()
         text = starter_yaml(list(economies), target, by, base_year, names)
+        if far := far_base_year(base_year, by, "give a later --base-year"):
+            report_problems([Problem("--base-year", None, "", far)])
         if output is None:
             sys.stdout.write(text)
         else:

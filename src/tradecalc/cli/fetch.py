@@ -183,7 +183,7 @@ def init_from_data(economies, target, by, base_year, name, output, from_file, fe
     from tradecalc.ingest import fetching
     from tradecalc.ingest.datafile import to_yaml
     from tradecalc.scenario.datafile import read_data_file
-    from tradecalc.scenario.starter import baseline_choice, data_starter
+    from tradecalc.scenario.starter import baseline_choice, data_starter, far_base_year
 
     data_path = _data_path(output)
     with handled([("--output", output), ("--output (data file)", data_path)]):
@@ -209,8 +209,10 @@ def init_from_data(economies, target, by, base_year, name, output, from_file, fe
         data, _ = read_data_file(data_path, text)
         starter = data_starter(data, data_path.name, target, by, names, base_year, text)
         _warn(built, from_file, data_path)
-        _, _, reason = baseline_choice(data, base_year)
+        _, entry, reason = baseline_choice(data, base_year)
         report_problems([Problem(str(output), None, "baseline.reporter", f"warning: {reason}")])
+        if far := far_base_year(entry.year, by, "fetch later years, or give --base-year"):
+            report_problems([Problem(str(output), None, "base_year", far)])
         _write_pair(data_path, text, output, starter)
 
 

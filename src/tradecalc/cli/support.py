@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 try:  # typer 0.2x carries its own copy of click
     from typer._click import exceptions as click_errors
@@ -23,9 +23,27 @@ except ImportError:  # pragma: no cover - older typer on click
 
 from tradecalc.core.errors import Problem, ScenarioError
 
+COMPLETION_HELP = {
+    "install_completion": (
+        "Install tab completion for your shell; it edits files in your home folder: bash "
+        "adds a line to ~/.bashrc and writes ~/.bash_completions/tradecalc.sh; zsh edits "
+        "~/.zshrc and writes ~/.zfunc/_tradecalc; fish writes "
+        "~/.config/fish/completions/tradecalc.fish; PowerShell appends to $PROFILE."
+    ),
+    "show_completion": "Print the completion script instead, to install it by hand.",
+}
+"""Help of typer's completion options that says what they edit (typer's own says not)."""
+
 
 class Group(TyperGroup):
     """The command group, with usage errors as one line (``OPTION: message``), exit 2."""
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for param in params:
+            if isinstance(param, TyperOption) and param.name in COMPLETION_HELP:
+                param.help = COMPLETION_HELP[param.name]
+        return params
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:

@@ -21,6 +21,12 @@ from tradecalc.core.sanitize import has_unsafe
 from tradecalc.scenario.terms import CODE_PATTERN, direction_name, iso_name
 
 PLACEHOLDER = "PLACEHOLDER: not yet filled in"
+BASE_YEARS_BEFORE = 7
+"""The starter's base year without data or ``--base-year``: this many years before ``--by``."""
+FAR_YEARS = 10
+"""A base year more than this many years before the deadline is warned about (docs/fetch.md,
+"The base year"): the longest announced horizon in the outside view's reference class is 7
+years (AZE-TUR, 2016 for 2023), and published records trail the present by two or three."""
 LAST_YEAR = 2200
 """The last year a scenario may name (terms.Year): the starter's horizon stops there."""
 
@@ -109,7 +115,7 @@ def starter_yaml(
     names = dict(names or {})
     codes = [c.strip().upper() for c in codes]
     base_given = base_year is not None
-    base_year = by_year - 7 if base_year is None else base_year
+    base_year = by_year - BASE_YEARS_BEFORE if base_year is None else base_year
     problems = _option_problems(codes, names, target_usd_m, by_year, base_year)
     if problems:
         raise ScenarioError(problems)
@@ -140,6 +146,26 @@ def starter_yaml(
     )
     _check_written(text, "--base-year" if base_given else "--by")
     return text
+
+
+def far_base_year(base_year: int | None, by_year: int, way_out: str) -> str | None:
+    """The warning for a base year more than :data:`FAR_YEARS` before the deadline, or None.
+
+    ``base_year`` None is the default (``--by`` minus 7); ``way_out`` says what to do instead.
+
+    >>> far_base_year(2010, 2030, "give a later --base-year")[:58]
+    'warning: the base year 2010 is 20 years before the deadlin'
+    >>> far_base_year(None, 2030, "") is None
+    True
+    """
+    years = by_year - (by_year - BASE_YEARS_BEFORE if base_year is None else base_year)
+    if years <= FAR_YEARS:
+        return None
+    return (
+        f"warning: the base year {by_year - years} is {years} years before the deadline "
+        f"{by_year} (more than {FAR_YEARS}): one assumed trend carries the flows over all of "
+        f"them; {way_out}"
+    )
 
 
 _OPTION_OF_FIELD = {
@@ -272,7 +298,18 @@ def data_starter(
     choice = f"baseline:\n  reporter: {reporter}\n"  # a checked code: the comment is ours
     body = body.replace(choice, f"# baseline.reporter: {reason} (docs/fetch.md).\n{choice}", 1)
     ab, ba = direction_name(*codes), direction_name(codes[1], codes[0])
-    text = DATA_HEADER + body + DATA_LEVERS.format(ab=ab, ba=ba, lever_year=entry.year + 1)
+    flows = doc["baseline"]["flows"]
+    text = (
+        DATA_HEADER
+        + body
+        + DATA_LEVERS.format(
+            ab=ab,
+            ba=ba,
+            lever_year=entry.year + 1,
+            ab_sector=_lever_sector(flows, ab),
+            ba_sector=_lever_sector(flows, ba),
+        )
+    )
     if data_text is not None:  # read back with the data file it extends, as `validate` will
         _check_written(
             text, "--base-year" if base_year is not None else "init", (data_file, data_text)
@@ -298,14 +335,23 @@ def _check_data_options(entry, data_file: str, by_year: int, target_usd_m, names
 DATA_LEVERS = """
 # Levers (uncomment and fill in; each needs a source or an assumption; docs/scenario-format.md).
 # A lever's direction and sector must be those of a flow above.
-# pta: {{start_year: {lever_year}, lines: [{{direction: {ab}, sector: other, coverage: 0.1,
+# pta: {{start_year: {lever_year}, lines: [{{direction: {ab}, sector: {ab_sector}, coverage: 0.1,
 #        mfn_tariff: 0.15, preferential_tariff: 0.0, assumption: "..."}}]}}
 # tta: {{start_year: {lever_year}, transit_days_before: 21, transit_days_after: 14,
 #        route_share: 0.5, assumption: "..."}}
 # deals:
-#   - {{name: "A deal", direction: {ba}, sector: other, category: goods, value_usd_m: 0.0,
+#   - {{name: "A deal", direction: {ba}, sector: {ba_sector}, category: goods, value_usd_m: 0.0,
 #      start_year: {lever_year}, ramp_years: 3, probability: 0.5, assumption: "..."}}
 """
+"""The data starter's lever examples: each names a direction and a sector of a written flow, so
+that uncommented as written they validate and run (tests/test_starter.py does so)."""
+
+
+def _lever_sector(flows: list[dict], direction: str) -> str:
+    """The sector a lever example of ``direction`` names: ``other`` where the direction has such
+    a flow, else its first flow's (``all`` for a starter without product rows)."""
+    sectors = [f["sector"] for f in flows if f["direction"] == direction]
+    return "other" if "other" in sectors else (sectors or ["all"])[0]
 
 
 def baseline_choice(data, base_year: int | None = None):

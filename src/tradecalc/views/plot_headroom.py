@@ -27,7 +27,7 @@ def _panels(doc: Mapping[str, Any], top: int) -> list[tuple[str, list, list]]:
     """(direction, its ranked rows, the top rows with an untapped value), per direction."""
     panels = []
     for direction in dict.fromkeys(r["direction"] for r in doc["rows"]):
-        ranked = [r for r in doc["rows"] if r["direction"] == direction]
+        ranked = [r for r in doc["rows"] if r["direction"] == direction and not r.get("apart")]
         panels.append(
             (direction, ranked, [r for r in ranked[:top] if r["untapped_usd_m"] is not None])
         )
@@ -108,7 +108,8 @@ def _shown(drawn, top: int) -> str:
     counts = ", ".join(f"{arrow(d)} {len(bars)} of {len(ranked)}" for d, ranked, bars in drawn)
     return (
         f"Shown: the largest untapped products with a value ({counts}; at most {top} each), "
-        "each panel on its own scale; every product is in the JSON and CSV. "
+        "each panel on its own scale; every product is in the JSON and CSV. HS 27, 71 and 93 "
+        "are not drawn: a world-share rule does not describe them (the JSON's apart block). "
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tradecalc.analysis.headroom import SCALE
 from tradecalc.views.render import TextTable, View, arrow, percent, usd
 
 HEADROOM_CSV_COLUMNS = [
@@ -30,6 +31,7 @@ HEADROOM_CSV_COLUMNS = [
     "note",
     "supply_basis",
     "bilateral_basis",
+    "apart",
 ]
 """One CSV row per direction and product, the JSON rows' keys in this order (columns added
 later go at the end, so a script that reads by position keeps working)."""
@@ -73,10 +75,10 @@ def table_heading(rows: list[dict[str, Any]], top: int) -> str:
     return text + (f", then {nulls} without a value" if nulls else "")
 
 
-def _table(direction: str, rows: list[dict[str, Any]], top: int) -> TextTable:
+def _table(direction: str, rows: list[dict[str, Any]], top: int, what: str = "") -> TextTable:
     """The top rows of one direction; every column is in the JSON and CSV too."""
     table = TextTable(
-        f"{arrow(direction)}: {table_heading(rows, top)}, US$ m ({rows[0]['year']})",
+        f"{arrow(direction)}: {what or table_heading(rows, top)}, US$ m ({rows[0]['year']})",
         ["#", "Product", "Market", "Bilateral", "W share", "Potential", "Untapped", "RCA"],
         right={0, 2, 3, 4, 5, 6, 7},
     )
@@ -97,8 +99,9 @@ def _table(direction: str, rows: list[dict[str, Any]], top: int) -> TextTable:
 
 
 def top_line(summary: dict[str, Any], gap: float | None) -> str:
-    """``the 10 largest untapped products together: $12.8 m, 0.9 % of the gap``, counting
-    only products with a value and saying how many have none."""
+    """``the 10 largest untapped products together: $12.8 m, 0.9 % of the gap (upper-bound
+    scale, not achievable trade)``, counting only products with a value and saying how many
+    have none."""
     total, valued = summary["top_untapped_usd_m"], summary.get("top_with_value", summary["top"])
     left_out = summary.get("without_value", 0)
     none = f"{left_out} {'has' if left_out == 1 else 'have'} none: fetch --world"
@@ -110,7 +113,22 @@ def top_line(summary: dict[str, Any], gap: float | None) -> str:
         text += f" (the projection already meets the target, by ${usd(-gap)} m)"
     elif gap is not None:
         text += f", {percent(summary['top_share_of_gap'])} of the gap"
+    text += f" ({SCALE})"
     return text + (f"; {none}" if left_out else "")
+
+
+APART_TITLE = "apart, not summed: a world-share rule does not describe these markets"
+
+
+def apart_line(entry: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+    """``27 Mineral fuels: untapped $1,495.0 m; not in the total above`` for one direction's
+    block of chapters apart (``rows``: the document's rows)."""
+    own = {r["product"]: r for r in rows if r["direction"] == entry["direction"] and r["apart"]}
+    parts = [
+        f"{p} {_label(own[p])}".rstrip() + f": untapped ${usd(own[p]['untapped_usd_m'])} m"
+        for p in entry["products"]
+    ]
+    return "; ".join(parts) + " (not in the total above, nor set against the gap)"
 
 
 def headroom_view(doc: dict[str, Any], top: int) -> View:
@@ -127,10 +145,15 @@ def headroom_view(doc: dict[str, Any], top: int) -> View:
     if "basis" in doc:
         headline.append(("Market data", doc["basis"]))
     headline += [(arrow(s["direction"]), top_line(s, gap)) for s in doc["directions"]]
+    apart = doc.get("apart", {}).get("directions", [])
+    headline += [(f"{arrow(a['direction'])}, apart", apart_line(a, doc["rows"])) for a in apart]
     tables = []
     for direction in dict.fromkeys(r["direction"] for r in doc["rows"]):
         rows = [r for r in doc["rows"] if r["direction"] == direction]
-        tables.append(_table(direction, rows, top))
+        if rule := [r for r in rows if not r.get("apart")]:
+            tables.append(_table(direction, rule, top))
+        if own := [r for r in rows if r.get("apart")]:
+            tables.append(_table(direction, own, len(own), APART_TITLE))
     return View(
         heading="Headroom: which products could fill the gap",
         description=_description(doc),
@@ -155,9 +178,15 @@ def _description(doc: dict[str, Any]) -> str:
 
 def _notes(doc: dict[str, Any], top: int) -> list[str]:
     notes = [f"skipped {s}" for s in doc["skipped"]]
+    present = {r["product"][:2] for r in doc["rows"] if r.get("apart")}
+    notes += [
+        f"chapter {c['chapter']} apart: {c['reason']} (docs/methods.md 13)"
+        for c in doc.get("apart", {}).get("chapters", [])
+        if c["chapter"] in present
+    ]
     for s in doc["directions"]:
         notes += [f"{arrow(s['direction'])}: {note}" for note in s["complexity_notes"]]
-    shown = {(r["direction"], r["rank"]) for r in doc["rows"] if r["rank"] <= top}
+    shown = {(r["direction"], r["rank"]) for r in doc["rows"] if r["rank"] <= top or r["apart"]}
     notes += [
         f"{arrow(r['direction'])} {r['product']}: {r['note']}"
         for r in doc["rows"]

@@ -6,7 +6,7 @@ from html import escape
 from typing import Any
 
 from tradecalc.views.render import percent, usd
-from tradecalc.views.render_headroom import ASSUMED, top_line
+from tradecalc.views.render_headroom import APART_TITLE, ASSUMED, apart_line, top_line
 
 TOP = 10
 
@@ -39,9 +39,12 @@ def headroom_section(p, heading: str, table) -> list[str]:
     if said:
         parts.append(f'<p class="muted">{escape("Product data: " + said)}</p>')
     for summary in doc["directions"]:
-        rows = [r for r in doc["rows"] if r["direction"] == summary["direction"]][:TOP]
+        rows = [r for r in doc["rows"] if r["direction"] == summary["direction"]]
+        apart = [a for a in doc["apart"]["directions"] if a["direction"] == summary["direction"]]
         line = f"{s.direction_label(summary['direction'])} ({summary['year']}): "
         parts.append(f"<p>{escape(line + top_line(summary, doc['gap_usd_m']))}.</p>")
+        parts += [f"<p>{escape(f'{APART_TITLE}: {apart_line(a, rows)}')}.</p>" for a in apart]
+        rows = [r for r in rows if not r["apart"]][:TOP]
         parts.append(
             table(
                 ["Product", "Market", "Bilateral", "World share", "Potential", "Untapped", "RCA"],

@@ -416,6 +416,8 @@ def headroom_workbook(doc: Mapping[str, Any]) -> bytes:
             (f"{d['direction']}: top {d['top']} untapped, US$ m", d["top_untapped_usd_m"], MONEY)
         )
         pairs.append((f"{d['direction']}: share of the gap", d["top_share_of_gap"], SHARE))
+    if "scale" in doc:  # what the totals are; the chapters apart are in no total (column apart)
+        pairs.append(("the totals above are", doc["scale"], NUMBER))
     pairs += [("skipped", s, NUMBER) for s in doc["skipped"]]
     pairs.append(("written by", f"tradecalc {version()}", NUMBER))
     book.pairs("Summary", pairs)

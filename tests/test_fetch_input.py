@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
+from tests.helpers import fixture, init_from, run
 from tests.test_fetch_network import pair_answers, replay  # noqa: F401  (a fixture)
 from typer.testing import CliRunner
 
@@ -20,14 +20,6 @@ from tradecalc.cli.commands import app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "comtrade"
 runner = CliRunner()
-
-
-def fixture(name: str) -> str:
-    return str(FIXTURES / name)
-
-
-def run(*args: str):
-    return runner.invoke(app, list(args))
 
 
 def one_line_exit_2(result, expected: str) -> None:
@@ -256,99 +248,7 @@ def test_warnings_are_named_by_their_data_source(tmp_path):
 # 6. validate knows a data file
 
 
-def test_validate_accepts_a_data_file_fetch_wrote(tmp_path):
-    out = tmp_path / "data.yaml"
-    assert (
-        run(
-            "fetch",
-            "--economies",
-            "PAK",
-            "AZE",
-            "--from-file",
-            fixture("pak-aze.json"),
-            "-o",
-            str(out),
-        ).exit_code
-        == 0
-    )
-    result = run("validate", str(out))
-    assert result.exit_code == 0, result.stderr
-    assert result.stderr == f"{out}: ok (data file)\n"
-    result = runner.invoke(app, ["validate", "-"], input=out.read_text())
-    assert result.exit_code == 0 and result.stderr == "-: ok (data file)\n"
-
-
-def test_validate_reports_a_data_files_problems_at_their_lines(tmp_path):
-    out = tmp_path / "data.yaml"
-    run(
-        "fetch", "--economies", "PAK", "AZE", "--from-file", fixture("pak-aze.json"), "-o", str(out)
-    )
-    text = out.read_text()
-    line = next(n for n, x in enumerate(text.splitlines(), 1) if "total_usd_m: 7.0" in x)
-    out.write_text(text.replace("total_usd_m: 7.0", "total_usd_m: -7.0", 1))
-    result = run("validate", str(out))
-    assert result.exit_code == 2
-    assert result.stderr.splitlines() == [
-        f"{out}:{line}: history.0.total_usd_m: input should be greater than or equal to 0, got -7.0"
-    ]
-
-
-def test_validate_still_reads_a_scenario_as_one(tmp_path):
-    path = tmp_path / "s.yaml"
-    path.write_text("schema_version: 1\neconomies: [{code: PAK, name: Pakistan}]\n")
-    result = run("validate", str(path))
-    assert result.exit_code == 2
-    assert "required key is missing" in result.stderr  # not a data file: no history/products
-
-
 # 3. init --from-file: the baseline reporter on a stated ground, not the order of --economies
-
-
-def init_from(tmp_path, pair, *files, extra=()):
-    out = tmp_path / f"{'-'.join(pair).lower()}.yaml"
-    args = ["init", "--economies", *pair, "--target", "2000", "--by", "2030", *extra]
-    args += [a for f in files for a in ("--from-file", fixture(f))]
-    return runner.invoke(app, [*args, "-o", str(out)]), out
-
-
-@pytest.mark.parametrize("pair", [("PAK", "AZE"), ("AZE", "PAK")])
-def test_the_baseline_reporter_does_not_follow_the_order_of_economies(pair, tmp_path):
-    result, out = init_from(tmp_path, pair, "pak-aze.json")
-    assert result.exit_code == 0, result.stderr
-    starter = yaml.safe_load(out.read_text())
-    # made up: AZE reported 2019, 2020, 2022, 2023 itself; PAK the same years, but its 2023
-    # imports are a UNSD aggregate (isReported false): 4 against 3, so AZE, whichever order
-    assert starter["baseline"]["reporter"] == "AZE"
-    assert starter["base_year"] == 2023
-    assert sum(f["value_usd_m"] for f in starter["baseline"]["flows"]) == 27.0  # 22.5 + 4.5
-    why = (
-        "AZE's statistics: it reported more years itself (Comtrade's isReported: 4 against "
-        "PAK's 3); PAK's figures are the mirror"
-    )
-    assert f"{out}: baseline.reporter: warning: {why}" in result.stderr.splitlines()
-    assert f"# baseline.reporter: {why} (docs/fetch.md).\nbaseline:\n" in out.read_text()
-
-
-def test_a_tie_goes_to_the_first_economy_and_says_so(tmp_path):
-    for pair in (("PAK", "UZB"), ("UZB", "PAK")):
-        result, out = init_from(tmp_path, pair, "pak-uzb.json")
-        assert result.exit_code == 0, result.stderr
-        # made up: both report 2019-2023 themselves
-        assert yaml.safe_load(out.read_text())["baseline"]["reporter"] == pair[0]
-        assert (
-            f"{out}: baseline.reporter: warning: {pair[0]}'s statistics: both sides reported 5 "
-            "years themselves and have 5 years: a tie goes to the first economy; "
-            f"{pair[1]}'s figures are the mirror"
-        ) in result.stderr.splitlines()
-
-
-def test_a_base_year_only_one_side_has_picks_that_side(tmp_path):
-    # made up: AZE did not report 2022, TUR did; TUR is chosen for 2022 even though AZE is first
-    result, out = init_from(tmp_path, ("AZE", "TUR"), "tur-aze.json", extra=["--base-year", "2022"])
-    assert result.exit_code == 0, result.stderr
-    starter = yaml.safe_load(out.read_text())
-    assert starter["baseline"]["reporter"] == "TUR" and starter["base_year"] == 2022
-    assert "TUR's statistics: the only side whose record has 2022" in result.stderr
 
 
 def test_an_entry_not_reported_by_the_country_is_not_labelled_customs(tmp_path):
@@ -397,8 +297,6 @@ def test_the_network_path_without_the_comtrade_extra_is_one_line(monkeypatch):
         lambda name, *a: None if name == "platformdirs" else real(name, *a),
     )
     from typer.testing import CliRunner
-
-    from tradecalc.cli.commands import app
 
     result = CliRunner().invoke(app, ["fetch", "--economies", "PAK", "AZE", "--years", "2020-2021"])
     assert (result.exit_code, result.stdout) == (2, "")
