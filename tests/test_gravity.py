@@ -468,3 +468,20 @@ def test_briefing_line_of_a_pair_in_agtpa_is_its_latest_normal_level(write, pane
     assert label == "Normal level (gravity, agtpa, 2006)"
     assert text == normal_level_line(normal, 1280.0, 5000.0, 2006)[1]
     assert text.endswith(f"the target is {5000 / normal.normal_usd_m:.2g}{TIMES} it")
+
+
+def test_briefing_line_reads_its_normal_level_back_from_the_cache(write, monkeypatch):
+    """The second briefing of a pair fits nothing: the normal level comes from the user's cache
+    (under the test's own XDG_CACHE_HOME)."""
+    from tradecalc.analysis.gravity_brief import briefing_line
+    from tradecalc.scenario.pipeline import load_with_tree
+
+    scenario, _ = load_with_tree(write(TUR_IRN), None, ())
+    first = briefing_line(scenario)
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("fitted again")
+
+    monkeypatch.setattr(gravity, "fit", no_fit)
+    monkeypatch.setitem(sys.modules, "pyfixest", None)
+    assert briefing_line(scenario) == first
