@@ -74,6 +74,8 @@ TABLE1_PPML_N = 28_152  # same file: "Number of observations: Full 28152"; N 28,
 
 def test_table1_ppml_column_is_reproduced(ppml_table1):
     fit = ppml_table1
+    assert list(fit.frame.term) == list(TABLE1_TERMS)
+    assert fit.frame.columns[:3].tolist() == ["term", "estimate", "se"]
     assert fit.n_obs == TABLE1_PPML_N
     assert fit.zero_flows_dropped == 0  # PPML keeps the zero flows
     for term, ((estimate, se), (estimate4, se4)) in TABLE1_PPML.items():
@@ -311,6 +313,8 @@ def test_normal_of_a_scenario_prints_its_briefing_line(write):
     text = " ".join(result.stdout.split())
     assert "Normal level (gravity, agtpa, 2006)" in text
     assert "the record (2006) is" in text and "the target is" in text
+    doc = json.loads(invoke("normal", path, "--years", "2006", "-f", "json").stdout)
+    assert doc["briefing"].startswith("Normal level (gravity, agtpa, 2006): ")
 
 
 @pytest.mark.parametrize(

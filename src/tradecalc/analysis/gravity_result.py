@@ -66,7 +66,19 @@ class GravityFit:
     zero_flows_dropped: int
     flows: pd.DataFrame = field(repr=False, compare=False)
 
-    columns = ("term", "estimate", "se")
+    columns = (
+        "term",
+        "estimate",
+        "se",
+        "estimator",
+        "n_obs",
+        "fixed_effects",
+        "years",
+        "standard_errors",
+        "panel",
+        "attribution",
+    )
+    """The CSV's and the frame's columns: one row per term, the fit and the panel on each."""
 
     def coefficient(self, term: str) -> Coefficient:
         return next(c for c in self.coefficients if c.term == term)
@@ -102,8 +114,18 @@ class GravityFit:
             "zero_flows_dropped": self.zero_flows_dropped,
         }
 
-    def rows(self) -> list[tuple[str, float, float]]:
-        return [(c.term, c.estimate, c.se) for c in self.coefficients]
+    def rows(self) -> list[tuple[Any, ...]]:
+        """One row per term (tidy): estimate, standard error, then the fit and the panel."""
+        fit = (
+            self.estimator,
+            self.n_obs,
+            " ".join(self.fixed_effects),
+            " ".join(str(y) for y in self.years),
+            self.se,
+            self.panel.get("id"),
+            self.panel.get("attribution"),
+        )
+        return [(c.term, c.estimate, c.se, *fit) for c in self.coefficients]
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -136,8 +158,24 @@ class NormalLevel:
     band_flows: int
     panel: dict[str, Any]
     fit: dict[str, Any]
+    briefing: tuple[str, str] | None = None
+    """With a scenario: the briefing's line (label, text), its record and target set against
+    the normal level (:func:`~tradecalc.analysis.gravity_normal.normal_level_line`)."""
 
-    columns = ("direction", "exporter", "importer", "year", "normal_usd_m", "observed_usd_m")
+    columns = (
+        "direction",
+        "exporter",
+        "importer",
+        "year",
+        "normal_usd_m",
+        "observed_usd_m",
+        "ratio",
+        "band_p10_usd_m",
+        "band_p90_usd_m",
+        "panel",
+        "attribution",
+    )
+    """The CSV's and the frame's columns: each direction, then both (``total``, with the band)."""
 
     @property
     def normal_usd_m(self) -> float:
@@ -174,23 +212,26 @@ class NormalLevel:
             },
             "panel": panel_document(self.panel),
             "fit": dict(self.fit),
+            **({"briefing": ": ".join(self.briefing)} if self.briefing else {}),
         }
 
     def rows(self) -> list[tuple[Any, ...]]:
-        """One row per direction, then the pair's total (direction ``total``)."""
+        """One row per direction, then both (direction ``total``, with the pair's band), each
+        with its ratio observed / normal and the panel."""
         a, b = self.pair
+        panel = (self.panel.get("id"), self.panel.get("attribution"))
         found = [
             (
-                direction_key(d.exporter, d.importer),
-                d.exporter,
-                d.importer,
-                self.year,
-                d.normal_usd_m,
-                d.observed_usd_m,
+                *(direction_key(d.exporter, d.importer), d.exporter, d.importer, self.year),
+                *(d.normal_usd_m, d.observed_usd_m, d.observed_usd_m / d.normal_usd_m),
+                *(None, None, *panel),
             )
             for d in self.by_direction
         ]
-        total = ("total", a, b, self.year, self.normal_usd_m, self.observed_usd_m)
+        total = (
+            *("total", a, b, self.year, self.normal_usd_m, self.observed_usd_m, self.ratio),
+            *(*self.band_usd_m, *panel),
+        )
         return [*found, total]
 
     @property

@@ -3,6 +3,7 @@
 Annotations are real objects here, not strings: typer reads them at every start.
 """
 
+import dataclasses
 from enum import Enum
 from typing import Annotated
 
@@ -139,7 +140,7 @@ def fit(
         tradecalc gravity fit --years 1986:2006:4
     """
     from tradecalc.analysis import gravity
-    from tradecalc.views import render_gravity
+    from tradecalc.views import render, render_gravity
 
     with handled([("--output", output)]):
         _no_workbook(format, output)
@@ -151,7 +152,7 @@ def fit(
             output,
             view=lambda: render_gravity.fit_view(result),
             document=result.to_dict,
-            csv=lambda: render_gravity.fit_csv(result),
+            csv=lambda: render.to_csv(result.rows(), result.columns),
         )
 
 
@@ -182,7 +183,7 @@ def normal(
         tradecalc gravity normal --economies TUR IRN --years 1986:2006:4
     """
     from tradecalc.analysis import gravity, gravity_normal
-    from tradecalc.views import render_gravity
+    from tradecalc.views import render, render_gravity
 
     inputs = [scenario] if scenario is not None else []
     with handled([("--output", output)], inputs):
@@ -192,13 +193,14 @@ def normal(
         info, frame = _open_panel(panel, codes, spec.years)
         a, b = codes
         result = gravity_normal.normal_level(gravity.fit(frame, spec, info), a, b, year)
-        line = _briefing(result, loaded) if loaded is not None else None
+        if loaded is not None:
+            result = dataclasses.replace(result, briefing=_briefing(result, loaded))
         emit(
             format,
             output,
-            view=lambda: render_gravity.normal_view(result, line),
+            view=lambda: render_gravity.normal_view(result),
             document=result.to_dict,
-            csv=lambda: render_gravity.normal_csv(result),
+            csv=lambda: render.to_csv(result.rows(), result.columns),
         )
 
 

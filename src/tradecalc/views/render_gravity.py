@@ -11,34 +11,9 @@ from tradecalc.analysis.gravity_result import (
     GravityFit,
     NormalLevel,
 )
-from tradecalc.views.render import TextTable, View, to_csv, usd
+from tradecalc.views.render import TextTable, View, usd
 
 DASH = "\N{EN DASH}"
-FIT_CSV_COLUMNS = (
-    "term",
-    "estimate",
-    "se",
-    "estimator",
-    "n_obs",
-    "fixed_effects",
-    "years",
-    "standard_errors",
-    "panel",
-    "attribution",
-)
-NORMAL_CSV_COLUMNS = (
-    "direction",
-    "exporter",
-    "importer",
-    "year",
-    "normal_usd_m",
-    "observed_usd_m",
-    "ratio",
-    "band_p10_usd_m",
-    "band_p90_usd_m",
-    "panel",
-    "attribution",
-)
 IS_AND_IS_NOT = (
     "The normal level is the trade the gravity fit expects of this pair in that year, given "
     "the two economies' size (their fixed effects), distance and the other terms: a "
@@ -112,21 +87,7 @@ def fit_view(fit: GravityFit) -> View:
     )
 
 
-def fit_csv(fit: GravityFit) -> str:
-    """One row per term, with the fit and the panel repeated on each (tidy)."""
-    extra = (
-        fit.estimator,
-        fit.n_obs,
-        " ".join(fit.fixed_effects),
-        " ".join(str(y) for y in fit.years),
-        fit.se,
-        fit.panel.get("id"),
-        fit.panel.get("attribution"),
-    )
-    return to_csv([(*row, *extra) for row in fit.rows()], FIT_CSV_COLUMNS)
-
-
-def normal_view(normal: NormalLevel, briefing: tuple[str, str] | None = None) -> View:
+def normal_view(normal: NormalLevel) -> View:
     """The normal level, the observed flows and the band; each direction in a table."""
     a, b = normal.pair
     low, high = normal.band_usd_m
@@ -149,8 +110,8 @@ def normal_view(normal: NormalLevel, briefing: tuple[str, str] | None = None) ->
             f"{fit['n_obs']:,} observations",
         ),
     ]
-    if briefing is not None:
-        headline.append(briefing)
+    if normal.briefing is not None:
+        headline.append(normal.briefing)
     table = TextTable(
         title=f"By direction, {normal.year} (US$ m)",
         headers=["Direction", "Normal", "Observed", "Observed / normal"],
@@ -161,7 +122,7 @@ def normal_view(normal: NormalLevel, briefing: tuple[str, str] | None = None) ->
                 usd(observed),
                 f"{observed / fitted:.2f}",
             ]
-            for direction, exporter, importer, _, fitted, observed in normal.rows()
+            for direction, exporter, importer, _, fitted, observed, *_ in normal.rows()
         ],
         right={1, 2, 3},
         bold_rows={2},
@@ -173,14 +134,3 @@ def normal_view(normal: NormalLevel, briefing: tuple[str, str] | None = None) ->
         notes_title="What it is:",
         notes=[IS_AND_IS_NOT, attribution(normal.panel)],
     )
-
-
-def normal_csv(normal: NormalLevel) -> str:
-    """One row per direction and one for both (``total``), each with its ratio; the band is
-    the pair's (on the ``total`` row only)."""
-    panel = (normal.panel.get("id"), normal.panel.get("attribution"))
-    rows = [
-        (*row, row[5] / row[4], *(normal.band_usd_m if row[0] == "total" else (None, None)), *panel)
-        for row in normal.rows()
-    ]
-    return to_csv(rows, NORMAL_CSV_COLUMNS)
