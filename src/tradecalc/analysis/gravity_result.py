@@ -12,15 +12,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-ESTIMATOR_WORDS = {
-    "ppml": "PPML (Poisson pseudo-maximum likelihood)",
-    "ols": "OLS of the log of positive flows",
-}
-SE_WORDS = {
-    "pair": "clustered by pair (both directions one cluster; Stata's CR1)",
-    "hetero": "heteroskedasticity-robust",
-}
-
 
 def panel_document(panel: dict[str, Any]) -> dict[str, Any]:
     """The panel as every output names it: id, title, licence, attribution."""

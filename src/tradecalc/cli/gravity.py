@@ -140,7 +140,7 @@ def fit(
         tradecalc gravity fit --years 1986:2006:4
     """
     from tradecalc.analysis import gravity
-    from tradecalc.views import render, render_gravity
+    from tradecalc.views import gravity_view, render
 
     with handled([("--output", output)]):
         _no_workbook(format, output)
@@ -150,7 +150,7 @@ def fit(
         emit(
             format,
             output,
-            view=lambda: render_gravity.fit_view(result),
+            view=lambda: gravity_view.fit_view(result),
             document=result.to_dict,
             csv=lambda: render.to_csv(result.rows(), result.columns),
         )
@@ -183,7 +183,7 @@ def normal(
         tradecalc gravity normal --economies TUR IRN --years 1986:2006:4
     """
     from tradecalc.analysis import gravity, gravity_normal
-    from tradecalc.views import render, render_gravity
+    from tradecalc.views import gravity_view, render
 
     inputs = [scenario] if scenario is not None else []
     with handled([("--output", output)], inputs):
@@ -198,7 +198,7 @@ def normal(
         emit(
             format,
             output,
-            view=lambda: render_gravity.normal_view(result),
+            view=lambda: gravity_view.normal_view(result),
             document=result.to_dict,
             csv=lambda: render.to_csv(result.rows(), result.columns),
         )

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import itertools
 
-from tradecalc.analysis.gravity_result import (
-    ESTIMATOR_WORDS,
-    SE_WORDS,
-    GravityFit,
-    NormalLevel,
-)
+from tradecalc.analysis.gravity_result import GravityFit, NormalLevel
 from tradecalc.views.render import TextTable, View, usd
 
 DASH = "\N{EN DASH}"
+ESTIMATOR_WORDS = {
+    "ppml": "PPML (Poisson pseudo-maximum likelihood)",
+    "ols": "OLS of the log of positive flows",
+}
+SE_WORDS = {
+    "pair": "clustered by pair (both directions one cluster; Stata's CR1)",
+    "hetero": "heteroskedasticity-robust",
+}
 IS_AND_IS_NOT = (
     "The normal level is the trade the gravity fit expects of this pair in that year, given "
     "the two economies' size (their fixed effects), distance and the other terms: a "
