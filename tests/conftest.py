@@ -110,7 +110,7 @@ def panel_store(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def base_projection():
-    from tradecalc.analysis.projection import project
+    from tradecalc.analysis.projecting import project
 
-    p = project(str(ROOT / "scenarios" / "base.yaml"))
+    p = project(str(ROOT / "scenarios" / "base.yaml"), band=True)  # the chart draws its band
     return p, p.to_dict()

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 import tradecalc
 from tradecalc import project
 from tradecalc.cli.commands import app
-from tradecalc.views import render
+from tradecalc.views import project_view, render
 
 runner = CliRunner()
 GOLDEN = Path(__file__).parent / "golden"
@@ -271,7 +271,7 @@ def test_python_dash_m_runs():
 
 def render_table(path: Path, width: int = 100) -> str:
     console = Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False)
-    for renderable in render.to_rich(render.projection_view(project(path))):
+    for renderable in render.to_rich(project_view.projection_view(project(path))):
         console.print(renderable)
     return console.file.getvalue()
 

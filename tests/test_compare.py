@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from tradecalc import project
 from tradecalc.analysis.comparison import Comparison
 from tradecalc.cli.commands import app
-from tradecalc.views import render
+from tradecalc.views import compare_view, render
 
 runner = CliRunner()
 
@@ -29,7 +29,7 @@ def test_compare_never_drops_a_scenario_golden_80():
     """All five shipped scenarios at 80 columns. Regenerate: TRADECALC_GOLDEN=update."""
     result = Comparison([project(p, path=os.path.relpath(p, ROOT)) for p in SCENARIOS])
     console = Console(file=io.StringIO(), width=80, color_system=None, force_terminal=False)
-    for renderable in render.to_rich(render.comparison_view(result, 80)):
+    for renderable in render.to_rich(compare_view.comparison_view(result, 80)):
         console.print(renderable)
     rendered = console.file.getvalue()
     golden = GOLDEN / "compare-80.txt"

@@ -265,7 +265,7 @@ def test_an_entry_not_reported_by_the_country_is_not_labelled_customs(tmp_path):
 def test_not_reported_and_not_an_aggregate_is_labelled_too():
     from types import SimpleNamespace
 
-    from tradecalc.analysis.projection import observed_label
+    from tradecalc.scenario.record import observed_label
 
     s = SimpleNamespace(reporter="PAK")
     entry = SimpleNamespace(reporter="PAK", period="calendar", months=None, is_reported=False)

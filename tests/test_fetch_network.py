@@ -172,7 +172,7 @@ def test_429_with_a_long_wait_fails_at_once(replay):
     assert result.exit_code == 1
     assert result.stderr == (
         "comtrade: HTTP 429 from UN Comtrade: it asks to wait 3600 s, longer than tradecalc "
-        "waits (a call gives up within 30 s); try again later\n"
+        "waits (a call gives up within 27 s); try again later\n"
     )
     assert replay.waits == []
 

@@ -15,7 +15,7 @@ from tests.helpers import UNSAFE
 
 import tradecalc
 from tradecalc import ScenarioError
-from tradecalc.analysis.projection import project
+from tradecalc.analysis.projecting import project
 from tradecalc.scenario.pipeline import load_scenario
 
 TEXTS = {p.name: p.read_text(encoding="utf-8") for p in SCENARIOS}

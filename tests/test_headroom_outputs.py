@@ -106,7 +106,7 @@ def test_the_gap_is_drawn_on_the_panels_whose_scale_it_fits(tmp_path):
 
 
 def test_the_chart_escapes_tick_labels_from_the_data(tmp_path):
-    from tradecalc.views.plot_headroom import headroom_chart
+    from tradecalc.views.charts.headroom import headroom_chart
 
     row = {"direction": "pak_to_aze", "product": "30", "label": "Pharma\x1b[2J\u202eevil",
            "untapped_usd_m": 5.0}  # fmt: skip

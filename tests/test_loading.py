@@ -408,6 +408,20 @@ def test_yaml_reader_errors_name_line_and_column(write, text, line):
     assert_refused(invoke("project", "s.yaml"), line)
 
 
+@pytest.mark.parametrize("gap", [10, 16_500, 100_000])
+def test_a_syntax_error_then_a_control_character_later_is_one_line(write, gap):
+    """libyaml stops at the syntax error and PyYAML's reader, asked for the same message,
+    refuses the control character in its constructor: main gave ReaderError's traceback when
+    the two were 16 KB apart (libyaml reads 16 KB at a time)."""
+    write("name: [unclosed\nnote: " + "a" * gap + "\nother: \x07\n")
+    line = (
+        "s.yaml:3: the character U+0007 (BEL, a control character) at column 8 is not allowed "
+        'in YAML: remove it, or write it as \\x07 inside double quotes ("...")'
+    )
+    assert_refused(invoke("validate", "s.yaml"), line)
+    assert_refused(invoke("project", "s.yaml"), line)
+
+
 def test_extends_a_special_file_or_a_bad_character(write, tmp_path):
     os.mkfifo(tmp_path / "pipe.yaml")
     write("name: x\nextends: /dev/zero\n")

@@ -365,7 +365,7 @@ def test_project_odds_agree_with_simulate_within_their_errors(write):
 
 
 def test_base_case_shows_the_odds_line_with_its_error_and_centres():
-    from tradecalc.analysis.projection import probability_text
+    from tradecalc.core.numbers import probability_text
 
     result = runner.invoke(app, ["project", BASE], env={"COLUMNS": "400"})
     assert result.exit_code == 0, result.stderr

@@ -16,8 +16,9 @@ from tests.conftest import ROOT
 from typer.testing import CliRunner
 
 from tradecalc.analysis import outside_view as ov
+from tradecalc.analysis.documents import Targets
 from tradecalc.cli.commands import app
-from tradecalc.views import render_targets
+from tradecalc.views import targets_view
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -25,7 +26,7 @@ else:  # pragma: no cover - Python 3.10
     tomllib = None
 
 runner = CliRunner()
-D = render_targets.DASH
+D = targets_view.DASH
 PAIRS = [
     ("AZE", "TUR"),
     ("PAK", "TUR"),
@@ -216,15 +217,15 @@ def test_targets_rejects_an_unknown_format():
 
 
 def test_render_helpers_agree():
-    doc = ov.targets_document()
+    doc = Targets.load()
     console = Console(file=io.StringIO(), width=100, color_system=None)
-    console.print(render_targets.targets_table(doc))
+    console.print(targets_view.targets_table(doc))
     text = console.file.getvalue()
     assert "Fastest sustained growth    30.9 %/yr" in text
     assert (
         f"│ AZE{D}KAZ │  1,000 │  n/a │   460 (2022) │ 529.4 (2023) │  53 % │ 15 % │ open │" in text
     )
-    markdown = render_targets.targets_markdown(doc)
+    markdown = targets_view.targets_markdown(doc)
     assert "- **Outcome as share of target:** 5.4 % to 53.3 %" in markdown
-    rows = render_targets.targets_csv_rows(doc)
+    rows = doc.rows()
     assert rows[-1]["pair"] == "PAK-AZE" and rows[-1]["share_of_target"] == pytest.approx(0.054)

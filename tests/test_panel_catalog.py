@@ -112,27 +112,49 @@ def test_a_file_in_the_panels_columns_is_a_panel(tmp_path, panel_store):
     )
 
 
+MISSING = "missing: a panel file has exporter, importer, year, value_usd_m"
+
+
 @pytest.mark.parametrize(
-    ("name", "text", "message"),
+    ("name", "text", "lines"),
     [
         (
             "f.csv",
             "exporter,importer,value\nPAK,UZB,1\n",
-            "f.csv:1: year: missing: a panel file has exporter, importer, year, value_usd_m",
+            [
+                f"f.csv:1: year: {MISSING}",
+                f"f.csv:1: value_usd_m: {MISSING}",
+                "f.csv:1: value: not a panel column (docs/panel.md lists them)",
+            ],
         ),
-        ("f.txt", "x", "f.txt: a panel file ends in .csv or .parquet"),
-        ("f.parquet", "not parquet", "f.parquet: not a Parquet file: "),
-        ("absent.csv", None, "absent.csv: no such file"),
+        (
+            "f.csv",
+            "exporter,importer,year,value_usd_m\nPAK,UZB,2020,1\nPAK,UZB,2021,-2\n",
+            ["f.csv:3: value_usd_m: negative: -2"],
+        ),
+        ("f.txt", "x", ["f.txt: a panel file ends in .csv or .parquet"]),
+        ("absent.csv", None, ["absent.csv: no such file"]),
     ],
 )
-def test_a_bad_file_is_one_line_per_problem(
-    tmp_path, monkeypatch, panel_store, name, text, message
-):
+def test_a_bad_file_is_one_line_per_problem(tmp_path, monkeypatch, panel_store, name, text, lines):
     monkeypatch.chdir(tmp_path)
     if text is not None:
         Path(name).write_text(text, encoding="utf-8")
     with pytest.raises(ScenarioError) as caught:
         catalog.resolve(name)
-    lines = str(caught.value).splitlines()
-    assert lines[0].startswith(message)
-    assert len(lines) == (2 if "value_usd_m" in message else 1)  # year and value_usd_m missing
+    assert str(caught.value).splitlines() == lines
+
+
+def test_a_file_that_is_not_parquet_is_one_line(tmp_path, monkeypatch, panel_store):
+    monkeypatch.chdir(tmp_path)
+    Path("f.parquet").write_text("not parquet", encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        catalog.resolve("f.parquet")
+    assert str(caught.value).startswith("f.parquet: not a Parquet file: ")
+    assert len(str(caught.value).splitlines()) == 1
+
+
+def test_a_mistyped_id_is_an_unknown_panel_not_a_file(panel_store):
+    with pytest.raises(ScenarioError) as caught:
+        catalog.resolve("AGTPA")
+    assert str(caught.value) == "--panel: no panel 'AGTPA' (panels: agtpa; or a .csv/.parquet FILE)"

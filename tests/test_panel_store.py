@@ -95,3 +95,42 @@ def test_remove_takes_a_panel_out_and_refuses_agtpa_and_unknown_ids(tmp_path, pa
         ScenarioError, match=r"ID: no panel 'pak-uzb' in the store \(stored: none\)"
     ):
         store.remove("pak-uzb")
+
+
+def test_an_interrupted_import_removes_its_staging_folder(tmp_path, panel_store, monkeypatch):
+    from tests.panel_files import baci_zip
+
+    from tradecalc.panel import baci
+
+    converted = []
+
+    def interrupted(con, part, source, target):  # Ctrl-C while the second year is converted
+        if converted:
+            raise KeyboardInterrupt
+        converted.append(part.year)
+        real(con, part, source, target)
+
+    real = baci.convert
+    monkeypatch.setattr(baci, "convert", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        importing.import_files([baci_zip(tmp_path)])
+    assert converted == [2022]
+    assert list(panel_store.iterdir()) == []
+
+
+def test_an_import_reports_its_progress_in_bytes(tmp_path, panel_store):
+    from tests.panel_files import YEARS, baci_zip
+
+    class Recorded(importing.Progress):
+        total, done = 0, 0
+
+        def start(self, total):
+            self.total = total
+
+        def advance(self, done):
+            self.done += done
+
+    recorded = Recorded()
+    importing.import_files([baci_zip(tmp_path)], progress=recorded)
+    size = sum(len(text.encode()) for text in YEARS.values())  # the yearly files, unpacked
+    assert recorded.total == recorded.done == size

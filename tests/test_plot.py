@@ -18,11 +18,13 @@ from tests.helpers import HOSTILE_NAME, UNSAFE, _svg_facts, invoke, ok
 from typer.testing import CliRunner
 
 from tradecalc.analysis.comparison import Comparison
-from tradecalc.analysis.projection import project
+from tradecalc.analysis.projecting import project
 from tradecalc.analysis.sensitivity import sensitivity
+from tradecalc.analysis.simulation import simulate_scenario
 from tradecalc.cli.commands import app
-from tradecalc.engine.montecarlo import simulate
-from tradecalc.views import plot
+from tradecalc.views.charts import backtest as backtest_charts
+from tradecalc.views.charts import comparison, projection, simulation
+from tradecalc.views.charts import sensitivity as sensitivity_charts
 
 runner = CliRunner()
 BASE = str(ROOT / "scenarios" / "base.yaml")
@@ -50,14 +52,16 @@ def brief(write):
 def charts(p):
     """Every chart, drawn from the fixture scenario: name -> draw(path) -> bytes."""
     other = project(p.path, overrides=["target.value_usd_m=800", "target.by_year=2029"])
-    sim = simulate(p.scenario, 300, 0)
+    sim = simulate_scenario(p.scenario, 300, 0)
     return {
-        "project": lambda path: plot.projection_chart(p, path),
-        "project-log": lambda path: plot.projection_chart(p, path, log=True),
-        "compare": lambda path: plot.comparison_chart(Comparison([p, other]), path),
-        "simulate": lambda path: plot.simulation_chart(sim, path),
-        "sensitivity": lambda path: plot.sensitivity_chart(sensitivity(p.scenario), path),
-        "backtest": lambda path: plot.backtest_chart(BACKTEST, path),
+        "project": lambda path: projection.projection_chart(p, path),
+        "project-log": lambda path: projection.projection_chart(p, path, log=True),
+        "compare": lambda path: comparison.comparison_chart(Comparison([p, other]), path),
+        "simulate": lambda path: simulation.simulation_chart(sim, path),
+        "sensitivity": lambda path: sensitivity_charts.sensitivity_chart(
+            sensitivity(p.scenario), path
+        ),
+        "backtest": lambda path: backtest_charts.backtest_chart(BACKTEST, path),
     }
 
 
@@ -103,16 +107,16 @@ def test_every_chart_is_print_quality_svg_and_png_the_same_bytes_twice(brief, ki
 
 
 def test_pdf_has_no_date_and_is_the_same_bytes_twice(brief):
-    first = plot.projection_chart(brief, Path("c.pdf"))
+    first = projection.projection_chart(brief, Path("c.pdf"))
     assert first.startswith(b"%PDF") and b"CreationDate" not in first
-    assert plot.projection_chart(brief, Path("c.pdf")) == first
+    assert projection.projection_chart(brief, Path("c.pdf")) == first
 
 
 def test_svg_bytes_do_not_depend_on_the_process(tmp_path, brief):
     """Two fresh interpreters draw the same SVG (fixed hash salt, no date)."""
     script = (
-        "import sys; from pathlib import Path; from tradecalc.analysis.projection import project; "
-        "from tradecalc.views.plot import projection_chart; "
+        "import sys; from pathlib import Path; from tradecalc.analysis.projecting import project; "
+        "from tradecalc.views.charts.projection import projection_chart; "
         "sys.stdout.buffer.write(projection_chart(project('brief.yaml'), Path('c.svg')))"
     )
     runs = [
@@ -123,12 +127,12 @@ def test_svg_bytes_do_not_depend_on_the_process(tmp_path, brief):
 
 
 def test_a_dollar_in_a_name_is_not_maths(brief):
-    text = svg_text(plot.projection_chart(brief, Path("c.svg")))
+    text = svg_text(projection.projection_chart(brief, Path("c.svg")))
     assert "Push to $2 bn" in text
 
 
 def test_each_deal_is_its_own_line_and_uncounted_trade_is_not_stacked(brief):
-    svg = plot.projection_chart(brief, Path("c.svg"))
+    svg = projection.projection_chart(brief, Path("c.svg"))
     text = svg_text(svg)
     # the counted deal is its own lever line; the brokered one only appears in the memo panel
     assert "deal Mills & Looms <b>: 10.0 in 2030" in text  # hand-computed: 40 x 0.25
@@ -151,7 +155,7 @@ def test_odds_and_outside_view_from_the_document_reach_the_subtitle(brief):
         "share_of_target_range": [0.054, 0.53],
         "fastest_cagr": 0.306,
     }
-    text = svg_text(plot.projection_chart(brief, Path("c.svg"), document=doc))
+    text = svg_text(projection.projection_chart(brief, Path("c.svg"), document=doc))
     assert "P(target by 2030) = 3.1 % (Monte Carlo, 2,000 draws, seed 0)" in text
     assert "0 of 6 comparable bilateral targets were met by their deadline" in text
 
@@ -284,10 +288,10 @@ def test_a_letter_the_font_lacks_warns_nothing(write, tmp_path, suffix):
 
 
 def test_project_plot_shows_each_lever_the_odds_band_and_a_memo_apart(base_projection):
-    from tradecalc.views import plot
+    from tradecalc.views.charts import projection
 
     p, doc = base_projection
-    svg = plot.projection_chart(p, Path("c.svg"), document=doc).decode()
+    svg = projection.projection_chart(p, Path("c.svg"), document=doc).decode()
     text = re.sub(r"<[^>]+>", " ", svg)
     # three panels: the measure; the levers on their own scale; the memo on its own scale
     assert _svg_facts(svg)[3] == 3
@@ -305,10 +309,10 @@ def test_project_plot_shows_each_lever_the_odds_band_and_a_memo_apart(base_proje
 
 
 def test_the_tornado_puts_the_shocks_on_their_own_axis():
-    from tradecalc.views import plot
+    from tradecalc.views.charts import sensitivity as sensitivity_charts
 
     doc = json.loads(ok("sensitivity", BASE, "-f", "json"))
-    svg = plot.sensitivity_chart(doc, Path("t.svg")).decode()
+    svg = sensitivity_charts.sensitivity_chart(doc, Path("t.svg")).decode()
     assert _svg_facts(svg)[3] == 2  # the annual shocks above, the levers below
     text = re.sub(r"<[^>]+>", " ", svg)
     assert "The annual shocks (top) have their own scale." in " ".join(text.split())

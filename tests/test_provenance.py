@@ -45,7 +45,7 @@ def test_unverified_sources_are_marked_wherever_cited(tmp_path):
     assert {r[src] for r in levers[1:] if r[col] is False} == {"timesca_tcs_pilot"}
     # a chart's footer
     from tradecalc.views.briefing import footer_text
-    from tradecalc.views.render import unverified_ids
+    from tradecalc.views.words import unverified_ids
 
     footer = footer_text(list(sources), (), unverified_ids(sources.values()))
     assert "timesca_tcs_pilot (unverified)" in footer and "pbs_pharma_fy24 (unverified)" in footer

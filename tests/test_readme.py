@@ -53,7 +53,8 @@ CHANCE = ("probability_by_year", "probability_se", "probability_below")
 
 def results_table() -> str:
     """The README's results table, computed from the tool (`project -f json`)."""
-    from tradecalc.analysis.projection import probability_text, project
+    from tradecalc.analysis.projecting import project
+    from tradecalc.core.numbers import probability_text
 
     def usd(value: float) -> str:
         return f"{value:,.1f}"

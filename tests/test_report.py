@@ -187,10 +187,10 @@ PT_MM = 25.4 / 72
 
 @pytest.mark.parametrize("log", [False, True])
 def test_the_briefs_printed_chart_reads_on_a4(base_projection, log):
-    from tradecalc.views import plot
+    from tradecalc.views.charts import projection
 
     p, doc = base_projection
-    svg = plot.projection_chart(p, Path("c.svg"), log=log, document=doc, bare=True).decode()
+    svg = projection.projection_chart(p, Path("c.svg"), log=log, document=doc, bare=True).decode()
     width, height, sizes, axes = _svg_facts(svg)
     # no title, subtitle or source footer: the page has them
     assert p.scenario.name not in svg and "Drawn by tradecalc" not in svg and "Verdict" not in svg

@@ -16,9 +16,9 @@ from tests.conftest import ROOT, SCENARIOS
 from tests.helpers import invoke
 from typer.testing import CliRunner
 
-from tradecalc.analysis.projection import project
+from tradecalc.analysis.projecting import project
 from tradecalc.scenario.schema import json_schema
-from tradecalc.views import render
+from tradecalc.views import project_view, render
 
 runner = CliRunner()
 GOLDEN = Path(__file__).parent / "golden"
@@ -94,7 +94,7 @@ def test_pak_uzb_outputs_name_no_other_pair(command, fmt):
 def test_pak_uzb_golden_table():
     """The table at 100 columns; TRADECALC_GOLDEN=update re-records it after a deliberate change."""
     console = Console(file=io.StringIO(), width=100, color_system=None)
-    for renderable in render.to_rich(render.projection_view(project(PAK_UZB))):
+    for renderable in render.to_rich(project_view.projection_view(project(PAK_UZB))):
         console.print(renderable)
     text = console.file.getvalue()
     golden = GOLDEN / "pak-uzb-table-100.txt"
@@ -116,7 +116,7 @@ def test_default_counts_are_customs_comparable_and_the_rest_is_memo(write):
     assert y2030["not_counted_usd_m"] == pytest.approx(50.0)
     assert y2030["total_usd_m"] == pytest.approx(y2030["measure_usd_m"] + 50.0)
     table = Console(file=io.StringIO(), width=120, color_system=None)
-    for renderable in render.to_rich(render.projection_view(p)):
+    for renderable in render.to_rich(project_view.projection_view(p)):
         table.print(renderable)
     text = table.file.getvalue()
     assert "goods and energy (customs-comparable); not counted: services, brokered" in text
@@ -127,7 +127,7 @@ def test_default_counts_are_customs_comparable_and_the_rest_is_memo(write):
 def test_counting_a_non_customs_category_is_said_in_the_verdict(write):
     text = pair().replace("by_year: 2030}", "by_year: 2030, counts: [goods, energy, brokered]}")
     p = project(write(text))
-    headline = dict(render.projection_headline(p))
+    headline = dict(project_view.projection_headline(p))
     assert "counts brokered: not customs-comparable" in headline["Verdict"]
     assert p.to_dict()["years"][-1]["not_counted_usd_m"] == 0.0
 

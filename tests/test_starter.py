@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tradecalc.analysis.projection import project
+from tradecalc.analysis.projecting import project
 from tradecalc.cli.commands import app
 from tradecalc.scenario.starter import FAR_YEARS
 

@@ -13,9 +13,9 @@ from tests.helpers import HOSTILE_NAME, UNSAFE, invoke
 from typer.testing import CliRunner
 
 from tradecalc.analysis.comparison import Comparison
-from tradecalc.analysis.projection import project
+from tradecalc.analysis.projecting import project
+from tradecalc.analysis.simulation import simulate_scenario
 from tradecalc.cli.commands import app
-from tradecalc.engine.montecarlo import simulate
 from tradecalc.views import termchart
 
 runner = CliRunner()
@@ -52,7 +52,7 @@ def test_every_chart_fits_the_width(write, width):
     for chart in (
         termchart.projection_chart(p),
         termchart.comparison_chart(Comparison([p, other])),
-        termchart.simulation_chart(simulate(p.scenario, 200, 0), p.history()),
+        termchart.simulation_chart(simulate_scenario(p.scenario, 200, 0)),
     ):
         text = shown(chart, width)
         assert max(len(line) for line in text.splitlines()) <= min(width, termchart.MAX_WIDTH)

@@ -17,7 +17,8 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tradecalc.analysis.projection import Projection, project
+    from tradecalc.analysis.projecting import project
+    from tradecalc.analysis.projection import Projection
     from tradecalc.core.errors import Problem, ScenarioError, TradecalcError
     from tradecalc.scenario.models import Scenario
     from tradecalc.scenario.pipeline import load_scenario
@@ -28,7 +29,7 @@ _HOMES = {
     "TradecalcError": "tradecalc.core.errors",
     "load_scenario": "tradecalc.scenario.pipeline",
     "Projection": "tradecalc.analysis.projection",
-    "project": "tradecalc.analysis.projection",
+    "project": "tradecalc.analysis.projecting",
     "Scenario": "tradecalc.scenario.models",
 }
 __all__ = [
@@ -40,10 +41,13 @@ __all__ = [
     "load_scenario",
     "project",
 ]
-__version__ = "0.1.0"
 
 
 def __getattr__(name: str):
     if name in _HOMES:
         return getattr(importlib.import_module(_HOMES[name]), name)
+    if name == "__version__":  # one source: the installed metadata (pyproject.toml's version)
+        from tradecalc.core.about import version
+
+        return version()
     raise AttributeError(f"module 'tradecalc' has no attribute {name!r}")

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from tradecalc.core.errors import Problem, ScenarioError
+from tradecalc.core.errors import Problem, ScenarioError, UsageError
 from tradecalc.engine.evaluate import compile_scenario, evaluate_measure
 from tradecalc.engine.montecarlo import PERCENTILES, measure_draws, percentiles
 from tradecalc.engine.shock_estimate import shock_estimate
@@ -167,9 +167,7 @@ def check_rescalable(s: Scenario, record: dict[int, float], start: int, where: s
             ]
         )
     if record[start] <= 0:
-        raise ScenarioError(
-            [Problem("--from", None, "", f"the observed total of {start} is 0: nothing to rescale")]
-        )
+        raise UsageError("--from", f"the observed total of {start} is 0: nothing to rescale")
 
 
 class _Band(NamedTuple):

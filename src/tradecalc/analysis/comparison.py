@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tradecalc.analysis.projection import Projection
+from tradecalc.analysis.projection import LEVER_COLUMNS, Projection
+
+COMPARE_CSV_COLUMNS = ("scenario", "path", "year", "measure_usd_m", "total_usd_m")
 
 
 @dataclass(frozen=True)
 class Comparison:
     """Projections of several scenarios, compared on their own targets and deadlines."""
 
-    projections: list[Projection]
+    projections: tuple[Projection, ...]
+
+    def __init__(self, projections: Sequence[Projection]):
+        object.__setattr__(self, "projections", tuple(projections))
+
+    columns = COMPARE_CSV_COLUMNS
+    """The CSV columns (:meth:`rows`)."""
+    lever_columns = LEVER_COLUMNS
+    """Every lever's label and JSON key, in the order the views show them."""
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The CSV rows: each scenario's measure and total by year."""
+        return self.year_rows()
+
+    @property
+    def frame(self) -> Any:
+        """Tidy pandas DataFrame of :meth:`rows` (the CSV's columns)."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.rows(), columns=list(self.columns))
 
     @property
     def years(self) -> list[int]:

@@ -92,7 +92,7 @@ def _import_ecomplexity():
 
     if "ecomplexity" not in sys.modules and "sklearn.neighbors" not in sys.modules:
         stand_in = types.ModuleType("sklearn.neighbors")
-        stand_in.NearestNeighbors = _nearest_neighbors
+        stand_in.NearestNeighbors = _nearest_neighbors  # type: ignore[attr-defined]
         sys.modules["sklearn.neighbors"] = stand_in
         try:
             import ecomplexity

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tradecalc.core.errors import fail, usage_error
 from tradecalc.engine.evaluate import compile_scenario, evaluate_measure
 from tradecalc.engine.montecarlo import measure_draws
 from tradecalc.engine.verdict import check_finite, deadline_index
 from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.overrides import NumberField, Override, number_field
-from tradecalc.scenario.pipeline import resolve
-from tradecalc.scenario.yamlread import Doc, fail
+from tradecalc.scenario.pipeline import read_tree, resolve
+from tradecalc.scenario.yamlread import Doc
 
 MAX_STEPS = 200
 
@@ -35,9 +38,49 @@ class Solution:
     value_if_certain: float | None = None
     """For a deal's value or probability under ``metric="measure"`` when the deal's
     probability is below 1: the value the same deal needs when certain (probability 1)."""
+    scenario: str = field(default="", compare=False)
+    """The scenario searched, as named (the views' heading; not part of the JSON)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(vars(self))
+        """The JSON document of `tradecalc solve`."""
+        return {k: v for k, v in vars(self).items() if k != "scenario"}
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The CSV columns: the JSON keys."""
+        return tuple(self.to_dict())
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The one CSV row."""
+        return [self.to_dict()]
+
+    @property
+    def frame(self) -> Any:
+        """One-row pandas DataFrame of the solution."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.rows(), columns=list(self.columns))
+
+
+def solve_scenario(
+    source: str | os.PathLike,
+    param: str,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    overrides: Sequence[Override] = (),
+    text: str | None = None,
+    warn: Callable[[Doc, Sequence[Override]], None] | None = None,
+    **search: Any,
+) -> Solution:
+    """:func:`solve` on a scenario file (``"-"``: ``text``) with its overrides; ``warn`` is
+    called with the tree and the overrides before the search (plausibility warnings).
+    ``search``: ``metric``, ``at``, ``draws``, ``seed`` as :func:`solve`'s."""
+    tree = read_tree(source, text)
+    if warn is not None:
+        warn(tree, overrides)
+    found = solve(tree, param, low, high, overrides=overrides, **search)
+    return dataclasses.replace(found, scenario=str(source))
 
 
 def solve(
@@ -242,7 +285,7 @@ def _bracket(
     low = default[0] if low is None else low
     high = default[1] if high is None else high
     if not low < high:
-        fail("--low/--high", None, "", f"need low < high, got {low:g} and {high:g}")
+        usage_error("--low/--high", f"need low < high, got {low:g} and {high:g}")
     return low, high
 
 

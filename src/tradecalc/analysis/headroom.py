@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal, cast
 
 from tradecalc.scenario import hs
 from tradecalc.scenario.sections import WORLD, ProductRow, Products
@@ -431,7 +431,12 @@ def at_detail(products: Products, detail: str | None) -> Products:
         summed = _index(r.model_copy(update={"product": r.product[:2]}) for r in rows)
         return [
             ProductRow(
-                year=k[0], reporter=k[1], partner=k[2], flow=k[3], product=k[4], value_usd_m=v
+                year=k[0],
+                reporter=k[1],
+                partner=k[2],
+                flow=cast(Literal["M", "X"], k[3]),
+                product=k[4],
+                value_usd_m=v,
             )
             for k, v in summed.items()
         ]
@@ -449,7 +454,7 @@ def scenario_headroom(scenario, top: int = DEFAULT_TOP, detail: str | None = Non
     With `products:` (a data file it `extends:`), the rows; without, for the Pakistan-Azerbaijan
     pair, the shipped reference data's sourced market sizes (:func:`reference_headroom`).
     """
-    from tradecalc.analysis.projection import run_loaded
+    from tradecalc.analysis.projecting import run_loaded
 
     gap = run_loaded(scenario).gap_at_by_year
     if scenario.products is not None:

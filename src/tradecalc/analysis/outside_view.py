@@ -86,7 +86,7 @@ def cagr(
     >>> round(cagr(460, 2022, 529.4, 2023), 3)  # hand-computed: 529.4 / 460 - 1
     0.151
     """
-    if None in (start_usd_m, start_year, end_usd_m, end_year):
+    if start_usd_m is None or start_year is None or end_usd_m is None or end_year is None:
         return None
     if start_usd_m <= 0 or end_usd_m <= 0 or end_year <= start_year:
         return None
@@ -216,3 +216,10 @@ def outside_view_line(
                     f"reached {_pct(case['share_of_target'])} %"
                 )
     return "; ".join(parts)
+
+
+def scenario_outside_view(codes: Sequence[str], required: float | None) -> dict[str, Any]:
+    """The reference-class summary (methods.md 12) beside a scenario's pair ``codes`` and the
+    growth a year its target needs, with its one line (``text``): a projection's
+    ``outside_view``."""
+    return {**summary(), "text": outside_view_line(required, pair=codes)}

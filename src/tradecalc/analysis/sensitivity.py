@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -67,6 +68,13 @@ def _column(point: Params, field: str, index, value, scale: bool = False) -> dic
     return {field: array}
 
 
+def _theta_scaled(
+    layout: Layout, point: Params, k: int, theta: float, value: float
+) -> dict[str, np.ndarray]:
+    """:func:`_theta_changes` for sector ``k``'s theta set to ``value`` (from ``theta``)."""
+    return _theta_changes(layout, point, k, value / theta)
+
+
 def _theta_changes(layout: Layout, point: Params, sector: int, m: float) -> dict[str, np.ndarray]:
     """theta of one sector times ``m``: the exponent theta + 1 (or a given one) moves too."""
     out = _column(point, "flow_theta", layout.flow_sector_index == sector, m, scale=True)
@@ -88,11 +96,10 @@ def _elasticity_swings(s: Scenario, layout: Layout, point: Params) -> list[Swing
     spread = u.elasticity_spread if u is not None else None
     if spread == 0.0 or (s.pta is None and s.tta is None):
         return []
-    lo, hi = (
-        (np.exp(-Z90 * spread), np.exp(Z90 * spread))
-        if u is not None
-        else (1 - RELATIVE, 1 + RELATIVE)
-    )
+    if u is not None:
+        lo, hi = np.exp(-Z90 * u.elasticity_spread), np.exp(Z90 * u.elasticity_spread)
+    else:
+        lo, hi = 1 - RELATIVE, 1 + RELATIVE
     out = []
     for k, sector in enumerate(layout.sectors):
         theta = s.elasticities.theta(sector)
@@ -102,7 +109,7 @@ def _elasticity_swings(s: Scenario, layout: Layout, point: Params) -> list[Swing
                 float(theta * lo),
                 float(theta * hi),
                 point,
-                lambda v, k=k, t=theta: _theta_changes(layout, point, k, v / t),
+                functools.partial(_theta_scaled, layout, point, k, theta),
             )
         )
     return out
@@ -239,7 +246,8 @@ def _deal_outcome_swing(layout: Layout, point: Params, k: int, deal: Deal) -> li
 def _deal_value_swing(s: Scenario, point: Params, k: int, deal: Deal) -> list[Swing]:
     """P10/P90 of the deal's value (its range, else the lognormal ``deal_value_spread``), the
     deal happening as its odds say."""
-    spread, scale = s.uncertainty.deal_value_spread, s.deal_value_scale
+    spread = s.uncertainty.deal_value_spread if s.uncertainty is not None else 0.0
+    scale = s.deal_value_scale
     if deal.value_range_usd_m is not None:
         lo, hi = (scale * v for v in deal.value_range_usd_m)
     elif spread > 0:

@@ -5,18 +5,22 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from tradecalc.analysis.documents import Sweep
+from tradecalc.core.errors import fail, usage_error
 from tradecalc.engine import budget
 from tradecalc.engine.evaluate import Params, compile_scenario, evaluate
 from tradecalc.engine.verdict import check_finite, outcome
 from tradecalc.model import gap, reached_year_index
 from tradecalc.scenario.overrides import Override
-from tradecalc.scenario.pipeline import resolve
-from tradecalc.scenario.yamlread import Doc, fail
+from tradecalc.scenario.pipeline import read_tree, resolve
+from tradecalc.scenario.yamlread import Doc
 
 MAX_POINTS = 100_000
 """Grid points at most."""
@@ -55,7 +59,7 @@ class GridAxis:
 
 
 def run_sweep(
-    tree: Doc, axes: list[GridAxis], base: list[Override] = (), where: str = ""
+    tree: Doc, axes: list[GridAxis], base: Sequence[Override] = (), where: str = ""
 ) -> list[dict[str, Any]]:
     """One row per grid point: the grid values, reached year, measure and gap at the deadline.
 
@@ -71,11 +75,30 @@ def run_sweep(
     """
     size = math.prod(len(axis.values) for axis in axes)
     if size > MAX_POINTS:
-        fail("--grid", None, "", f"{size:,} grid points; at most {MAX_POINTS:,}")
+        usage_error("--grid", f"{size:,} grid points; at most {MAX_POINTS:,}")
     fast = _separable(tree, axes, list(base))
     if fast is None:
         return _point_by_point(tree, axes, base, where, size)
     return _vectorised(fast, axes, size, where)
+
+
+def sweep_scenario(
+    source: str | os.PathLike,
+    axes: Sequence[GridAxis],
+    overrides: Sequence[Override] = (),
+    *,
+    text: str | None = None,
+    warn: Callable[[Doc, Sequence[Override]], None] | None = None,
+) -> Sweep:
+    """:func:`run_sweep` on a scenario file (``"-"``: ``text``) with its overrides, as a
+    :class:`~tradecalc.analysis.documents.Sweep`; ``warn`` is called with the tree and
+    the overrides before the run (plausibility warnings)."""
+    tree = read_tree(source, text)
+    if warn is not None:
+        warn(tree, overrides)
+    where = str(source)
+    rows = run_sweep(tree, list(axes), list(overrides), where=where)
+    return Sweep(tuple(rows), tuple(axis.key for axis in axes), where)
 
 
 @dataclass
@@ -97,7 +120,10 @@ def _separable(tree: Doc, axes: list[GridAxis], base: list[Override]) -> _Separa
     scenario = resolve(tree, base)[0]
     layout, point = compile_scenario(scenario)
     verdict = _verdict_inputs(scenario)
-    tables, targets, deadlines, touched = [], [], [], set()
+    tables: list[dict[str, tuple[np.ndarray, np.ndarray]]] = []
+    targets: list[np.ndarray | None] = []
+    deadlines: list[np.ndarray | None] = []
+    touched: set[tuple[str, int]] = set()
     ok = True
     for axis in axes:
         compiled = []
@@ -118,7 +144,7 @@ def _separable(tree: Doc, axes: list[GridAxis], base: list[Override]) -> _Separa
             moved = np.any(~_same(values, now), axis=0)
             if moved.any():
                 table[f.name] = (moved, values)
-                mine = {(f.name, i) for i in np.flatnonzero(moved)}
+                mine = {(f.name, int(i)) for i in np.flatnonzero(moved)}
                 ok = ok and not (mine & touched)
                 touched |= mine
         tables.append(table)
@@ -132,8 +158,8 @@ def _separable(tree: Doc, axes: list[GridAxis], base: list[Override]) -> _Separa
                 out.append(None)
     corners = len(axes) <= MAX_CORNER_AXES
     for corner in itertools.product(*({0, len(a.values) - 1} for a in axes)) if corners else ():
-        values = tuple(a.values[i] for a, i in zip(axes, corner, strict=True))
-        s = resolve(tree, _overrides(base, axes, values))[0]  # reports a rule across fields
+        at_corner = tuple(a.values[i] for a, i in zip(axes, corner, strict=True))
+        s = resolve(tree, _overrides(base, axes, at_corner))[0]  # reports a rule across fields
         if not ok:
             continue
         lay, par = compile_scenario(s)
@@ -175,12 +201,12 @@ def _build(fast: _Separable, index: list[np.ndarray]):
     params = fast.point.replace(**changes) if changes else fast.point
     target = np.full(n, fast.scenario.target.value_usd_m, dtype=float)
     deadline = np.full(n, fast.scenario.by_year, dtype=int)
-    for moved, idx in zip(fast.targets, index, strict=True):
-        if moved is not None:
-            target = moved[idx].astype(float)
-    for moved, idx in zip(fast.deadlines, index, strict=True):
-        if moved is not None:
-            deadline = moved[idx].astype(int)
+    for targets, idx in zip(fast.targets, index, strict=True):
+        if targets is not None:
+            target = targets[idx].astype(float)
+    for deadlines, idx in zip(fast.deadlines, index, strict=True):
+        if deadlines is not None:
+            deadline = deadlines[idx].astype(int)
     return params, target, deadline
 
 

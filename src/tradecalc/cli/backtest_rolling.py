@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tradecalc.cli.support import Format, emit, load
+from tradecalc.cli.inputs import load
+from tradecalc.cli.options import Format
+from tradecalc.cli.output import emit
 
 
 def run_rolling(
@@ -20,24 +22,8 @@ def run_rolling(
     log: bool,
 ) -> None:
     """Score forecasts from every origin of the record, beside the two naive forecasts."""
+    from tradecalc.analysis.documents import RollingBacktest
     from tradecalc.analysis.rolling import rolling_backtest
-    from tradecalc.views import render, render_rolling
 
     doc = rolling_backtest(load(scenario, set_), horizon, draws, seed, where=scenario)
-
-    def chart(path: Path) -> bytes:
-        from tradecalc.views.plot_rolling import rolling_chart
-
-        return rolling_chart(doc, path, log=log)
-
-    emit(
-        format,
-        output,
-        view=lambda: render_rolling.rolling_view(doc),
-        document=lambda: doc,
-        csv=lambda: render.to_csv(
-            render_rolling.rolling_rows(doc), render_rolling.ROLLING_CSV_COLUMNS
-        ),
-        plot=plot,
-        chart=chart,
-    )
+    emit(RollingBacktest(doc), format, output, plot=plot, log=log)

@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from tradecalc.cli.support import handled, report_problems
-from tradecalc.core.errors import Problem
+from tradecalc.cli.errors import handled, report_problems
+from tradecalc.core.errors import ExitStatus, Problem, UsageError
 
 
 class Detail(str, Enum):
@@ -170,7 +170,7 @@ def _from_network(pair, years, detail, world, offline, refresh, *, optional=Fals
         )
     except FetchError as error:
         report_problems(error.problems)
-        raise typer.Exit(1) from None
+        raise typer.Exit(ExitStatus.ERROR) from None
 
 
 def init_from_data(economies, target, by, base_year, name, output, from_file, fetch_data) -> None:
@@ -179,7 +179,6 @@ def init_from_data(economies, target, by, base_year, name, output, from_file, fe
     With ``-o pak-uzb.yaml`` the data go to ``pak-uzb-data.yaml`` in the same folder (neither
     file may exist: init never overwrites), and the starter's `extends:` names it.
     """
-    from tradecalc.core.errors import ScenarioError
     from tradecalc.ingest import fetching
     from tradecalc.ingest.datafile import to_yaml
     from tradecalc.scenario.datafile import read_data_file
@@ -188,14 +187,11 @@ def init_from_data(economies, target, by, base_year, name, output, from_file, fe
     data_path = _data_path(output)
     with handled([("--output", output), ("--output (data file)", data_path)]):
         if from_file and fetch_data:
-            raise ScenarioError(
-                [Problem("--fetch", None, "", "give --fetch or --from-file, not both")]
-            )
+            raise UsageError("--fetch", "give --fetch or --from-file, not both")
+        refuse_non_yaml(output)
         for path in (output, data_path):
             if path.exists():
-                raise ScenarioError(
-                    [Problem(f"--output {path}", None, "", "exists already: init never overwrites")]
-                )
+                raise UsageError(f"--output {path}", "exists already: init never overwrites")
         pair = fetching.check_pair(list(economies))
         names = _names(name)
         detail = Detail.hs2
@@ -216,6 +212,16 @@ def init_from_data(economies, target, by, base_year, name, output, from_file, fe
         _write_pair(data_path, text, output, starter)
 
 
+def refuse_non_yaml(output: Path | None) -> None:
+    """init writes YAML: an ``-o`` whose suffix names another format (.json, .csv, ...) is
+    refused, with or without --from-file/--fetch."""
+    from tradecalc.cli.options import SUFFIX_FORMATS
+
+    if output is not None and output.suffix.lower() in SUFFIX_FORMATS:
+        message = f"init writes a YAML scenario, not {output.suffix}: name the file .yaml"
+        raise UsageError(f"--output {output}", message)
+
+
 def _write_pair(data_path: Path, data: str, output: Path, starter: str) -> None:
     """Create the data file, then the starter, each only if its name is free (``link()``): of
     several `init -o` racing for one name exactly one writes both; a loser leaves nothing."""
@@ -231,13 +237,12 @@ def _write_pair(data_path: Path, data: str, output: Path, starter: str) -> None:
 
 
 def _names(items: list[str] | None) -> dict[str, str]:
-    from tradecalc.core.errors import ScenarioError
 
     names = {}
     for item in items or ():
         code, sep, value = item.partition("=")
         if not sep or not value.strip():
-            raise ScenarioError([Problem("--name", None, "", f"expected CODE=NAME, got {item!r}")])
+            raise UsageError("--name", f"expected CODE=NAME, got {item!r}")
         names[code.strip().upper()] = value.strip()
     return names
 

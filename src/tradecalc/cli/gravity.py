@@ -9,7 +9,9 @@ from typing import Annotated
 
 import typer
 
-from tradecalc.cli.support import Format, FormatOption, OutputOption, emit, handled
+from tradecalc.cli.errors import handled
+from tradecalc.cli.options import Format, FormatOption, OutputOption
+from tradecalc.cli.output import emit
 from tradecalc.core.errors import Problem, ScenarioError
 
 app = typer.Typer(
@@ -140,20 +142,12 @@ def fit(
         tradecalc gravity fit --years 1986:2006:4
     """
     from tradecalc.analysis import gravity
-    from tradecalc.views import gravity_view, render
 
     with handled([("--output", output)]):
         _no_workbook(format, output)
         spec = _spec(years, terms, fe, estimator, with_domestic, se)
         info, frame = _open_panel(panel, None, spec.years)
-        result = gravity.fit(frame, spec, info)
-        emit(
-            format,
-            output,
-            view=lambda: gravity_view.fit_view(result),
-            document=result.to_dict,
-            csv=lambda: render.to_csv(result.rows(), result.columns),
-        )
+        emit(gravity.fit(frame, spec, info), format, output)
 
 
 @app.command("normal")
@@ -183,7 +177,6 @@ def normal(
         tradecalc gravity normal --economies TUR IRN --years 1986:2006:4
     """
     from tradecalc.analysis import gravity, gravity_normal
-    from tradecalc.views import gravity_view, render
 
     inputs = [scenario] if scenario is not None else []
     with handled([("--output", output)], inputs):
@@ -195,13 +188,7 @@ def normal(
         result = gravity_normal.normal_level(gravity.fit(frame, spec, info), a, b, year)
         if loaded is not None:
             result = dataclasses.replace(result, briefing=_briefing(result, loaded))
-        emit(
-            format,
-            output,
-            view=lambda: gravity_view.normal_view(result),
-            document=result.to_dict,
-            csv=lambda: render.to_csv(result.rows(), result.columns),
-        )
+        emit(result, format, output)
 
 
 def _no_workbook(fmt: Format, output) -> None:
@@ -219,7 +206,7 @@ def _pair(scenario: str | None, economies: tuple[str, str] | None):
     if scenario is None or economies is not None:
         message = "give a SCENARIO or --economies A B (one of them)"
         raise ScenarioError([Problem("--economies", None, "", message)])
-    from tradecalc.cli.support import load
+    from tradecalc.cli.inputs import load
 
     loaded = load(scenario, None)
     a, b = loaded.codes

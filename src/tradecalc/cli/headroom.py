@@ -8,18 +8,10 @@ from typing import Annotated
 
 import typer
 
-from tradecalc.cli.support import (
-    Format,
-    FormatOption,
-    OutputOption,
-    PlotOption,
-    SetOption,
-    emit,
-    handled,
-    report_problems,
-    xlsx_module,
-)
-from tradecalc.core.errors import Problem, ScenarioError
+from tradecalc.cli.errors import handled, report_problems
+from tradecalc.cli.options import Format, FormatOption, OutputOption, PlotOption, SetOption
+from tradecalc.cli.output import emit
+from tradecalc.core.errors import Problem, ScenarioError, UsageError
 
 
 class Detail(str, Enum):
@@ -70,28 +62,11 @@ def headroom(
 
         tradecalc headroom examples/headroom/pak-aze-products.yaml --top 5
     """
-    from tradecalc.views import render, render_headroom
+    from tradecalc.analysis.documents import Headroom
 
     with handled([("--output", output), ("--plot", plot)], [file]):
         doc = _document(file, detail.value if detail is not None else None, top, set_ or [])
-        emit(
-            format,
-            output,
-            view=lambda: render_headroom.headroom_view(doc, top),
-            document=lambda: doc,
-            csv=lambda: render.to_csv(
-                render_headroom.headroom_csv_rows(doc), render_headroom.HEADROOM_CSV_COLUMNS
-            ),
-            plot=plot,
-            chart=lambda path: _plot_module().headroom_chart(doc, path, top=top),
-            workbook=lambda: xlsx_module().headroom_workbook(doc),
-        )
-
-
-def _plot_module():
-    from tradecalc.views import plot_headroom
-
-    return plot_headroom
+        emit(Headroom(doc, top=top), format, output, plot=plot)
 
 
 def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> dict:
@@ -111,27 +86,25 @@ def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> 
         if products is None and set(codes) == {"PAK", "AZE"}:
             return analysis.scenario_headroom(scenario, top, detail)
     elif overrides:
-        raise ScenarioError(
-            [Problem("--set", None, "", "only for a scenario: FILE is a bare data file")]
-        )
+        raise UsageError("--set", "only for a scenario: FILE is a bare data file")
     else:
         data, tree = datafile.read_data_file(file, tree=tree)
         scenario, products, codes = None, data.products, tuple(e.code for e in data.economies)
-    if problems := datafile.product_problems(products, tree, tuple(codes)):
+    problems = datafile.product_problems(products, tree, tuple(codes))
+    if problems or products is None:  # no products: product_problems says so
         raise ScenarioError(problems)
     _check_detail(products.detail, detail)
     if scenario is not None:
         doc = analysis.scenario_headroom(scenario, top, detail)
     else:
-        doc = analysis.headroom(analysis.at_detail(products, detail), codes, None, top)
+        first, second = codes
+        doc = analysis.headroom(analysis.at_detail(products, detail), (first, second), None, top)
     return _report_skipped(doc, tree)
 
 
 def _check_detail(holds: str, asked: str | None) -> None:
     if asked == "hs4" and holds == "hs2":
-        raise ScenarioError(
-            [Problem("--detail", None, "", "the file holds hs2 chapters: headings need hs4 rows")]
-        )
+        raise UsageError("--detail", "the file holds hs2 chapters: headings need hs4 rows")
 
 
 def _report_skipped(doc: dict, tree) -> dict:

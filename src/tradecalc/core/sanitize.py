@@ -9,6 +9,7 @@ starting with ``=`` runs as a formula. Everything shown goes through :func:`clea
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 LIMIT = 200
@@ -65,6 +66,41 @@ def clean(text: object, limit: int = LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029" + "".join(sorted(_BIDI)) + "]")
+
+
+def json_text(text: str) -> str:
+    """JSON text (``json.dumps(..., ensure_ascii=False)``) with DEL, C1 controls, line and
+    paragraph separators and bidi controls written as ``\\uXXXX``, as JSON itself writes C0
+    controls: the same strings for any JSON reader, none of them raw on a terminal.
+
+    >>> json_text('{"note": "a\u202eb"}')
+    '{"note": "a\\\\u202eb"}'
+    """
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_YAML_RAW = re.compile("[" + "".join(sorted(_BIDI)) + "]")
+
+
+def yaml_text(data, **options) -> str:
+    """``yaml.safe_dump(data, **options)`` with no raw control or bidi character: a string
+    holding one is written double-quoted, where PyYAML escapes control characters (``\\x1b``,
+    ``\\L``) and the bidi controls it would leave raw are written ``\\u202e``."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper, value: str):
+        style = '"' if has_unsafe(value) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    out = yaml.dump(data, Dumper=Dumper, **options)
+    return _YAML_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", out)
+
+
 def csv_cell(value):
     """A CSV cell: text escaped, and a leading ``= + - @`` (or tab, CR) neutralised with ``'``.
 
@@ -74,8 +110,9 @@ def csv_cell(value):
     >>> csv_cell("=1+1"), csv_cell(-2.5), csv_cell("Base")
     ("'=1+1", -2.5, 'Base')
     """
-    if not isinstance(value, str):
+    if value is None or isinstance(value, int | float):
         return value
+    value = str(value)  # anything else is written as its text: escaped like text
     if value.startswith(_FORMULA_START):
         value = "'" + value
     return escape(value)

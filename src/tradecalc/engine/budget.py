@@ -10,7 +10,7 @@ values, grid points) a valid input runs in about 1 GiB or is refused.
 
 from __future__ import annotations
 
-from tradecalc.scenario.yamlread import fail
+from tradecalc.core.errors import fail
 
 CALL_BYTES = 256 * 2**20
 """Bytes one engine call may use at most."""

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from tradecalc.core.errors import fail
 from tradecalc.engine import budget
 from tradecalc.engine.compile import Layout, Params, compile_scenario
 from tradecalc.engine.draws import Shocks, risk_inputs, streams
@@ -25,7 +26,6 @@ from tradecalc.engine.verdict import check_finite, deadline_index
 from tradecalc.model.mixture import finite_mean, round_up_bound
 from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.sections import Uncertainty
-from tradecalc.scenario.yamlread import fail
 
 CHUNK = 8_000
 """Draws per engine call: fastest here of 1,000 to 32,000 tried (8,000 since the kernel reuses

@@ -9,9 +9,10 @@ up to 120 s a call and puts the key in the URL. Here the same endpoints are call
   ``/data/v1/get/C/A/HS``, the key **only** in the ``Ocp-Apim-Subscription-Key`` header;
 - every request sends ``partner2Code=0&motCode=0&customsCode=C00`` (totals over second
   partner, transport mode and customs procedure) and at most 12 years;
-- ``urllib3.Retry`` retries 429 and 5xx (twice at most), honouring ``Retry-After`` while the
-  call's 22 s budget lasts (a longer wait fails at once, saying how long); an attempt times out
-  after 8 s, so every failure ends within 30 s: one line, :class:`FetchError`, exit 1.
+- every call goes through :func:`tradecalc.ingest.http.get`: retries of 429 and 5xx while the
+  deadline allows, a wall-clock deadline of 27 s over connect, headers and body together and a
+  cap on the bytes read (after inflating), so every failure ends within 30 s, costs at most the
+  cap and is one line, :class:`FetchError`, exit 1, with nothing written.
 """
 
 from __future__ import annotations
@@ -23,40 +24,27 @@ from dataclasses import dataclass
 from typing import NoReturn
 from urllib.parse import urlencode
 
-from tradecalc.core.errors import Problem, ScenarioError, TradecalcError, install_hint
+from tradecalc.core.errors import Problem, ScenarioError, install_hint
 from tradecalc.core.sanitize import clean
-from tradecalc.ingest import cache
+from tradecalc.ingest import cache, http
 from tradecalc.ingest.codes import WORLD_CODE, comtrade_code
 from tradecalc.ingest.datafile import Built, Origin, build
 from tradecalc.ingest.fetching import require
-from tradecalc.ingest.responses import Row, envelope_error, row_from, unique
+from tradecalc.ingest.responses import Row, envelope_error, row_from, too_deep, unique
 
 BASE = "https://comtradeapi.un.org"
 PREVIEW = "/public/v1/preview/C/A/HS"
 KEYED = "/data/v1/get/C/A/HS"
 PREVIEW_ROWS = 500
 YEARS_A_CALL = 12
-CONNECT_S, ATTEMPT_S = 4.0, 8.0
-"""Time-outs of one attempt (connecting; in all): a silent network fails in seconds."""
-WAIT_BUDGET_S = 22.0
-"""Retries (at most two) start only while this much of a call's time has not passed, and a
-``Retry-After`` that would end later fails at once: with the last attempt's 8 s, every call
-ends within :data:`CALL_LIMIT_S`."""
-CALL_LIMIT_S = WAIT_BUDGET_S + ATTEMPT_S
 PACE_S = 1.0
 """Pause between two network calls (never before a cache hit), to stay under the rate limit."""
 
 _sleep = time.sleep
 
 
-class FetchError(TradecalcError):
+class FetchError(http.NetworkError):
     """UN Comtrade could not be used: no network, refused, rate-limited, empty. Exit 1."""
-
-    exit_code = 1
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 def _fail(message: str) -> NoReturn:
@@ -117,7 +105,7 @@ class Client:
     def rows(self, call: Call) -> list[Row]:
         """The rows of one call: from the cache unless --refresh, else from the network."""
         if not self.refresh:
-            hit = cache.load(call.query)
+            hit = cache.load(call.query, (call.url(True), call.url(False)))
             if hit is not None:
                 rows, url, retrieved = hit
                 self.origins[url] = Origin(url=url, date=retrieved, api=f"{self.api} (cached)")
@@ -156,89 +144,20 @@ class Client:
 
 
 def pool_manager(key: str | None):
-    """A urllib3 pool with time-outs and (keyed) the key in a header, never in a URL."""
-    import urllib3
-
+    """A pool of :mod:`~tradecalc.ingest.http` with (keyed) the key in a header, never in a
+    URL."""
     headers = {"Accept": "application/json", "User-Agent": "tradecalc"}
     if key:
         headers["Ocp-Apim-Subscription-Key"] = key
-    return urllib3.PoolManager(
-        headers=headers, timeout=urllib3.Timeout(connect=CONNECT_S, total=ATTEMPT_S)
-    )
-
-
-def _retry(deadline: float):
-    """urllib3's Retry for 429 and 5xx, honouring Retry-After, bounded by ``deadline``."""
-    from urllib3.util.retry import Retry
-
-    class BoundedRetry(Retry):
-        """A wait (Retry-After or back-off) that would pass the deadline fails at once."""
-
-        deadline: float  # time.monotonic() past which no wait is taken, set on each copy
-
-        def new(self, **kwargs):
-            retry = super().new(**kwargs)
-            retry.deadline = self.deadline
-            return retry
-
-        def sleep_for_retry(self, response) -> bool:
-            wait = self.get_retry_after(response)
-            if wait is not None and time.monotonic() + wait > self.deadline:
-                raise _TooLong(wait, response.status)
-            return super().sleep_for_retry(response)
-
-    retry = BoundedRetry(
-        total=2,
-        connect=1,
-        read=0,
-        status=2,
-        backoff_factor=0.5,
-        status_forcelist=(429, 500, 502, 503, 504),
-        allowed_methods=frozenset({"GET"}),
-        respect_retry_after_header=True,
-        raise_on_status=False,
-        raise_on_redirect=False,
-    )
-    retry.deadline = deadline
-    return retry
-
-
-class _TooLong(Exception):
-    def __init__(self, wait: float, status: int):
-        super().__init__(wait, status)
-        self.wait, self.status = wait, status
+    return http.pool_manager(headers)
 
 
 def _get(pool, url: str) -> tuple[int, bytes]:
-    import urllib3
-
-    retries = _retry(time.monotonic() + WAIT_BUDGET_S)
     try:
-        response = pool.request("GET", url, redirect=False, retries=retries)
-    except _TooLong as error:
-        _fail(
-            f"HTTP {error.status} from UN Comtrade: it asks to wait {error.wait:.0f} s, longer "
-            f"than tradecalc waits (a call gives up within {CALL_LIMIT_S:.0f} s); try again later"
-        )
-    except urllib3.exceptions.MaxRetryError as error:
-        _fail(f"cannot reach {BASE}: {_reason(error.reason)}")
-    except urllib3.exceptions.HTTPError as error:
-        _fail(f"cannot reach {BASE}: {_reason(error)}")
-    return response.status, response.data
-
-
-def _reason(error) -> str:
-    text = str(error)
-    for known in (
-        "Name or service not known",
-        "Temporary failure in name resolution",
-        "Connection refused",
-        "timed out",
-        "Network is unreachable",
-    ):
-        if known in text:
-            return f"{type(error).__name__} ({known})"
-    return clean(f"{type(error).__name__}: {text}", 200)
+        answer = http.get(pool, url, label="comtrade", service="UN Comtrade")
+    except http.NetworkError as error:
+        raise FetchError(error.problems) from None
+    return answer.status, answer.body
 
 
 def _answer(status: int, body: bytes, url: str) -> dict:
@@ -248,6 +167,9 @@ def _answer(status: int, body: bytes, url: str) -> dict:
         doc = json.loads(text)
     except ValueError:
         doc = None
+    except RecursionError:
+        line, _, message = too_deep(text)
+        _fail(f"UN Comtrade's answer is not its JSON envelope: {message} (line {line})")
     message = _message(doc, text)
     if "rejected by policy" in text:
         _fail(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tradecalc.core.errors import Problem
+from tradecalc.core.sanitize import yaml_text
 from tradecalc.ingest import records
 from tradecalc.ingest.responses import Row
 from tradecalc.scenario.sections import WORLD, DataFile
@@ -38,7 +39,7 @@ class Origin:
     sha256: str | None = None
 
     @classmethod
-    def of_file(cls, name: str, data: bytes) -> Origin:
+    def of_file(cls, name: str, data: bytes | bytearray) -> Origin:
         return cls(file=name, sha256=hashlib.sha256(data).hexdigest())
 
 
@@ -193,11 +194,9 @@ def _source(sid: str, found: list[Origin]) -> dict:
 
 def to_yaml(document: dict) -> str:
     """The document, validated as a DataFile, as YAML text with the header comment."""
-    import yaml
-
     DataFile.model_validate(document)  # the contract: a slip here is a bug, not bad input
     data = {k: v for k, v in document.items() if k != "sources"}
     options: dict[str, Any] = {"sort_keys": False, "allow_unicode": True, "width": 100}
-    body = yaml.safe_dump(data, default_flow_style=None, **options)
-    sources = yaml.safe_dump({"sources": document["sources"]}, default_flow_style=False, **options)
+    body = yaml_text(data, default_flow_style=None, **options)
+    sources = yaml_text({"sources": document["sources"]}, default_flow_style=False, **options)
     return HEADER + body + sources

@@ -47,7 +47,7 @@ def parse_years(text: str | None, latest: int) -> list[int] | None:
     """``2000-2024`` or ``2023`` -> the years; None -> None (the caller's default)."""
     if text is None:
         return None
-    found = re.fullmatch(r"\s*(\d{4})\s*(?:[-:]\s*(\d{4})\s*)?", text)
+    found = re.fullmatch(r"\s*([0-9]{4})\s*(?:[-:]\s*([0-9]{4})\s*)?", text)
     if not found:
         raise ScenarioError(
             [Problem("--years", None, "", f"expected FIRST-LAST such as 2000-2024, got {text!r}")]

@@ -16,17 +16,18 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import io
 import json
 import math
-import os
-import stat
+import re
+import reprlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NoReturn
 
 from tradecalc.core.errors import Problem, ScenarioError
+from tradecalc.core.saferead import Refused, read_capped
 from tradecalc.ingest.codes import iso3_of
+from tradecalc.ingest.fields import FIELDS
 
 MAX_RESPONSE_BYTES = 200_000_000
 """Largest response file read: a keyed answer of 250,000 rows is about 150 MB of JSON."""
@@ -37,57 +38,6 @@ US$ 25 trillion), so a sum of a year's two flows stays under a data file's bound
 
 REQUIRED = ("reporterCode", "partnerCode", "flowCode", "cmdCode", "primaryValue")
 """Fields every row must have (besides its year: ``refYear`` or ``period``)."""
-
-FIELDS = [
-    "typeCode",
-    "freqCode",
-    "refPeriodId",
-    "refYear",
-    "refMonth",
-    "period",
-    "reporterCode",
-    "reporterISO",
-    "reporterDesc",
-    "flowCode",
-    "flowDesc",
-    "partnerCode",
-    "partnerISO",
-    "partnerDesc",
-    "partner2Code",
-    "partner2ISO",
-    "partner2Desc",
-    "classificationCode",
-    "classificationSearchCode",
-    "isOriginalClassification",
-    "cmdCode",
-    "cmdDesc",
-    "aggrLevel",
-    "isLeaf",
-    "customsCode",
-    "customsDesc",
-    "mosCode",
-    "motCode",
-    "motDesc",
-    "qtyUnitCode",
-    "qtyUnitAbbr",
-    "qty",
-    "isQtyEstimated",
-    "altQtyUnitCode",
-    "altQtyUnitAbbr",
-    "altQty",
-    "isAltQtyEstimated",
-    "netWgt",
-    "isNetWgtEstimated",
-    "grossWgt",
-    "isGrossWgtEstimated",
-    "cifvalue",
-    "fobvalue",
-    "primaryValue",
-    "legacyEstimationFlag",
-    "isReported",
-    "isAggregate",
-]
-"""The API's 47 row fields, in the order of a recorded answer."""
 
 _CANONICAL = {name.lower(): name for name in FIELDS}
 _KNOWN = frozenset(FIELDS)
@@ -122,40 +72,22 @@ class Row:
         return data
 
 
-def read_response_file(path: Path, file: str) -> tuple[list[Row], bytes]:
-    """The rows of a saved JSON or CSV answer, and the file's bytes (for its SHA-256)."""
-    data = _read_bytes(path, file)
+def read_response_file(path: Path, file: str) -> tuple[list[Row], bytearray]:
+    """The rows of a saved JSON or CSV answer, and the file's bytes (for its SHA-256).
+
+    The file is read by :func:`~tradecalc.core.saferead.read_capped`: a regular file, at most
+    :data:`MAX_RESPONSE_BYTES`, UTF-8 without NUL checked chunk by chunk.
+    """
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        _fail(file, line, "", f"not UTF-8 text (byte 0x{data[error.start]:02x})")
-    if not text.strip():
+        data = read_capped(path, MAX_RESPONSE_BYTES, text=True)
+    except Refused as refused:
+        _fail(file, refused.line, "", refused.message)
+    text = data.decode("utf-8-sig")
+    if not text or text.isspace():  # (not strip(): no copy of a large file's text)
         _fail(file, 1, "", "empty file: expected a JSON answer or a CSV download")
     if text.lstrip()[:1] in ("{", "[") or path.suffix.lower() == ".json":
         return envelope_rows(text, file), data
     return csv_rows(text, file), data
-
-
-def _read_bytes(path: Path, file: str) -> bytes:
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOCTTY | os.O_NONBLOCK)
-    except FileNotFoundError:
-        _fail(file, None, "", "cannot read file: no such file")
-    except (OSError, ValueError) as error:
-        _fail(file, None, "", f"cannot read file: {getattr(error, 'strerror', None) or error}")
-    info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode):  # checked before fdopen, which refuses a directory
-        os.close(fd)
-        reason = "is a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-        _fail(file, None, "", f"cannot read file: {reason}")
-    with os.fdopen(fd, "rb") as handle:
-        if info.st_size > MAX_RESPONSE_BYTES:
-            _fail(file, None, "", f"larger than {MAX_RESPONSE_BYTES:,} bytes")
-        try:
-            return handle.read(MAX_RESPONSE_BYTES + 1)
-        except OSError as error:
-            _fail(file, None, "", f"cannot read file: {error.strerror or error}")
 
 
 def _fail(file: str, line: int | None, path: str, message: str) -> NoReturn:
@@ -168,8 +100,10 @@ def envelope_rows(text: str, file: str) -> list[Row]:
         doc = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         _fail(file, error.lineno, "", f"not valid JSON ({error.msg}): truncated or malformed?")
-    except ValueError as error:
+    except ValueError as error:  # a NaN, an integer of more than 4,300 digits
         _fail(file, None, "", str(error))
+    except RecursionError:
+        _fail(file, *too_deep(text))
     if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
         _fail(file, 1, "", 'expected the API\'s envelope {"count": ..., "data": [...]}')
     message = envelope_error(doc)
@@ -193,6 +127,28 @@ def envelope_rows(text: str, file: str) -> list[Row]:
                 problems += error.problems
         raise ScenarioError(problems)
     return rows
+
+
+MAX_DEPTH = 100
+"""Nesting reported as too deep (an envelope nests three levels) when JSON's parser gives up."""
+
+_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def too_deep(text: str) -> tuple[int | None, str, str]:
+    """(line, path, message) for JSON too deep to parse: the line where it passes
+    :data:`MAX_DEPTH` levels (strings skipped)."""
+    depth = 0
+    for found in _NESTING.finditer(text):
+        mark = found.group()
+        if mark in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, found.start()) + 1
+                return line, "", f"nested more than {MAX_DEPTH} levels deep: not a Comtrade answer"
+        elif mark in "]}":
+            depth -= 1
+    return None, "", "nested too deeply to read: not a Comtrade answer"
 
 
 def _no_constant(name: str):
@@ -236,7 +192,7 @@ def _item_lines(text: str, count: int) -> list[int | None]:
 
 def csv_rows(text: str, file: str) -> list[Row]:
     """The rows of a CSV download; columns matched case-insensitively, text read as values."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(m.group() for m in _LINE.finditer(text))
     try:
         header = next(reader)
     except StopIteration:
@@ -276,18 +232,28 @@ def csv_rows(text: str, file: str) -> list[Row]:
     return rows
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+"""A line with its end (CR LF, CR or LF), as ``newline=""`` reads them: a CSV file is read line
+by line from its text, never copied whole into a ``StringIO`` (four bytes a character)."""
+_INTEGER = re.compile(r"[-+]?[0-9]+")
+_DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
 def _csv_value(text: str):
-    """A CSV cell as the JSON value it stands for: ``True`` -> true, ``4`` -> 4, empty -> null."""
+    """A CSV cell as the JSON value it stands for: ``True`` -> true, ``4`` -> 4, empty -> null.
+
+    Numbers are written in ASCII digits, as JSON writes them: ``²``, ``٢٧``, ``1_000``, ``nan``
+    and ``inf`` stay text (and are refused where a number belongs).
+    """
     text = text.strip()
     if text == "":
         return None
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
+    if len(text) <= 4300 and _INTEGER.fullmatch(text):
+        return int(text)
+    if _DECIMAL.fullmatch(text):
+        return float(text)
     return text
 
 
@@ -330,7 +296,7 @@ def _total_only(item: dict, file: str, line, prefix: str) -> None:
                 file,
                 line,
                 f"{prefix}{field}",
-                f"only totals are read ({field} {want}), got {item[field]!r}: ask with "
+                f"only totals are read ({field} {want}), got {shown(item[field])}: ask with "
                 "partner2Code=0&motCode=0&customsCode=C00",
             )
 
@@ -343,7 +309,7 @@ def _flow(item: dict, file: str, line, prefix: str) -> str:
             file,
             line,
             f"{prefix}flowCode",
-            f"only M (imports) and X (exports) make the record, got {value!r}: ask with "
+            f"only M (imports) and X (exports) make the record, got {shown(value)}: ask with "
             "flowCode=M,X",
         )
     return flow
@@ -368,27 +334,28 @@ def _iso_of(item: dict, who: str, file: str, line, prefix: str) -> str | None:
 def _year(item: dict, file: str, line, prefix: str) -> int:
     freq = item.get("freqCode")
     if freq not in (None, "A"):
-        _fail(file, line, f"{prefix}freqCode", f"annual data (A) only, got {freq!r}")
+        _fail(file, line, f"{prefix}freqCode", f"annual data (A) only, got {shown(freq)}")
     value = item.get("refYear", item.get("period"))
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and _YEAR.fullmatch(value.strip()):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2200:
-        _fail(file, line, f"{prefix}refYear", f"expected a year such as 2023, got {value!r}")
+        _fail(file, line, f"{prefix}refYear", f"expected a year such as 2023, got {shown(value)}")
     return value
 
 
 def _code(item: dict, field: str, file: str, line, prefix: str) -> int:
     value = item[field]
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        _fail(file, line, f"{prefix}{field}", f"expected a Comtrade code number, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 10**6:
+        message = f"expected a Comtrade code number, got {shown(value)}"
+        _fail(file, line, f"{prefix}{field}", message)
     return value
 
 
 def _product(item: dict, file: str, line, prefix: str) -> str:
     value = item["cmdCode"]
     text = f"{value:02d}" if isinstance(value, int) and not isinstance(value, bool) else value
-    if not isinstance(text, str) or not (text == "TOTAL" or (text.isdigit() and len(text) <= 6)):
-        _fail(file, line, f"{prefix}cmdCode", f"expected TOTAL or an HS code, got {value!r}")
+    if not isinstance(text, str) or not (text == "TOTAL" or _HS.fullmatch(text)):
+        _fail(file, line, f"{prefix}cmdCode", f"expected TOTAL or an HS code, got {shown(value)}")
     return text if text == "TOTAL" or len(text) % 2 == 0 else "0" + text
 
 
@@ -396,18 +363,35 @@ def _value(item: dict, file: str, line, prefix: str) -> float:
     value = item["primaryValue"]
     where = f"{prefix}primaryValue"
     if isinstance(value, bool) or not isinstance(value, int | float):
-        _fail(file, line, where, f"expected a number of US$, got {value!r}")
-    if not math.isfinite(value) or value < 0:
-        _fail(file, line, where, f"must be a finite value of 0 or more US$, got {value!r}")
-    if value > MAX_VALUE_USD:
+        _fail(file, line, where, f"expected a number of US$, got {shown(value)}")
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float (a 400-digit primaryValue)
+        number = math.inf
+    if math.isnan(number) or number < 0 or (number == math.inf and isinstance(value, float)):
+        _fail(file, line, where, f"must be a finite value of 0 or more US$, got {shown(value)}")
+    if number > MAX_VALUE_USD:
+        size = f"{number:.6g}" if math.isfinite(number) else f"a {len(str(value))}-digit number of"
         _fail(
             file,
             line,
             where,
-            f"{value:.6g} US$ is more than any trade flow (at most {MAX_VALUE_USD:.0e}, "
+            f"{size} US$ is more than any trade flow (at most {MAX_VALUE_USD:.0e}, "
             "US$ 100 trillion: about four times the world's goods trade in a year)",
         )
-    return float(value)
+    return number
+
+
+_YEAR = re.compile(r"[0-9]{4}")
+_HS = re.compile(r"[0-9]{1,6}")
+"""Codes and years are ASCII digits: ``str.isdigit()`` also accepts ``²`` and ``٢٧``."""
+_SHOWN = reprlib.Repr()
+_SHOWN.maxlevel, _SHOWN.maxstring, _SHOWN.maxlong, _SHOWN.maxother = 2, 60, 40, 60
+
+
+def shown(value) -> str:
+    """A value for a message: short whatever its size or depth (``reprlib``)."""
+    return _SHOWN.repr(value)
 
 
 def _iso(value) -> str | None:
@@ -427,7 +411,7 @@ def economy_of(code: int, iso: str | None) -> str | None:
     return iso if iso and iso.isalpha() and len(iso) == 3 else iso3_of(code)
 
 
-def with_lines(rows: list[Row], texts: dict[str, bytes]) -> list[Row]:
+def with_lines(rows: list[Row], texts: dict[str, bytearray]) -> list[Row]:
     """The rows, those of a JSON answer given the line where their item starts (found only
     when a problem is to be reported: a second parse of a large answer costs seconds)."""
     wanted: dict[str, int] = {}

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tradecalc.core.errors import Problem, ScenarioError
-from tradecalc.panel import checks
+from tradecalc.panel import checks, query
 from tradecalc.panel.query import RETIRED, literal
 
 YEARLY = re.compile(r"BACI_(HS\d\d)_Y(\d{4})_V(\w+)\.csv", re.IGNORECASE)
@@ -152,6 +152,8 @@ def readable(part: Yearly, work: Path, progress=None) -> Iterator[Path]:
             progress.advance(part.size)
         return
     target = work / "member.csv"
+    if part.archive is None or part.member is None:  # pragma: no cover - parts() sets one
+        raise ValueError(f"{part.name}: neither a file nor a zip member")
     try:
         with (
             zipfile.ZipFile(part.archive) as archive,
@@ -187,6 +189,7 @@ def convert(con, part: Yearly, source: Path, target: Path) -> None:
                                       'k': 'VARCHAR', 'v': 'DECIMAL(18, 3)', 'q': 'VARCHAR'}}) r
             LEFT JOIN codes e ON r.i = e.code
             LEFT JOIN codes m ON r.j = m.code
+            ORDER BY exporter, importer
         ) TO {literal(str(target))} (FORMAT parquet, COMPRESSION zstd)
     """
     import duckdb
@@ -195,6 +198,8 @@ def convert(con, part: Yearly, source: Path, target: Path) -> None:
         con.execute(sql)
         clean = _bulk_check(con, target, part.year)
     except duckdb.Error as error:
+        if (stop := query.failure(error, part.name)) is not None:
+            raise stop from None
         clean, failure = False, str(error).splitlines()[0]
     else:
         failure = "rows whose exporter, importer and product repeat once codes become ISO3"

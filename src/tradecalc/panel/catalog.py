@@ -13,9 +13,7 @@ from tradecalc.core.errors import Problem, ScenarioError
 from tradecalc.panel.info import (
     DEFAULT,
     FILE_SUFFIXES,
-    ID_PATTERN,
     NOT_STATED,
-    REQUIRED,
     SHIPPED,
     PanelInfo,
     read_info,
@@ -46,7 +44,9 @@ def resolve(
     """
     panels = list_panels()
     if spec is None:
-        stored = [p for p in panels if not p.shipped and p.holds(economies, years)]
+        stored = [
+            p for p in panels if not p.shipped and p.kind == "flows" and p.holds(economies, years)
+        ]
         return stored[0] if stored else _by_id(panels, DEFAULT, option)
     if _looks_like_file(spec):
         return file_info(Path(spec))
@@ -54,11 +54,9 @@ def resolve(
 
 
 def _looks_like_file(spec: str) -> bool:
+    """A path (a separator, a .csv/.parquet suffix, or an existing file), not an id."""
     return (
-        "/" in spec
-        or "\\" in spec
-        or spec.lower().endswith(FILE_SUFFIXES)
-        or not ID_PATTERN.fullmatch(spec)
+        "/" in spec or "\\" in spec or spec.lower().endswith(FILE_SUFFIXES) or Path(spec).is_file()
     )
 
 
@@ -76,24 +74,20 @@ def file_info(path: Path) -> PanelInfo:
     """A user's own CSV or Parquet file in the panel's columns, checked and summarised.
 
     The file's name is its id and title; its licence and attribution are "not stated" and its
-    absence rule "not-reported" (a missing row is never read as zero).
+    absence rule "not-reported" (a missing row is never read as zero). It is checked as an
+    import would check it (one line per problem), then read in place.
     """
-    from tradecalc.panel import query
+    import tempfile
+
+    from tradecalc.panel import query, tidy
 
     name = str(path)
     if path.suffix.lower() not in FILE_SUFFIXES:
         raise ScenarioError([Problem(name, None, "", "a panel file ends in .csv or .parquet")])
     if not path.is_file():
         raise ScenarioError([Problem(name, None, "", "no such file")])
-    columns = query.file_columns(path)
-    missing = [c for c in REQUIRED if c not in columns]
-    if missing:
-        raise ScenarioError(
-            [
-                Problem(name, 1, c, "missing: a panel file has " + ", ".join(REQUIRED))
-                for c in missing
-            ]
-        )
+    with tempfile.TemporaryDirectory() as scratch, query.connect() as con:
+        columns, _ = tidy.convert(con, path, Path(scratch) / "check.parquet")  # every check
     stats = query.summary(query.read_expression(path, columns), name)
     return PanelInfo(
         id=path.stem,

@@ -14,12 +14,12 @@ import re
 from pathlib import Path
 
 from tradecalc.core.errors import Problem, ScenarioError
-from tradecalc.panel import baci, store, tidy
+from tradecalc.panel import baci, covariates, store, tidy
 from tradecalc.panel.info import NOT_STATED, PanelInfo
-from tradecalc.panel.query import connect, literal
+from tradecalc.panel.query import connect, file_columns, literal
 
-IMPORT_MEMORY = "768MB"
-"""DuckDB's limit during an import (the process stays under 1 GiB; sorts spill to disk)."""
+IMPORT_MEMORY = "512MB"
+"""DuckDB's limit during an import: the process stays well under 1 GiB; sorts spill to disk."""
 
 
 class Progress:
@@ -50,9 +50,15 @@ def import_files(
     if any(is_baci) and not all(is_baci):
         message = "a BACI release cannot be mixed with tidy files in one import"
         raise ScenarioError([Problem(str(files[is_baci.index(False)]), None, "", message)])
+    source = covariates.recognise(file_columns(files[0])) if not any(is_baci) else None
     if all(is_baci):
         yearly, codes = baci.parts(files)
         meta = baci.metadata(yearly)
+    elif source is not None:
+        if len(files) > 1:
+            message = "a covariate file is imported on its own"
+            raise ScenarioError([Problem(str(files[1]), None, "", message)])
+        meta = covariates.metadata(source, files[0])
     else:
         meta = _tidy_metadata(files)
     meta["id"] = panel_id or meta["id"]
@@ -61,6 +67,10 @@ def import_files(
         con.execute("SET preserve_insertion_order = false")
         if all(is_baci):
             warnings = _write_baci(con, yearly, codes, work, progress)
+        elif source is not None:
+            columns = file_columns(files[0])
+            covariates.convert(con, source, files[0], columns, work / "covariates.parquet")
+            warnings = []
         else:
             warnings = _write_tidy(con, files, work, progress)
         meta.update(_counts(con, work))
@@ -92,7 +102,7 @@ def _tidy_metadata(files: list[Path]) -> dict:
 def _write_baci(con, yearly, codes, work: Path, progress: Progress) -> list[Problem]:
     baci.load_codes(con, baci.country_codes(*codes))
     progress.start(sum(part.size for part in yearly))
-    years = {}
+    years: dict[int, str] = {}
     for part in yearly:
         if part.year in years:
             message = f"a second file for {part.year} (the first: {years[part.year]})"
@@ -140,7 +150,7 @@ def _check_across(con, files: list[Path], work: Path) -> None:
 
 def _counts(con, work: Path) -> dict:
     """Years, economies, rows and columns of the staged panel, read from its files."""
-    rows = f"read_parquet({literal(str(work / 'flows-*.parquet'))}, union_by_name = true)"
+    rows = f"read_parquet({literal(str(work / '*.parquet'))}, union_by_name = true)"
     first, last, count = con.execute(
         f"SELECT min(year), max(year), count(*) FROM {rows}"
     ).fetchone()

@@ -27,7 +27,9 @@ class PanelInfo:
     """One panel: its source's metadata and what it covers.
 
     ``path`` is the directory holding ``flows*.parquet``, or the user's own file.
-    ``codes`` lists the ISO3 codes of its economies (empty when not recorded).
+    ``codes`` lists the ISO3 codes of its economies (empty when not recorded). ``kind`` is
+    ``flows`` (trade, with ``value_usd_m``), or ``covariates`` (a Gravity or DGD table to join
+    on exporter, importer and year).
     """
 
     id: str
@@ -44,6 +46,7 @@ class PanelInfo:
     columns: tuple[str, ...]
     path: Path
     codes: tuple[str, ...] = field(default=(), compare=False)
+    kind: str = "flows"
 
     @property
     def label(self) -> str:
@@ -98,6 +101,7 @@ def from_metadata(meta: dict, path: Path) -> PanelInfo:
         columns=tuple(str(c) for c in meta["columns"]),
         path=path,
         codes=tuple(str(c) for c in meta.get("codes", ())),
+        kind=str(meta.get("kind", "flows")),
     )
 
 

@@ -7,6 +7,7 @@ pay for it. Retired ISO codes are read as their successors wherever a panel is r
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,14 +30,35 @@ TYPES = {"exporter": "VARCHAR", "importer": "VARCHAR", "product": "VARCHAR", "ye
 
 
 def connect(memory_limit: str = MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with a modest memory limit, spilling to the user's cache."""
+    """An in-memory DuckDB connection with a modest memory limit, spilling to the user's cache,
+    and no progress bar of DuckDB's own."""
     import duckdb
     import platformdirs
 
-    spill = Path(platformdirs.user_cache_dir("tradecalc", appauthor=False)) / "duckdb"
-    return duckdb.connect(
-        config={"memory_limit": memory_limit, "temp_directory": str(spill)},
-    )
+    cache = Path(platformdirs.user_cache_dir("tradecalc", appauthor=False))
+    with contextlib.suppress(OSError):  # DuckDB makes the spill folder, not its parents
+        cache.mkdir(parents=True, exist_ok=True)
+    spill = cache / "duckdb"
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "memory_limit": memory_limit,
+        "temp_directory": str(spill),
+    }
+    con = duckdb.connect(config=config)
+    con.execute("SET enable_progress_bar = false")  # DuckDB's own bar writes to stdout
+    return con
+
+
+def failure(error: Exception, name: str):
+    """A DuckDB error that is not the input's fault (disk full, out of memory, a spill folder
+    that cannot be made) as a one-line :class:`WriteError` (exit 1); None for any other."""
+    import duckdb
+
+    if isinstance(error, duckdb.IOException | duckdb.OutOfMemoryException):
+        from tradecalc.core.safeio import WriteError
+
+        message = f"cannot import: {str(error).splitlines()[0]}"
+        return WriteError([Problem(name, None, "", message)])
+    return None
 
 
 def literal(text: str) -> str:
@@ -56,7 +78,7 @@ def read_expression(path: Path, columns: tuple[str, ...] = ()) -> str:
     A CSV needs its ``columns`` (its header) so that codes and products are read as text.
     """
     if path.is_dir():
-        return f"read_parquet({literal(str(path / 'flows*.parquet'))}, union_by_name = true)"
+        return f"read_parquet({literal(str(path / '*.parquet'))}, union_by_name = true)"
     if path.suffix.lower() == ".parquet":
         return f"read_parquet({literal(str(path))})"
     types = ", ".join(f"{literal(c)}: {literal(t)}" for c, t in TYPES.items() if c in columns)
@@ -72,18 +94,49 @@ def flows(info: PanelInfo) -> str:
     )
 
 
+def with_covariates(info: PanelInfo, covariates: PanelInfo) -> str:
+    """A panel's flows with a covariate table's columns (left join on exporter, importer,
+    year; the covariate table's value wins where both have a column)."""
+    shared = [c for c in covariates.columns if c in info.columns and c not in COVARIATE_KEY]
+    dropped = f" EXCLUDE ({', '.join(shared)})" if shared else ""
+    return (
+        f"(SELECT f.*{dropped}, c.* EXCLUDE (exporter, importer, year) "
+        f"FROM {flows(info)} f LEFT JOIN {flows(covariates)} c "
+        f"USING (exporter, importer, year))"
+    )
+
+
+COVARIATE_KEY = ("exporter", "importer", "year")
+
+
 def _aliases(code: str) -> list[str]:
     """``ROU`` -> ``['ROU', 'ROM']``: the code and every retired code it replaced."""
     return [code, *(old for old, new in RETIRED.items() if new == code)]
 
 
 def pair_series(info: PanelInfo, a: str, b: str, product: str | None = None) -> pandas.DataFrame:
-    """Both directions of a pair by year, summed over products (``exporter, importer, year,
-    value_usd_m``), ordered by year then exporter; ``a == b`` gives domestic trade.
+    """:func:`pair_rows` as a DataFrame (``exporter, importer, year, value_usd_m``)."""
+    import pandas
+
+    rows = pair_rows(info, a, b, product)
+    frame = pandas.DataFrame(rows, columns=["exporter", "importer", "year", "value_usd_m"])
+    return frame.astype({"year": "int64", "value_usd_m": "float64"})
+
+
+def pair_rows(
+    info: PanelInfo, a: str, b: str, product: str | None = None
+) -> list[tuple[str, str, int, float]]:
+    """Both directions of a pair by year, summed over products: ``(exporter, importer, year,
+    value_usd_m)`` tuples ordered by year then exporter; ``a == b`` gives domestic trade.
+
+    The sum runs in the column's own type (exact for BACI's decimals) and becomes a float last.
 
     ``product`` keeps the products whose code starts with it (an HS6 code, or an HS2/HS4
     prefix that sums a chapter or heading).
     """
+    if info.kind != "flows":
+        message = f"panel {info.id!r} holds covariates, not trade flows"
+        raise ScenarioError([Problem("--panel", None, "", message)])
     if product is not None and not info.has_products:
         raise ScenarioError(
             [Problem("--product", None, "", f"panel {info.id!r} has no product rows")]
@@ -96,10 +149,10 @@ def pair_series(info: PanelInfo, a: str, b: str, product: str | None = None) -> 
         where += " AND starts_with(product, ?)"
         parameters.append(product)
     sql = f"""
-        SELECT exporter, importer, year, sum(value_usd_m) AS value_usd_m
+        SELECT exporter, importer, year, CAST(sum(value_usd_m) AS DOUBLE) AS value_usd_m
         FROM (
             SELECT {successor("exporter")} AS exporter, {successor("importer")} AS importer,
-                   CAST(year AS INTEGER) AS year, CAST(value_usd_m AS DOUBLE) AS value_usd_m
+                   CAST(year AS INTEGER) AS year, value_usd_m
             FROM {read_expression(info.path, info.columns)}
             WHERE {where}
         )
@@ -108,7 +161,7 @@ def pair_series(info: PanelInfo, a: str, b: str, product: str | None = None) -> 
         ORDER BY year, exporter
     """
     with connect() as con:
-        return con.execute(sql, [*parameters, a, b, b, a]).df()
+        return con.execute(sql, [*parameters, a, b, b, a]).fetchall()
 
 
 def file_columns(path: Path) -> tuple[str, ...]:
@@ -145,7 +198,7 @@ def summary(expression: str, name: str) -> dict:
     """
     try:
         with connect() as con:
-            first, last, rows, codes = con.execute(sql).fetchone()
+            first, last, rows, codes = con.execute(sql).fetchone() or (None, None, 0, [])
     except duckdb.Error as error:
         message = str(error).splitlines()[0]
         raise ScenarioError([Problem(name, None, "", f"cannot read: {message}")]) from None

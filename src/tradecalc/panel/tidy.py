@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from tradecalc.core.errors import Problem, ScenarioError
-from tradecalc.panel import checks
+from tradecalc.panel import checks, query
 from tradecalc.panel.info import REQUIRED
 from tradecalc.panel.query import RETIRED, file_columns, literal, successor
 
@@ -86,6 +86,8 @@ def convert(con, path: Path, target: Path) -> tuple[tuple[str, ...], list[Proble
         con.execute(sql)
         clean = _bulk_check(con, target, columns)
     except duckdb.Error as error:
+        if (stop := query.failure(error, name)) is not None:
+            raise stop from None
         clean, failure = False, str(error).splitlines()[0]
     else:
         failure = "repeated rows"

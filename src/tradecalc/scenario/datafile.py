@@ -17,9 +17,10 @@ from pydantic import ValidationError
 from tradecalc.core.errors import Problem, ScenarioError
 from tradecalc.scenario import hs
 from tradecalc.scenario.lines import by_line, locate, problem_at
+from tradecalc.scenario.rules import data_file_problems
 from tradecalc.scenario.sections import DataFile, Products, repeated_rows
 from tradecalc.scenario.validation import pydantic_problem
-from tradecalc.scenario.yamlread import Doc, parse_mapping, read_text, strip_nulls
+from tradecalc.scenario.yamlread import Doc, display_name, parse_mapping, read_text, strip_nulls
 
 SCENARIO_KEYS = ("extends", "target", "baseline", "name")
 """Keys only a scenario has: a file with any of them is read as a scenario, not a data file."""
@@ -31,8 +32,6 @@ def is_scenario(tree: Doc) -> bool:
 
 def read_tree(path: str | os.PathLike, text: str | None = None) -> Doc:
     """The file's mapping (nulls dropped), with the line of every value."""
-    from tradecalc.scenario.pipeline import display_name
-
     path = Path(path)
     file = display_name(path)
     if text is None:
@@ -50,10 +49,39 @@ def read_data_file(
     """
     tree = read_tree(path, text) if tree is None else tree
     try:
-        return DataFile.model_validate(tree), tree
+        data = DataFile.model_validate(tree)
     except ValidationError as error:
         problems = [pydantic_problem(DataFile, tree, e, tree.here[0]) for e in error.errors()]
         raise ScenarioError(by_line(problems)) from None
+    _check_rules(data, tree)
+    return data, tree
+
+
+def _check_rules(data: DataFile, tree: Doc) -> None:
+    """The scenario's rules on the data file's economies and `history:` (rules.py)."""
+    found = data_file_problems(data)
+    if found:
+        problems = [problem_at(tree, loc, message, tree.here[0]) for loc, message in found]
+        raise ScenarioError(by_line(problems))
+
+
+def is_data_file(tree: Doc) -> bool:
+    """A data file as fetch writes it: no scenario key, a `history:` or `products:`."""
+    return not is_scenario(tree) and ("history" in tree or "products" in tree)
+
+
+def check_parent(tree: Doc) -> None:
+    """A data file that a scenario `extends:` keeps its own rules (two economies, one history
+    entry per year, reporter and period) even where the scenario overrides the economies.
+    A file that is not a valid DataFile is left to the scenario's validation, which reports
+    the same fields after merging."""
+    if not is_data_file(tree):
+        return
+    try:
+        data = DataFile.model_validate(tree)
+    except ValidationError:
+        return
+    _check_rules(data, tree)
 
 
 def product_problems(

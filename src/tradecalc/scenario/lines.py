@@ -8,7 +8,8 @@ and line it came from, or the ``--set KEY=VALUE`` label that wrote it.
 from __future__ import annotations
 
 from tradecalc.core.errors import Problem
-from tradecalc.scenario.sections import ScenarioFields, provenance_items
+from tradecalc.scenario.provenance import provenance_items
+from tradecalc.scenario.sections import ScenarioFields
 from tradecalc.scenario.terms import Loc, dotted
 from tradecalc.scenario.yamlread import Doc, DocList, Pos
 

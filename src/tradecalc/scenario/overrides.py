@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tradecalc.core.errors import fail
 from tradecalc.core.sanitize import nfc
 from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.terms import did_you_mean, dotted, is_model, model_in
-from tradecalc.scenario.yamlread import Doc, DocList, Pos, fail, parse_yaml, strip_nulls
+from tradecalc.scenario.yamlread import Doc, DocList, Pos, parse_yaml, strip_nulls
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple, NoReturn
 
 from tradecalc.core.errors import Problem
+from tradecalc.scenario.datafile import check_parent
 from tradecalc.scenario.lines import locate, overridden_items
 from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.overrides import Override, apply_overrides, parse_overrides
@@ -23,6 +24,7 @@ from tradecalc.scenario.validation import strict_problems, validated, warning_pr
 from tradecalc.scenario.yamlread import (
     Doc,
     DocList,
+    display_name,
     fail,
     parse_mapping,
     read_text,
@@ -156,12 +158,6 @@ MAX_EXTENDS = 32
 """Files in one `extends:` chain at most: a real chain has two or three."""
 
 
-def display_name(path: Path) -> str:
-    """The path as a user would type it: relative to the working directory when inside it."""
-    relative = os.path.relpath(path)
-    return str(path) if relative.startswith("..") else relative
-
-
 def load_tree(path: Path, text: str | None = None, file: str | None = None, _chain=()) -> Doc:
     """Parse a scenario and the files it `extends:`, merged into one :class:`Doc`.
 
@@ -179,7 +175,9 @@ def load_tree(path: Path, text: str | None = None, file: str | None = None, _cha
     chain = (*_chain, (_identity(path), path))
     cited = Problem(file, extends_line, "extends", "")
     parent, parent_text = _read_parent(path, parent_ref, cited, chain)
-    return merge(load_tree(parent, parent_text, display_name(parent), chain), doc)
+    parent_tree = load_tree(parent, parent_text, display_name(parent), chain)
+    check_parent(strip_nulls(parent_tree))
+    return merge(parent_tree, doc)
 
 
 def _read_parent(path: Path, ref, cited: Problem, chain: tuple) -> tuple[Path, str]:

@@ -11,11 +11,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
-from tradecalc.scenario.sections import ScenarioFields, provenance_items, repeated_rows
+from tradecalc.scenario.provenance import provenance_items
+from tradecalc.scenario.sections import (
+    DataFile,
+    Economy,
+    HistoryEntry,
+    ScenarioFields,
+    repeated_rows,
+)
 from tradecalc.scenario.terms import (
     CUSTOMS_CATEGORIES,
     Loc,
     did_you_mean,
+    direction_name,
     iso_name,
     yearly_log_changes,
 )
@@ -43,6 +51,14 @@ class _Names:
         self.directions = s.directions
         self.flow_keys = [(f.direction, f.sector) for f in s.baseline.flows]
 
+    @classmethod
+    def of_codes(cls, codes: tuple[str, ...]) -> _Names:
+        """The names of a pair without a scenario (a data file's): no baseline flows."""
+        names = cls.__new__(cls)
+        names.codes, names.flow_keys = codes, []
+        names.directions = (direction_name(*codes), direction_name(*reversed(codes)))
+        return names
+
     def direction(self, loc: Loc, direction: str) -> Found:
         if direction not in self.directions:
             pair, choices = ", ".join(self.codes), " or ".join(self.directions)
@@ -55,11 +71,18 @@ class _Names:
 
 
 def _economy_problems(s: ScenarioFields) -> Found:
-    if len(s.economies) != 2:
-        yield ("economies",), f"exactly two economies, got {len(s.economies)}"
-    elif s.codes[0] == s.codes[1]:
-        yield ("economies", 1, "code"), f"the two economies must differ, got {s.codes[1]} twice"
-    for i, economy in enumerate(s.economies):
+    return economy_problems(s.economies)
+
+
+def economy_problems(economies: list[Economy]) -> Found:
+    """Exactly two economies, different, each a known code or named: a scenario's rule and a
+    data file's."""
+    codes = [e.code for e in economies]
+    if len(economies) != 2:
+        yield ("economies",), f"exactly two economies, got {len(economies)}"
+    elif codes[0] == codes[1]:
+        yield ("economies", 1, "code"), f"the two economies must differ, got {codes[1]} twice"
+    for i, economy in enumerate(economies):
         if economy.name is None and iso_name(economy.code) is None:
             yield (
                 ("economies", i, "code"),
@@ -184,16 +207,31 @@ def _elasticity_problems(s: ScenarioFields, names: _Names) -> Found:
 
 
 def _history_problems(s: ScenarioFields, names: _Names) -> Found:
-    keys = [(h.year, h.reporter, h.period) for h in s.history]
-    for i, h in enumerate(s.history):
+    return history_problems(s.history, names)
+
+
+def history_problems(history: list[HistoryEntry], names: _Names) -> Found:
+    """One entry per year, reporter and period; reporters and directions of the pair: a
+    scenario's rule and a data file's."""
+    keys = [(h.year, h.reporter, h.period) for h in history]
+    for i, h in enumerate(history):
         if keys.index(keys[i]) != i:
             yield ("history", i), f"duplicate history entry {h.year}/{h.reporter}/{h.period}"
-        if h.reporter not in s.codes:
-            yield ("history", i, "reporter"), f"not one of the economies {', '.join(s.codes)}"
+        if h.reporter not in names.codes:
+            yield ("history", i, "reporter"), f"not one of the economies {', '.join(names.codes)}"
         for direction in h.by_direction or {}:
             yield from names.direction(("history", i, "by_direction", direction), direction)
         if h.period == "partial" and h.months is None:
             yield ("history", i, "months"), "required when period is partial"
+
+
+def data_file_problems(data: DataFile) -> list[tuple[Loc, str]]:
+    """The scenario's rules on what a data file holds (its economies, its `history:`)."""
+    problems = list(economy_problems(data.economies))
+    if problems:
+        return problems
+    codes = tuple(e.code for e in data.economies)
+    return list(history_problems(data.history, _Names.of_codes(codes)))
 
 
 def _uncertainty_problems(s: ScenarioFields, names: _Names) -> Found:

@@ -23,7 +23,6 @@ from tradecalc.scenario.terms import (
     Direction,
     Fraction,
     Growth,
-    Loc,
     Money,
     Response,
     Tariff,
@@ -52,7 +51,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
 
 
-class _Provenance(_Model):
+class Provenanced(_Model):
     """Where a number comes from: an id in `sources`, or an assumption stated in words."""
 
     source: Annotated[Text | None, _d("Id of an entry in `sources:` that gives this figure.")] = (
@@ -97,7 +96,7 @@ class Economy(_Model):
     ] = None
 
 
-class Target(_Provenance):
+class Target(Provenanced):
     """The trade target: a value, a deadline and the categories that count."""
 
     value_usd_m: Annotated[float, Field(gt=0.0, le=1e9, description="Target annual trade [US$ m].")]
@@ -113,7 +112,7 @@ class Target(_Provenance):
     ] = Field(default_factory=lambda: list(DEFAULT_COUNTS))
 
 
-class _SectorNumbers(_Provenance):
+class _SectorNumbers(Provenanced):
     """A number per sector: keys other than `source`/`assumption`/`default` are sector names."""
 
     model_config = ConfigDict(extra="allow")
@@ -139,7 +138,7 @@ class TariffElasticities(_SectorNumbers):
     """The tariff exponent epsilon itself by sector (replaces theta + 1 for those sectors)."""
 
 
-class Flow(_Provenance):
+class Flow(Provenanced):
     """Trade in one (direction, sector) in the base year and its growth without new policy."""
 
     direction: Annotated[Direction, _d("<a>_to_<b> from the economies' codes, lower case.")]
@@ -156,7 +155,7 @@ class Baseline(_Model):
     flows: Annotated[list[Flow], Field(min_length=1, description="One per (direction, sector).")]
 
 
-class HistoryEntry(_Provenance):
+class HistoryEntry(Provenanced):
     """One observed annual value, by reporter and period."""
 
     year: Annotated[Year, _d("Calendar year, or the year a fiscal year ends.")]
@@ -181,7 +180,7 @@ class HistoryEntry(_Provenance):
     ] = None
 
 
-class Pta(_Provenance):
+class Pta(Provenanced):
     """Preferential Trade Agreement: tariff cuts, staging, utilisation, response profile."""
 
     start_year: Annotated[Year, _d("Year the PTA enters into force.")]
@@ -213,7 +212,7 @@ class Pta(_Provenance):
         return "linear" if self.response_years is not None else "yotov2016"
 
 
-class PtaLine(_Provenance):
+class PtaLine(Provenanced):
     """One tariff concession of the PTA on one flow.
 
     The last three fields are for ``pta.method: smart`` (WITS-SMART) only.
@@ -236,7 +235,7 @@ class PtaLine(_Provenance):
     ] = None
 
 
-class TariffChange(_Provenance):
+class TariffChange(Provenanced):
     """Any other change of an applied tariff on a share of a flow: a cut or an increase."""
 
     name: Annotated[Text, _d("Unique name.")]
@@ -253,7 +252,7 @@ class TariffChange(_Provenance):
     ] = None
 
 
-class Tta(_Provenance):
+class Tta(Provenanced):
     """Transit Trade Agreement: days saved (or lost) on a route, converted into trade."""
 
     start_year: Annotated[Year, _d("Year the route changes.")]
@@ -272,7 +271,7 @@ class Tta(_Provenance):
     sectors: Annotated[list[Text] | None, _d("Only these sectors (default all).")] = None
 
 
-class Deal(_Provenance):
+class Deal(Provenanced):
     """A sector deal: new trade ramping up to an annual value, with a probability."""
 
     name: Annotated[Text, _d("Unique name.")]
@@ -303,7 +302,7 @@ class UtilizationRange(_Model):
     high: Annotated[Fraction, _d("Highest utilisation drawn.")]
 
 
-class Uncertainty(_Provenance):
+class Uncertainty(Provenanced):
     """Spreads that `simulate` draws from (and the odds line of `project`)."""
 
     elasticity_spread: Annotated[
@@ -363,7 +362,7 @@ class ProductRow(_Model):
     source: Annotated[Text | None, _d("Id of the `sources:` entry of the call.")] = None
 
 
-class Products(_Provenance):
+class Products(Provenanced):
     """Trade by product: the pair's, each side's with the world, and the world's exports."""
 
     detail: Annotated[Literal["hs2", "hs4"], _d("Product detail: HS chapters or headings.")]
@@ -496,30 +495,3 @@ class ScenarioFields(_Model):
 
 
 Pta.model_rebuild()
-
-
-def provenance_items(scenario: ScenarioFields) -> list[tuple[Loc, _Provenance]]:
-    """Every part of a scenario that can carry `source:` or `assumption:`, with its location."""
-    s = scenario
-    items: list[tuple[Loc, _Provenance]] = [(("target",), s.target)]
-    if "elasticities" in s.model_fields_set:
-        items.append((("elasticities",), s.elasticities))
-    if s.tariff_elasticities is not None:
-        items.append((("tariff_elasticities",), s.tariff_elasticities))
-    items += [(("baseline", "flows", i), f) for i, f in enumerate(s.baseline.flows)]
-    items += [(("history", i), h) for i, h in enumerate(s.history)]
-    if s.pta is not None:
-        items.append((("pta",), s.pta))
-        items += [(("pta", "lines", i), line) for i, line in enumerate(s.pta.lines)]
-    items += [(("tariff_changes", i), c) for i, c in enumerate(s.tariff_changes)]
-    if s.tta is not None:
-        items.append((("tta",), s.tta))
-    items += [(("deals", i), d) for i, d in enumerate(s.deals)]
-    if s.uncertainty is not None:
-        items.append((("uncertainty",), s.uncertainty))
-    return items
-
-
-def must_be_sourced(loc: Loc) -> bool:
-    """Flows, deals, tariff changes and history entries must carry a source or an assumption."""
-    return loc[0] in ("deals", "tariff_changes", "history") or loc[:2] == ("baseline", "flows")

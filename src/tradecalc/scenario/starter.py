@@ -14,10 +14,8 @@ from __future__ import annotations
 import math
 import re
 
-import yaml
-
 from tradecalc.core.errors import Problem, ScenarioError
-from tradecalc.core.sanitize import has_unsafe
+from tradecalc.core.sanitize import has_unsafe, yaml_text
 from tradecalc.scenario.terms import CODE_PATTERN, direction_name, iso_name
 
 PLACEHOLDER = "PLACEHOLDER: not yet filled in"
@@ -37,7 +35,7 @@ def _scalar(value: str | float) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))  # 2000, not 2000.0
     style = '"' if isinstance(value, str) else None
-    text = yaml.safe_dump(value, default_style=style, allow_unicode=True, width=math.inf)
+    text = yaml_text(value, default_style=style, allow_unicode=True, width=math.inf)
     return text.removesuffix("...\n").strip()
 
 
@@ -272,7 +270,6 @@ def data_starter(
     With ``data_text`` (the data file's YAML) the starter is read back merged with it, and
     what the scenario's models and rules refuse is one ``OPTION: message`` each.
     """
-    import yaml
 
     codes = [e.code for e in data.economies]
     reporter, entry, reason = baseline_choice(data, base_year)
@@ -294,7 +291,7 @@ def data_starter(
         },
         "baseline": {"reporter": reporter, "flows": _data_flows(data, reporter, entry, codes)},
     }
-    body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    body = yaml_text(doc, sort_keys=False, allow_unicode=True, width=100)
     choice = f"baseline:\n  reporter: {reporter}\n"  # a checked code: the comment is ours
     body = body.replace(choice, f"# baseline.reporter: {reason} (docs/fetch.md).\n{choice}", 1)
     ab, ba = direction_name(*codes), direction_name(codes[1], codes[0])

@@ -16,8 +16,9 @@ from pydantic_core import ErrorDetails
 
 from tradecalc.core.errors import Problem, ScenarioError
 from tradecalc.scenario.lines import by_line, problem_at
+from tradecalc.scenario.provenance import must_be_sourced, provenance_items
 from tradecalc.scenario.rules import plausibility_warnings, semantic_problems
-from tradecalc.scenario.sections import ScenarioFields, must_be_sourced, provenance_items
+from tradecalc.scenario.sections import ScenarioFields
 from tradecalc.scenario.terms import (
     CODE_PATTERN,
     DIRECTION_PATTERN,

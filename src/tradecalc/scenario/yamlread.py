@@ -16,7 +16,7 @@ from typing import NoReturn
 
 import yaml
 
-from tradecalc.core.errors import Problem, ScenarioError
+from tradecalc.core.errors import Problem, fail
 from tradecalc.core.sanitize import nfc
 
 MAX_FILE_BYTES = 5_000_000
@@ -32,7 +32,7 @@ MAX_DEPTH = 50
 _MAP_TAGS = {"tag:yaml.org,2002:map"}
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
-_EXPONENT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+$")
+_EXPONENT = re.compile(r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+$")
 _SEQ_TAGS = {"tag:yaml.org,2002:seq"}
 
 Pos = tuple[str, "int | None"]
@@ -57,20 +57,17 @@ class DocList(list):
         self.here: Pos = here
 
 
-def fail(file: str, line: int | None, path: str, message: str) -> NoReturn:
-    """Raise a ScenarioError with one problem."""
-    raise ScenarioError([Problem(file, line, path, message)])
-
-
 def parse_yaml(text: str, file: str, *, lines: bool = True, loader_class=FastSafeLoader):
     """Parse one YAML document into :class:`Doc`/:class:`DocList`/scalars, or None if empty.
 
     ``lines=False`` records no line numbers (for text typed on the command line). Syntax
     errors are re-parsed with PyYAML's pure-Python loader so that messages read the same
-    whether or not PyYAML was built with libyaml.
+    whether or not PyYAML was built with libyaml (a character YAML may not hold is then
+    reported even after a syntax error: PyYAML's reader checks the whole text first).
     """
-    loader = loader_class(text)
+    loader = None
     try:
+        loader = loader_class(text)  # PyYAML's own reader checks every character here
         node = loader.get_single_node()
         return None if node is None else _Builder(loader, file, lines).build(node, "")
     except yaml.MarkedYAMLError as error:
@@ -90,7 +87,8 @@ def parse_yaml(text: str, file: str, *, lines: bool = True, loader_class=FastSaf
     except RecursionError:
         _refuse_depth(text, file, lines)
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _refuse_depth(text: str, file: str, lines: bool) -> NoReturn:
@@ -293,6 +291,12 @@ def decode(data: bytes, file: str) -> str:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         fail(file, line, "", f"not UTF-8 text (byte 0x{data[error.start]:02x})")
+
+
+def display_name(path: Path) -> str:
+    """The path as a user would type it: relative to the working directory when inside it."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def read_limited(stream, file: str, where: Problem | None = None) -> bytes:

@@ -10,21 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tradecalc.analysis.projection import probability_text
-from tradecalc.views.render import (
-    cited,
-    overrides_text,
-    percent,
-    shock_model_words,
-    usd,
-)
-
-
-def version() -> str:
-    """The installed tradecalc version."""
-    from tradecalc import __version__
-
-    return __version__
+from tradecalc.core.about import version
+from tradecalc.core.numbers import probability_text
+from tradecalc.views.words import cited, overrides_text, percent, shock_model_words, usd
 
 
 def odds_text(odds: Mapping[str, Any] | None, by_year: int) -> str:

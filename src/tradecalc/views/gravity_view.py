@@ -6,7 +6,8 @@ from __future__ import annotations
 import itertools
 
 from tradecalc.analysis.gravity_result import GravityFit, NormalLevel
-from tradecalc.views.render import TextTable, View, usd
+from tradecalc.views.render import TextTable, View
+from tradecalc.views.words import usd
 
 DASH = "\N{EN DASH}"
 ESTIMATOR_WORDS = {

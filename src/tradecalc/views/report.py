@@ -15,20 +15,15 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from tradecalc.analysis.projection import Projection, lever_columns, probability_text
+from tradecalc.analysis.brief import Brief
+from tradecalc.analysis.projection import Projection
+from tradecalc.core.about import version
 from tradecalc.core.errors import install_hint
-from tradecalc.views.briefing import odds_text, outside_text, version
-from tradecalc.views.render import (
-    cited,
-    growth_text,
-    no_odds_text,
-    overrides_text,
-    percent,
-    unverified_ids,
-    usd,
-    verdict,
-)
-from tradecalc.views.render_analysis import lever_label, lever_source
+from tradecalc.core.numbers import probability_text
+from tradecalc.views.briefing import odds_text, outside_text
+from tradecalc.views.explain_view import lever_label, lever_source
+from tradecalc.views.project_view import growth_text, no_odds_text, verdict
+from tradecalc.views.words import cited, overrides_text, percent, unverified_ids, usd
 
 CSS = """
 :root { --ink: #1a1a1a; --muted: #555; --rule: #d0d0d0; --ok: #009E73; --late: #E69F00;
@@ -160,7 +155,7 @@ def _facts(p: Projection, doc: Mapping[str, Any]) -> str:
         ("Growth needed", growth_text(p)),
         (
             "Odds",
-            odds_text(doc.get("odds"), s.by_year) or no_odds_text(s),
+            odds_text(doc.get("odds"), s.by_year) or no_odds_text(p),
         ),
     ]
     outside = outside_text(doc.get("outside_view"))
@@ -176,7 +171,13 @@ def _facts(p: Projection, doc: Mapping[str, Any]) -> str:
     )
 
 
-def _scenario(p: Projection, doc: Mapping[str, Any], log: bool | None, level: int) -> str:
+def _scenario(
+    p: Projection,
+    doc: Mapping[str, Any],
+    headroom: dict[str, Any] | None,
+    log: bool | None,
+    level: int,
+) -> str:
     """One scenario's section: the verdict, the chart, the years, the levers, the assumptions.
 
     ``level`` is the section heading's; at 1 the page title names the scenario instead.
@@ -197,7 +198,7 @@ def _scenario(p: Projection, doc: Mapping[str, Any], log: bool | None, level: in
     parts.append(_lever_table(p))
     from tradecalc.views.report_headroom import headroom_section
 
-    parts += headroom_section(p, sub, _table)
+    parts += headroom_section(p, headroom, sub, _table)
     parts += _assumptions(doc, sub)
     parts.append("</section>")
     return "\n".join(parts)
@@ -209,9 +210,9 @@ def _figure(chart: str, caption: str) -> str:
 
 def _projection_figure(p: Projection, doc: Mapping[str, Any], log: bool) -> str:
     """The projection chart, inline, with a caption that names its scale."""
-    from tradecalc.views import plot
+    from tradecalc.views.charts.projection import projection_chart
 
-    chart = _chart(lambda path: plot.projection_chart(p, path, log=log, document=doc))
+    chart = _chart(lambda path: projection_chart(p, path, log=log, document=doc))
     scale = "; log scale." if log else "."
     caption = (
         "The measure with the P10-P90 band of the odds, the record, the target and the "
@@ -220,7 +221,7 @@ def _projection_figure(p: Projection, doc: Mapping[str, Any], log: bool) -> str:
     )
     if importlib.util.find_spec("matplotlib") is None:
         return _figure(chart, caption)
-    printed = _chart(lambda path: plot.projection_chart(p, path, log=log, document=doc, bare=True))
+    printed = _chart(lambda path: projection_chart(p, path, log=log, document=doc, bare=True))
     printed_caption = (
         "The measure with the P10-P90 band of the odds, the record and the target; below, on "
         "its own scale, what each counted lever adds; the trade not counted is in the table" + scale
@@ -235,7 +236,7 @@ def _year_table(p: Projection, doc: Mapping[str, Any]) -> str:
     """Each year's levers, measure, trade not counted and share of the target; the deadline
     year marked."""
     s = p.scenario
-    levers = lever_columns(s)
+    levers = p.lever_columns
     headers = ["Year", *(label for label, _ in levers), "Measure", "Not counted", "% of target"]
     rows, marks = [], set()
     for j, row in enumerate(doc["years"]):
@@ -317,25 +318,20 @@ def _sources(docs: Sequence[Mapping[str, Any]]) -> str:
     return f'<section class="sources"><h2>Sources</h2><ol>{"".join(items)}</ol></section>'
 
 
-def report_html(
-    projections: Sequence[Projection],
-    documents: Sequence[Mapping[str, Any]] | None = None,
-    *,
-    log: bool | None = None,
-) -> str:
-    """The brief as one HTML page. ``documents`` are the project JSON of each projection
-    (for the odds and the outside view); ``log`` None picks the scale per chart."""
-    docs = list(documents) if documents is not None else [p.to_dict() for p in projections]
+def report_html(result: Brief, *, log: bool | None = None) -> str:
+    """The brief as one HTML page; ``log`` None picks the scale per chart."""
+    projections = result.projections
+    docs = [p.to_dict() for p in projections]
     title = _title(projections)
     body = [
         f'<p class="kicker">Trade brief, written by tradecalc {_e(version())}</p>',
         f"<h1>{_e(title)}</h1>",
     ]
     if len(projections) > 1:
-        body += _at_a_glance(projections, docs, log)
+        body += _at_a_glance(result, docs, log)
     level = 2 if len(projections) > 1 else 1  # one scenario: the page title names it
-    for p, doc in zip(projections, docs, strict=True):
-        body.append(_scenario(p, doc, log, level))
+    for p, doc, headroom in zip(projections, docs, result.headrooms, strict=True):
+        body.append(_scenario(p, doc, headroom, log, level))
     body.append(_sources(docs))
     body.append(_footer(projections))
     return (
@@ -356,14 +352,11 @@ def _title(projections: Sequence[Projection]) -> str:
     return f"{first.pair_label} trade: {len(projections)} scenarios"
 
 
-def _at_a_glance(
-    projections: Sequence[Projection], docs: Sequence[Mapping[str, Any]], log: bool | None
-) -> list[str]:
+def _at_a_glance(result: Brief, docs: Sequence[Mapping[str, Any]], log: bool | None) -> list[str]:
     """Several scenarios side by side: a table of verdicts, one chart, the comparison's notes."""
-    from tradecalc.analysis.comparison import Comparison
-    from tradecalc.views import plot
+    from tradecalc.views.charts.comparison import comparison_chart
 
-    comparison = Comparison(list(projections))
+    projections, comparison = result.projections, result.comparison
     glance = _table(
         ["Scenario", "Verdict", "Target", "In the deadline year", "Odds"],
         [
@@ -379,7 +372,7 @@ def _at_a_glance(
         set(),
     )
     use_log = any(_span(p) for p in projections) if log is None else log
-    chart = _chart(lambda path: plot.comparison_chart(comparison, path, log=use_log))
+    chart = _chart(lambda path: comparison_chart(comparison, path, log=use_log))
     return [
         "<h2>At a glance</h2>",
         glance,

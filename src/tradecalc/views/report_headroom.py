@@ -5,24 +5,21 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from tradecalc.views.render import percent, usd
-from tradecalc.views.render_headroom import APART_TITLE, ASSUMED, apart_line, top_line
+from tradecalc.views.headroom_view import APART_TITLE, ASSUMED, apart_line, top_line
+from tradecalc.views.words import percent, usd
 
 TOP = 10
+"""Products per direction the section shows (as many as the brief's analysis ranked)."""
 
 
-def headroom_section(p, heading: str, table) -> list[str]:
-    """The section's HTML parts, or none when the scenario has no product data.
+def headroom_section(p, doc: dict[str, Any] | None, heading: str, table) -> list[str]:
+    """The section's HTML parts, or none when the scenario has no headroom document.
 
+    ``doc`` is the brief's headroom of ``p`` (:class:`~tradecalc.analysis.brief.Brief`);
     ``table`` is the brief's own table builder (headers, rows, numeric columns).
     """
     s = p.scenario
-    if s.products is None:
-        return []
-    from tradecalc.analysis.headroom import headroom
-
-    doc: dict[str, Any] = headroom(s.products, s.codes, p.gap_at_by_year, TOP)
-    if not doc["rows"]:
+    if doc is None or s.products is None:
         return []
     parts = [f"<{heading}>Headroom: which products could fill the gap (ITC-style)</{heading}>"]
     parts.append(
@@ -42,7 +39,7 @@ def headroom_section(p, heading: str, table) -> list[str]:
         rows = [r for r in doc["rows"] if r["direction"] == summary["direction"]]
         apart = [a for a in doc["apart"]["directions"] if a["direction"] == summary["direction"]]
         line = f"{s.direction_label(summary['direction'])} ({summary['year']}): "
-        parts.append(f"<p>{escape(line + top_line(summary, doc['gap_usd_m']))}.</p>")
+        parts.append(f"<p>{escape(line + top_line(summary, doc['gap_usd_m'], doc['scale']))}.</p>")
         parts += [f"<p>{escape(f'{APART_TITLE}: {apart_line(a, rows)}')}.</p>" for a in apart]
         rows = [r for r in rows if not r["apart"]][:TOP]
         parts.append(

@@ -140,7 +140,8 @@ class TermChart:
             line.append("┤" if row in tick_rows else "│", style="dim")
             for char, style in cells:
                 line.append(char, style=style or None)
-            out.append(line.rstrip() or line)
+            line.rstrip()  # in place
+            out.append(line)
         return out
 
     def _year_labels(self, indent: int, slot: int):
@@ -337,10 +338,10 @@ def comparison_chart(c) -> TermChart:
     )
 
 
-def simulation_chart(sim, history: list[dict[str, Any]] | None = None) -> TermChart:
+def simulation_chart(result) -> TermChart:
     """`simulate --chart`: the P10-P90 band, the median, the record, the target."""
+    sim, history = result.simulation, list(result.history)
     s = sim.scenario
-    history = history or []
     years = [int(y) for y in sim.years]
     low = dict(zip(years, map(float, sim.percentiles[10]), strict=True))
     high = dict(zip(years, map(float, sim.percentiles[90]), strict=True))

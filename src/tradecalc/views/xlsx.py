@@ -17,11 +17,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from tradecalc.core.errors import install_hint
+from tradecalc.analysis.documents import Headroom
+from tradecalc.core.about import version
+from tradecalc.core.errors import install_hint, usage_error
 from tradecalc.core.sanitize import escape
-from tradecalc.scenario.yamlread import fail
-from tradecalc.views.briefing import odds_text, outside_text, version
-from tradecalc.views.render import no_odds_text, overrides_text, unverified_ids
+from tradecalc.views.briefing import odds_text, outside_text
+from tradecalc.views.project_view import no_odds_text
+from tradecalc.views.words import overrides_text, unverified_ids
 
 CREATED = dt.datetime(2000, 1, 1)
 """The creation date written into every workbook, so that the bytes depend on the inputs only."""
@@ -34,7 +36,7 @@ def require() -> None:
     try:
         import xlsxwriter  # noqa: F401
     except ImportError:
-        fail("--format xlsx", None, "", f"needs XlsxWriter: {install_hint('XlsxWriter', 'xlsx')}")
+        usage_error("--format xlsx", f"needs XlsxWriter: {install_hint('XlsxWriter', 'xlsx')}")
 
 
 def number_format(header: str) -> str:
@@ -207,7 +209,7 @@ def _flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def summary_pairs(p, doc: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
     """The Summary sheet of a projection: what, verdict, odds, outside view, overrides."""
-    from tradecalc.views.render import verdict
+    from tradecalc.views.project_view import verdict
 
     s = p.scenario
     a, b = s.codes
@@ -247,7 +249,7 @@ def summary_pairs(p, doc: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
             (_mean_label(odds, s.by_year), odds.get("mean_at_by_year_usd_m"), MONEY),
         ]
     else:
-        pairs.append(("Odds", no_odds_text(s), NUMBER))
+        pairs.append(("Odds", no_odds_text(p), NUMBER))
     outside = doc.get("outside_view")
     if outside:
         share = [*(outside.get("share_of_target_range") or ()), None, None]
@@ -265,11 +267,9 @@ def summary_pairs(p, doc: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
 
 
 def _add_projection(book: _Book, p, doc: Mapping[str, Any], prefix: str = "") -> None:
-    from tradecalc.analysis.projection import CSV_COLUMNS
-
     book.pairs(f"{prefix}Summary", summary_pairs(p, doc))
     book.records(f"{prefix}Years", doc["years"])
-    book.table(f"{prefix}Components", list(CSV_COLUMNS), p.rows())
+    book.table(f"{prefix}Components", list(p.columns), p.rows())
     unverified = unverified_ids(doc["sources"])
     levers = [{**r, "source_verified": _verified(r["source"], unverified)} for r in p.levers()]
     book.records(f"{prefix}Levers", levers)
@@ -314,7 +314,7 @@ def projection_workbook(p, doc: Mapping[str, Any] | None = None) -> bytes:
 
 def comparison_workbook(c, doc: Mapping[str, Any] | None = None) -> bytes:
     """A side-by-side sheet (one column per scenario), then each scenario's years."""
-    from tradecalc.views.render import verdict
+    from tradecalc.views.project_view import verdict
 
     doc = c.to_dict() if doc is None else doc
     ps = c.projections
@@ -397,10 +397,10 @@ def document_workbook(document: Any, title: str) -> bytes:
 # --- headroom ----------------------------------------------------------------------------------
 
 
-def headroom_workbook(doc: Mapping[str, Any]) -> bytes:
+def headroom_workbook(doc: Headroom) -> bytes:
     """`headroom`: Summary (year, gap, method, each direction's top total), a Headroom sheet
     with every product in the CSV's columns, and the directions."""
-    from tradecalc.views.render_headroom import HEADROOM_CSV_COLUMNS
+    columns = list(doc.columns)
 
     book = _Book("tradecalc headroom")
     pairs: list[tuple[str, Any, str]] = [
@@ -421,8 +421,8 @@ def headroom_workbook(doc: Mapping[str, Any]) -> bytes:
     pairs += [("skipped", s, NUMBER) for s in doc["skipped"]]
     pairs.append(("written by", f"tradecalc {version()}", NUMBER))
     book.pairs("Summary", pairs)
-    rows = [[row.get(c) for c in HEADROOM_CSV_COLUMNS] for row in doc["rows"]]
-    book.table("Headroom", HEADROOM_CSV_COLUMNS, rows)
+    rows = [[row.get(c) for c in columns] for row in doc["rows"]]
+    book.table("Headroom", columns, rows)
     if doc["directions"]:
         book.records("Directions", doc["directions"])
     return book.close()

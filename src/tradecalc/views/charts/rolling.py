@@ -7,23 +7,23 @@ from pathlib import Path
 from typing import Any
 
 from tradecalc.views.briefing import footer_text
-from tradecalc.views.plot import (
+from tradecalc.views.charts.style import (
     BLACK,
     BLUE,
     GREY,
     SKY,
-    _Chart,
-    _legend,
-    _money_axis,
-    _positive,
-    _year_axis,
+    Chart,
+    legend,
+    money_axis,
+    positive,
+    year_axis,
 )
 
 
 def rolling_chart(doc: Mapping[str, Any], path: Path, *, log: bool = False) -> bytes:
     """Each origin's model band (P10-P90) and central path from the origin on, the drift
     forecast dotted, and the observed record."""
-    chart = _Chart(path)
+    chart = Chart(path)
     axes = chart.axes
     observed = {f["year"]: f["observed_usd_m"] for f in doc.get("forecasts", [])}
     observed.update({e["origin"]: e["observed_usd_m"] for e in doc.get("estimates", [])})
@@ -38,9 +38,9 @@ def rolling_chart(doc: Mapping[str, Any], path: Path, *, log: bool = False) -> b
         label="observed",
         zorder=6,
     )
-    _year_axis(axes, min(years), max(years))
-    _money_axis(axes, log, _positive(shown), max(shown, default=1.0))
-    _legend(axes)
+    year_axis(axes, min(years), max(years))
+    money_axis(axes, log, positive(shown), max(shown, default=1.0))
+    legend(axes)
     model = doc.get("scores", {}).get("model", {})
     chart.titles(
         "Rolling back-test: forecasts from each origin against the record",

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
-from tradecalc.analysis.outside_view import CASE_KEYS, economy_name
-from tradecalc.views.render import TextTable, View, percent, to_markdown, to_rich, usd
+from tradecalc.analysis.documents import Targets
+from tradecalc.views.render import TextTable, View, to_markdown, to_rich
+from tradecalc.views.words import percent, usd
 
-TARGETS_CSV_COLUMNS = CASE_KEYS
 DASH = "\N{EN DASH}"  # between the two economies of a pair, as in "Pakistan-Uzbekistan"
 
 
-def _pair(codes: list[str]) -> str:
+def _pair(codes: list[str], names: Mapping[str, str]) -> str:
     """``['AZE', 'TUR']`` -> ``'Azerbaijan-Türkiye (AZE-TUR)'``, with an en dash."""
-    return DASH.join(economy_name(code) for code in codes) + f" ({_codes(codes)})"
+    return DASH.join(names.get(code, code) for code in codes) + f" ({_codes(codes)})"
 
 
 def _codes(codes: list[str]) -> str:
@@ -30,7 +30,7 @@ def _year(value: int | None) -> str:
 
 
 def _met(value: bool | None) -> str:
-    return {True: "yes", False: "no"}.get(value, "open")
+    return "open" if value is None else ("yes" if value else "no")
 
 
 def _figure(value: float | None, year: int | None) -> str:
@@ -39,7 +39,7 @@ def _figure(value: float | None, year: int | None) -> str:
     return f"{_number(value)} ({_year(year)})"
 
 
-def targets_view(doc: dict[str, Any]) -> View:
+def targets_view(doc: Targets) -> View:
     """Headline summary, one row per case, and each case's sources as notes."""
     s = doc["summary"]
     share_range = s["share_of_target_range"]
@@ -81,7 +81,9 @@ def targets_view(doc: dict[str, Any]) -> View:
             f"{src['url']} ({src['date']}, tier {src['tier']})" for src in case["sources"]
         )
         remarks = "".join(f" {note[:1].upper()}{note[1:].rstrip('.')}." for note in case["notes"])
-        notes.append(f"{_pair(case['pair'])}: stated {case['stated']}.{remarks} Sources: {cited}")
+        notes.append(
+            f"{_pair(case['pair'], doc.names)}: stated {case['stated']}.{remarks} Sources: {cited}"
+        )
     return View(
         heading="Outside view: announced trade targets and what happened",
         description=(
@@ -97,27 +99,13 @@ def targets_view(doc: dict[str, Any]) -> View:
     )
 
 
-def targets_table(doc: dict[str, Any]):
+def targets_table(doc: Targets):
     """A rich renderable of the view, for the terminal."""
     from rich.console import Group
 
     return Group(*to_rich(targets_view(doc)))
 
 
-def targets_markdown(doc: dict[str, Any]) -> str:
+def targets_markdown(doc: Targets) -> str:
     """The view as Markdown, for reports."""
     return to_markdown(targets_view(doc))
-
-
-def targets_csv_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per case in :data:`TARGETS_CSV_COLUMNS` order, full precision.
-
-    The pair is ``AAA-BBB`` and the sources are their URLs separated by spaces.
-    """
-    rows = []
-    for case in doc["cases"]:
-        row = {key: case[key] for key in TARGETS_CSV_COLUMNS}
-        row["pair"] = "-".join(case["pair"])
-        row["sources"] = " ".join(src["url"] for src in case["sources"])
-        rows.append(row)
-    return rows

@@ -4,36 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tradecalc.views.render import TextTable, View, percent, usd
+from tradecalc.views.render import TextTable, View
+from tradecalc.views.words import percent, usd
 
 ROLLING_METHODS = {"model": "model", "no_change": "no change", "drift": "drift"}
-ROLLING_FIELDS = (
-    "central_usd_m",
-    "p5_usd_m",
-    "p10_usd_m",
-    "p50_usd_m",
-    "p90_usd_m",
-    "p95_usd_m",
-    "log_density",
-)
-ROLLING_CSV_COLUMNS = (
-    "origin",
-    "year",
-    "horizon",
-    "observed_usd_m",
-    *(f"{m}_{k}" for m in ROLLING_METHODS for k in ROLLING_FIELDS),
-)
-
-
-def rolling_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """The forecasts of `backtest --rolling` flat, one row each (the CSV)."""
-    return [
-        {
-            **{k: f[k] for k in ("origin", "year", "horizon", "observed_usd_m")},
-            **{f"{m}_{k}": f[m][k] for m in ROLLING_METHODS for k in ROLLING_FIELDS},
-        }
-        for f in doc["forecasts"]
-    ]
 
 
 def rolling_view(doc: dict[str, Any]) -> View:

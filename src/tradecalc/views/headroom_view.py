@@ -5,36 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tradecalc.analysis.headroom import SCALE
-from tradecalc.views.render import TextTable, View, arrow, percent, usd
-
-HEADROOM_CSV_COLUMNS = [
-    "direction",
-    "year",
-    "rank",
-    "product",
-    "label",
-    "sector",
-    "market_usd_m",
-    "supply_usd_m",
-    "bilateral_usd_m",
-    "bilateral_reported_by",
-    "market_share",
-    "world_usd_m",
-    "world_share",
-    "potential_usd_m",
-    "untapped_usd_m",
-    "excess_usd_m",
-    "rca",
-    "density",
-    "source",
-    "note",
-    "supply_basis",
-    "bilateral_basis",
-    "apart",
-]
-"""One CSV row per direction and product, the JSON rows' keys in this order (columns added
-later go at the end, so a script that reads by position keeps working)."""
+from tradecalc.views.render import TextTable, View
+from tradecalc.views.words import arrow, percent, usd
 
 LABEL_WIDTH = 16
 
@@ -98,7 +70,7 @@ def _table(direction: str, rows: list[dict[str, Any]], top: int, what: str = "")
     return table
 
 
-def top_line(summary: dict[str, Any], gap: float | None) -> str:
+def top_line(summary: dict[str, Any], gap: float | None, scale: str) -> str:
     """``the 10 largest untapped products together: $12.8 m, 0.9 % of the gap (upper-bound
     scale, not achievable trade)``, counting only products with a value and saying how many
     have none."""
@@ -113,7 +85,7 @@ def top_line(summary: dict[str, Any], gap: float | None) -> str:
         text += f" (the projection already meets the target, by ${usd(-gap)} m)"
     elif gap is not None:
         text += f", {percent(summary['top_share_of_gap'])} of the gap"
-    text += f" ({SCALE})"
+    text += f" ({scale})"
     return text + (f"; {none}" if left_out else "")
 
 
@@ -131,8 +103,11 @@ def apart_line(entry: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     return "; ".join(parts) + " (not in the total above, nor set against the gap)"
 
 
-def headroom_view(doc: dict[str, Any], top: int) -> View:
-    """Headline (year, gap, each direction's top-N total), a table per direction, notes."""
+def headroom_view(doc: Any, top: int | None = None) -> View:
+    """Headline (year, gap, each direction's top-N total), a table per direction, notes.
+
+    ``doc``: a :class:`~tradecalc.analysis.documents.Headroom` (``top`` defaults to its own)."""
+    top = doc.top if top is None else top
     gap = doc["gap_usd_m"]
     year = str(doc["year"]) + (f" ({doc['year_note']})" if doc.get("year_note") else "")
     headline = [("Latest year with data", year)]
@@ -144,7 +119,7 @@ def headroom_view(doc: dict[str, Any], top: int) -> View:
     headline.append(("Potential", "ITC-style: min(X_p / W_p x M_p, M_p), less the bilateral"))
     if "basis" in doc:
         headline.append(("Market data", doc["basis"]))
-    headline += [(arrow(s["direction"]), top_line(s, gap)) for s in doc["directions"]]
+    headline += [(arrow(s["direction"]), top_line(s, gap, doc["scale"])) for s in doc["directions"]]
     apart = doc.get("apart", {}).get("directions", [])
     headline += [(f"{arrow(a['direction'])}, apart", apart_line(a, doc["rows"])) for a in apart]
     tables = []
@@ -193,8 +168,3 @@ def _notes(doc: dict[str, Any], top: int) -> list[str]:
         if r["note"] and (r["direction"], r["rank"]) in shown
     ]
     return notes
-
-
-def headroom_csv_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every row of the document, in :data:`HEADROOM_CSV_COLUMNS` order, full precision."""
-    return [{key: row.get(key) for key in HEADROOM_CSV_COLUMNS} for row in doc["rows"]]

@@ -10,11 +10,11 @@ from typing import Any
 
 import numpy as np
 
+from tradecalc.core.errors import fail
 from tradecalc.core.sanitize import escape
-from tradecalc.scenario.yamlread import fail
-from tradecalc.views.plot import BLUE, ORANGE, VERMILLION, _Chart, _thousands, plt_size
-from tradecalc.views.render import arrow
-from tradecalc.views.render_headroom import table_heading
+from tradecalc.views.charts.style import BLUE, ORANGE, VERMILLION, Chart, plt_size, thousands
+from tradecalc.views.headroom_view import table_heading
+from tradecalc.views.words import arrow
 
 DIRECTION_COLOURS = (BLUE, ORANGE)
 
@@ -47,7 +47,7 @@ def headroom_chart(doc: Mapping[str, Any], path: Path, *, top: int = 10) -> byte
             "no untapped values to draw: the data have no world exports (fetch --world)",
         )
     heights = tuple(0.7 + 0.42 * len(bars) for _, _, bars in drawn)
-    chart = _Chart(path, size=(10.0, max(3.5, 1.2 * len(drawn) + sum(heights))), panels=heights)
+    chart = Chart(path, size=(10.0, max(3.5, 1.2 * len(drawn) + sum(heights))), panels=heights)
     gap, gap_year = doc.get("gap_usd_m"), doc.get("gap_year")
     placed = []
     for i, (axes, (direction, ranked, bars)) in enumerate(zip(chart.panels, drawn, strict=True)):
@@ -86,7 +86,7 @@ def _bars(axes, bars: list[dict[str, Any]], colour: str, gap: float | None) -> b
     axes.set_yticks(positions, labels)  # the data file's codes and labels: escaped
     axes.set_ylim(-0.6, len(bars) - 0.4)
     if max(values) >= 10:  # thousands separators; below 10 the default keeps the decimals
-        axes.xaxis.set_major_formatter(_thousands())
+        axes.xaxis.set_major_formatter(thousands())
     largest = max(values) or 1.0
     fits = gap is not None and 0 < gap <= GAP_FITS * largest
     if fits:
@@ -94,7 +94,8 @@ def _bars(axes, bars: list[dict[str, Any]], colour: str, gap: float | None) -> b
         axes.annotate(f"the gap, {gap:,.0f}", xy=(gap, 1.0), xycoords=("data", "axes fraction"),
                       xytext=(-4, -2), textcoords="offset points", ha="right", va="top",
                       fontsize=10, color=VERMILLION)  # fmt: skip
-    axes.set_xlim(0, max(largest, gap if fits else 0.0) * 1.15)
+    shown_gap = gap if fits and gap is not None else 0.0
+    axes.set_xlim(0, max(largest, shown_gap) * 1.15)
     return fits
 
 

@@ -1,0 +1,99 @@
+"""A scenario's record (its observed history) as rows: oldest first, each labelled, and the two
+reporters' calendar figures side by side (mirror statistics). Reads only a Scenario."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tradecalc.scenario.models import Scenario
+
+
+def history_rows(s: Scenario) -> list[dict[str, Any]]:
+    """The record of a scenario (observed values), oldest first; needs no projection."""
+    return [
+        {
+            "year": h.year,
+            "reporter": h.reporter,
+            "period": h.period,
+            "months": h.months,
+            "total_usd_m": h.total_usd_m,
+            "by_direction_usd_m": dict(h.by_direction or {}),
+            "mirror": h.reporter != s.reporter,
+            "label": observed_label(s, h),
+            "source": h.source,
+            "assumption": h.assumption,
+        }
+        for h in sorted(s.history, key=lambda h: (h.year, h.reporter != s.reporter, h.period))
+    ]
+
+
+def mirror_rows(s: Scenario) -> list[dict[str, Any]]:
+    """Each year both reporters' calendar records hold, side by side: the baseline's, the mirror's.
+
+    ``gap`` is the baseline reporter's total over the other's, minus one; by direction, the
+    importer's figure (CIF) over the exporter's (FOB), minus one, where both give it. Only
+    calendar years are paired: a fiscal year or a partial period measures something else.
+    """
+    own, other = s.reporter, next((c for c in s.codes if c != s.reporter), s.reporter)
+    calendar = {(h.year, h.reporter): h for h in s.history if h.period == "calendar"}
+    years = sorted({y for y, r in calendar if r == own} & {y for y, r in calendar if r == other})
+    rows = []
+    for year in years:
+        mine, theirs = calendar[year, own], calendar[year, other]
+        rows.append(
+            {
+                "year": year,
+                "reporter": own,
+                "mirror_reporter": other,
+                "total_usd_m": mine.total_usd_m,
+                "mirror_total_usd_m": theirs.total_usd_m,
+                "gap": _ratio_gap(mine.total_usd_m, theirs.total_usd_m),
+                "by_direction": {d: _direction_pair(s, d, mine, theirs) for d in s.directions},
+            }
+        )
+    return rows
+
+
+def _direction_pair(s: Scenario, direction: str, mine, theirs) -> dict[str, float | None]:
+    """One direction as its importer and its exporter report it, and the CIF/FOB gap."""
+    importer = direction.split("_to_")[1].upper()
+    by_importer, by_exporter = (mine, theirs) if importer == s.reporter else (theirs, mine)
+    imports = (by_importer.by_direction or {}).get(direction)
+    exports = (by_exporter.by_direction or {}).get(direction)
+    return {
+        "importer_usd_m": imports,
+        "exporter_usd_m": exports,
+        "gap": _ratio_gap(imports, exports),
+    }
+
+
+def _ratio_gap(value: float | None, reference: float | None) -> float | None:
+    """``value / reference - 1``; None where either is missing or the reference is 0."""
+    if value is None or not reference:
+        return None
+    return value / reference - 1.0
+
+
+def baseline_reporter_reason(s: Scenario) -> str:
+    """Why the baseline follows its reporter's statistics, in a few words."""
+    if s.baseline.reporter is not None:
+        return "set in baseline.reporter"
+    return "the first economy, by default (baseline.reporter not set)"
+
+
+def observed_label(s: Scenario, h) -> str:
+    """``"observed (AZE customs)"``, ``"mirror (PAK, FY Jul-Jun)"``, ...; an entry Comtrade
+    marks not reported by the country (``is_reported: false``) is not called customs:
+    ``"observed (PAK, UNSD aggregate, not as reported)"`` or ``"... (PAK, not as reported)"``.
+    """
+    kind = "observed" if h.reporter == s.reporter else "mirror"
+    period = {
+        "calendar": " customs",
+        "fy_jul_jun": ", FY Jul-Jun",
+        "partial": f", {h.months} months",
+    }
+    if getattr(h, "is_reported", None) is False:
+        aggregate = ", UNSD aggregate" if getattr(h, "is_aggregate", None) else ""
+        where = "" if h.period == "calendar" else period[h.period]
+        return f"{kind} ({h.reporter}{where}{aggregate}, not as reported)"
+    return f"{kind} ({h.reporter}{period[h.period]})"
