@@ -104,7 +104,7 @@ def fetch(
         _check_flags(from_file, offline, refresh, world, detail, output)
         pair = fetching.check_pair(list(economies))
         latest = fetching.latest_complete_year()
-        wanted = fetching.parse_years(years, latest)
+        wanted = fetching.parse_year_span(years, latest)
         if from_file:
             built = fetching.from_files(pair, list(from_file), wanted, detail.value, world)
         else:

@@ -43,7 +43,7 @@ def check_pair(economies: list[str]) -> tuple[str, str]:
     return codes[0], codes[1]
 
 
-def parse_years(text: str | None, latest: int) -> list[int] | None:
+def parse_year_span(text: str | None, latest: int) -> list[int] | None:
     """``2000-2024`` or ``2023`` -> the years; None -> None (the caller's default)."""
     if text is None:
         return None
