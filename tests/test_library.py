@@ -157,3 +157,24 @@ def test_the_acceptance_line_runs():
     )
     assert done.stderr == ""
     assert done.stdout.split("\n")[0].split() == list(tradecalc.SimulationResult.columns)
+
+
+def test_gravity_fit_is_the_command(panel_store):
+    result = tradecalc.gravity_fit(years="2006")
+    assert isinstance(result, tradecalc.GravityFit)
+    same_as_command(result, "gravity", "fit", "--years", "2006")
+    assert tradecalc.gravity_fit(years=[2006]).to_dict() == result.to_dict()
+
+
+def test_gravity_normal_of_a_pair_and_of_a_scenario(panel_store, write):
+    from tests.test_gravity import TUR_IRN
+
+    result = tradecalc.gravity_normal(("tur", "IRN"), years="2006")
+    assert isinstance(result, tradecalc.NormalLevel)
+    same_as_command(result, "gravity", "normal", "--economies", "TUR", "IRN", "--years", "2006")
+    path = write(TUR_IRN)
+    of_file = tradecalc.gravity_normal(scenario=path, years="2006")
+    same_as_command(of_file, "gravity", "normal", path, "--years", "2006")
+    assert of_file.briefing[0].startswith("Normal level (gravity, agtpa, 2006)")
+    with pytest.raises(tradecalc.ScenarioError, match="PAK and AZE are not in panel agtpa"):
+        tradecalc.gravity_normal(scenario=BASE, years="2006")

@@ -10,8 +10,9 @@ In a notebook::
 
 One call per command, each returning the command's result (``.to_dict()``, ``.frame``,
 ``.rows()``): :func:`project`, :func:`simulate`, :func:`compare`, :func:`backtest`,
-:func:`headroom`, :func:`sweep`, :func:`solve`, :func:`sensitivity`, :func:`panels` and
-:func:`panel_series`; a path or a :class:`Scenario` wherever one scenario is taken.
+:func:`headroom`, :func:`sweep`, :func:`solve`, :func:`sensitivity`, :func:`panels`,
+:func:`panel_series`, :func:`gravity_fit` and :func:`gravity_normal`; a path or a
+:class:`Scenario` wherever one scenario is taken.
 
 Names are imported on first use, so ``import tradecalc`` (and the command line's start-up)
 costs little.
@@ -32,9 +33,12 @@ if TYPE_CHECKING:
         Sweep,
     )
     from tradecalc.analysis.goalseek import Solution
+    from tradecalc.analysis.gravity_result import GravityFit, NormalLevel
     from tradecalc.analysis.library import (
         backtest,
         compare,
+        gravity_fit,
+        gravity_normal,
         headroom,
         panel_series,
         panels,
@@ -69,6 +73,8 @@ _HOMES = {
     "sensitivity": _LIBRARY,
     "panels": _LIBRARY,
     "panel_series": _LIBRARY,
+    "gravity_fit": _LIBRARY,
+    "gravity_normal": _LIBRARY,
     "Projection": "tradecalc.analysis.projection",
     "SimulationResult": _DOCUMENTS,
     "Comparison": "tradecalc.analysis.comparison",
@@ -79,11 +85,15 @@ _HOMES = {
     "Sensitivity": _DOCUMENTS,
     "PanelList": "tradecalc.analysis.panels",
     "PanelSeries": "tradecalc.analysis.panels",
+    "GravityFit": "tradecalc.analysis.gravity_result",
+    "NormalLevel": "tradecalc.analysis.gravity_result",
 }
 __all__ = [
     "Backtest",
     "Comparison",
+    "GravityFit",
     "Headroom",
+    "NormalLevel",
     "PanelList",
     "PanelSeries",
     "Problem",
@@ -97,6 +107,8 @@ __all__ = [
     "TradecalcError",
     "backtest",
     "compare",
+    "gravity_fit",
+    "gravity_normal",
     "headroom",
     "load_scenario",
     "panel_series",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from tradecalc.core.errors import Problem, ScenarioError, UsageError
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         Sweep,
     )
     from tradecalc.analysis.goalseek import Solution
+    from tradecalc.analysis.gravity_result import GravityFit, NormalLevel
     from tradecalc.analysis.panels import PanelList, PanelSeries
     from tradecalc.scenario.models import Scenario
     from tradecalc.scenario.yamlread import Doc
@@ -232,3 +233,85 @@ def panel_series(panel: str, economies: tuple[str, str], product: str | None = N
     a, b = (code.strip().upper() for code in economies)
     found = pair_rows(info, a, b, product=product)
     return PanelSeries(info, (a, b), tuple(found), product)
+
+
+def gravity_fit(
+    panel: str | None = None,
+    years: str | Sequence[int] | None = None,
+    *,
+    terms: Sequence[str] = ("log_dist", "cntg", "lang", "clny"),
+    fixed_effects: Sequence[str] = ("exporter-year", "importer-year"),
+    estimator: str = "ppml",
+    with_domestic: bool = False,
+    se: str = "pair",
+) -> GravityFit:
+    """`tradecalc gravity fit`: a structural gravity equation estimated on a panel (default:
+    AGTPA) in ``years`` (``"1986:2006:4"``, ``"1986,1990"`` or a list; default: every year)."""
+    from tradecalc.analysis import gravity
+    from tradecalc.analysis.gravity_panel import open_panel
+
+    spec = _gravity_spec(years, terms, fixed_effects, estimator, with_domestic, se)
+    info, frame = open_panel(panel, None, spec.years)
+    return gravity.fit(frame, spec, info)
+
+
+def gravity_normal(
+    economies: tuple[str, str] | None = None,
+    year: int | None = None,
+    *,
+    scenario: ScenarioSource | None = None,
+    panel: str | None = None,
+    years: str | Sequence[int] | None = None,
+    **fit: Any,
+) -> NormalLevel:
+    """`tradecalc gravity normal`: what the gravity fit expects a pair to trade in ``year``,
+    each way and in sum, beside what they did; the pair of ``economies`` or of a ``scenario``
+    (then also its record and target as multiples of the normal level). ``fit``: the options
+    of :func:`gravity_fit`."""
+    import dataclasses
+
+    from tradecalc.analysis import gravity, gravity_normal
+    from tradecalc.analysis.gravity_panel import open_panel
+
+    if (economies is None) == (scenario is None):
+        raise TypeError("give economies or a scenario (one of them)")
+    found = loaded(scenario)[0] if scenario is not None else None
+    a, b = found.codes if found is not None else (c.strip().upper() for c in economies or ())
+    spec = _gravity_spec(years, **fit)
+    info, frame = open_panel(panel, (a, b), spec.years)
+    result = gravity_normal.normal_level(gravity.fit(frame, spec, info), a, b, year)
+    if found is None:
+        return result
+    record = gravity_normal.scenario_record(found)
+    record_year, record_usd_m = record if record is not None else (None, None)
+    line = gravity_normal.normal_level_line(
+        result, record_usd_m, found.target.value_usd_m, record_year
+    )
+    return dataclasses.replace(result, briefing=line)
+
+
+def _gravity_spec(
+    years: str | Sequence[int] | None,
+    terms: Sequence[str] = ("log_dist", "cntg", "lang", "clny"),
+    fixed_effects: Sequence[str] = ("exporter-year", "importer-year"),
+    estimator: str = "ppml",
+    with_domestic: bool = False,
+    se: str = "pair",
+):
+    """What to fit, checked as the command checks its options."""
+    from tradecalc.analysis import gravity
+
+    if estimator not in gravity.ESTIMATORS:
+        raise UsageError("estimator", f"expected {' or '.join(gravity.ESTIMATORS)}")
+    if se not in gravity.SE_KINDS:
+        raise UsageError("se", f"expected {' or '.join(gravity.SE_KINDS)}")
+    if isinstance(years, str):
+        years = gravity.parse_years(years)
+    return gravity.GravitySpec(
+        terms=tuple(terms),
+        fixed_effects=gravity.check_fixed_effects(tuple(fixed_effects)),
+        estimator=estimator,
+        years=None if years is None else tuple(sorted(set(years))),
+        with_domestic=with_domestic,
+        se=se,
+    )
