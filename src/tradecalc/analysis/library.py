@@ -49,11 +49,8 @@ def simulate(
     scenario: ScenarioSource, draws: int = 10_000, seed: int = 0, overrides: Sequence[str] = ()
 ) -> SimulationResult:
     """`tradecalc simulate`: percentiles of the measure and the odds of the target by year
-    over ``draws`` Monte Carlo draws of ``seed`` (the same seed, the same numbers).
-
-    >>> r = simulate("scenarios/base.yaml", draws=1000, seed=1)  # doctest: +SKIP
-    >>> r.frame[["year", "p50_usd_m", "probability_reached"]]  # doctest: +SKIP
-    """
+    over ``draws`` Monte Carlo draws of ``seed`` (the same seed, the same numbers). The README's
+    notebook session runs it."""
     from tradecalc.analysis.simulation import simulate_scenario
 
     found, where = loaded(scenario, overrides)
