@@ -104,14 +104,14 @@ def fetch(
         _check_flags(from_file, offline, refresh, world, detail, output)
         pair = fetching.check_pair(list(economies))
         latest = fetching.latest_complete_year()
-        wanted = fetching.parse_years(years, latest)
+        wanted = fetching.parse_year_span(years, latest)
         if from_file:
             built = fetching.from_files(pair, list(from_file), wanted, detail.value, world)
         else:
             built = _from_network(
                 pair, wanted or list(range(2000, latest + 1)), detail, world, offline, refresh
             )
-        from tradecalc.ingest.datafile import to_yaml
+        from tradecalc.ingest.datafile_writer import to_yaml
 
         text = to_yaml(built.document)
         _warn(built, from_file, output)
@@ -180,8 +180,8 @@ def init_from_data(economies, target, by, base_year, name, output, from_file, fe
     file may exist: init never overwrites), and the starter's `extends:` names it.
     """
     from tradecalc.ingest import fetching
-    from tradecalc.ingest.datafile import to_yaml
-    from tradecalc.scenario.datafile import read_data_file
+    from tradecalc.ingest.datafile_writer import to_yaml
+    from tradecalc.scenario.datafile_reader import read_data_file
     from tradecalc.scenario.starter import baseline_choice, data_starter, far_base_year
 
     data_path = _data_path(output)
@@ -270,10 +270,10 @@ def validated_data_file(file: str, text: str | None = None) -> bool:
     `products:`); if so it is validated, its problems raised at their lines. A scenario, or
     a file that cannot be read, is False: the scenario reader reports it."""
     from tradecalc.core.errors import ScenarioError
-    from tradecalc.scenario.datafile import is_scenario, read_data_file, read_tree
+    from tradecalc.scenario.datafile_reader import is_scenario, read_data_file, read_file_tree
 
     try:
-        tree = read_tree(file, text)
+        tree = read_file_tree(file, text)
     except ScenarioError:
         return False
     if is_scenario(tree) or not ("history" in tree or "products" in tree):

@@ -182,6 +182,18 @@ def _baserate() -> Renderers:
     return Renderers(lambda result, width: baserate_view(result.to_dict()), chart)
 
 
+def _gravity_fit() -> Renderers:
+    from tradecalc.views.gravity_view import fit_view
+
+    return Renderers(lambda fit, width: fit_view(fit))
+
+
+def _normal_level() -> Renderers:
+    from tradecalc.views.gravity_view import normal_view
+
+    return Renderers(lambda normal, width: normal_view(normal))
+
+
 _RENDERERS: dict[str, Callable[[], Renderers]] = {
     "Projection": _projection,
     "Comparison": _comparison,
@@ -197,5 +209,7 @@ _RENDERERS: dict[str, Callable[[], Renderers]] = {
     "PanelList": _panel_list,
     "PanelSeries": _panel_series,
     "BaseRate": _baserate,
+    "GravityFit": _gravity_fit,
+    "NormalLevel": _normal_level,
 }
 """Result type name -> its renderers (by name: the result classes are imported only when run)."""
