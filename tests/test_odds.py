@@ -417,7 +417,7 @@ def test_outside_view_in_project_and_explain(write):
     }
     # from 27.0 in 2023 to 2,000 by 2030: 84.97 %/yr (methods.md 7), rounded to 85
     assert view["text"].startswith("needs 85 %/yr; ")
-    assert f"{view['cases']} comparable targets" in view["text"]
+    assert f"of {view['cases']} announced targets needed comparable growth" in view["text"]
     explained = json.loads(invoke("explain", path, "-f", "json").stdout)
     # explain runs no odds: the same view without the panel's base rate, which project adds
     assert explained["outside_view"] == {k: v for k, v in view.items() if k != "base_rate"}
