@@ -112,7 +112,10 @@ def test_every_bad_row_of_a_yearly_file_in_a_zip_is_one_line(tmp_path, panel_sto
         # the last row "2022,757,842,300490,777.777,1" cut to "...,300490,77": five fields
         (lambda text: text[:-9], ":6: the file ends mid-row (cut off?)"),
         # a quantity "NA" cut to "N": six fields, the last one malformed
-        (lambda text: text + "2022,842,251,870321,5.5,NA"[:-1], ":7: the file ends mid-row (cut off?)"),
+        (
+            lambda text: text + "2022,842,251,870321,5.5,NA"[:-1],
+            ":7: the file ends mid-row (cut off?)",
+        ),
         # a value cut to "5.": a number with a point and no decimals is no whole value
         (lambda text: text + "2022,842,251,870321,5.,1", ":7: the file ends mid-row (cut off?)"),
         (
