@@ -19,7 +19,8 @@ from tradecalc.core.errors import Problem, ScenarioError
 app = typer.Typer(
     name="panel",
     help=(
-        "Panels of many pairs: the shipped AGTPA panel and the ones you import (BACI, CSV).\n\n"
+        "Panels of many pairs: the shipped AGTPA panel, the ones you import (BACI, CSV) and "
+        "fetch (the IMF's IMTS).\n\n"
         "Example:\n\n    tradecalc panel show agtpa --economies TUR IRN"
     ),
     no_args_is_help=True,
