@@ -110,7 +110,10 @@ def test_a_pair_is_one_call_and_becomes_a_panel(imf_server, panel_store):
 @pytest.mark.enable_socket
 def test_every_economy_is_one_wildcard_call_a_year(imf_server, panel_store):
     year_2022 = csv_answer(("FRA", "IND", "A", "2022", "5000000"), ("IND", "FRA", "A", "2022", "7"))
-    year_2023 = csv_answer(("FRA", "IND", "A", "2023", "6000000"))
+    year_2023 = csv_answer(
+        ("FRA", "IND", "A", "2023", "6000000"),
+        ("G001", "IND", "A", "2023", "9000000"),  # the world as reporter: a group, left out
+    )
     with imf_server(answers(year_2022, year_2023)) as server:
         result = runner.invoke(
             app, ["panel", "fetch", "imf", "--all", "--years", "2022-2023", "--id", "imts-all"]
@@ -121,6 +124,7 @@ def test_every_economy_is_one_wildcard_call_a_year(imf_server, panel_store):
         "/IMTS/+/*.XG_FOB_USD.*.A?c%5BTIME_PERIOD%5D=ge:2023%2Ble:2023",
     ]
     assert "imts-all: 3 rows, 2 economies, 2022-2023" in result.stderr
+    assert "warning: 1 observations with a country group" in result.stderr
 
 
 @pytest.mark.enable_socket

@@ -16,8 +16,9 @@ not apply ``SCALE``. No live answer could be requested from here.
 
 A row is a directed flow as its **exporter** reports it (``XG_FOB_USD``: the reporter is the
 exporter, the counterpart the importer), FOB like BACI and AGTPA. A series or period the
-answer lacks, or an empty or ``NaN`` value, is *not reported* (never zero). Counterparts that
-are country groups (``G001`` the world, ``G110`` ...) are left out and counted.
+answer lacks, or an empty or ``NaN`` value, is *not reported* (never zero). Reporters and
+counterparts that are country groups (``G001`` the world, ``G110`` ...; a wildcard key returns
+them too) are left out and counted.
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ def read(body: bytes, frequency: str, years: set[int], into: Fetched) -> None:
         flow = _flow(row, at, frequency, line)
         if flow is None:
             continue
-        if not ISO3.fullmatch(flow.importer):
+        if not (ISO3.fullmatch(flow.exporter) and ISO3.fullmatch(flow.importer)):
             into.groups_left_out += 1
         elif flow.year in years and flow.exporter != flow.importer:
             into.flows.append(flow)
@@ -140,8 +141,6 @@ def _flow(row: list[str], at: dict[str, int], frequency: str, line: int) -> Flow
         _bad(line, f"INDICATOR: not the indicator asked for ({INDICATOR})")
     if cell.get("FREQUENCY", frequency) != frequency:
         _bad(line, f"FREQUENCY: not the frequency asked for ({frequency})")
-    if not ISO3.fullmatch(cell["COUNTRY"]):
-        _bad(line, "COUNTRY: not an ISO3 code")
     period = PERIOD[frequency].fullmatch(cell["TIME_PERIOD"])
     if period is None or (frequency == "M" and not 1 <= int(period[2]) <= 12):
         _bad(line, "TIME_PERIOD: not a period of the frequency asked for")

@@ -45,7 +45,7 @@ def fetch_panel(
     if fetched.groups_left_out:
         message = (
             f"warning: {fetched.groups_left_out:,} observations with a country group or an "
-            "unknown code as partner (G001 the world, ...) were left out"
+            "unknown code as reporter or partner (G001 the world, ...) were left out"
         )
         warnings.append(Problem(imf.LABEL, None, "", message))
     with store.staging() as work, connect(importing.IMPORT_MEMORY) as con:
