@@ -19,12 +19,14 @@ class Detail(str, Enum):
 
     hs2 = "hs2"
     hs4 = "hs4"
+    hs6 = "hs6"
 
 
 FileArg = Annotated[
-    str,
+    str | None,
     typer.Argument(
-        help="A data file of `tradecalc fetch --detail ...`, or a scenario that extends one.",
+        help="A data file of `tradecalc fetch --detail ...`, or a scenario that extends one "
+        "(with --panel: a scenario, for its pair and gap; or none, with --economies).",
         metavar="FILE",
     ),
 ]
@@ -32,7 +34,8 @@ DetailOption = Annotated[
     Detail | None,
     typer.Option(
         "--detail",
-        help="Product detail (default: the file's); hs2 sums a file's headings into chapters.",
+        help="Product detail (default: the file's; hs6 with --panel); hs2 sums headings into "
+        "chapters, hs4 a panel's HS6 into headings.",
         case_sensitive=False,
     ),
 ]
@@ -41,14 +44,35 @@ TopOption = Annotated[
 ]
 
 
+PanelProductsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--panel",
+        metavar="ID|FILE",
+        help="Rank from a panel with products (an imported BACI release) instead of a data "
+        "file's rows: no Comtrade key needed.",
+    ),
+]
+PanelEconomiesOption = Annotated[
+    tuple[str, str] | None,
+    typer.Option(
+        "--economies",
+        metavar="CODE CODE",
+        help="With --panel and no FILE: the pair, ISO 3166 alpha-3 codes.",
+    ),
+]
+
+
 def headroom(
-    file: FileArg,
+    file: FileArg = None,
     detail: DetailOption = None,
     top: TopOption = 10,
     format: FormatOption = Format.table,
     set_: SetOption = None,
     output: OutputOption = None,
     plot: PlotOption = None,
+    panel: PanelProductsOption = None,
+    economies: PanelEconomiesOption = None,
 ) -> None:
     """Rank the products that could fill the gap to the target, per direction.
 
@@ -61,12 +85,29 @@ def headroom(
     Example:
 
         tradecalc headroom examples/headroom/pak-aze-products.yaml --top 5
+        tradecalc headroom --panel baci-hs92-v202501 --economies FRA IND --detail hs4
     """
     from tradecalc.analysis.documents import Headroom
 
-    with handled([("--output", output), ("--plot", plot)], [file]):
-        doc = _document(file, detail.value if detail is not None else None, top, set_ or [])
+    asked = detail.value if detail is not None else None
+    with handled([("--output", output), ("--plot", plot)], [file] if file else []):
+        if panel is not None:
+            from tradecalc.cli.headroom_panel import panel_document
+
+            doc = panel_document(panel, file, economies, asked or "hs6", top, set_ or [])
+        else:
+            _no_panel_options(file, economies, asked)
+            doc = _document(str(file), asked, top, set_ or [])
         emit(Headroom(doc, top=top), format, output, plot=plot)
+
+
+def _no_panel_options(file: str | None, economies, detail: str | None) -> None:
+    if file is None:
+        raise UsageError("FILE", "give a data file or scenario, or --panel ID --economies A B")
+    if economies is not None:
+        raise UsageError("--economies", "only with --panel: a file names its own pair")
+    if detail == "hs6":
+        raise UsageError("--detail", "hs6 only with --panel: data files hold hs2 or hs4 rows")
 
 
 def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> dict:
