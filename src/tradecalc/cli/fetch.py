@@ -111,17 +111,14 @@ def fetch(
             built = _from_network(
                 pair, wanted or list(range(2000, latest + 1)), detail, world, offline, refresh
             )
-        from tradecalc.ingest.datafile import to_yaml
+        from tradecalc.ingest.datafile import to_yaml, write_data_file
 
-        text = to_yaml(built.document)
         _warn(built, from_file, output)
-        if output is None:
-            sys.stdout.write(text)
+        if output is None:  # on stdout the product rows stay in the YAML
+            sys.stdout.write(to_yaml(built.document))
             sys.stdout.flush()
-        else:
-            from tradecalc.core.safeio import write_atomically
-
-            write_atomically(output, text)
+        else:  # product rows to a Parquet file beside it (products.file)
+            write_data_file(built.document, output)
 
 
 def _warn(built, from_file: list[Path] | None, output: Path | None) -> None:

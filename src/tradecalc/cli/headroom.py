@@ -123,6 +123,7 @@ def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> 
 
         scenario, tree = load_with_tree(file, None, overrides)
         report_problems(warning_problems(scenario, tree))
+        scenario = with_product_file(scenario)
         products, codes = scenario.products, scenario.codes
         if products is None and set(codes) == {"PAK", "AZE"}:
             return analysis.scenario_headroom(scenario, top, detail)
@@ -141,6 +142,16 @@ def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> 
         first, second = codes
         doc = analysis.headroom(analysis.at_detail(products, detail), (first, second), None, top)
     return _report_skipped(doc, tree)
+
+
+def with_product_file(scenario):
+    """The scenario with the rows of its data file's product file read in (if it has one)."""
+    from tradecalc.scenario import productfile
+
+    if scenario.products is None or scenario.products.file is None:
+        return scenario
+    loaded = productfile.load(scenario.products, tuple(scenario.codes))
+    return scenario.model_copy(update={"products": loaded})
 
 
 def _check_detail(holds: str, asked: str | None) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tradecalc.core.errors import Problem
@@ -190,6 +191,23 @@ def _source(sid: str, found: list[Origin]) -> dict:
     if entry.get("date") is None:
         entry.pop("date", None)
     return entry
+
+
+def write_data_file(document: dict, output: Path) -> None:
+    """Write the data file to ``output``, its product rows to a Parquet file beside it
+    (``products.file``): the rows first, hidden, then the YAML, then the rows renamed into
+    place, so a failure leaves neither a data file naming missing rows nor a stray file."""
+    from tradecalc.core.safeio import write_atomically
+    from tradecalc.scenario import productfile
+
+    staged = productfile.staged_rows(document, output)
+    try:
+        write_atomically(output, to_yaml(document))
+        if staged is not None:
+            productfile.committed(staged, output)
+    finally:
+        if staged is not None:
+            staged.unlink(missing_ok=True)
 
 
 def to_yaml(document: dict) -> str:

@@ -378,6 +378,14 @@ class Products(Provenanced):
         list[ProductRow],
         _d("Every reporter's exports to the world (partner WLD, flow X), for world totals."),
     ] = []
+    file: Annotated[
+        Text | None,
+        _d(
+            "A Parquet file beside this data file holding `rows` and `world` (fetch writes "
+            "one with --detail and -o); a plain file name, read only by the commands that "
+            "use product rows."
+        ),
+    ] = None
 
 
 def repeated_rows(rows: list[ProductRow]) -> list[tuple[int, int]]:
