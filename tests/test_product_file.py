@@ -155,3 +155,26 @@ def test_a_failed_write_leaves_nothing(tmp_path, monkeypatch):
     assert result.exit_code != 0
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
     assert list(tmp_path.rglob("*")) == []
+
+
+def test_a_deal_is_checked_against_its_market_in_the_product_file(tmp_path):
+    """The made-up headroom example with its rows moved to a product file: the deal of
+    tests/test_deal_markets.py ($3,600 m against AZE's $400 m pharma market) still warns."""
+    from tradecalc.scenario import productfile
+
+    examples = Path(__file__).resolve().parent.parent / "examples" / "headroom"
+    document = yaml.safe_load((examples / "pak-aze-products.yaml").read_text(encoding="utf-8"))
+    data = tmp_path / "p.yaml"
+    staged = productfile.staged_rows(document, data)
+    assert staged is not None and "rows" not in document["products"]
+    data.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    productfile.committed(staged, data)
+    text = (examples / "scenario.yaml").read_text(encoding="utf-8")
+    text = text.replace("extends: pak-aze-products.yaml", "extends: p.yaml")
+    text = text.replace("value_usd_m: 30\n", "value_usd_m: 3600\n    category: goods\n")
+    (tmp_path / "deal.yaml").write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["project", str(tmp_path / "deal.yaml"), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert "more than AZE's whole market for it: AZE imported 400.0 US$ m of pharma" in (
+        result.stderr
+    )

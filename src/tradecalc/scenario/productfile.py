@@ -96,9 +96,23 @@ def load(
         ).fetchall()
     parts: dict[str, list[ProductRow]] = {"rows": [], "world": []}
     for row in rows:
-        fields = dict(zip(COLUMNS[1:], row[1:], strict=True))
-        parts[row[0]].append(ProductRow.model_construct(**fields))
+        parts[row[0]].append(checked_row(dict(zip(COLUMNS[1:], row[1:], strict=True))))
     return products.model_copy(update=parts)
+
+
+FIELDS = frozenset(COLUMNS[1:])
+
+
+def checked_row(fields: dict[str, Any]) -> ProductRow:
+    """A :class:`ProductRow` of fields the SQL checks above have validated, built as
+    ``model_construct`` builds one (every field set, no extra, no private state) without its
+    per-field default handling: a third of its time, which at 250,000 rows is two seconds."""
+    row = ProductRow.__new__(ProductRow)
+    object.__setattr__(row, "__dict__", fields)
+    object.__setattr__(row, "__pydantic_fields_set__", set(FIELDS))
+    object.__setattr__(row, "__pydantic_extra__", None)
+    object.__setattr__(row, "__pydantic_private__", None)
+    return row
 
 
 def _check_file(path: Path, name: str) -> None:
