@@ -80,12 +80,12 @@ def headroom(
     world), the exporter's supply (exports to the world), today's bilateral flow, an
     ITC-style potential (the exporter's world-market share applied to the market, at most
     the market) and the untapped rest, with Balassa's RCA; the top N set against the gap.
-    JSON and CSV list every product.
+    JSON and CSV list every product. With --panel ID --economies A B (or a scenario FILE):
+    the rows of an imported BACI panel instead, at hs6 or summed to hs4/hs2 (no Comtrade key).
 
     Example:
 
         tradecalc headroom examples/headroom/pak-aze-products.yaml --top 5
-        tradecalc headroom --panel baci-hs92-v202501 --economies FRA IND --detail hs4
     """
     from tradecalc.analysis.documents import Headroom
 
