@@ -108,3 +108,19 @@ def test_what_a_panel_cannot_give_is_one_line_exit_2(release, args, start):
     assert result.exit_code == 2, result.stderr
     assert result.stdout == ""
     assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith(start), result.stderr
+
+
+def test_too_many_products_for_rca_and_density_is_said_not_computed(release, monkeypatch):
+    from tradecalc.analysis import complexity
+
+    monkeypatch.setattr(complexity, "MOST_PRODUCTS", 1)  # the made-up release has 2 at HS6
+    result = runner.invoke(
+        app, ["headroom", "--panel", release, "--economies", "FRA", "IND", "-f", "json"]
+    )
+    doc = json.loads(result.stdout)
+    assert all(r["rca"] is None and r["density"] is None for r in doc["rows"])
+    assert doc["directions"][0]["complexity_notes"] == [
+        "RCA and density not computed: 2 products in the world rows, more than 1 (the proximity "
+        "matrix grows with their square: at HS6 it takes minutes and gigabytes); --detail hs4 "
+        "gives them"
+    ]
