@@ -75,6 +75,10 @@ def build(
     ids = records.group_ids(mine)
     history, missing = records.history_entries(mine, pair, years, ids)
     built = Built({"schema_version": 1, "economies": _economies(pair), "history": history})
+    if origins and all(o.file for o in origins.values()):  # saved files: absent, not unreported
+        absent = [code for code in pair if not any(t.reporter == code for t in mine)]
+        missing = [m for m in missing if m[0] not in absent]
+        built.warnings += [("history", records.absent_text(code, pair)) for code in absent]
     if missing and history:
         built.warnings.append(("history", records.missing_text(missing, pair)))
     gaps = records.mirror_gaps(history, pair)
@@ -139,8 +143,8 @@ def set_aside(tagged: list[records.Tagged], pair: tuple[str, str]) -> str | None
 
     >>> from tradecalc.ingest.responses import Row
     >>> rows = [Row(2023, 586, p, "M", "TOTAL", 1.0) for p in (31, 860, 860)]
-    >>> set_aside(records.tag(rows), ("PAK", "AZE"))
-    'set aside 2 rows with other partners (UZB 2): only the trade of PAK and AZE with each other is read'
+    >>> set_aside(records.tag(rows), ("PAK", "AZE")).partition(":")[0]
+    'set aside 2 rows with other partners (UZB 2)'
     """
     counts: dict[str, int] = {}
     for t in tagged:
@@ -148,7 +152,7 @@ def set_aside(tagged: list[records.Tagged], pair: tuple[str, str]) -> str | None
             counts[t.partner] = counts.get(t.partner, 0) + 1
     if not counts:
         return None
-    by_partner = ", ".join(f"{code} {n:,}" for code, n in sorted(counts.items()))
+    by_partner = ", ".join(f"{records.label(code)} {n:,}" for code, n in sorted(counts.items()))
     total = sum(counts.values())
     return (
         f"set aside {total:,} row{'s' if total != 1 else ''} with other partners ({by_partner}): "
