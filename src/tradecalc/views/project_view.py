@@ -120,7 +120,7 @@ def headline_line(p: Projection) -> tuple[str, str]:
     )
     o = p.odds
     if o is None:
-        return ("Headline", f"{text}; no odds here (see Odds)")
+        return ("Headline", f"{text}; odds: none (see the Odds line)")
     # the odds line's figure, without its Monte Carlo error (the Odds line gives it)
     chance = probability_text(o["probability_by_year"], o["probability_se"], o["probability_below"])
     chance = chance.split(" ± ")[0]
