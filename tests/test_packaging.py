@@ -39,7 +39,7 @@ def test_no_requirement_names_the_unrelated_tradecalc_package():
     ]
     assert "tradecalc" not in {_name(r) for r in requirements}
     selves = [r for r in requirements if _name(r) == DISTRIBUTION]
-    assert selves == [f"{DISTRIBUTION}[comtrade,headroom]"]  # the test extra's own extras
+    assert selves == [f"{DISTRIBUTION}[comtrade,headroom,gravity]"]  # the test extra's own
     assert set(re.findall(r"\[(.*)\]", selves[0])[0].split(",")) <= set(
         project["optional-dependencies"]
     )

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperOption
 
-from tradecalc.cli import explore, files, project, simulate
+from tradecalc.cli import explore, files, gravity, project, simulate
 from tradecalc.cli.errors import Group, quiet_stdout
 from tradecalc.cli.fetch import fetch
 from tradecalc.cli.headroom import headroom
@@ -104,6 +104,7 @@ COMMANDS = (
 for command in COMMANDS:
     app.command()(command)
 app.add_typer(panel_app)
+app.add_typer(gravity.app)  # `gravity fit`, `gravity normal`: cli/gravity.py
 fit_examples(app)  # examples that paste as written at 80 columns: cli/helptext.py
 
 

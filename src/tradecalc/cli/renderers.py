@@ -171,6 +171,18 @@ def _panel_series() -> Renderers:
     return Renderers(lambda r, width: series_view(r))
 
 
+def _gravity_fit() -> Renderers:
+    from tradecalc.views.gravity_view import fit_view
+
+    return Renderers(lambda fit, width: fit_view(fit))
+
+
+def _normal_level() -> Renderers:
+    from tradecalc.views.gravity_view import normal_view
+
+    return Renderers(lambda normal, width: normal_view(normal))
+
+
 _RENDERERS: dict[str, Callable[[], Renderers]] = {
     "Projection": _projection,
     "Comparison": _comparison,
@@ -185,5 +197,7 @@ _RENDERERS: dict[str, Callable[[], Renderers]] = {
     "Targets": _targets,
     "PanelList": _panel_list,
     "PanelSeries": _panel_series,
+    "GravityFit": _gravity_fit,
+    "NormalLevel": _normal_level,
 }
 """Result type name -> its renderers (by name: the result classes are imported only when run)."""

@@ -103,6 +103,7 @@ def projection_headline(p: Projection) -> list[tuple[str, str]]:
         verdict_line(p),
         odds_line(p),
         outside_view_line(p),
+        # the normal level (gravity's briefing line) goes here, before the other side's
         *other_reporter_lines(p),
         *context_lines(p),
     ]
