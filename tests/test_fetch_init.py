@@ -269,3 +269,15 @@ def test_init_takes_fetchs_detail_and_world(tmp_path):
     assert {w["reporter"] for w in world} == {"DEU", "USA", "PAK", "AZE"}
     plain = runner.invoke(app, [*INIT_PAK_UZB, "--detail", "hs2", "-o", str(tmp_path / "p.yaml")])
     assert plain.exit_code == 2 and plain.stderr == "--detail: needs --from-file or --fetch\n"
+
+
+def test_a_data_file_beside_the_starter_for_another_pair_is_named_by_output(tmp_path):
+    _fetched(tmp_path, "s-data.yaml")  # PAK/UZB
+    args = ["init", "--economies", "PAK", "AZE", "--target", "2000", "--by", "2030"]
+    result = runner.invoke(app, [*args, "-o", str(tmp_path / "s.yaml")])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        f"--output (data file) {tmp_path / 's-data.yaml'}: holds PAK and UZB, not PAK and AZE: "
+        "give its economies\n"
+    )
+    assert not (tmp_path / "s.yaml").exists()

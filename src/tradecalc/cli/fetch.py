@@ -198,7 +198,8 @@ def init_from_data(
         names = _names(name)
         given = given_data_file(list(from_file or ()), data_path)
         if given is not None:
-            return _init_extending(pair, given, target, by, base_year, names, output)
+            option = "--from-file" if from_file else "--output (data file)"
+            return _init_extending(pair, given, target, by, base_year, names, output, option)
         if data_path.exists():
             way = f"give --from-file {data_path} to start from it, or another -o"
             raise UsageError(
@@ -244,8 +245,11 @@ def given_data_file(files: list[Path], beside: Path) -> Path | None:
         return None
 
 
-def _init_extending(pair, data_path: Path, target, by, base_year, names, output: Path) -> None:
-    """The starter alone, `extends:` an existing data file (checked as a data file first)."""
+def _init_extending(
+    pair, data_path: Path, target, by, base_year, names, output: Path, option: str
+) -> None:
+    """The starter alone, `extends:` an existing data file (checked as a data file first);
+    ``option`` names where the file came from in a refusal."""
     import os
 
     from tradecalc.scenario.datafile import read_data_file
@@ -257,7 +261,7 @@ def _init_extending(pair, data_path: Path, target, by, base_year, names, output:
     held = tuple(e.code for e in data.economies)
     if set(held) != set(pair):
         message = f"holds {' and '.join(held)}, not {' and '.join(pair)}: give its economies"
-        raise UsageError(f"--from-file {file}", message)
+        raise UsageError(f"{option} {file}", message)
     relative = Path(os.path.relpath(data_path.resolve(), output.resolve().parent)).as_posix()
     starter, warnings = _starter_of(data_path, text, relative, target, by, base_year, names, output)
     note = (

@@ -81,7 +81,8 @@ def init(
         typer.Option(
             "--from-file",
             metavar="FILE",
-            help="Fill the record and flows from saved Comtrade answers.",
+            help="Fill the record and flows from saved Comtrade answers (JSON, CSV), or "
+            "extend the data file fetch wrote (.yaml, as it is).",
         ),
     ] = None,
     fetch_data: Annotated[
@@ -103,7 +104,8 @@ def init(
     """Write a commented starter scenario for any pair of economies.
 
     Numbers tradecalc cannot know are written as 0 with a PLACEHOLDER assumption, so the file
-    validates and runs at once and says what is left to fill in.
+    validates and runs at once and says what is left to fill in. With -o S.yaml beside the
+    S-data.yaml that fetch wrote, the starter extends that data file (and says so).
 
     Example:
 
