@@ -26,12 +26,14 @@ from tradecalc.views.words import (
 
 
 def verdict(p: Projection) -> str:
-    """Reached in YEAR, or not reached by the horizon."""
+    """The verdict naming the deadline: "not by 2030; not within the horizon, 2035", "not by
+    2030; reached in 2032", or "reached in 2028, by 2030" (every view says it so)."""
     s = p.scenario
     if p.reached_year is None:
-        return f"not reached by {s.horizon}"
-    late = "" if p.on_time else " (after the deadline)"
-    return f"reached in {p.reached_year}{late}"
+        return f"not by {s.by_year}; not within the horizon, {s.horizon}"
+    if not p.on_time:
+        return f"not by {s.by_year}; reached in {p.reached_year}"
+    return f"reached in {p.reached_year}, by {s.by_year}"
 
 
 def verdict_style(p: Projection) -> str:
@@ -135,19 +137,9 @@ def share_text(share: float) -> str:
     return percent(share, 1 if share < 0.01 else 0)
 
 
-def deadline_verdict(p: Projection) -> str:
-    """The verdict naming the deadline: "not by 2030; not within the horizon, 2035"."""
-    s = p.scenario
-    if p.reached_year is None:
-        return f"not by {s.by_year}; not within the horizon, {s.horizon}"
-    if not p.on_time:
-        return f"not by {s.by_year}; reached in {p.reached_year}"
-    return f"reached in {p.reached_year}, by {s.by_year}"
-
-
 def verdict_line(p: Projection) -> tuple[str, str]:
     s = p.scenario
-    text = f"{deadline_verdict(p)} ({CENTRAL_PATH})"
+    text = f"{verdict(p)} ({CENTRAL_PATH})"
     extra = [c for c in s.target.counts if c not in CUSTOMS_CATEGORIES]
     if extra:
         text += f"; counts {', '.join(extra)}: not customs-comparable"
