@@ -58,8 +58,8 @@ def _headroom(p: Projection) -> dict[str, Any] | None:
     s = p.scenario
     if s.products is None:
         return None
-    from tradecalc.analysis.headroom import headroom
+    from tradecalc.analysis.headroom import headroom_document
 
     first, second = s.codes
-    doc = headroom(s.products, (first, second), p.gap_at_by_year, HEADROOM_TOP)
+    doc = headroom_document(s.products, (first, second), p.gap_at_by_year, HEADROOM_TOP)
     return doc if doc["rows"] else None

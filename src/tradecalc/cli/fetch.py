@@ -104,14 +104,14 @@ def fetch(
         _check_flags(from_file, offline, refresh, world, detail, output)
         pair = fetching.check_pair(list(economies))
         latest = fetching.latest_complete_year()
-        wanted = fetching.parse_years(years, latest)
+        wanted = fetching.parse_year_span(years, latest)
         if from_file:
             built = fetching.from_files(pair, list(from_file), wanted, detail.value, world)
         else:
             built = _from_network(
                 pair, wanted or list(range(2000, latest + 1)), detail, world, offline, refresh
             )
-        from tradecalc.ingest.datafile import to_yaml
+        from tradecalc.ingest.datafile_writer import to_yaml
 
         text = to_yaml(built.document)
         _warn(built, from_file, output)
@@ -185,7 +185,7 @@ def init_from_data(
     ``detail`` (None: HS chapters where the answers hold them) and ``world`` are fetch's.
     """
     from tradecalc.ingest import fetching
-    from tradecalc.ingest.datafile import to_yaml
+    from tradecalc.ingest.datafile_writer import to_yaml
 
     data_path = _data_path(output)
     with handled([("--output", output), ("--output (data file)", data_path)]):
@@ -229,7 +229,7 @@ def given_data_file(files: list[Path], beside: Path) -> Path | None:
     """The tradecalc data file to extend: a ``.yaml``/``.yml`` given to ``--from-file`` (alone:
     answers are read into a new data file, a data file is extended as it is), else, where no
     file is given, the data file ``beside`` the starter if `fetch` wrote one there."""
-    from tradecalc.scenario.datafile import is_data_file, read_tree
+    from tradecalc.scenario.datafile_reader import is_data_file, read_file_tree
 
     yaml_files = [f for f in files if f.suffix.lower() in (".yaml", ".yml")]
     if yaml_files and len(files) > 1:
@@ -240,7 +240,7 @@ def given_data_file(files: list[Path], beside: Path) -> Path | None:
     if files or not beside.is_file():
         return None
     try:
-        return beside if is_data_file(read_tree(beside)) else None
+        return beside if is_data_file(read_file_tree(beside)) else None
     except ScenarioError:
         return None
 
@@ -252,7 +252,7 @@ def _init_extending(
     ``option`` names where the file came from in a refusal."""
     import os
 
-    from tradecalc.scenario.datafile import read_data_file
+    from tradecalc.scenario.datafile_reader import read_data_file
     from tradecalc.scenario.yamlread import display_name, read_text
 
     file = display_name(data_path)
@@ -276,7 +276,7 @@ def _init_extending(
 def _starter_of(data_path, text, extends, target, by, base_year, names, output):
     """The starter extending the data file ``text`` (named ``extends`` in it), and the
     warnings (problems) on its baseline reporter and base year."""
-    from tradecalc.scenario.datafile import read_data_file
+    from tradecalc.scenario.datafile_reader import read_data_file
     from tradecalc.scenario.starter import baseline_choice, data_starter, far_base_year
 
     data, _ = read_data_file(data_path, text)
@@ -346,10 +346,10 @@ def validated_data_file(file: str, text: str | None = None) -> bool:
     `products:`); if so it is validated, its problems raised at their lines. A scenario, or
     a file that cannot be read, is False: the scenario reader reports it."""
     from tradecalc.core.errors import ScenarioError
-    from tradecalc.scenario.datafile import is_scenario, read_data_file, read_tree
+    from tradecalc.scenario.datafile_reader import is_scenario, read_data_file, read_file_tree
 
     try:
-        tree = read_tree(file, text)
+        tree = read_file_tree(file, text)
     except ScenarioError:
         return False
     if is_scenario(tree) or not ("history" in tree or "products" in tree):

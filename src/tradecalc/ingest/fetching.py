@@ -1,5 +1,5 @@
 """`tradecalc fetch` as a library: check the request, read saved answers or call Comtrade,
-build the data file (:mod:`~tradecalc.ingest.datafile`).
+build the data file (:mod:`~tradecalc.ingest.datafile_writer`).
 
 Bad arguments and bad files raise :class:`~tradecalc.core.errors.ScenarioError` (exit 2);
 a failing network raises :class:`~tradecalc.ingest.comtrade.FetchError` (exit 1).
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tradecalc.core.errors import Problem, ScenarioError
 from tradecalc.ingest.codes import comtrade_code
-from tradecalc.ingest.datafile import Built, Origin, build, unused_problems
+from tradecalc.ingest.datafile_writer import Built, Origin, build, unused_problems
 from tradecalc.ingest.refusals import fold, no_rows, years_outside
 from tradecalc.ingest.responses import read_response_file, unique, with_lines
 
@@ -44,7 +44,7 @@ def check_pair(economies: list[str]) -> tuple[str, str]:
     return codes[0], codes[1]
 
 
-def parse_years(text: str | None, latest: int) -> list[int] | None:
+def parse_year_span(text: str | None, latest: int) -> list[int] | None:
     """``2000-2024`` or ``2023`` -> the years; None -> None (the caller's default)."""
     if text is None:
         return None

@@ -65,7 +65,7 @@ def _comparison_rows(c: Comparison) -> tuple[list[list[str]], set[int]]:
         cells = []
         for p in ps:
             inside = p.layout.base_year <= year <= int(p.years[-1])
-            cells.append(usd(float(p.measure[p.at(year)])) if inside else "")
+            cells.append(usd(float(p.measure[p.year_index(year)])) if inside else "")
         add([str(year), *cells])
     add(
         [

@@ -309,7 +309,7 @@ def _years_table(p: Projection, levers: Sequence[tuple[str, str]]) -> TextTable:
         styles={len(levers) + 1: "bold", len(headers): "cyan"},
     )
     layers = p.measure_layers
-    for j, row in enumerate(p.by_year()):
+    for j, row in enumerate(p.years_rows):
         share = row["share_of_target"]
         cells = [str(row["year"]), *(usd(float(layers[key][j])) for _, key in levers)]
         cells.append(usd(row["measure_usd_m"]))
@@ -334,8 +334,8 @@ def _memo_table(p: Projection) -> TextTable:
             [
                 category,
                 CATEGORY_MEANING[category],
-                usd(float(values[p.at(s.by_year)])),
-                usd(float(values[p.at(s.horizon)])),
+                usd(float(values[p.year_index(s.by_year)])),
+                usd(float(values[p.year_index(s.horizon)])),
             ]
         )
     return memo
