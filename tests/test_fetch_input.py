@@ -376,9 +376,9 @@ def test_a_problem_repeated_on_many_rows_is_folded_after_a_few(tmp_path):
 
 
 def test_the_world_is_named_world_0_in_messages():
-    from tradecalc.ingest.records import label
+    from tradecalc.ingest.records import economy_label
 
-    assert label("WLD") == "World (0)"
+    assert economy_label("WLD") == "World (0)"
     result = run(
         "fetch", "--economies", "PAK", "AZE", "--from-file", fixture("pak-three-partners.json")
     )

@@ -152,7 +152,9 @@ def set_aside(tagged: list[records.Tagged], pair: tuple[str, str]) -> str | None
             counts[t.partner] = counts.get(t.partner, 0) + 1
     if not counts:
         return None
-    by_partner = ", ".join(f"{records.label(code)} {n:,}" for code, n in sorted(counts.items()))
+    by_partner = ", ".join(
+        f"{records.economy_label(code)} {n:,}" for code, n in sorted(counts.items())
+    )
     total = sum(counts.values())
     return (
         f"set aside {total:,} row{'s' if total != 1 else ''} with other partners ({by_partner}): "

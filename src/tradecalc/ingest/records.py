@@ -171,11 +171,11 @@ def absent_text(code: str, pair: tuple[str, str]) -> str:
     )
 
 
-def label(code: str) -> str:
+def economy_label(code: str) -> str:
     """An economy code as a message names it: the world is ``World (0)``, Comtrade's partner
     code, never the data file's ``WLD``.
 
-    >>> label("WLD"), label("PAK")
+    >>> economy_label("WLD"), economy_label("PAK")
     ('World (0)', 'PAK')
     """
     return "World (0)" if code == WORLD else code

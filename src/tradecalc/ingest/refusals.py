@@ -76,10 +76,10 @@ def no_rows(file: str) -> Problem:
     )
 
 
-def years_text(years: Iterable[int]) -> str:
+def year_runs_text(years: Iterable[int]) -> str:
     """Years as runs: ``2010``, ``2019-2023``, ``2010, 2019-2023``.
 
-    >>> years_text([2023, 2010, 2019, 2020, 2021, 2022])
+    >>> year_runs_text([2023, 2010, 2019, 2020, 2021, 2022])
     '2010, 2019-2023'
     """
     runs: list[list[int]] = []
@@ -93,7 +93,7 @@ def years_text(years: Iterable[int]) -> str:
 
 def years_outside(asked: list[int], held: Iterable[int], many: bool) -> Problem:
     whose = "files'" if many else "file's"
-    message = f"the {whose} years are {years_text(held)}, none of {years_text(asked)}: "
+    message = f"the {whose} years are {year_runs_text(held)}, none of {year_runs_text(asked)}: "
     message += "give --years within them, or a file with those years"
     return Problem("--years", None, "", message)
 

@@ -101,17 +101,17 @@ def projection_headline(p: Projection) -> list[tuple[str, str]]:
     headline; the verdict; the odds; the outside view; (the normal level); the other
     reporter's figures; then what is measured, the target and the growth it needs."""
     return [
-        headline_line(p),
-        verdict_line(p),
-        odds_line(p),
-        outside_view_line(p),
+        headline_row(p),
+        verdict_row(p),
+        odds_row(p),
+        outside_view_row(p),
         # the normal level (gravity's briefing line) goes here, before the other side's
-        *other_reporter_lines(p),
-        *context_lines(p),
+        *other_reporter_rows(p),
+        *context_rows(p),
     ]
 
 
-def headline_line(p: Projection) -> tuple[str, str]:
+def headline_row(p: Projection) -> tuple[str, str]:
     """The one line a reporter can copy: the measure in the deadline year on the central path,
     its share of the target, and the probability as the odds line gives it."""
     s, by = p.scenario, p.scenario.by_year
@@ -137,7 +137,7 @@ def share_text(share: float) -> str:
     return percent(share, 1 if share < 0.01 else 0)
 
 
-def verdict_line(p: Projection) -> tuple[str, str]:
+def verdict_row(p: Projection) -> tuple[str, str]:
     s = p.scenario
     text = f"{verdict(p)} ({CENTRAL_PATH})"
     extra = [c for c in s.target.counts if c not in CUSTOMS_CATEGORIES]
@@ -146,15 +146,15 @@ def verdict_line(p: Projection) -> tuple[str, str]:
     return ("Verdict", text)
 
 
-def odds_line(p: Projection) -> tuple[str, str]:
+def odds_row(p: Projection) -> tuple[str, str]:
     return ("Odds", odds_text(p) if p.odds is not None else no_odds_text(p))
 
 
-def outside_view_line(p: Projection) -> tuple[str, str]:
+def outside_view_row(p: Projection) -> tuple[str, str]:
     return ("Outside view", p.outside_view["text"])
 
 
-def other_reporter_lines(p: Projection) -> list[tuple[str, str]]:
+def other_reporter_rows(p: Projection) -> list[tuple[str, str]]:
     """The other side's statistics, where it has a record: its latest figure, labelled with
     its period, and the growth the target needs on its figures."""
     o = p.other_reporter
@@ -173,7 +173,7 @@ def other_reporter_lines(p: Projection) -> list[tuple[str, str]]:
     return [(f"{o['reporter']}'s figures", text)]
 
 
-def context_lines(p: Projection) -> list[tuple[str, str]]:
+def context_rows(p: Projection) -> list[tuple[str, str]]:
     """What is measured, the target and the growth it needs, and the notes that follow."""
     s = p.scenario
     a, b = s.codes
