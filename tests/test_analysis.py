@@ -13,10 +13,10 @@ from tests.helpers import invoke
 from typer.testing import CliRunner
 
 from tradecalc import load_scenario, project
-from tradecalc.analysis.sensitivity import sensitivity
+from tradecalc.analysis.sensitivity import sensitivity_document
 from tradecalc.cli.commands import app
 from tradecalc.engine import montecarlo
-from tradecalc.engine.montecarlo import exact_deal_probability, simulate
+from tradecalc.engine.montecarlo import exact_deal_probability, monte_carlo
 
 runner = CliRunner()
 BASE = str(ROOT / "scenarios" / "base.yaml")
@@ -82,7 +82,7 @@ def test_json_shape_follows_the_contract():
 def test_zero_spreads_mean_equals_the_projection(write):
     text = TOY + LEVERS + "uncertainty: {elasticity_spread: 0, growth_sd: 0, deals: expected}\n"
     s = load_scenario(write(text))
-    sim = simulate(s, draws=3000, seed=1)
+    sim = monte_carlo(s, draws=3000, seed=1)
     assert_allclose(sim.mean, project(s).measure, rtol=1e-12)
     assert_allclose(sim.percentiles[10], sim.percentiles[90], rtol=1e-12)
 
@@ -90,7 +90,7 @@ def test_zero_spreads_mean_equals_the_projection(write):
 def test_zero_spreads_with_bernoulli_deals_mean_is_the_expected_value(write):
     s = load_scenario(write(TOY + LEVERS + "uncertainty: {deals: bernoulli}\n"))
     draws = 40_000
-    sim = simulate(s, draws=draws, seed=2)
+    sim = monte_carlo(s, draws=draws, seed=2)
     deal_2035 = 300 * (1 / (1 + math.exp(-2 * math.log(9) / 3 * (2030 - 2027.5))))
     # the deal is 0 or its value: the mean's standard error is value * sqrt(p (1 - p) / n)
     error = deal_2035 * math.sqrt(0.3 * 0.7 / draws)
@@ -105,7 +105,7 @@ def test_exact_deal_probability_by_hand(write):
 def test_only_deal_uncertainty_matches_the_exact_probability(write):
     s = load_scenario(write(DEALS_ONLY))
     draws = 100_000
-    sim = simulate(s, draws=draws, seed=3)
+    sim = monte_carlo(s, draws=draws, seed=3)
     error = math.sqrt(0.2 * 0.8 / draws)
     assert abs(sim.probability_at_deadline - 0.2) < 4.5 * error
     # every success pattern is in full from 2024: the target is reached then or never
@@ -123,13 +123,13 @@ def test_draws_run_in_bounded_chunks(write, monkeypatch):
 
     monkeypatch.setattr(montecarlo, "run_chunk", recording)
     s = load_scenario(write(TOY + "uncertainty: {growth_sd: 0.02}\n"))
-    simulate(s, draws=2 * montecarlo.CHUNK + 5, seed=0)
+    monte_carlo(s, draws=2 * montecarlo.CHUNK + 5, seed=0)
     assert sizes == [montecarlo.CHUNK, montecarlo.CHUNK, 5]
 
 
 def test_growth_spread_moves_the_percentiles(write):
     s = load_scenario(write(TOY + "uncertainty: {growth_sd: 0.05}\n"))
-    sim = simulate(s, draws=20_000, seed=4)
+    sim = monte_carlo(s, draws=20_000, seed=4)
     # hand-computed median: the growth shift is symmetric, so P50 stays near the point value
     point = project(s).measure
     assert sim.percentiles[10][-1] < point[-1] < sim.percentiles[90][-1]
@@ -254,7 +254,7 @@ def test_sensitivity_ranks_the_obvious_driver_first(write):
         "value_usd_m: 1000, start_year: 2024, probability: 0.5, assumption: toy}]\n"
         "uncertainty: {growth_sd: 0.01, deals: bernoulli}\n"
     )
-    doc = sensitivity(load_scenario(write(text)))
+    doc = sensitivity_document(load_scenario(write(text)))
     assert [r["input"] for r in doc["inputs"]] == ["deal: Big", "growth: pak_to_aze/textiles"]
     deal, growth = doc["inputs"]
     base = 100 * 1.05**7
@@ -266,7 +266,7 @@ def test_sensitivity_ranks_the_obvious_driver_first(write):
 
 
 def test_sensitivity_without_an_uncertainty_block_swings_30_percent(write):
-    doc = sensitivity(load_scenario(write(ONE_FLOW)))
+    doc = sensitivity_document(load_scenario(write(ONE_FLOW)))
     (growth,) = doc["inputs"]
     assert (growth["low"], growth["high"]) == pytest.approx((0.035, 0.065))
     assert doc["spreads"] == "+-30 %"
@@ -337,7 +337,7 @@ def test_percentiles_are_of_the_measure(write):
         TOY
         + "deals: [{name: Jets, direction: pak_to_aze, sector: other, category: defence, value_usd_m: 5000, start_year: 2024, probability: 0.5, assumption: toy}]\nuncertainty: {deals: bernoulli}\n"
     )
-    sim = simulate(load_scenario(write(text)), draws=1000, seed=0)
+    sim = monte_carlo(load_scenario(write(text)), draws=1000, seed=0)
     assert_allclose(sim.mean, 24.3 * 1.05 ** np.arange(8) + 2.7)
 
 
@@ -348,7 +348,7 @@ def test_sensitivity_swings_deal_value_ranges_and_annual_shocks(write):
         "probability: 0.5, assumption: toy}]\n"
         "uncertainty: {shock_sd: 0.2, deals: bernoulli}\n"
     )
-    doc = sensitivity(load_scenario(write(text)))
+    doc = sensitivity_document(load_scenario(write(text)))
     rows = {r["input"]: r for r in doc["inputs"]}
     base = 100 * 1.05**7
     value = rows["deal value: Big"]
@@ -373,7 +373,7 @@ def test_sensitivity_swings_a_group_of_deals_together(write):
         "value_usd_m: 300, start_year: 2024, probability: 0.4, group: g, assumption: toy}\n"
         "uncertainty: {deals: bernoulli}\n"
     )
-    doc = sensitivity(load_scenario(write(text)))
+    doc = sensitivity_document(load_scenario(write(text)))
     (group,) = doc["inputs"]
     assert group["input"] == "deal group: g"
     base = 100 * 1.05**7

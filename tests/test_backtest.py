@@ -12,7 +12,7 @@ from tests.conftest import AZE_RECORD
 from typer.testing import CliRunner
 
 from tradecalc import load_scenario
-from tradecalc.analysis.backtest import backtest
+from tradecalc.analysis.backtest import backtest_document
 from tradecalc.cli.commands import app
 
 runner = CliRunner()
@@ -154,7 +154,7 @@ def test_same_seed_same_bytes_and_the_library_agrees(write):
     args = ["backtest", path, "--from", "2020", "--draws", "3000", "--seed", "4", "-f", "json"]
     first, second = runner.invoke(app, args), runner.invoke(app, args)
     assert first.stdout == second.stdout
-    doc = backtest(load_scenario(path), 2020, draws=3000, seed=4)
+    doc = backtest_document(load_scenario(path), 2020, draws=3000, seed=4)
     assert json.loads(first.stdout)["years"] == doc["years"]
 
 

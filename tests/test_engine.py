@@ -37,7 +37,7 @@ def test_baseline_only(write):
 
 def test_pta_check_value_through_the_engine(write):
     p = project(write(TOY + PTA))
-    row = {r["year"]: r for r in p.by_year()}
+    row = {r["year"]: r for r in p.years_rows}
     textiles_2025 = 24.3 * 1.05**2
     # methods.md check: theta 4 (tariff exponent 5), 15 % -> 0 gives +101.1 % on the covered flow
     assert row[2024]["pta_usd_m"] == 0.0
@@ -49,7 +49,7 @@ def test_pta_staging_and_response_lag(write):
         "response: immediate", "phase_in_years: 2\n  response: linear\n  response_years: 4"
     )
     p = project(write(text))
-    pta = {r["year"]: r["pta_usd_m"] for r in p.by_year()}
+    pta = {r["year"]: r["pta_usd_m"] for r in p.years_rows}
     base = 24.3 * 1.05**2
     # hand-computed: 2025 tariff halfway (7.5 %), a quarter of the log effect (methods.md 2)
     half = (1.075 / 1.15) ** -5
@@ -60,7 +60,7 @@ def test_pta_staging_and_response_lag(write):
 
 def test_tta_check_value_through_the_engine(write):
     p = project(write(TOY + TTA))
-    row = {r["year"]: r for r in p.by_year()}
+    row = {r["year"]: r for r in p.years_rows}
     total_2025 = 24.3 * 1.05**2 + 2.7
     # methods.md check: 21 -> 14 days, semi-elasticity: +7.25 %
     assert row[2025]["tta_usd_m"] == pytest.approx(total_2025 * math.expm1(0.07))
@@ -71,7 +71,7 @@ def test_tta_ave_through_the_engine(write, per_day, gain):
     extra = "" if per_day is None else f", per_day: {per_day}"
     tta = TTA.replace("14}", f"14, method: ave{extra}}}")
     p = project(write(TOY + tta))
-    row = {r["year"]: r for r in p.by_year()}
+    row = {r["year"]: r for r in p.years_rows}
     total_2025 = 24.3 * 1.05**2 + 2.7
     # methods.md check: ave, theta 4: a 0.006 -> +16.4 %, a 0.021 -> +53.8 %
     assert row[2025]["tta_usd_m"] / total_2025 == pytest.approx(gain, abs=5e-4)
@@ -79,13 +79,13 @@ def test_tta_ave_through_the_engine(write, per_day, gain):
 
 def test_tta_filters_select_flows(write):
     p = project(write(TOY + TTA.replace("14}", "14, sectors: [chemicals], route_share: 0.5}")))
-    row = {r["year"]: r for r in p.by_year()}
+    row = {r["year"]: r for r in p.years_rows}
     assert row[2025]["tta_usd_m"] == pytest.approx(2.7 * 0.5 * math.expm1(0.07))
 
 
 def test_components_add_up_with_both_levers(write):
     p = project(write(TOY + PTA + TTA))
-    for r in p.by_year():
+    for r in p.years_rows:
         parts = r["baseline_usd_m"] + r["pta_usd_m"] + r["tta_usd_m"] + r["deals_usd_m"]
         assert parts == pytest.approx(r["total_usd_m"], rel=1e-12)
     # hand-computed 2025 textiles: base * 2.0114 * 1.0725
@@ -105,7 +105,7 @@ deals:
 
 def test_deals_ramps_probability_and_categories(write):
     p = project(write(TOY + DEALS))
-    deals = {r["year"]: r["deals_usd_m"] for r in p.by_year()}
+    deals = {r["year"]: r["deals_usd_m"] for r in p.years_rows}
     # hand-computed: 0.5 * 300 * (1/3, 2/3, 1, 1, 0) from 2026; jets 100 / (1 + 9**-((y - 2025)/2))
     # (methods.md 5: midpoint s + R/2 - 1 = 2025, k = 2 ln 9 / R)
     jets = {y: 100 / (1 + 9 ** (-(y - 2025) / 2)) for y in range(2024, 2031)}
@@ -185,7 +185,7 @@ pta:
 
 def test_smart_method_through_the_engine(write):
     p = project(write(TOY + SMART))
-    pta = {r["year"]: r["pta_usd_m"] for r in p.by_year()}
+    pta = {r["year"]: r["pta_usd_m"] for r in p.years_rows}
     # hand-computed (methods.md 2.4, WITS-SMART): creation 1.5 * 0.15 / 1.15 plus the full
     # Laird-Yeats diversion x (1 - s0) / (1 + s0 x), x = sigma (t0 - t1) / (1 + t0) = 1.5 * 0.15 /
     # 1.15, both per unit of M; default response yotov2016: 0.291 / 0.993 of the log effect in
@@ -216,7 +216,7 @@ tariff_changes:
 
 def test_tariff_increase_check_value_through_the_engine(write):
     p = project(write(TOY + CHANGE))
-    row = {r["year"]: r for r in p.by_year()}
+    row = {r["year"]: r for r in p.years_rows}
     # methods.md check: an increase 0 -> 15 % at theta 4 (exponent 5) gives -50.3 %, immediately
     assert row[2026]["tariff_changes_usd_m"] == 0.0
     base = 24.3 * 1.05**4
@@ -227,7 +227,7 @@ def test_tariff_increase_check_value_through_the_engine(write):
 
 def test_yotov_profile_is_the_default(write):
     p = project(write(TOY + PTA.replace("  response: immediate\n", "")))
-    pta = {r["year"]: r["pta_usd_m"] for r in p.by_year()}
+    pta = {r["year"]: r["pta_usd_m"] for r in p.years_rows}
     # methods.md 2: w = 0.291 / 0.993 of the log effect for k = 0..3 (2025-2028); full 1.15**5
     for year in (2025, 2028):
         base = 24.3 * 1.05 ** (year - 2023)
@@ -238,7 +238,7 @@ def test_yotov_profile_is_the_default(write):
 
 def test_three_levers_add_up_exactly(write):
     p = project(write(TOY + PTA + TTA + CHANGE))
-    for r in p.by_year():
+    for r in p.years_rows:
         parts = sum(r[k] for k in ("baseline_usd_m", "pta_usd_m", "tariff_changes_usd_m"))
         parts += r["tta_usd_m"] + r["deals_usd_m"]
         assert parts == pytest.approx(r["total_usd_m"], rel=1e-12)
@@ -257,7 +257,7 @@ deals:
 
 def test_deal_path_is_expected_over_delay_and_survival(write):
     p = project(write(TOY + DELAYED))
-    deals = {r["year"]: r["deals_usd_m"] for r in p.by_year()}
+    deals = {r["year"]: r["deals_usd_m"] for r in p.years_rows}
 
     # hand-computed: p V sum_d Poisson(d; 1) 0.5**(y - 2025 - d) over d <= y - 2025
     def expected(year):

@@ -11,8 +11,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from tradecalc.analysis.complexity import Cell, complexity
-from tradecalc.analysis.headroom import headroom, load_reference, reference_headroom
-from tradecalc.scenario.datafile import product_problems, read_data_file
+from tradecalc.analysis.headroom import headroom_document, load_reference, reference_headroom
+from tradecalc.scenario.datafile_reader import product_problems, read_data_file
 from tradecalc.scenario.sections import Products
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +22,7 @@ FIXTURE = ROOT / "examples" / "headroom" / "pak-aze-products.yaml"
 @pytest.fixture(scope="module")
 def doc():
     data, _ = read_data_file(FIXTURE)
-    return headroom(data.products, ("PAK", "AZE"), gap_usd_m=1500.0, top=3)
+    return headroom_document(data.products, ("PAK", "AZE"), gap_usd_m=1500.0, top=3)
 
 
 def _row(doc, direction, product):
@@ -85,7 +85,7 @@ def test_the_potential_never_exceeds_the_market():
             ],
         }
     )  # fmt: skip
-    (row,) = headroom(products, ("PAK", "AZE"))["rows"]
+    (row,) = headroom_document(products, ("PAK", "AZE"))["rows"]
     assert row["potential_usd_m"] == 50.0 == row["untapped_usd_m"]
 
 
@@ -120,7 +120,7 @@ def test_a_direction_without_market_rows_is_skipped_in_words():
         {"detail": "hs2", "rows": [{"year": 2023, "reporter": "AZE", "partner": "WLD",
                                     "flow": "M", "product": "30", "value_usd_m": 400.0}]}
     )  # fmt: skip
-    doc = headroom(products, ("PAK", "AZE"))
+    doc = headroom_document(products, ("PAK", "AZE"))
     assert [d["direction"] for d in doc["directions"]] == ["pak_to_aze"]
     assert doc["skipped"] == [
         "aze_to_pak: no product rows of PAK's imports from the world: skipped "
@@ -334,7 +334,7 @@ def test_an_assumed_zero_supply_is_marked_in_the_row():
                        "product": "30", "value_usd_m": 100.0}],
         }
     )  # fmt: skip
-    (row,) = headroom(products, ("PAK", "AZE"))["rows"]
+    (row,) = headroom_document(products, ("PAK", "AZE"))["rows"]
     assert row["supply_usd_m"] is None and row["world_share"] == 0.0
     assert row["supply_basis"] == "none reported: taken as 0"
     assert row["potential_usd_m"] == 0.0
@@ -342,7 +342,9 @@ def test_an_assumed_zero_supply_is_marked_in_the_row():
 
 def test_the_top_total_counts_only_products_with_a_value_and_says_how_many_lack_one():
     data, _ = read_data_file(FIXTURE)
-    summary = headroom(data.products, ("PAK", "AZE"), gap_usd_m=1500.0, top=5)["directions"][0]
+    summary = headroom_document(data.products, ("PAK", "AZE"), gap_usd_m=1500.0, top=5)[
+        "directions"
+    ][0]
     # PAK -> AZE has 5 products, fuels (27) apart: 4 under the share rule, of which machinery
     # (84) has no W_p: 3 summed (12 + 0.5 + 0)
     assert (summary["top"], summary["top_with_value"], summary["without_value"]) == (4, 3, 1)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tradecalc.analysis.headroom import APART, SCALE, at_detail, chapter_apart, headroom
+from tradecalc.analysis.headroom import APART, SCALE, at_detail, chapter_apart, headroom_document
 from tradecalc.cli.commands import app
 from tradecalc.scenario.sections import ProductRow, Products
 
@@ -133,7 +133,7 @@ HEADINGS = Products(
 
 
 def test_at_hs4_a_heading_is_apart_when_its_chapter_is():
-    doc = headroom(HEADINGS, ("PAK", "AZE"), gap_usd_m=100.0, top=10)
+    doc = headroom_document(HEADINGS, ("PAK", "AZE"), gap_usd_m=100.0, top=10)
     rows = {r["product"]: r for r in doc["rows"]}
     assert {p for p, r in rows.items() if r["apart"]} == {"2711", "7108"}
     # by hand, each 20 % / 10 % / 5 % of world exports, no bilateral row (taken as 0):
@@ -145,7 +145,7 @@ def test_at_hs4_a_heading_is_apart_when_its_chapter_is():
     assert block["products"] == ["2711", "7108"]  # ranked: 10 before 2.5
     assert block["untapped_usd_m"] == pytest.approx(12.5)
     # summed into chapters (--detail hs2), the same rule by chapter
-    chapters = headroom(at_detail(HEADINGS, "hs2"), ("PAK", "AZE"), 100.0, 10)
+    chapters = headroom_document(at_detail(HEADINGS, "hs2"), ("PAK", "AZE"), 100.0, 10)
     assert chapters["apart"]["directions"][0]["products"] == ["27", "71"]
 
 

@@ -67,7 +67,7 @@ def test_large_scenarios_run_in_bounded_memory_or_are_refused(write):
     import tracemalloc
 
     from tradecalc.engine import budget
-    from tradecalc.engine.montecarlo import CHUNK, simulate
+    from tradecalc.engine.montecarlo import CHUNK, monte_carlo
 
     scenario = load_scenario(write(big(2700, 100)))
     from tradecalc.engine.evaluate import compile_scenario
@@ -76,7 +76,7 @@ def test_large_scenarios_run_in_bounded_memory_or_are_refused(write):
     # 2,702 items x 101 years x 24 bytes: about 6.5 MB a draw, so 40 draws per engine call
     assert budget.chunk_size(layout, CHUNK) == 256 * 2**20 // (2702 * 101 * 24) == 40
     tracemalloc.start()
-    result = simulate(scenario, 400, 1)
+    result = monte_carlo(scenario, 400, 1)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert result.draws == 400 and peak < 400 * 2**20  # was 2,000 draws at once: 4.4 GB
@@ -101,9 +101,9 @@ def test_shipped_scenarios_keep_the_fixed_chunk():
 
 def test_sweep_in_chunks_gives_the_same_rows(monkeypatch):
     from tradecalc.analysis import sweep
-    from tradecalc.scenario.pipeline import read_tree
+    from tradecalc.scenario.pipeline import read_merged_tree
 
-    tree = read_tree(BASE)
+    tree = read_merged_tree(BASE)
     axes = [
         sweep.GridAxis.parse("pta.utilization=0:1:7"),
         sweep.GridAxis.parse("horizon=2034:2036:3"),

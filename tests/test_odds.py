@@ -21,7 +21,12 @@ from tradecalc import load_scenario, project
 from tradecalc.cli.commands import app
 from tradecalc.engine.draws import Shocks, apply_shocks, level_shock_sd, risk_inputs
 from tradecalc.engine.evaluate import compile_scenario
-from tradecalc.engine.montecarlo import exact_deal_probability, measure_draws, percentiles, simulate
+from tradecalc.engine.montecarlo import (
+    exact_deal_probability,
+    measure_draws,
+    monte_carlo,
+    percentiles,
+)
 from tradecalc.engine.odds import scenario_odds
 from tradecalc.model import deal_alive
 from tradecalc.scenario.sections import Uncertainty
@@ -66,7 +71,7 @@ def test_zero_spreads_mean_equals_the_projection_with_delay_and_survival(write):
     text = text.replace("probability: 1", "probability: 0.4")
     text = text.replace("deals: bernoulli", "deals: expected")
     s = load_scenario(write(text))
-    sim = simulate(s, draws=2500, seed=1)
+    sim = monte_carlo(s, draws=2500, seed=1)
     assert_allclose(sim.mean, project(s).measure, rtol=1e-12)
     assert_allclose(sim.percentiles[10], sim.percentiles[90], rtol=1e-12)
 
@@ -96,7 +101,7 @@ def test_groups_succeed_together_exact_probability_by_hand(write):
     independent = load_scenario(write(GROUPED.replace(", group: g", ""), "i.yaml"))
     assert exact_deal_probability(independent) == pytest.approx(0.2)
     draws = 60_000
-    sim = simulate(s, draws=draws, seed=5)
+    sim = monte_carlo(s, draws=draws, seed=5)
     assert abs(sim.probability_at_deadline - 0.4) < SIGMAS * math.sqrt(0.4 * 0.6 / draws)
     # B never succeeds without A (p_B < p_A on one uniform): C + B alone never happens, so
     # the measure takes only the values 100 + {0, 1200, 2100} + {0, 500}
@@ -122,7 +127,7 @@ def test_only_deal_success_group_of_three_with_one_alone(write):
 def test_value_range_p10_p90_at_the_range_ends(write):
     s = load_scenario(write(one_deal("value_range_usd_m: [50, 300]")))
     draws = 40_000
-    sim = simulate(s, draws=draws, seed=3)
+    sim = monte_carlo(s, draws=draws, seed=3)
     # the two-piece lognormal's CDF at the drawn P10/P90/P50 must be 0.1/0.9/0.5 within the
     # sampling error of an empirical quantile's probability, sqrt(q (1 - q) / n)
     sigma_low, sigma_high = math.log(100 / 50) / Z90, math.log(300 / 100) / Z90
@@ -143,7 +148,7 @@ def test_value_range_p10_p90_at_the_range_ends(write):
 
 def test_value_range_scales_with_deal_value_scale(write):
     text = "deal_value_scale: 2\n" + one_deal("value_range_usd_m: [50, 300]")
-    sim = simulate(load_scenario(write(text)), draws=40_000, seed=3)
+    sim = monte_carlo(load_scenario(write(text)), draws=40_000, seed=3)
     # same draws as above, every value doubled: P10 near 100, P90 near 600
     assert sim.percentiles[10][-1] == pytest.approx(100, rel=0.03)
     assert sim.percentiles[90][-1] == pytest.approx(600, rel=0.03)
@@ -152,7 +157,7 @@ def test_value_range_scales_with_deal_value_scale(write):
 def test_deal_value_spread_for_deals_without_a_range(write):
     s = load_scenario(write(one_deal(uncertainty="deal_value_spread: 0.5")))
     draws = 40_000
-    sim = simulate(s, draws=draws, seed=4)
+    sim = monte_carlo(s, draws=draws, seed=4)
     for q, values in ((0.1, sim.percentiles[10]), (0.9, sim.percentiles[90])):
         # lognormal with median 100 and log-sd 0.5
         assert abs(phi(math.log(values[-1] / 100) / 0.5) - q) < SIGMAS * math.sqrt(
@@ -199,7 +204,7 @@ def test_block_level_delay_and_survival_defaults_apply(write):
         )
     )
     assert_allclose(project(default).measure, project(given).measure)
-    assert_allclose(simulate(default, 3000, 1).mean, simulate(given, 3000, 1).mean)
+    assert_allclose(monte_carlo(default, 3000, 1).mean, monte_carlo(given, 3000, 1).mean)
 
 
 def test_lifetime_as_end_year_equals_year_by_year_survival(write):

@@ -18,7 +18,7 @@ TIDY = "exporter,importer,year,value_usd_m\nPAK,UZB,2020,1.5\nUZB,PAK,2020,2.5\n
 
 def test_the_store_lives_under_xdg_data_home(panel_store):
     assert store.root() == panel_store
-    assert store.panels() == []  # not even created until the first import
+    assert store.stored_panels() == []  # not even created until the first import
 
 
 def test_an_import_appears_whole_under_its_id(tmp_path, panel_store):
@@ -76,7 +76,7 @@ def test_a_killed_import_leaves_a_hidden_folder_that_the_next_import_clears(tmp_
     (abandoned / "flows-0000.parquet").write_bytes(b"half a file")
     mine = panel_store / f".import-{os.getpid()}-0123abcd"  # a live import: kept
     mine.mkdir()
-    assert store.panels() == []
+    assert store.stored_panels() == []
     path = tmp_path / "pak-uzb.csv"
     path.write_text(TIDY, encoding="utf-8")
     importing.import_files([path])

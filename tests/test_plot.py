@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from tradecalc.analysis.comparison import Comparison
 from tradecalc.analysis.projecting import project
-from tradecalc.analysis.sensitivity import sensitivity
+from tradecalc.analysis.sensitivity import sensitivity_document
 from tradecalc.analysis.simulation import simulate_scenario
 from tradecalc.cli.commands import app
 from tradecalc.views.charts import backtest as backtest_charts
@@ -59,7 +59,7 @@ def charts(p):
         "compare": lambda path: comparison.comparison_chart(Comparison([p, other]), path),
         "simulate": lambda path: simulation.simulation_chart(sim, path),
         "sensitivity": lambda path: sensitivity_charts.sensitivity_chart(
-            sensitivity(p.scenario), path
+            sensitivity_document(p.scenario), path
         ),
         "backtest": lambda path: backtest_charts.backtest_chart(BACKTEST, path),
     }
@@ -76,7 +76,7 @@ MUST_SAY = {
         "mirror (PAK, FY Jul-Jun)",
         "Not counted by the target (memo, own scale)",
         "brokered: 50.0 in 2030",
-        "Verdict: not reached by 2032",
+        "Verdict: not by 2030; not within the horizon, 2032",
         "Sources: stats.",
         "tradecalc 0.1.0",
     ],

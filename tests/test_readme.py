@@ -47,6 +47,22 @@ def test_readme_example(command, expected):
     assert done.stdout == expected
 
 
+def test_readme_notebook_session_runs_as_written(monkeypatch):
+    """The ``pycon`` blocks (the notebook session) as doctests, from the repository root."""
+    import doctest
+
+    blocks = re.findall(r"```pycon\n(.*?)```", README, flags=re.S)
+    assert blocks, "the README shows a notebook session"
+    monkeypatch.chdir(ROOT)
+    parser = doctest.DocTestParser()
+    session = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    for number, block in enumerate(blocks):
+        session.run(parser.get_doctest(block, {}, f"README pycon {number}", "README.md", 0))
+    failed, tried = session.summarize(verbose=False)
+    assert tried >= 10
+    assert failed == 0
+
+
 SHIPPED = ["base", "pta-tta-only", "deals-realised", "push-2030", "official-count"]
 CHANCE = ("probability_by_year", "probability_se", "probability_below")
 
@@ -79,7 +95,7 @@ def results_table() -> str:
                 )
             )
             + f" | {usd(p.measure_at_by_year)}"
-            + f" | {usd(doc['years'][p.at(2030)]['not_counted_usd_m'])}"
+            + f" | {usd(doc['years'][p.year_index(2030)]['not_counted_usd_m'])}"
             + f" | {'not by ' + str(p.scenario.horizon) if reached is None else reached}"
             + f" | {probability_text(*(odds[k] for k in CHANCE))}"
             + f" | {usd(odds['p50_at_by_year_usd_m'])}"

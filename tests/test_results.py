@@ -14,10 +14,10 @@ from tests.helpers import invoke
 from tradecalc import load_scenario
 from tradecalc.analysis.documents import Sensitivity, Sweep, Targets
 from tradecalc.analysis.projecting import project, run_loaded
-from tradecalc.analysis.sensitivity import sensitivity
+from tradecalc.analysis.sensitivity import sensitivity_document
 from tradecalc.analysis.sweep import GridAxis, sweep_scenario
 from tradecalc.engine import odds as engine_odds
-from tradecalc.engine.montecarlo import simulate
+from tradecalc.engine.montecarlo import monte_carlo
 
 BASE = str(ROOT / "scenarios" / "base.yaml")
 
@@ -42,7 +42,7 @@ def test_the_library_projection_carries_its_odds():
 def test_the_charts_band_is_the_monte_carlo_of_the_odds_size_and_seed():
     p = project(BASE, band=True)
     assert p.odds is not None and p.band is not None
-    sim = simulate(p.scenario, p.odds["draws"], p.odds["seed"])
+    sim = monte_carlo(p.scenario, p.odds["draws"], p.odds["seed"])
     low, high = p.band
     assert_allclose(low, sim.percentiles[10])
     assert_allclose(high, sim.percentiles[90])
@@ -66,7 +66,7 @@ def test_the_cli_json_is_the_results_to_dict():
     "make",
     [
         lambda: sweep_scenario(BASE, [GridAxis.parse("pta.utilization=0.5:1:3")]),
-        lambda: Sensitivity(sensitivity(load_scenario(BASE))),
+        lambda: Sensitivity(sensitivity_document(load_scenario(BASE))),
         Targets.load,
     ],
     ids=["sweep", "sensitivity", "targets"],

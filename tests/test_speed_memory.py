@@ -17,15 +17,15 @@ import pytest
 from typer.testing import CliRunner
 
 from tradecalc import load_scenario
-from tradecalc.analysis.goalseek import solve
+from tradecalc.analysis.goalseek import solve_tree
 from tradecalc.analysis.sweep import GridAxis, run_sweep
 from tradecalc.cli.commands import app
 from tradecalc.engine import quantiles
 from tradecalc.engine.draws import Shocks, apply_shocks, risk_inputs, streams
 from tradecalc.engine.evaluate import compile_scenario, evaluate_measure
 from tradecalc.engine.kernel import Kernel
-from tradecalc.engine.montecarlo import measure_draws, percentiles, simulate
-from tradecalc.scenario.pipeline import read_tree
+from tradecalc.engine.montecarlo import measure_draws, monte_carlo, percentiles
+from tradecalc.scenario.pipeline import read_merged_tree
 from tradecalc.scenario.sections import Uncertainty
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,7 +123,7 @@ def test_simulate_pins_the_seeded_output():
     # re-recorded on purpose with issue 19 (the shock sd shrunk toward the panel and drawn from
     # its posterior: a new stream, new numbers); before it, 0.0015667 and P10-P90 9.73-208.1:
     # `tradecalc simulate scenarios/base.yaml --draws 30000 --seed 3 -f json`
-    doc = simulate(load_scenario(ROOT / "scenarios" / "base.yaml"), 30_000, 3).to_dict()
+    doc = monte_carlo(load_scenario(ROOT / "scenarios" / "base.yaml"), 30_000, 3).to_dict()
     assert doc["target"]["probability_by_year"] == 0.0010333333333333334
     year_2030 = next(y for y in doc["years"] if y["year"] == 2030)
     assert year_2030 == {
@@ -148,7 +148,7 @@ def test_streamed_percentiles_equal_a_sort_of_every_draw(write, monkeypatch, mar
     monkeypatch.setattr(quantiles, "MARGIN", margin)
     s = load_scenario(write(EVERYTHING))
     draws = 25_001
-    sim = simulate(s, draws, 2)
+    sim = monte_carlo(s, draws, 2)
     _, m = measure_draws(s, draws, 2)
     assert np.array_equal(sim.mean, m.mean(axis=0))
     expected = percentiles(m, (10, 50, 90))
@@ -173,7 +173,7 @@ def test_simulate_memory_is_flat_in_the_number_of_draws():
 
     def peak(draws: int) -> int:
         tracemalloc.start()
-        simulate(s, draws, 0)
+        monte_carlo(s, draws, 0)
         top = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         return top
@@ -201,7 +201,7 @@ def test_simulate_memory_is_flat_in_the_number_of_draws():
 def test_vectorised_sweep_equals_validating_every_point(monkeypatch, grids):
     from tradecalc.analysis import sweep
 
-    tree = read_tree(ROOT / "scenarios" / "base.yaml")
+    tree = read_merged_tree(ROOT / "scenarios" / "base.yaml")
     axes = [GridAxis.parse(g) for g in grids]
     fast = run_sweep(tree, axes)
     monkeypatch.setattr(sweep, "_separable", lambda *args: None)
@@ -227,8 +227,8 @@ def test_sweep_reports_a_value_that_a_rule_across_fields_rejects():
 
 
 def test_solve_by_probability_stops_at_one_draw_and_says_so():
-    tree = read_tree(ROOT / "scenarios" / "base.yaml")
-    found = solve(tree, "baseline.flows.0.growth", metric="probability", draws=2000)
+    tree = read_merged_tree(ROOT / "scenarios" / "base.yaml")
+    found = solve_tree(tree, "baseline.flows.0.growth", metric="probability", draws=2000)
     assert found.reached and found.probability == pytest.approx(0.5, abs=1 / 2000)
     assert "steps of 1/draws (0.0005)" in found.note and "one draw changes sides" in found.note
     doc = json.loads(json.dumps(found.to_dict()))
@@ -276,6 +276,6 @@ def test_simulate_does_not_depend_on_the_chunk_size(monkeypatch):
     docs = []
     for chunk in (mc.CHUNK, 2_000, 777):
         monkeypatch.setattr(mc, "CHUNK", chunk)
-        docs.append(simulate(s, 10_001, 9).to_dict())
+        docs.append(monte_carlo(s, 10_001, 9).to_dict())
     assert docs[0] == docs[1] == docs[2]
     assert docs[0]["years"][-1]["p90_usd_m"] > docs[0]["years"][-1]["p10_usd_m"]

@@ -74,8 +74,8 @@ def test_bars_reach_the_target_row_once_the_target_is_met(write):
     chart = termchart.projection_chart(p)
     scale = termchart._Scale(chart.values(), chart.is_log())
     row = scale.row(30.0, chart.height)
-    assert scale.eighths(float(p.measure[p.at(2026)]), chart.height) > row * 8
-    assert scale.eighths(float(p.measure[p.at(2025)]), chart.height) < (row + 1) * 8
+    assert scale.eighths(float(p.measure[p.year_index(2026)]), chart.height) > row * 8
+    assert scale.eighths(float(p.measure[p.year_index(2025)]), chart.height) < (row + 1) * 8
 
 
 def test_compare_draws_each_scenarios_own_target(write):

@@ -72,7 +72,7 @@ def rebased(scenario: Scenario, from_year: int, observed_usd_m: float, last_year
     )
 
 
-def backtest(
+def backtest_document(
     scenario: Scenario,
     from_year: int | None = None,
     draws: int = DEFAULT_DRAWS,

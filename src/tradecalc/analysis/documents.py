@@ -73,7 +73,7 @@ def explanation_document(p: Projection) -> dict[str, Any]:
         "measure_at_horizon_usd_m": float(p.measure[-1]),
         "required_cagr": p.required_cagr,
         "outside_view": p.outside_view,
-        "levers": p.levers(),
+        "levers": p.lever_rows,
         "smart": p.smart,
         "assumptions": [vars(a) for a in p.assumptions],
         "unsourced": p.unsourced,

@@ -15,7 +15,7 @@ from tradecalc.engine.montecarlo import measure_draws
 from tradecalc.engine.verdict import check_finite, deadline_index
 from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.overrides import NumberField, Override, number_field
-from tradecalc.scenario.pipeline import read_tree, resolve
+from tradecalc.scenario.pipeline import read_merged_tree, validate_with_overrides
 from tradecalc.scenario.yamlread import Doc
 
 MAX_STEPS = 200
@@ -73,17 +73,17 @@ def solve_scenario(
     warn: Callable[[Doc, Sequence[Override]], None] | None = None,
     **search: Any,
 ) -> Solution:
-    """:func:`solve` on a scenario file (``"-"``: ``text``) with its overrides; ``warn`` is
+    """:func:`solve_tree` on a scenario file (``"-"``: ``text``) with its overrides; ``warn`` is
     called with the tree and the overrides before the search (plausibility warnings).
-    ``search``: ``metric``, ``at``, ``draws``, ``seed`` as :func:`solve`'s."""
-    tree = read_tree(source, text)
+    ``search``: ``metric``, ``at``, ``draws``, ``seed`` as :func:`solve_tree`'s."""
+    tree = read_merged_tree(source, text)
     if warn is not None:
         warn(tree, overrides)
-    found = solve(tree, param, low, high, overrides=overrides, **search)
+    found = solve_tree(tree, param, low, high, overrides=overrides, **search)
     return dataclasses.replace(found, scenario=str(source))
 
 
-def solve(
+def solve_tree(
     tree: Doc,
     param: str,
     low: float | None = None,
@@ -106,7 +106,7 @@ def solve(
     """
     label = f"--param {param}"
     parts = tuple(param.split("."))
-    scenario = resolve(tree, overrides)[0]
+    scenario = validate_with_overrides(tree, overrides)[0]
     number = number_field(parts)
     if number is None:
         fail(label, None, param, "must name a number in the scenario, e.g. pta.utilization")
@@ -157,7 +157,7 @@ class _Trials:
         if range_path is not None:  # the value's range moves with it, in proportion
             scaled = [v * value / value_now for v in range_now]
             changes.append(Override(range_path, scaled, f"{label}={value}"))
-        return resolve(self.tree, [*self.overrides, *changes])[0]
+        return validate_with_overrides(self.tree, [*self.overrides, *changes])[0]
 
     def score(self, x) -> tuple[float, float]:
         """(how far past the target, the measure at the deadline); past >= 0 means reached."""

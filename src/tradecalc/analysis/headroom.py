@@ -246,7 +246,7 @@ def _notes(data: _Data, year: int, exporter: str) -> list[str]:
     return list(found.notes)
 
 
-def headroom(
+def headroom_document(
     products: Products,
     codes: tuple[str, str],
     gap_usd_m: float | None = None,
@@ -460,7 +460,7 @@ def scenario_headroom(scenario, top: int = DEFAULT_TOP, detail: str | None = Non
 
     gap = run_loaded(scenario).gap_at_by_year
     if scenario.products is not None:
-        doc = headroom(at_detail(scenario.products, detail), scenario.codes, gap, top)
+        doc = headroom_document(at_detail(scenario.products, detail), scenario.codes, gap, top)
     elif set(scenario.codes) == {"PAK", "AZE"}:
         doc = reference_headroom(load_reference(), gap)
     else:

@@ -100,7 +100,7 @@ def odds_band(scenario: Scenario, odds: dict[str, Any]) -> tuple[np.ndarray, np.
     year by year, is the plain draws' of the same size and seed, which agree within their
     Monte Carlo error.
     """
-    from tradecalc.engine.montecarlo import simulate
+    from tradecalc.engine.montecarlo import monte_carlo
 
-    sim = simulate(scenario, int(odds["draws"]), int(odds["seed"]))
+    sim = monte_carlo(scenario, int(odds["draws"]), int(odds["seed"]))
     return np.asarray(sim.percentiles[10]), np.asarray(sim.percentiles[90])

@@ -17,7 +17,7 @@ from tradecalc.engine.evaluate import Components, Layout
 from tradecalc.model import required_cagr
 from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.provenance import must_be_sourced, provenance_items
-from tradecalc.scenario.record import history_rows, mirror_rows
+from tradecalc.scenario.record import history_rows, mirror_rows, other_reporter
 from tradecalc.scenario.terms import CATEGORIES, DEFAULT_UTILIZATION, dotted
 
 CSV_COLUMNS = (
@@ -103,11 +103,11 @@ class Projection:
     smart: list[dict[str, Any]] | None = None
     """WITS-SMART's side outputs by year, for ``pta.method: smart`` (else None)."""
     years_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
-    """The JSON ``years`` rows (:meth:`by_year`), built with the value."""
+    """One summary dict per year, the JSON ``years`` rows, built with the value."""
     breakdown_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
     """The JSON ``breakdown_at_by_year`` (:meth:`breakdown` at the deadline)."""
     lever_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
-    """What each lever adds at the deadline and the horizon (:meth:`levers`)."""
+    """What each lever adds at the deadline and at the horizon, with its provenance."""
     history_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
     """The record, oldest first (the JSON ``history``)."""
     mirror_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
@@ -150,7 +150,8 @@ class Projection:
         """Trade the target counts, by year [US$ m]."""
         return self.components.measure(self.layout)[0]
 
-    def at(self, year: int) -> int:
+    def year_index(self, year: int) -> int:
+        """The position of ``year`` in :attr:`years` and every by-year array."""
         return int(year - self.layout.base_year)
 
     @property
@@ -169,6 +170,16 @@ class Projection:
         s = self.scenario
         cagr = float(required_cagr(s.target.value_usd_m, self.measure[0], s.by_year - s.base_year))
         return None if np.isnan(cagr) else cagr
+
+    @property
+    def other_reporter(self) -> dict[str, Any] | None:
+        """The other side's latest figure and the growth it needs (``target.other_reporter``)."""
+        return other_reporter(self.scenario)
+
+    @property
+    def share_at_by_year(self) -> float:
+        """The measure in the deadline year over the target (central path)."""
+        return self.measure_at_by_year / self.scenario.target.value_usd_m
 
     @property
     def measure_at_by_year(self) -> float:
@@ -212,12 +223,8 @@ class Projection:
 
     def measure_parts(self, year: int | None = None) -> dict[str, float]:
         """:attr:`measure_layers` in one year (default: the deadline) [US$ m]."""
-        j = self.at(self.scenario.by_year if year is None else year)
+        j = self.year_index(self.scenario.by_year if year is None else year)
         return {key: float(layer[j]) for key, layer in self.measure_layers.items()}
-
-    def by_year(self) -> list[dict[str, Any]]:
-        """One summary dict per year, the JSON ``years`` rows."""
-        return self.years_rows
 
     columns = CSV_COLUMNS
     """The CSV columns, in order."""
@@ -340,10 +347,6 @@ class Projection:
             if must_be_sourced(loc) and item.source is None and item.assumption is None
         ]
 
-    def levers(self) -> list[dict[str, Any]]:
-        """What each lever adds at the deadline and at the horizon, with its provenance."""
-        return self.lever_rows
-
     @property
     def lever_columns(self) -> tuple[tuple[str, str], ...]:
         """The lever columns this projection shows (:func:`lever_columns`)."""
@@ -380,10 +383,11 @@ class Projection:
                     "required_cagr": self.required_cagr,
                     "measure_at_by_year_usd_m": self.measure_at_by_year,
                     "gap_at_by_year_usd_m": self.gap_at_by_year,
+                    "other_reporter": self.other_reporter,
                 },
                 **odds,
                 "outside_view": self.outside_view,
-                "years": self.by_year(),
+                "years": self.years_rows,
                 "history": self.history(),
                 "mirror": self.mirror_rows,
                 "overrides": list(self.overrides),

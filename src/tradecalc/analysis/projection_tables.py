@@ -33,7 +33,7 @@ class ProjectionParts(Protocol):
     def measure_layers(self) -> dict[str, np.ndarray]: ...
     @property
     def not_counted(self) -> dict[str, np.ndarray]: ...
-    def at(self, year: int) -> int: ...
+    def year_index(self, year: int) -> int: ...
 
 
 def year_rows(p: ProjectionParts) -> list[dict[str, Any]]:
@@ -82,7 +82,7 @@ def lever_rows(p: ProjectionParts) -> list[dict[str, Any]]:
     count add up to the measure. Deals the target does not count are listed apart.
     """
     s, c, lay = p.scenario, p.components, p.layout
-    ends = (p.at(s.by_year), p.at(s.horizon))
+    ends = (p.year_index(s.by_year), p.year_index(s.horizon))
     layers = p.measure_layers
 
     def flows(key: str, j: int) -> float:

@@ -261,7 +261,7 @@ def _deal_value_swing(s: Scenario, point: Params, k: int, deal: Deal) -> list[Sw
     return [Swing(f"deal value: {deal.name}", float(lo), float(hi), point, changes)]
 
 
-def sensitivity(scenario: Scenario, where: str = "") -> dict[str, Any]:
+def sensitivity_document(scenario: Scenario, where: str = "") -> dict[str, Any]:
     """Tornado of the measure at the deadline, widest swing first.
 
     The low and high cases run through the engine together on the draw axis, in chunks

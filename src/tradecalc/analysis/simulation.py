@@ -18,8 +18,8 @@ def simulate_scenario(
     where: str = "",
 ) -> SimulationResult:
     """Percentiles of the measure and the odds of the target over ``draws`` draws of
-    ``seed`` (:func:`tradecalc.engine.montecarlo.simulate`); ``where`` names the file."""
-    from tradecalc.engine.montecarlo import simulate
+    ``seed`` (:func:`tradecalc.engine.montecarlo.monte_carlo`); ``where`` names the file."""
+    from tradecalc.engine.montecarlo import monte_carlo
 
-    found = simulate(scenario, draws, seed, progress, where=where)
+    found = monte_carlo(scenario, draws, seed, progress, where=where)
     return SimulationResult(found.to_dict(), simulation=found, history=history_rows(scenario))

@@ -19,7 +19,7 @@ from tradecalc.engine.evaluate import Params, compile_scenario, evaluate
 from tradecalc.engine.verdict import check_finite, outcome
 from tradecalc.model import gap, reached_year_index
 from tradecalc.scenario.overrides import Override
-from tradecalc.scenario.pipeline import read_tree, resolve
+from tradecalc.scenario.pipeline import read_merged_tree, validate_with_overrides
 from tradecalc.scenario.yamlread import Doc
 
 MAX_POINTS = 100_000
@@ -93,7 +93,7 @@ def sweep_scenario(
     """:func:`run_sweep` on a scenario file (``"-"``: ``text``) with its overrides, as a
     :class:`~tradecalc.analysis.documents.Sweep`; ``warn`` is called with the tree and
     the overrides before the run (plausibility warnings)."""
-    tree = read_tree(source, text)
+    tree = read_merged_tree(source, text)
     if warn is not None:
         warn(tree, overrides)
     where = str(source)
@@ -117,7 +117,7 @@ def _verdict_inputs(scenario) -> tuple[float, int]:
 
 def _separable(tree: Doc, axes: list[GridAxis], base: list[Override]) -> _Separable | None:
     """Validate each axis value and the corners; the per-axis parameters if they compose."""
-    scenario = resolve(tree, base)[0]
+    scenario = validate_with_overrides(tree, base)[0]
     layout, point = compile_scenario(scenario)
     verdict = _verdict_inputs(scenario)
     tables: list[dict[str, tuple[np.ndarray, np.ndarray]]] = []
@@ -128,7 +128,7 @@ def _separable(tree: Doc, axes: list[GridAxis], base: list[Override]) -> _Separa
     for axis in axes:
         compiled = []
         for value in axis.values:
-            s = resolve(tree, _overrides(base, [axis], (value,)))[0]
+            s = validate_with_overrides(tree, _overrides(base, [axis], (value,)))[0]
             lay, par = compile_scenario(s)
             ok = ok and _layout_equal(layout, lay)
             compiled.append((par, _verdict_inputs(s)))
@@ -159,7 +159,8 @@ def _separable(tree: Doc, axes: list[GridAxis], base: list[Override]) -> _Separa
     corners = len(axes) <= MAX_CORNER_AXES
     for corner in itertools.product(*({0, len(a.values) - 1} for a in axes)) if corners else ():
         at_corner = tuple(a.values[i] for a, i in zip(axes, corner, strict=True))
-        s = resolve(tree, _overrides(base, axes, at_corner))[0]  # reports a rule across fields
+        # reports a rule across fields
+        s = validate_with_overrides(tree, _overrides(base, axes, at_corner))[0]
         if not ok:
             continue
         lay, par = compile_scenario(s)
@@ -246,7 +247,9 @@ def _point_by_point(tree: Doc, axes, base, where: str, size: int) -> list[dict[s
     rows: list[dict[str, Any]] = []
     first = True
     while batch := list(itertools.islice(points, CHUNK)):
-        scenarios = [resolve(tree, _overrides(base, axes, point))[0] for point in batch]
+        scenarios = [
+            validate_with_overrides(tree, _overrides(base, axes, point))[0] for point in batch
+        ]
         compiled = [compile_scenario(s) for s in scenarios]
         layout = compiled[0][0]
         if first:

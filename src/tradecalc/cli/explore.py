@@ -164,8 +164,8 @@ def sensitivity(
         tradecalc sensitivity scenarios/base.yaml -f csv
     """
     from tradecalc.analysis.documents import Sensitivity
-    from tradecalc.analysis.sensitivity import sensitivity as run
+    from tradecalc.analysis.sensitivity import sensitivity_document
 
     with handled([("--output", output), ("--plot", plot)], [scenario]):
-        result = Sensitivity(run(load(scenario, set_), where=scenario))
+        result = Sensitivity(sensitivity_document(load(scenario, set_), where=scenario))
         emit(result, format, output, plot=plot)

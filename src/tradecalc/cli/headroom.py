@@ -14,8 +14,8 @@ from tradecalc.cli.output import emit
 from tradecalc.core.errors import Problem, ScenarioError, UsageError
 
 
-class Detail(str, Enum):
-    """Product detail: HS chapters or headings."""
+class ProductDetail(str, Enum):
+    """Product detail of headroom: HS chapters or headings (fetch's ``Detail`` also has total)."""
 
     hs2 = "hs2"
     hs4 = "hs4"
@@ -31,7 +31,7 @@ FileArg = Annotated[
     ),
 ]
 DetailOption = Annotated[
-    Detail | None,
+    ProductDetail | None,
     typer.Option(
         "--detail",
         help="Product detail (default: the file's; hs6 with --panel); hs2 sums headings into "
@@ -113,12 +113,12 @@ def _no_panel_options(file: str | None, economies, detail: str | None) -> None:
 def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> dict:
     """The headroom of a data file (no target: gap null) or of a scenario (gap from it)."""
     from tradecalc.analysis import headroom as analysis
-    from tradecalc.scenario import datafile
+    from tradecalc.scenario import datafile_reader
 
     if file == "-":
         raise ScenarioError([Problem("FILE", None, "", "give a file: - is not read here")])
-    tree = datafile.read_tree(file)
-    if datafile.is_scenario(tree):
+    tree = datafile_reader.read_file_tree(file)
+    if datafile_reader.is_scenario(tree):
         from tradecalc.scenario.pipeline import load_with_tree, warning_problems
 
         scenario, tree = load_with_tree(file, None, overrides)
@@ -130,9 +130,9 @@ def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> 
     elif overrides:
         raise UsageError("--set", "only for a scenario: FILE is a bare data file")
     else:
-        data, tree = datafile.read_data_file(file, tree=tree)
+        data, tree = datafile_reader.read_data_file(file, tree=tree)
         scenario, products, codes = None, data.products, tuple(e.code for e in data.economies)
-    problems = datafile.product_problems(products, tree, tuple(codes))
+    problems = datafile_reader.product_problems(products, tree, tuple(codes))
     if problems or products is None:  # no products: product_problems says so
         raise ScenarioError(problems)
     _check_detail(products.detail, detail)
@@ -140,7 +140,8 @@ def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> 
         doc = analysis.scenario_headroom(scenario, top, detail)
     else:
         first, second = codes
-        doc = analysis.headroom(analysis.at_detail(products, detail), (first, second), None, top)
+        products = analysis.at_detail(products, detail)
+        doc = analysis.headroom_document(products, (first, second), None, top)
     return _report_skipped(doc, tree)
 
 

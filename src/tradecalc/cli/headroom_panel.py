@@ -39,7 +39,7 @@ def panel_document(
     if scenario is not None:
         doc = analysis.scenario_headroom(scenario.model_copy(update={"products": products}), top)
     else:
-        doc = analysis.headroom(products, pair, None, top)
+        doc = analysis.headroom_document(products, pair, None, top)
     doc["basis"] = basis(info, year, detail)
     doc["panel"] = info.to_dict()
     if not doc["rows"]:
@@ -50,10 +50,10 @@ def panel_document(
 
 
 def _scenario(file: str, overrides: list[str]):
-    from tradecalc.scenario import datafile
+    from tradecalc.scenario import datafile_reader as datafile
     from tradecalc.scenario.pipeline import load_with_tree, warning_problems
 
-    tree = datafile.read_tree(file)
+    tree = datafile.read_file_tree(file)
     if not datafile.is_scenario(tree):
         raise UsageError("FILE", "with --panel FILE is a scenario (its pair and gap)")
     scenario, tree = load_with_tree(file, None, overrides)

@@ -36,11 +36,11 @@ def _load_tree(scenario: str, overrides: list[str] | None, text: str | None = No
 
 def warn_file(tree, overrides) -> None:
     """The plausibility warnings of a file that a sweep or goal seek will vary (stderr)."""
-    from tradecalc.scenario.pipeline import resolve, warning_problems
+    from tradecalc.scenario.pipeline import validate_with_overrides, warning_problems
 
     # a file that does not validate as it stands: the command reports it at the values it tries
     with contextlib.suppress(ScenarioError):
-        report_problems(warning_problems(*resolve(tree, overrides)))
+        report_problems(warning_problems(*validate_with_overrides(tree, overrides)))
 
 
 def projection_of(

@@ -210,4 +210,4 @@ def _render(fmt: Format, output: Path | None, result: Any, shows: Any, chart: bo
 def _xlsx_require() -> None:
     from tradecalc.views import xlsx
 
-    xlsx.require()
+    xlsx.require_xlsxwriter()

@@ -105,7 +105,7 @@ def backtest(
 
         tradecalc backtest scenarios/base.yaml --from 2020 --plot backtest.png
     """
-    from tradecalc.analysis.backtest import backtest as run
+    from tradecalc.analysis.backtest import backtest_document
     from tradecalc.analysis.documents import Backtest
 
     with handled([("--output", output), ("--plot", plot)], [scenario]):
@@ -120,5 +120,6 @@ def backtest(
             )  # fmt: skip
         if horizon is not None:
             raise UsageError("--horizon", "only with --rolling")
-        result = Backtest(run(load(scenario, set_), from_year, draws, seed, where=scenario))
+        doc = backtest_document(load(scenario, set_), from_year, draws, seed, where=scenario)
+        result = Backtest(doc)
         emit(result, format, output, plot=plot, log=log)

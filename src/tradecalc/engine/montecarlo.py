@@ -38,7 +38,7 @@ CACHE_BYTES = 64 * 2**20
 """Shocks a goal seek keeps between its trials at most (10,000 draws of base.yaml: 6 MB)."""
 MAX_VALUES = 30_000_000
 """Draws x years at most: a cap on the work of one run (2.3 million draws over 13 years), and
-on the matrix :func:`measure_draws` keeps (240 MB); :func:`simulate` keeps far less."""
+on the matrix :func:`measure_draws` keeps (240 MB); :func:`monte_carlo` keeps far less."""
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,7 @@ def measure_draws(
     """The measure of every draw by year, (draws, Y), computed chunk by chunk.
 
     Keeps every draw (draws x years x 8 bytes): for the back-test, goal seeks and checks;
-    :func:`simulate` keeps only what its summary needs. ``where`` names the scenario (its
+    :func:`monte_carlo` keeps only what its summary needs. ``where`` names the scenario (its
     file) in errors; ``cache`` reuses the shocks of the previous call (see :func:`_chunks`);
     ``until`` estimates the shock sd on records up to that year only (the rolling back-test).
     """
@@ -227,7 +227,7 @@ def measure_draws(
     return layout, out
 
 
-def simulate(
+def monte_carlo(
     scenario: Scenario,
     draws: int = 10_000,
     seed: int = 0,

@@ -4,7 +4,7 @@ One JSON file per request, named by the SHA-256 of the request's query (the same
 and the keyless endpoint: both serve the final data). An entry holds the request URL (which
 never carries a key: the key travels in a header), the retrieval date and the rows as
 :class:`~tradecalc.ingest.responses.Row` fields: no headers, no key, no raw body.
-A damaged entry, or anything but a regular file, is treated as absent (:func:`load`).
+A damaged entry, or anything but a regular file, is treated as absent (:func:`lookup`).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def _path(query: str) -> Path:
     return folder() / f"{hashlib.sha256(query.encode('utf-8')).hexdigest()}.json"
 
 
-def load(query: str, urls: tuple[str, ...]) -> tuple[list[Row], str, str] | None:
+def lookup(query: str, urls: tuple[str, ...]) -> tuple[list[Row], str, str] | None:
     """The cached rows of a request, its URL and retrieval date, or None: a miss.
 
     Read as carefully as a saved answer (:func:`~tradecalc.core.saferead.read_capped`): a FIFO,

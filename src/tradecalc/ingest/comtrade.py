@@ -28,7 +28,7 @@ from tradecalc.core.errors import Problem, ScenarioError, install_hint
 from tradecalc.core.sanitize import clean
 from tradecalc.ingest import cache, http
 from tradecalc.ingest.codes import WORLD_CODE, comtrade_code
-from tradecalc.ingest.datafile import Built, Origin, build
+from tradecalc.ingest.datafile_writer import Built, Origin, build
 from tradecalc.ingest.fetching import require
 from tradecalc.ingest.responses import Row, envelope_error, row_from, too_deep, unique
 
@@ -105,7 +105,7 @@ class Client:
     def rows(self, call: Call) -> list[Row]:
         """The rows of one call: from the cache unless --refresh, else from the network."""
         if not self.refresh:
-            hit = cache.load(call.query, (call.url(True), call.url(False)))
+            hit = cache.lookup(call.query, (call.url(True), call.url(False)))
             if hit is not None:
                 rows, url, retrieved = hit
                 self.origins[url] = Origin(url=url, date=retrieved, api=f"{self.api} (cached)")

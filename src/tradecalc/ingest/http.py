@@ -207,7 +207,7 @@ def get(
             if isinstance(error, urllib3.exceptions.MaxRetryError):
                 error = error.reason or error
             if isinstance(error, urllib3.exceptions.HTTPError | OSError):
-                fail(label, f"cannot reach {origin(url)}: {_reason(error)}")
+                fail_remote(label, f"cannot reach {origin(url)}: {_reason(error)}")
             raise
         if watch.expired:
             _too_slow(label, service, limit)
@@ -224,13 +224,14 @@ def origin(url: str) -> str:
     return clean("/".join(url.split("?")[0].split("/")[:3]), 100)
 
 
-def fail(label: str, message: str):
-    """Raise :class:`NetworkError` with one line ``label: message``."""
+def fail_remote(label: str, message: str):
+    """Raise :class:`NetworkError` with one line ``label: message``: a remote failure, exit 1
+    (:func:`tradecalc.core.errors.fail` is a bad input, exit 2)."""
     raise NetworkError([Problem(label, None, "", message)])
 
 
 def _too_slow(label: str, service: str, limit: float):
-    fail(
+    fail_remote(
         label,
         f"no complete answer from {service} within {limit:g} s (connecting, headers and body "
         "together): the server is too slow or stalled; try again later",
@@ -238,7 +239,7 @@ def _too_slow(label: str, service: str, limit: float):
 
 
 def _too_large(label: str, service: str, size: str, cap: int):
-    fail(
+    fail_remote(
         label,
         f"{service}'s answer {size}, more than the {cap:,} bytes tradecalc reads: ask for "
         "less (fewer years, a coarser detail)",
@@ -278,7 +279,7 @@ class _Inflater:
     def __init__(self, encoding: str, label: str, service: str):
         if encoding not in ("identity", "gzip", "x-gzip", "deflate"):
             what = clean(encoding, 40)
-            fail(label, f"{service} answered in an encoding tradecalc does not read: {what}")
+            fail_remote(label, f"{service} answered in an encoding tradecalc does not read: {what}")
         self.encoding, self.label, self.service = encoding, label, service
         self.gzip = encoding in ("gzip", "x-gzip")
         self.engine = self._new() if encoding != "identity" else None
@@ -309,7 +310,7 @@ class _Inflater:
                         break
                     self.engine = self._new()  # the next gzip member
         except zlib.error:
-            fail(self.label, f"{self.service}'s {self.encoding} answer is damaged")
+            fail_remote(self.label, f"{self.service}'s {self.encoding} answer is damaged")
         return bytes(out)
 
     def end(self, room: int) -> bytes:
@@ -317,7 +318,7 @@ class _Inflater:
             return b""
         out = self._drain(room)
         if not self.engine.eof and len(out) < room:
-            fail(self.label, f"{self.service}'s {self.encoding} answer is cut short")
+            fail_remote(self.label, f"{self.service}'s {self.encoding} answer is cut short")
         return out
 
 
@@ -340,7 +341,7 @@ def _retry(watch: _Watch, limit: float, label: str, service: str):
         def sleep_for_retry(self, response) -> bool:
             wait = self.get_retry_after(response)
             if wait is not None and wait > watch.left() - min(ATTEMPT_S, limit):
-                fail(
+                fail_remote(
                     label,
                     f"HTTP {response.status} from {service}: it asks to wait {wait:.0f} s, longer "
                     f"than tradecalc waits (a call gives up within {limit:g} s); try again later",

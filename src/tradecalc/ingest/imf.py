@@ -104,7 +104,8 @@ def fetch(economies: tuple[str, str] | None, years: list[int], monthly: bool) ->
             fetched.urls.append(address)
             continue
         if answer.status != 200:
-            http.fail(LABEL, f"{SERVICE} answered HTTP {answer.status} ({http.origin(address)})")
+            message = f"{SERVICE} answered HTTP {answer.status} ({http.origin(address)})"
+            http.fail_remote(LABEL, message)
         read(answer.body, frequency, set(span), fetched)
         fetched.urls.append(address)
     return fetched

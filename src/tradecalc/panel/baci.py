@@ -280,7 +280,7 @@ def _locate(con, part: Yearly, source: Path) -> list[Problem]:
     rules += checks.number_rules("v")
     rules += checks.number_rules("q", optional=True, na=True)
     cells = checks.csv_cells(source, HEADER)
-    return checks.locate(con, part.name, cells, 6, rules, ["i", "j", "k"], "v")
+    return checks.bad_rows(con, part.name, cells, 6, rules, ["i", "j", "k"], "v")
 
 
 def load_codes(con, mapping: dict[int, str]) -> None:

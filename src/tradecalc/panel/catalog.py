@@ -27,7 +27,7 @@ def list_panels() -> list[PanelInfo]:
     from tradecalc.panel import store
 
     shipped = [read_info(folder) for folder in sorted(SHIPPED.iterdir()) if folder.is_dir()]
-    return [p for p in shipped if p is not None] + store.panels()
+    return [p for p in shipped if p is not None] + store.stored_panels()
 
 
 def resolve(
@@ -88,7 +88,7 @@ def file_info(path: Path) -> PanelInfo:
         raise ScenarioError([Problem(name, None, "", "no such file")])
     with tempfile.TemporaryDirectory() as scratch, query.connect() as con:
         columns, _ = tidy.convert(con, path, Path(scratch) / "check.parquet")  # every check
-    stats = query.summary(query.read_expression(path, columns), name)
+    stats = query.table_summary(query.read_expression(path, columns), name)
     return PanelInfo(
         id=path.stem,
         title=path.name,

@@ -71,7 +71,7 @@ def parquet_cells(path: Path, columns: list[str]) -> str:
          FROM read_parquet({literal(str(path))}, file_row_number = true))"""
 
 
-def locate(
+def bad_rows(
     con,
     name: str,
     cells: str,

@@ -63,7 +63,7 @@ def import_files(
         meta = _tidy_metadata(files)
     meta["id"] = panel_id or meta["id"]
     store.check_id(meta["id"], "--id" if panel_id else "FILE")
-    with store.staging() as work, connect(IMPORT_MEMORY) as con:
+    with store.staging_folder() as work, connect(IMPORT_MEMORY) as con:
         con.execute("SET preserve_insertion_order = false")
         if all(is_baci):
             warnings = _write_baci(con, yearly, codes, work, progress)

@@ -37,7 +37,7 @@ def fetch_panel(
     fetched = imf.fetch(economies, years, monthly)
     if not fetched.flows:
         asked = " and ".join(economies) if economies else "any economy"
-        http.fail(
+        http.fail_remote(
             imf.LABEL,
             f"{imf.SERVICE} reported no goods exports for {asked} in {years[0]}-{years[-1]}",
         )
@@ -48,7 +48,7 @@ def fetch_panel(
             "unknown code as reporter or partner (G001 the world, ...) were left out"
         )
         warnings.append(Problem(imf.LABEL, None, "", message))
-    with store.staging() as work, connect(importing.IMPORT_MEMORY) as con:
+    with store.staging_folder() as work, connect(importing.IMPORT_MEMORY) as con:
         _write(con, fetched, monthly, work / "flows-0000.parquet")
         meta.update(importing.counts(con, work))
         meta["requests"] = fetched.urls

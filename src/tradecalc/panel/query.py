@@ -189,7 +189,7 @@ def file_columns(path: Path) -> tuple[str, ...]:
     return tuple(row[0] for row in found)
 
 
-def summary(expression: str, name: str) -> dict:
+def table_summary(expression: str, name: str) -> dict:
     """Years, economies (count and codes) and rows of a table expression of flows."""
     import duckdb
 

@@ -34,7 +34,7 @@ def root() -> Path:
     return Path(platformdirs.user_data_dir("tradecalc", appauthor=False)) / "panels"
 
 
-def panels() -> list[PanelInfo]:
+def stored_panels() -> list[PanelInfo]:
     """The panels in the store, by id; unfinished imports and damaged entries are skipped."""
     folder = root()
     if not folder.is_dir():
@@ -58,7 +58,7 @@ def check_id(panel_id: str, option: str = "--id") -> None:
 
 
 @contextlib.contextmanager
-def staging() -> Iterator[Path]:
+def staging_folder() -> Iterator[Path]:
     """A fresh hidden directory in the store to write an import into; removed unless the import
     was committed (:func:`commit` renames it away), on any exception or signal that unwinds."""
     folder = root()
@@ -107,7 +107,7 @@ def remove(panel_id: str) -> None:
         raise ScenarioError([Problem("ID", None, "", message)])
     target = root() / panel_id
     if not ID_PATTERN.fullmatch(panel_id) or not _is_panel(target):
-        known = ", ".join(p.id for p in panels()) or "none"
+        known = ", ".join(p.id for p in stored_panels()) or "none"
         message = f"no panel {panel_id!r} in the store (stored: {known})"
         raise ScenarioError([Problem("ID", None, "", message)])
     doomed = target.with_name(f"{REMOVING}{os.getpid()}-{secrets.token_hex(4)}")

@@ -154,7 +154,7 @@ def _locate(con, path: Path, columns: tuple[str, ...]) -> list[Problem]:
         cells = checks.parquet_cells(path, listed)
     else:
         cells = checks.csv_cells(path, listed)
-    return checks.locate(con, str(path), cells, len(listed), rules, key, "value_usd_m")
+    return checks.bad_rows(con, str(path), cells, len(listed), rules, key, "value_usd_m")
 
 
 def _warnings(con, path: Path, columns: tuple[str, ...]) -> list[Problem]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple, NoReturn
 
 from tradecalc.core.errors import Problem
-from tradecalc.scenario.datafile import check_parent
+from tradecalc.scenario.datafile_reader import check_parent
 from tradecalc.scenario.lines import locate, overridden_items
 from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.overrides import Override, apply_overrides, parse_overrides
@@ -43,11 +43,11 @@ __all__ = [
     "locate",
     "merge",
     "overridden_items",
+    "read_merged_tree",
     "read_scenario",
-    "read_tree",
-    "resolve",
     "strict_problems",
     "validate_tree",
+    "validate_with_overrides",
     "warning_problems",
 ]
 
@@ -103,13 +103,15 @@ def validate_tree(tree: Doc, default_file: str) -> Scenario:
     return validated(Scenario, tree, default_file)
 
 
-def read_tree(path: str | os.PathLike, text: str | None = None) -> Doc:
-    """Steps 2-4 of :func:`read_scenario`: the merged tree, nulls dropped, unvalidated."""
+def read_merged_tree(path: str | os.PathLike, text: str | None = None) -> Doc:
+    """Steps 2-4 of :func:`read_scenario`: the tree with `extends:` merged, nulls dropped,
+    unvalidated (one file alone: :func:`~tradecalc.scenario.datafile_reader.read_file_tree`)."""
     return strip_nulls(load_tree(*_source(path, text)))
 
 
-def resolve(tree: Doc, overrides: Sequence[Override] = ()) -> Loaded:
-    """Steps 5-6 of :func:`read_scenario` on a tree from :func:`read_tree` (sweeps, goal seek)."""
+def validate_with_overrides(tree: Doc, overrides: Sequence[Override] = ()) -> Loaded:
+    """Steps 5-6 of :func:`read_scenario` on a tree from :func:`read_merged_tree` (sweeps, goal
+    seek)."""
     tree = apply_overrides(tree, overrides)
     return Loaded(validate_tree(tree, tree.here[0]), tree)
 

@@ -97,3 +97,39 @@ def observed_label(s: Scenario, h) -> str:
         where = "" if h.period == "calendar" else period[h.period]
         return f"{kind} ({h.reporter}{where}{aggregate}, not as reported)"
     return f"{kind} ({h.reporter}{period[h.period]})"
+
+
+PERIOD_WORDS = {"calendar": "calendar year", "fy_jul_jun": "fiscal year Jul-Jun"}
+"""How the other reporter's period is named: a fiscal year says so."""
+
+
+def other_reporter(s: Scenario) -> dict[str, Any] | None:
+    """The other side's statistics (JSON ``target.other_reporter``): its latest whole-year
+    entry before the deadline (calendar or fiscal; a partial period is not a year), and the
+    growth a year its figure needs to reach the target by the deadline; None without one.
+
+    ``period_text`` names the period: ``"2023"`` or ``"FY Jul 2023-Jun 2024"`` (a fiscal year
+    is labelled by the year it ends).
+    """
+    from tradecalc.model import required_cagr
+
+    other = next((c for c in s.codes if c != s.reporter), None)
+    entries = [
+        h
+        for h in s.history
+        if h.reporter == other and h.period in PERIOD_WORDS and h.year < s.by_year
+    ]
+    if not entries:
+        return None
+    h = max(entries, key=lambda h: (h.year, h.period == "calendar"))
+    growth = float(required_cagr(s.target.value_usd_m, h.total_usd_m, s.by_year - h.year))
+    fiscal = h.period == "fy_jul_jun"
+    return {
+        "reporter": h.reporter,
+        "year": h.year,
+        "period": h.period,
+        "period_text": f"FY Jul {h.year - 1}-Jun {h.year}" if fiscal else str(h.year),
+        "measure_usd_m": h.total_usd_m,
+        "required_growth": None if growth != growth else growth,  # NaN: a figure of 0
+        "source": h.source,
+    }

@@ -406,6 +406,12 @@ def repeated_rows(rows: list[ProductRow]) -> list[tuple[int, int]]:
     return repeats
 
 
+WORLD_TOTALS = (
+    "Each side's total trade with the world (partner WLD, product TOTAL), as read: context "
+    "for market and supply figures, never summed into the record."
+)
+
+
 class DataFile(_Model):
     """A data file written by `tradecalc fetch`: the part of a scenario that data can fill."""
 
@@ -413,6 +419,7 @@ class DataFile(_Model):
     economies: Annotated[list[Economy], _d("The two economies, in the order fetched.")]
     history: Annotated[list[HistoryEntry], _d("Observed annual values (the record).")] = []
     products: Annotated[Products | None, _d("Trade by product (fetch --detail).")] = None
+    world_totals: Annotated[list[ProductRow], _d(WORLD_TOTALS)] = []
     sources: Annotated[list[Source], _d("One entry per call or file read.")] = []
 
 
@@ -450,6 +457,7 @@ class ScenarioFields(_Model):
     products: Annotated[
         Products | None, _d("Trade by product, from a data file of `tradecalc fetch`.")
     ] = None
+    world_totals: Annotated[list[ProductRow], _d(WORLD_TOTALS)] = []
     sources: Annotated[list[Source], _d("Documents cited by `source:` ids.")] = []
 
     @property

@@ -15,7 +15,7 @@ from tradecalc.core.numbers import probability_text
 from tradecalc.views.words import cited, overrides_text, percent, shock_model_words, usd
 
 
-def odds_text(odds: Mapping[str, Any] | None, by_year: int) -> str:
+def brief_odds_text(odds: Mapping[str, Any] | None, by_year: int) -> str:
     """``"P(target by 2030) = 0.126 % ± 0.003 (Monte Carlo, 2,000 draws, seed 0; mostly from
     the shocks: ...); in 2030: central path 40.5, median 42.2, P10-P90 9.6-204.3 US$ m"``.
 

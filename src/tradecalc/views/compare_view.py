@@ -27,7 +27,7 @@ def comparison_view(c: Comparison, width: int | None = None) -> View:
         headline=[
             (
                 "Closest",
-                f"{closest.scenario.name} ({closest.path}): {verdict(closest)}, "
+                f"{closest.scenario.name} ({closest.path}): {verdict(closest)}; "
                 f"gap at {closest.scenario.by_year} {gap_text(closest)}"
                 + (f"; {c.closest_note()}" if c.closest_note() else ""),
             ),
@@ -65,7 +65,7 @@ def _comparison_rows(c: Comparison) -> tuple[list[list[str]], set[int]]:
         cells = []
         for p in ps:
             inside = p.layout.base_year <= year <= int(p.years[-1])
-            cells.append(usd(float(p.measure[p.at(year)])) if inside else "")
+            cells.append(usd(float(p.measure[p.year_index(year)])) if inside else "")
         add([str(year), *cells])
     add(
         [

@@ -12,7 +12,7 @@ ARROW = "\N{RIGHTWARDS ARROW}"
 DASH = "\N{EN DASH}"
 
 
-def years_text(years: tuple[int, int]) -> str:
+def year_span_text(years: tuple[int, int]) -> str:
     return f"{years[0]}{DASH}{years[1]}" if years[0] != years[1] else str(years[0])
 
 
@@ -30,7 +30,7 @@ def list_view(result: PanelList) -> View:
                 info.id,
                 info.title,
                 info.licence,
-                years_text(info.years),
+                year_span_text(info.years),
                 f"{info.economies:,}",
                 f"{info.rows:,}",
             ]
@@ -65,7 +65,7 @@ def series_view(result: PanelSeries) -> View:
     headline = [
         ("Panel", info.label),
         ("Pair", f"{a} and {b}" if a != b else f"{a}, domestic trade"),
-        ("Years", f"{years_text((first, last))} ({len(by_year)} with data)"),
+        ("Years", f"{year_span_text((first, last))} ({len(by_year)} with data)"),
     ]
     return View(
         f"{a}{DASH}{b} in the panel {info.id}",

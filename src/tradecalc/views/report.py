@@ -20,7 +20,7 @@ from tradecalc.analysis.projection import Projection
 from tradecalc.core.about import version
 from tradecalc.core.errors import install_hint
 from tradecalc.core.numbers import probability_text
-from tradecalc.views.briefing import odds_text, outside_text
+from tradecalc.views.briefing import brief_odds_text, outside_text
 from tradecalc.views.explain_view import lever_label, lever_source
 from tradecalc.views.project_view import growth_text, no_odds_text, verdict
 from tradecalc.views.words import cited, overrides_text, percent, unverified_ids, usd
@@ -155,7 +155,7 @@ def _facts(p: Projection, doc: Mapping[str, Any]) -> str:
         ("Growth needed", growth_text(p)),
         (
             "Odds",
-            odds_text(doc.get("odds"), s.by_year) or no_odds_text(p),
+            brief_odds_text(doc.get("odds"), s.by_year) or no_odds_text(p),
         ),
     ]
     outside = outside_text(doc.get("outside_view"))
@@ -268,7 +268,7 @@ def _lever_table(p: Projection) -> str:
             usd(r["at_horizon_usd_m"]),
             lever_source(r, unverified),
         ]
-        for r in p.levers()
+        for r in p.lever_rows
     ]
     return _table(["Lever", "Counted", str(s.by_year), str(s.horizon), "Source"], rows, {2, 3})
 

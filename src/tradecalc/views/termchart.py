@@ -39,7 +39,9 @@ class Series:
 
 
 @dataclass
-class Target:
+class TargetLine:
+    """A target drawn across the chart: its label, value and deadline."""
+
     label: str
     value_usd_m: float
     by_year: int
@@ -53,7 +55,7 @@ class TermChart:
     title: str
     years: list[int]
     series: list[Series]
-    targets: list[Target]
+    targets: list[TargetLine]
     log: bool | None = None  # None: decide from the values
     height: int = HEIGHT
 
@@ -286,9 +288,9 @@ def _record(history: list[dict[str, Any]]) -> list[Series]:
     ]
 
 
-def _target(s) -> Target:
+def _target(s) -> TargetLine:
     value = s.target.value_usd_m
-    return Target(f"target {value:,.0f} by {s.by_year}", value, s.by_year)
+    return TargetLine(f"target {value:,.0f} by {s.by_year}", value, s.by_year)
 
 
 def _years(first: int, last: int) -> list[int]:
@@ -320,7 +322,9 @@ def comparison_chart(c) -> TermChart:
         key = (s.target.value_usd_m, s.by_year)
         if key not in seen:
             seen.add(key)
-            targets.append(Target(f"target {key[0]:,.0f} by {key[1]}", *key, style=f"bold {style}"))
+            targets.append(
+                TargetLine(f"target {key[0]:,.0f} by {key[1]}", *key, style=f"bold {style}")
+            )
     if len(targets) > 1:  # say whose target each line is
         for t in targets:
             owners = [

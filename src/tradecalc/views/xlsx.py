@@ -21,7 +21,7 @@ from tradecalc.analysis.documents import Headroom
 from tradecalc.core.about import version
 from tradecalc.core.errors import install_hint, usage_error
 from tradecalc.core.sanitize import escape
-from tradecalc.views.briefing import odds_text, outside_text
+from tradecalc.views.briefing import brief_odds_text, outside_text
 from tradecalc.views.project_view import no_odds_text
 from tradecalc.views.words import overrides_text, unverified_ids
 
@@ -31,7 +31,7 @@ MAX_WIDTH = 60
 MONEY, SHARE, YEAR, NUMBER = "#,##0.0", "0.0%", "0", "General"
 
 
-def require() -> None:
+def require_xlsxwriter() -> None:
     """Refuse with a one-line error when XlsxWriter is not installed."""
     try:
         import xlsxwriter  # noqa: F401
@@ -61,7 +61,7 @@ class _Book:
     """An XlsxWriter workbook in memory with the house formats."""
 
     def __init__(self, title: str):
-        require()
+        require_xlsxwriter()
         import xlsxwriter
 
         self.buffer = io.BytesIO()
@@ -232,7 +232,7 @@ def summary_pairs(p, doc: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
     odds = doc.get("odds")
     if odds:
         pairs += [
-            ("Odds", odds_text(odds, s.by_year), NUMBER),
+            ("Odds", brief_odds_text(odds, s.by_year), NUMBER),
             (f"P(target by {s.by_year})", odds.get("probability_by_year"), SHARE),
             (f"P(target by {s.by_year}): standard error", odds.get("probability_se"), SHARE),
             (f"P(target by {s.by_year}): under (bound)", odds.get("probability_below"), SHARE),
@@ -271,7 +271,7 @@ def _add_projection(book: _Book, p, doc: Mapping[str, Any], prefix: str = "") ->
     book.records(f"{prefix}Years", doc["years"])
     book.table(f"{prefix}Components", list(p.columns), p.rows())
     unverified = unverified_ids(doc["sources"])
-    levers = [{**r, "source_verified": _verified(r["source"], unverified)} for r in p.levers()]
+    levers = [{**r, "source_verified": _verified(r["source"], unverified)} for r in p.lever_rows]
     book.records(f"{prefix}Levers", levers)
     history = [{k: v for k, v in h.items() if k != "label"} for h in doc.get("history", [])]
     if history:
@@ -337,7 +337,8 @@ def comparison_workbook(c, doc: Mapping[str, Any] | None = None) -> bytes:
         )
     for year in c.years:
         values = [
-            float(p.measure[p.at(year)]) if p.years[0] <= year <= p.years[-1] else None for p in ps
+            float(p.measure[p.year_index(year)]) if p.years[0] <= year <= p.years[-1] else None
+            for p in ps
         ]
         rows.append((f"Measure {year}, US$ m", values, MONEY))
     sheet = book.book.add_worksheet(book.sheet_name("Side by side"))
@@ -359,7 +360,7 @@ def comparison_workbook(c, doc: Mapping[str, Any] | None = None) -> bytes:
     sheet.freeze_panes(1, 1)
     _print_setup(sheet, title_columns=True)
     for p in ps:
-        book.records(p.scenario.name, p.by_year())
+        book.records(p.scenario.name, p.years_rows)
     return book.close()
 
 

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from tradecalc.analysis.projection import Projection
-from tradecalc.views.briefing import footer_text, odds_text, outside_text
+from tradecalc.views.briefing import brief_odds_text, footer_text, outside_text
 from tradecalc.views.charts.style import (
     BLACK,
     DEAL_COLOURS,
@@ -101,7 +101,7 @@ def _measure_panel(axes, p: Projection, doc: Mapping[str, Any], log: bool) -> No
     """The measure (black) over the baseline (grey), the odds' P10-P90 band, the record, the
     target and the deadline."""
     s = p.scenario
-    j = p.at(s.by_year)
+    j = p.year_index(s.by_year)
     baseline = p.measure_layers["baseline_usd_m"]
     at = f"in {s.by_year}"
     label = f"baseline (no new policy): {baseline[j]:,.1f} {at}"
@@ -145,7 +145,7 @@ def _lever_panel(axes, p: Projection) -> None:
 def _memo_panel(axes, p: Projection) -> None:
     """The trade the target does not count, by category, stacked on its own scale."""
     s = p.scenario
-    j = p.at(s.by_year)
+    j = p.year_index(s.by_year)
     colours = [PURPLE, YELLOW, VERMILLION, SKY, ORANGE, GREEN]
     items = list(p.not_counted.items())
     labels = [f"{category}: {v[j]:,.1f} in {s.by_year}" for category, v in items]
@@ -171,7 +171,7 @@ class _Band(NamedTuple):
 def _lever_bands(p: Projection) -> list[_Band]:
     """The baseline and each policy lever with a contribution, in the table's order."""
     s = p.scenario
-    j = p.at(s.by_year)
+    j = p.year_index(s.by_year)
     bands = []
     for label, key in p.lever_columns:
         layer = p.measure_layers.get(key)
@@ -186,7 +186,7 @@ def _lever_bands(p: Projection) -> list[_Band]:
 def _deal_bands(p: Projection) -> list[_Band]:
     """Each counted deal with a contribution; past five colours, the line style changes."""
     s = p.scenario
-    j = p.at(s.by_year)
+    j = p.year_index(s.by_year)
     bands = []
     counted = [k for k, c in enumerate(p.layout.deal_counts) if c]
     for n, k in enumerate(counted):
@@ -207,7 +207,7 @@ def _projection_subtitles(p: Projection, doc: Mapping[str, Any], log: bool) -> l
     return [
         f"Verdict: {verdict(p)} (target {s.target.value_usd_m:,.0f} US$ m by {s.by_year}; "
         f"needs {growth_text(p)}).",
-        odds_text(doc.get("odds"), s.by_year),
+        brief_odds_text(doc.get("odds"), s.by_year),
         outside_text(doc.get("outside_view")),
         f"Measure: {p.counts_text}.",
         f"Changed by {overrides_text(p.overrides)}." if p.overrides else "",

@@ -30,8 +30,9 @@ def is_scenario(tree: Doc) -> bool:
     return any(key in tree for key in SCENARIO_KEYS)
 
 
-def read_tree(path: str | os.PathLike, text: str | None = None) -> Doc:
-    """The file's mapping (nulls dropped), with the line of every value."""
+def read_file_tree(path: str | os.PathLike, text: str | None = None) -> Doc:
+    """One file's mapping (nulls dropped, `extends:` not followed), with the line of every
+    value (a scenario merged: :func:`~tradecalc.scenario.pipeline.read_merged_tree`)."""
     path = Path(path)
     file = display_name(path)
     if text is None:
@@ -46,10 +47,10 @@ def read_data_file(
 ) -> tuple[DataFile, Doc]:
     """The validated data file and its tree (which knows the line of every value).
 
-    ``tree`` is the file already read with :func:`read_tree`. Raises ScenarioError with every
+    ``tree`` is the file already read with :func:`read_file_tree`. Raises ScenarioError with every
     problem, each at the line where it was written.
     """
-    tree = read_tree(path, text) if tree is None else tree
+    tree = read_file_tree(path, text) if tree is None else tree
     try:
         data = DataFile.model_validate(tree)
     except ValidationError as error:
