@@ -86,3 +86,21 @@ def test_no_other_reporter_line_without_its_record(tmp_path):
     assert run(*INIT, "-o", str(out)).exit_code == 0
     assert as_json(str(out))["target"]["other_reporter"] is None
     assert not any("'s figures" in line for line in table(str(out)))
+
+
+def test_a_baseline_that_is_not_as_reported_is_not_called_reported(tmp_path):
+    """Issue 28, point 6: the header said "baseline as reported by PAK" above a record row
+    "UNSD aggregate, not as reported" for the same year; now both say what the figure is."""
+    from tests.helpers import init_from, run
+
+    result, out = init_from(tmp_path, ("PAK", "AZE"), "pak-aze.json")
+    assert result.exit_code == 0, result.stderr
+    # made up in the fixture: PAK's 2023 imports are a UNSD aggregate (isReported false)
+    on_pak = run("project", str(out), "--set", "baseline.reporter=PAK", "--set", "base_year=2023")
+    assert on_pak.exit_code == 0, on_pak.stderr
+    assert "baseline from PAK's record (UNSD aggregate, not as reported)" in " ".join(
+        on_pak.stdout.split()
+    )
+    assert "baseline as reported by PAK" not in on_pak.stdout
+    on_aze = run("project", str(out), "--set", "base_year=2023")  # AZE's 2023 is reported
+    assert "baseline as reported by AZE" in " ".join(on_aze.stdout.split())

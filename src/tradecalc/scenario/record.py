@@ -81,6 +81,25 @@ def baseline_reporter_reason(s: Scenario) -> str:
     return "the first economy, by default (baseline.reporter not set)"
 
 
+def baseline_words(s: Scenario) -> str:
+    """``"baseline as reported by AZE"``; where the reporter's own base-year entry is one that
+    Comtrade marks not reported by the country (a UNSD aggregate or an estimate), the words say
+    so, as the record row does: ``"baseline from USA's record (UNSD aggregate, not as
+    reported)"``."""
+    entry = next(
+        (
+            h
+            for h in s.history
+            if h.reporter == s.reporter and h.year == s.base_year and h.period == "calendar"
+        ),
+        None,
+    )
+    if entry is None or getattr(entry, "is_reported", None) is not False:
+        return f"baseline as reported by {s.reporter}"
+    aggregate = "UNSD aggregate, " if getattr(entry, "is_aggregate", None) else ""
+    return f"baseline from {s.reporter}'s record ({aggregate}not as reported)"
+
+
 def observed_label(s: Scenario, h) -> str:
     """``"observed (AZE customs)"``, ``"mirror (PAK, FY Jul-Jun)"``, ...; an entry Comtrade
     marks not reported by the country (``is_reported: false``) is not called customs:

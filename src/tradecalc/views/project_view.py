@@ -9,7 +9,7 @@ import numpy as np
 
 from tradecalc.analysis.projection import Projection
 from tradecalc.core.numbers import probability_text
-from tradecalc.scenario.record import baseline_reporter_reason
+from tradecalc.scenario.record import baseline_reporter_reason, baseline_words
 from tradecalc.scenario.terms import CATEGORY_MEANING, CUSTOMS_CATEGORIES
 from tradecalc.views.render import TextTable, View
 from tradecalc.views.words import (
@@ -181,8 +181,7 @@ def context_rows(p: Projection) -> list[tuple[str, str]]:
         ("Scenario", s.name),
         (
             "Economies",
-            f"{s.economy_name(a)} ({a}) and {s.economy_name(b)} ({b}); "
-            f"baseline as reported by {s.reporter}",
+            f"{s.economy_name(a)} ({a}) and {s.economy_name(b)} ({b}); {baseline_words(s)}",
         ),
         ("Measure", p.counts_text),
         ("Base year", f"{s.base_year}: measure {usd(float(p.measure[0]))} US$ m"),
