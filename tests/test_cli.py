@@ -482,20 +482,87 @@ def test_install_hints_name_the_package_not_the_index_namesake(monkeypatch, tmp_
     assert not list(Path(tmp_path).iterdir())
 
 
-def help_examples() -> list[tuple[str, str]]:
-    """``(command, example)`` for every example line in the --help of every command."""
-    import typer.main
-
-    group = typer.main.get_command(app)
+def help_examples(columns: int = 300) -> list[tuple[str, str]]:
+    """``(command, example)`` for every example in the --help of the app and each command
+    (a ``\\`` continuation joined, as the shell joins it)."""
     found = []
-    for name in ["", *group.commands]:
-        result = runner.invoke(
-            app, [name, "--help"] if name else ["--help"], env={"COLUMNS": "300"}
-        )
+    for path in (p for p in command_paths() if len(p) <= 1):  # panel's own are run by panel's
+        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": str(columns)})
         assert result.exit_code == 0
-        found += [(name, line.strip()) for line in result.stdout.splitlines()
+        text = re.sub(r" \\\n\s+", " ", result.stdout)
+        found += [(" ".join(path[:1]), line.strip()) for line in text.splitlines()
                   if line.strip().startswith("tradecalc ")]  # fmt: skip
     return found
+
+
+def command_paths() -> list[list[str]]:
+    """The words that name every command and group: ``[]``, ``["project"]``, ``["panel",
+    "show"]``, ..."""
+    return [path for path, _ in commands()]
+
+
+def commands() -> list[tuple[list[str], object]]:
+    """(words, click command) of the app, every command and every group's commands."""
+    import typer.main
+
+    def walk(command, path):
+        yield path, command
+        if hasattr(command, "commands"):  # a group (typer's own click)
+            for name, sub in command.commands.items():
+                yield from walk(sub, [*path, name])
+
+    return list(walk(typer.main.get_command(app), []))
+
+
+def joined(text: str) -> list[str]:
+    """The lines of a help, each ``\\`` continuation joined as the shell joins it."""
+    return [line.strip() for line in re.sub(r" \\\n\s+", " ", text).splitlines()]
+
+
+HELP_AT_80 = """
+import contextlib, io, json, sys
+from tradecalc.cli.commands import app
+out = {}
+for path in json.loads(sys.argv[1]):
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        try:
+            app([*path, "--help"], prog_name="tradecalc", standalone_mode=False)
+        except SystemExit:
+            pass
+    out[" ".join(path)] = buf.getvalue()
+print(json.dumps(out))
+"""
+"""Every help rendered in one process started with COLUMNS=80 (typer's click reads the width
+once: in-process, CliRunner's COLUMNS does not reach its layout)."""
+
+
+@pytest.fixture(scope="module")
+def helps_at_80() -> dict[str, str]:
+    paths = json.dumps(command_paths())
+    done = subprocess.run(
+        [sys.executable, "-c", HELP_AT_80, paths],
+        env={**os.environ, "COLUMNS": "80", "LINES": "24"},
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize(
+    ("path", "command"), commands(), ids=lambda v: " ".join(v) if isinstance(v, list) else ""
+)
+def test_help_examples_never_wrap_inside_a_word_at_80_columns(path, command, helps_at_80):
+    """Every help at COLUMNS=80: no line over 80 characters, and each example of the command's
+    help text is a whole line of the output (``-o pak-uzb.yaml`` never split as ``-o pak-`` |
+    ``uzb.yaml``), continuations joined."""
+    text = helps_at_80[" ".join(path)]
+    lines = text.splitlines()
+    assert lines[0].startswith("Usage: tradecalc")
+    assert all(len(line) <= 80 for line in lines), [line for line in lines if len(line) > 80]
+    examples = [line for line in joined(command.help or "") if line.startswith("tradecalc ")]
+    assert examples, path
+    for example in examples:
+        assert example in joined(text), (example, text)
 
 
 def test_every_command_has_a_help_example():

@@ -151,7 +151,12 @@ def test_a_non_reporting_partner_gets_no_entries():
     result = fetch("--economies", "UZB", "TKM", "--from-file", fixture("uzb-tkm.json"))
     history = history_of(data_of(result))
     assert sorted(history) == [("UZB", 2022), ("UZB", 2023)]
-    assert "TKM 2022-2023 (neither flow)" in result.stderr  # a run of years, joined
+    # TKM has no row in the file: not in the given file, not "not reported"
+    assert result.stderr.splitlines() == [
+        f"{fixture('uzb-tkm.json')}: history: warning: TKM's own figures are not in the given "
+        "file(s), so UZB's alone make the history: add an answer with reporterCode=795&"
+        "partnerCode=860 for the mirror"
+    ]
 
 
 def test_years_filter_the_file():
@@ -244,7 +249,9 @@ def test_bad_arguments(args, message, tmp_path):
         ),
         (
             "empty.json",
-            "--from-file: no year in which PAK or AZE reported both imports from and exports to the other",
+            "empty.json: data: the file holds no rows: Comtrade answers so when nothing was "
+            "reported and when a parameter is malformed; check the call's reporterCode, "
+            "partnerCode, period and flowCode",
         ),
         ("no-such-file.json", "no-such-file.json: cannot read file: no such file"),
     ],
@@ -323,3 +330,33 @@ def test_two_values_for_one_row_are_refused(tmp_path):
         f"{changed}:1: data.0.primaryValue: 1.0 conflicts with 12000000.0 for the same reporter, "
         f"partner, year, flow and product in {fixture('pak-aze-aze.json')}:5 (data.0)\n"
     )
+
+
+def test_an_answer_for_several_partners_gives_the_pair_and_counts_the_rest_aside():
+    # pak-three-partners.json: one call for PAK's trade with AZE, UZB and TUR and the world
+    # (made up); --economies PAK UZB reads PAK's rows with UZB and sets AZE's 8 aside
+    path = fixture("pak-three-partners.json")
+    result = fetch(
+        "--economies", "PAK", "UZB", "--from-file", path, "--from-file", fixture("pak-uzb.json")
+    )
+    doc = data_of(result)
+    rows = json.loads(Path(path).read_text())["data"]
+    pak_uzb = [r for r in rows if r["reporterCode"] == 586 and r["partnerCode"] == 860]
+    for year in range(2019, 2024):
+        expected = sum(r["primaryValue"] for r in pak_uzb if r["refYear"] == year) / 1e6
+        assert history_of(doc)[("PAK", year)]["total_usd_m"] == pytest.approx(expected, rel=1e-15)
+    assert history_of(doc)[("PAK", 2019)]["total_usd_m"] == 70.0  # hand sum: 40 + 30
+    aside = [line for line in result.stderr.splitlines() if "set aside" in line]
+    assert aside == [
+        f"{path}, {fixture('pak-uzb.json')}: warning: set aside 8 rows with other partners "
+        "(AZE 8): only the trade of PAK and UZB with each other is read"
+    ]
+
+
+def test_world_rows_in_a_total_answer_are_kept_as_each_sides_trade_with_the_world():
+    result = fetch("--economies", "PAK", "UZB", "--from-file", fixture("pak-three-partners.json"))
+    world = data_of(result)["world_totals"]
+    # PAK's made-up world rows: 2019 imports US$ 50,000 m, exports 25,000 m; none summed into history
+    assert {(w["year"], w["flow"]): w["value_usd_m"] for w in world}[(2019, "M")] == 50_000.0
+    assert {w["partner"] for w in world} == {"WLD"} and len(world) == 10
+    assert history_of(data_of(result))[("PAK", 2019)]["total_usd_m"] == 70.0

@@ -6,6 +6,7 @@ Fixtures: tests/fixtures/comtrade/ (MADE-UP values in the API's real shape).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,83 @@ def test_a_base_year_only_one_side_has_picks_that_side(tmp_path):
     starter = yaml.safe_load(out.read_text())
     assert starter["baseline"]["reporter"] == "TUR" and starter["base_year"] == 2022
     assert "TUR's statistics: the only side whose record has 2022" in result.stderr
+
+
+def _fetched(tmp_path, name: str = "pak-uzb-data.yaml") -> Path:
+    """The data file `fetch` writes from the made-up PAK/UZB answer."""
+    data = tmp_path / name
+    args = ["fetch", "--economies", "PAK", "UZB", "--from-file", str(FIXTURES / "pak-uzb.json")]
+    assert runner.invoke(app, [*args, "-o", str(data)]).exit_code == 0
+    return data
+
+
+INIT_PAK_UZB = ["init", "--economies", "PAK", "UZB", "--target", "2000", "--by", "2030"]
+
+
+def test_init_from_the_data_file_fetch_wrote_extends_it_and_runs(tmp_path):
+    data = _fetched(tmp_path)
+    before = data.read_bytes()
+    (tmp_path / "sub").mkdir()
+    out = tmp_path / "sub" / "start.yaml"
+    result = runner.invoke(app, [*INIT_PAK_UZB, "--from-file", str(data), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert yaml.safe_load(out.read_text())["extends"] == "../pak-uzb-data.yaml"
+    assert data.read_bytes() == before  # extended as it is, never rewritten
+    assert sorted(p.name for p in tmp_path.rglob("*.yaml")) == ["pak-uzb-data.yaml", "start.yaml"]
+    projected = runner.invoke(app, ["project", str(out), "-f", "json"])
+    assert projected.exit_code == 0, projected.stderr
+
+    # made up: PAK 2023 exports 30 m x 1.9 + imports 40 m x 1.9 = 133.0, the base year's measure
+    assert json.loads(projected.stdout)["years"][0]["measure_usd_m"] == pytest.approx(133.0)
+
+
+def test_init_beside_the_data_file_fetch_wrote_uses_it_and_says_so(tmp_path):
+    data = _fetched(tmp_path)
+    out = tmp_path / "pak-uzb.yaml"
+    result = runner.invoke(app, [*INIT_PAK_UZB, "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert yaml.safe_load(out.read_text())["extends"] == "pak-uzb-data.yaml"
+    assert result.stderr.splitlines()[0] == (
+        f"{out}: extends: warning: starts from {data} as it is (extends: pak-uzb-data.yaml); "
+        "nothing fetched or rewritten"
+    )
+
+
+def test_init_from_a_data_file_of_another_pair_says_whose_it_is(tmp_path):
+    data = _fetched(tmp_path)
+    args = ["init", "--economies", "PAK", "AZE", "--target", "2000", "--by", "2030"]
+    result = runner.invoke(app, [*args, "--from-file", str(data), "-o", str(tmp_path / "s.yaml")])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        f"--from-file {data}: holds PAK and UZB, not PAK and AZE: give its economies\n"
+    )
+    assert not (tmp_path / "s.yaml").exists()
+
+
+def test_init_takes_fetchs_detail_and_world(tmp_path):
+    args = ["init", "--economies", "PAK", "AZE", "--target", "2000", "--by", "2030"]
+    files = ["pak-aze.json", "pak-aze-hs2-2023.json", "world-hs2-2023.json"]
+    args += [a for f in files for a in ("--from-file", str(FIXTURES / f))]
+    out = tmp_path / "s.yaml"
+    without = runner.invoke(app, [*args, "--detail", "hs2", "-o", str(out)])
+    assert without.exit_code == 2  # other reporters' world rows need --world, as in fetch
+    assert "give --world" in without.stderr and not out.exists()
+    result = runner.invoke(app, [*args, "--detail", "hs2", "--world", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    world = yaml.safe_load((tmp_path / "s-data.yaml").read_text())["products"]["world"]
+    # world-hs2-2023.json's three reporters, and AZE's exports to the world in the hs2 answer
+    assert {w["reporter"] for w in world} == {"DEU", "USA", "PAK", "AZE"}
+    plain = runner.invoke(app, [*INIT_PAK_UZB, "--detail", "hs2", "-o", str(tmp_path / "p.yaml")])
+    assert plain.exit_code == 2 and plain.stderr == "--detail: needs --from-file or --fetch\n"
+
+
+def test_a_data_file_beside_the_starter_for_another_pair_is_named_by_output(tmp_path):
+    _fetched(tmp_path, "s-data.yaml")  # PAK/UZB
+    args = ["init", "--economies", "PAK", "AZE", "--target", "2000", "--by", "2030"]
+    result = runner.invoke(app, [*args, "-o", str(tmp_path / "s.yaml")])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        f"--output (data file) {tmp_path / 's-data.yaml'}: holds PAK and UZB, not PAK and AZE: "
+        "give its economies\n"
+    )
+    assert not (tmp_path / "s.yaml").exists()

@@ -304,3 +304,82 @@ def test_the_network_path_without_the_comtrade_extra_is_one_line(monkeypatch):
         "fetch: the network path needs platformdirs: pip install platformdirs (or pip install -e "
         "'.[comtrade]' from a checkout); --from-file reads saved answers without them\n"
     )
+
+
+# messages with a way forward (saved files: exit 2, one line each)
+
+
+def test_comtrades_own_error_is_echoed_with_its_status_never_a_key(tmp_path):
+    path = tmp_path / "answer.json"
+    key = "0123456789abcdef0123456789abcdef"  # made up, in a key's shape
+    body = {"statusCode": 401, "message": f"Access denied due to invalid subscription key {key}."}
+    path.write_text(json.dumps(body))
+    result = run("fetch", "--economies", "PAK", "AZE", "--from-file", str(path))
+    one_line_exit_2(
+        result,
+        f"{path}:1: statusCode: the file holds Comtrade's error 401, not data: Access denied due "
+        "to invalid subscription key [key]. (check COMTRADE_API_KEY, a free key from "
+        "comtradedeveloper.un.org, then fetch again)",
+    )
+    assert key not in result.stderr
+
+
+def test_the_retired_apis_answer_is_named_with_what_to_download_instead(tmp_path):
+    path = tmp_path / "old.json"  # the shape of comtrade.un.org/api/get (made-up content)
+    path.write_text('{"validation": {"status": {"name": "Ok"}}, "dataset": [{"rtCode": 586}]}')
+    result = run("fetch", "--economies", "PAK", "AZE", "--from-file", str(path))
+    assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith(f"{path}:1: dataset: an answer of the retired Comtrade API")
+    assert "tradecalc fetch without --from-file" in result.stderr
+
+
+def test_a_file_neither_json_nor_csv_says_so(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("my notes on Pakistan and Azerbaijan\nnothing tabular here\n")
+    result = run("fetch", "--economies", "PAK", "AZE", "--from-file", str(path))
+    one_line_exit_2(
+        result,
+        f"{path}:1: neither the API's JSON nor a CSV with a header row: save the answer of "
+        "comtradeapi.un.org as JSON, or download a CSV from comtradeplus.un.org",
+    )
+
+
+def test_years_outside_the_file_name_the_files_years():
+    result = run(
+        "fetch",
+        "--economies",
+        "PAK",
+        "AZE",
+        "--years",
+        "2010",
+        "--from-file",
+        fixture("pak-aze.json"),
+    )
+    one_line_exit_2(
+        result,
+        "--years: the file's years are 2019-2023, none of 2010: give --years within them, or a "
+        "file with those years",
+    )
+
+
+def test_a_problem_repeated_on_many_rows_is_folded_after_a_few(tmp_path):
+    doc = json.loads((FIXTURES / "pak-aze.json").read_text())
+    first = doc["data"][0]
+    doc["data"] = [dict(first, flowCode="RX", refYear=1900 + i % 300) for i in range(1206)]
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(doc))
+    result = run("fetch", "--economies", "PAK", "AZE", "--from-file", str(path))
+    assert result.exit_code == 2 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 6 and all("got 'RX'" in line for line in lines[:5])
+    assert lines[5] == f"{path}: data.N.flowCode: ... and 1,201 more rows like it"  # 1,206 - 5
+
+
+def test_the_world_is_named_world_0_in_messages():
+    from tradecalc.ingest.records import economy_label
+
+    assert economy_label("WLD") == "World (0)"
+    result = run(
+        "fetch", "--economies", "PAK", "AZE", "--from-file", fixture("pak-three-partners.json")
+    )
+    assert result.exit_code == 0 and "WLD" not in result.stderr

@@ -109,13 +109,21 @@ def test_every_bad_row_of_a_yearly_file_in_a_zip_is_one_line(tmp_path, panel_sto
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
+        # the last row "2022,757,842,300490,777.777,1" cut to "...,300490,77": five fields
         (lambda text: text[:-9], ":6: the file ends mid-row (cut off?)"),
+        # a quantity "NA" cut to "N": six fields, the last one malformed
+        (
+            lambda text: text + "2022,842,251,870321,5.5,NA"[:-1],
+            ":7: the file ends mid-row (cut off?)",
+        ),
+        # a value cut to "5.": a number with a point and no decimals is no whole value
+        (lambda text: text + "2022,842,251,870321,5.,1", ":7: the file ends mid-row (cut off?)"),
         (
             lambda text: text.replace("t,i,j,k,v,q", "t,i,j,k,v"),
             ":1: expected the header t,i,j,k,v,q, found t,i,j,k,v",
         ),
     ],
-    ids=["cut-off-mid-row", "wrong-header"],
+    ids=["cut-short-of-fields", "cut-quantity", "malformed-value", "wrong-header"],
 )
 def test_a_cut_off_or_misheaded_yearly_file_is_refused(tmp_path, panel_store, damage, message):
     paths = baci_files(tmp_path, {2022: damage(YEARS[2022])})
@@ -123,6 +131,16 @@ def test_a_cut_off_or_misheaded_yearly_file_is_refused(tmp_path, panel_store, da
         importing.import_files(paths)
     assert str(caught.value) == f"{paths[0]}{message}"
     assert store_listing(panel_store) == []
+
+
+def test_a_whole_last_row_without_a_final_line_end_is_read(tmp_path, panel_store):
+    text = YEARS[2022].rstrip("\n")  # the last row "2022,757,842,300490,777.777,1" is whole
+    paths = baci_files(tmp_path, {2022: text})
+    info, warnings = importing.import_files(paths)
+    assert warnings == [] and info.rows == 5
+    # the last row's flow, CHE->USA 2022: 777.777 thousand = 0.777777 million (by hand)
+    rows = {(r[0], r[1]): r[-1] for r in series(info, [("USA", "CHE")])}
+    assert rows["CHE", "USA"] == pytest.approx(0.777777)
 
 
 def test_a_truncated_zip_and_a_damaged_member_are_refused(tmp_path, panel_store):

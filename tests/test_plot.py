@@ -76,7 +76,7 @@ MUST_SAY = {
         "mirror (PAK, FY Jul-Jun)",
         "Not counted by the target (memo, own scale)",
         "brokered: 50.0 in 2030",
-        "Verdict: not reached by 2032",
+        "Verdict: not by 2030; not within the horizon, 2032",
         "Sources: stats.",
         "tradecalc 0.1.0",
     ],

@@ -63,7 +63,7 @@ def test_the_page_has_the_verdict_the_tables_and_the_chart_inline(write):
     words = page.words
     for expected in (
         "Pakistan-Azerbaijan trade: Push to $2 bn",
-        "Verdict: not reached by 2032",
+        "Verdict: not by 2030; not within the horizon, 2032",
         "Year by year, US$ m",
         "What each lever adds, US$ m",
         "Assumptions",
@@ -158,7 +158,7 @@ def test_a_real_browser_shows_the_page_and_prints_it_on_two_a4_pages(tmp_path, m
     dark = sum(histogram[:128])  # text, rules and chart ink
     assert dark > 0.01 * 1200 * 1600 and histogram[255] > 0.5 * 1200 * 1600
     dom = chromium("--dump-dom", url).stdout.decode("utf-8")
-    assert "Verdict: not reached by 2035" in dom
+    assert "Verdict: not by 2030; not within the horizon, 2035" in dom
     chromium("--no-pdf-header-footer", "--print-to-pdf=brief.pdf", url)
     pdf = (tmp_path / "brief.pdf").read_bytes()
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 2

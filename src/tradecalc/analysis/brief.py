@@ -59,7 +59,11 @@ def _headroom(p: Projection) -> dict[str, Any] | None:
     if s.products is None:
         return None
     from tradecalc.analysis.headroom import headroom_document
+    from tradecalc.scenario import productfile
 
+    products = productfile.load(s.products, tuple(s.codes))
+    if products is None:  # pragma: no cover - load keeps a Products
+        return None
     first, second = s.codes
-    doc = headroom_document(s.products, (first, second), p.gap_at_by_year, HEADROOM_TOP)
+    doc = headroom_document(products, (first, second), p.gap_at_by_year, HEADROOM_TOP)
     return doc if doc["rows"] else None

@@ -146,3 +146,20 @@ def _numpy_quiet():
 def _by_pair(frame, first: str, second: str, value: str) -> dict[tuple[str, str], float]:
     pairs = zip(frame[first], frame[second], frame[value], strict=True)
     return {(str(a), str(b)): float(v) for a, b, v in pairs if not math.isnan(float(v))}
+
+
+MOST_PRODUCTS = 1_300
+"""RCA and density are computed for a world matrix of at most this many products (HS4 has
+1,229 headings): `ecomplexity`'s proximity grows with the square of the products; measured on
+200 economies on this project's 2-core machine, 1,229 headings took about 20 s (the whole headroom
+1.2 GiB), a synthetic 5,000-product matrix half full 268 s and 8.6 GiB."""
+
+
+def not_computed(count: int) -> Complexity:
+    """No RCA nor density, and a note saying why: too many products."""
+    note = (
+        f"RCA and density not computed: {count:,} products in the world rows, more than "
+        f"{MOST_PRODUCTS:,} (the proximity matrix grows with their square: at HS6 it takes "
+        "minutes and gigabytes); --detail hs4 gives them"
+    )
+    return Complexity({}, {}, {}, [note])

@@ -107,12 +107,14 @@ class _Data:
         return self._complexity[year]
 
     def _compute(self, year: int, exporter: str):
-        from tradecalc.analysis.complexity import Cell, complexity
+        from tradecalc.analysis.complexity import MOST_PRODUCTS, Cell, complexity, not_computed
 
         rows = [r for r in self.world_rows if r.year == year]
         cells = [Cell(r.reporter, r.product, r.value_usd_m) for r in rows]
         if not cells:
             return None
+        if (count := len({c.product for c in cells})) > MOST_PRODUCTS:
+            return not_computed(count)
         if exporter not in {c.economy for c in cells}:
             cells += [
                 Cell(exporter, k[4], v)

@@ -17,7 +17,7 @@ from tradecalc.engine.evaluate import Components, Layout
 from tradecalc.model import required_cagr
 from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.provenance import must_be_sourced, provenance_items
-from tradecalc.scenario.record import history_rows, mirror_rows
+from tradecalc.scenario.record import history_rows, mirror_rows, other_reporter
 from tradecalc.scenario.terms import CATEGORIES, DEFAULT_UTILIZATION, dotted
 
 CSV_COLUMNS = (
@@ -170,6 +170,16 @@ class Projection:
         s = self.scenario
         cagr = float(required_cagr(s.target.value_usd_m, self.measure[0], s.by_year - s.base_year))
         return None if np.isnan(cagr) else cagr
+
+    @property
+    def other_reporter(self) -> dict[str, Any] | None:
+        """The other side's latest figure and the growth it needs (``target.other_reporter``)."""
+        return other_reporter(self.scenario)
+
+    @property
+    def share_at_by_year(self) -> float:
+        """The measure in the deadline year over the target (central path)."""
+        return self.measure_at_by_year / self.scenario.target.value_usd_m
 
     @property
     def measure_at_by_year(self) -> float:
@@ -373,6 +383,7 @@ class Projection:
                     "required_cagr": self.required_cagr,
                     "measure_at_by_year_usd_m": self.measure_at_by_year,
                     "gap_at_by_year_usd_m": self.gap_at_by_year,
+                    "other_reporter": self.other_reporter,
                 },
                 **odds,
                 "outside_view": self.outside_view,

@@ -18,6 +18,7 @@ from tradecalc.cli.baserate import baserate
 from tradecalc.cli.errors import Group, quiet_stdout
 from tradecalc.cli.fetch import fetch
 from tradecalc.cli.headroom import headroom
+from tradecalc.cli.helptext import fit_examples
 from tradecalc.cli.output import fit_streams
 from tradecalc.cli.panel import app as panel_app
 from tradecalc.core.errors import ExitStatus
@@ -106,6 +107,7 @@ for command in COMMANDS:
     app.command()(command)
 app.add_typer(panel_app)
 app.add_typer(gravity.app)  # `gravity fit`, `gravity normal`: cli/gravity.py
+fit_examples(app)  # examples that paste as written at 80 columns: cli/helptext.py
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from tradecalc.cli.errors import handled, report_problems
-from tradecalc.core.errors import ExitStatus, Problem, UsageError
+from tradecalc.core.errors import ExitStatus, Problem, ScenarioError, UsageError
 
 
 class Detail(str, Enum):
@@ -111,17 +111,14 @@ def fetch(
             built = _from_network(
                 pair, wanted or list(range(2000, latest + 1)), detail, world, offline, refresh
             )
-        from tradecalc.ingest.datafile_writer import to_yaml
+        from tradecalc.ingest.datafile_writer import to_yaml, write_data_file
 
-        text = to_yaml(built.document)
         _warn(built, from_file, output)
-        if output is None:
-            sys.stdout.write(text)
+        if output is None:  # on stdout the product rows stay in the YAML
+            sys.stdout.write(to_yaml(built.document))
             sys.stdout.flush()
-        else:
-            from tradecalc.core.safeio import write_atomically
-
-            write_atomically(output, text)
+        else:  # product rows to a Parquet file beside it (products.file)
+            write_data_file(built.document, output)
 
 
 def _warn(built, from_file: list[Path] | None, output: Path | None) -> None:
@@ -173,43 +170,119 @@ def _from_network(pair, years, detail, world, offline, refresh, *, optional=Fals
         raise typer.Exit(ExitStatus.ERROR) from None
 
 
-def init_from_data(economies, target, by, base_year, name, output, from_file, fetch_data) -> None:
+def init_from_data(
+    economies, target, by, base_year, name, output, from_file, fetch_data, detail=None, world=False
+) -> None:
     """`tradecalc init --from-file F... | --fetch`: a data file beside the starter it extends.
 
     With ``-o pak-uzb.yaml`` the data go to ``pak-uzb-data.yaml`` in the same folder (neither
-    file may exist: init never overwrites), and the starter's `extends:` names it.
+    file may exist: init never overwrites), and the starter's `extends:` names it. A data file
+    that already exists is extended as it is, not written again: one given to ``--from-file``
+    (what `fetch` wrote), or ``pak-uzb-data.yaml`` beside ``-o`` where no answers are given.
+    ``detail`` (None: HS chapters where the answers hold them) and ``world`` are fetch's.
     """
     from tradecalc.ingest import fetching
     from tradecalc.ingest.datafile_writer import to_yaml
-    from tradecalc.scenario.datafile_reader import read_data_file
-    from tradecalc.scenario.starter import baseline_choice, data_starter, far_base_year
 
     data_path = _data_path(output)
     with handled([("--output", output), ("--output (data file)", data_path)]):
         if from_file and fetch_data:
             raise UsageError("--fetch", "give --fetch or --from-file, not both")
         refuse_non_yaml(output)
-        for path in (output, data_path):
-            if path.exists():
-                raise UsageError(f"--output {path}", "exists already: init never overwrites")
+        if output.exists():
+            raise UsageError(f"--output {output}", "exists already: init never overwrites")
         pair = fetching.check_pair(list(economies))
         names = _names(name)
-        detail = Detail.hs2
+        given = given_data_file(list(from_file or ()), data_path)
+        if given is not None:
+            option = "--from-file" if from_file else "--output (data file)"
+            return _init_extending(pair, given, target, by, base_year, names, output, option)
+        if data_path.exists():
+            way = f"give --from-file {data_path} to start from it, or another -o"
+            raise UsageError(
+                f"--output {data_path}", f"exists already: init never overwrites ({way})"
+            )
+        optional = detail is None
+        chosen = Detail.hs2 if detail is None else detail
+        _check_flags(from_file, False, False, world, chosen)
         if from_file:
             files = list(from_file)
-            built = fetching.from_files(pair, files, None, detail.value, products_optional=True)
+            built = fetching.from_files(
+                pair, files, None, chosen.value, world, products_optional=optional
+            )
         else:
             years = list(range(2000, fetching.latest_complete_year() + 1))
-            built = _from_network(pair, years, detail, False, False, False, optional=True)
+            built = _from_network(pair, years, chosen, world, False, False, optional=optional)
         text = to_yaml(built.document)
-        data, _ = read_data_file(data_path, text)
-        starter = data_starter(data, data_path.name, target, by, names, base_year, text)
+        starter, warnings = _starter_of(
+            data_path, text, data_path.name, target, by, base_year, names, output
+        )
         _warn(built, from_file, data_path)
-        _, entry, reason = baseline_choice(data, base_year)
-        report_problems([Problem(str(output), None, "baseline.reporter", f"warning: {reason}")])
-        if far := far_base_year(entry.year, by, "fetch later years, or give --base-year"):
-            report_problems([Problem(str(output), None, "base_year", far)])
+        report_problems(warnings)
         _write_pair(data_path, text, output, starter)
+
+
+def given_data_file(files: list[Path], beside: Path) -> Path | None:
+    """The tradecalc data file to extend: a ``.yaml``/``.yml`` given to ``--from-file`` (alone:
+    answers are read into a new data file, a data file is extended as it is), else, where no
+    file is given, the data file ``beside`` the starter if `fetch` wrote one there."""
+    from tradecalc.scenario.datafile_reader import is_data_file, read_file_tree
+
+    yaml_files = [f for f in files if f.suffix.lower() in (".yaml", ".yml")]
+    if yaml_files and len(files) > 1:
+        message = "a data file (.yaml) is extended as it is: give it alone, or only answers"
+        raise UsageError(f"--from-file {yaml_files[0]}", message)
+    if yaml_files:
+        return yaml_files[0]
+    if files or not beside.is_file():
+        return None
+    try:
+        return beside if is_data_file(read_file_tree(beside)) else None
+    except ScenarioError:
+        return None
+
+
+def _init_extending(
+    pair, data_path: Path, target, by, base_year, names, output: Path, option: str
+) -> None:
+    """The starter alone, `extends:` an existing data file (checked as a data file first);
+    ``option`` names where the file came from in a refusal."""
+    import os
+
+    from tradecalc.scenario.datafile_reader import read_data_file
+    from tradecalc.scenario.yamlread import display_name, read_text
+
+    file = display_name(data_path)
+    text = read_text(data_path, file, regular_only=True)
+    data, _ = read_data_file(data_path, text)
+    held = tuple(e.code for e in data.economies)
+    if set(held) != set(pair):
+        message = f"holds {' and '.join(held)}, not {' and '.join(pair)}: give its economies"
+        raise UsageError(f"{option} {file}", message)
+    relative = Path(os.path.relpath(data_path.resolve(), output.resolve().parent)).as_posix()
+    starter, warnings = _starter_of(data_path, text, relative, target, by, base_year, names, output)
+    note = (
+        f"warning: starts from {file} as it is (extends: {relative}); nothing fetched or rewritten"
+    )
+    report_problems([Problem(str(output), None, "extends", note), *warnings])
+    from tradecalc.core.safeio import write_new
+
+    write_new(output, starter, refusal="exists already: init never overwrites")
+
+
+def _starter_of(data_path, text, extends, target, by, base_year, names, output):
+    """The starter extending the data file ``text`` (named ``extends`` in it), and the
+    warnings (problems) on its baseline reporter and base year."""
+    from tradecalc.scenario.datafile_reader import read_data_file
+    from tradecalc.scenario.starter import baseline_choice, data_starter, far_base_year
+
+    data, _ = read_data_file(data_path, text)
+    starter = data_starter(data, extends, target, by, names, base_year, text)
+    _, entry, reason = baseline_choice(data, base_year)
+    warnings = [Problem(str(output), None, "baseline.reporter", f"warning: {reason}")]
+    if far := far_base_year(entry.year, by, "fetch later years, or give --base-year"):
+        warnings.append(Problem(str(output), None, "base_year", far))
+    return starter, warnings
 
 
 def refuse_non_yaml(output: Path | None) -> None:

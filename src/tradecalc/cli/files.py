@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from tradecalc.cli.errors import handled, report_problems, stderr_console
-from tradecalc.cli.fetch import EconomiesOption
+from tradecalc.cli.fetch import Detail, EconomiesOption
 from tradecalc.cli.inputs import stdin_text
 from tradecalc.cli.options import Format, FormatOption, OutputOption
 from tradecalc.cli.output import emit
@@ -81,29 +81,59 @@ def init(
         typer.Option(
             "--from-file",
             metavar="FILE",
-            help="Fill the record and flows from saved Comtrade answers.",
+            help="Fill the record and flows from saved Comtrade answers (JSON, CSV), or "
+            "extend the data file fetch wrote (.yaml, as it is).",
         ),
     ] = None,
     fetch_data: Annotated[
         bool, typer.Option("--fetch", help="Fill the record and flows from UN Comtrade.")
     ] = False,
+    detail: Annotated[
+        Detail | None,
+        typer.Option(
+            "--detail",
+            help="With --from-file/--fetch: the flows by HS chapter or heading, as fetch's "
+            "--detail (default: by chapter where the answers hold chapters).",
+        ),
+    ] = None,
+    world: Annotated[
+        bool,
+        typer.Option("--world", help="With --detail: also every reporter's exports to the world."),
+    ] = False,
 ) -> None:
     """Write a commented starter scenario for any pair of economies.
 
     Numbers tradecalc cannot know are written as 0 with a PLACEHOLDER assumption, so the file
-    validates and runs at once and says what is left to fill in.
+    validates and runs at once and says what is left to fill in. With -o S.yaml beside the
+    S-data.yaml that fetch wrote, the starter extends that data file (and says so).
 
     Example:
 
         tradecalc init --economies PAK UZB --target 2000 --by 2030 -o pak-uzb.yaml
     """
-    from tradecalc.cli.fetch import init_from_data, refuse_non_yaml
+    from tradecalc.cli.fetch import given_data_file, init_from_data, refuse_non_yaml
     from tradecalc.scenario.starter import far_base_year, starter_yaml
 
-    if from_file or fetch_data:  # the record and flows from data (issue 17): cli/fetch.py
+    beside = output.with_name(f"{output.stem}-data.yaml") if output is not None else None
+    if from_file or fetch_data or (beside is not None and given_data_file([], beside)):
+        # the record and flows from data, or from the data file fetch wrote: cli/fetch.py
         return init_from_data(
-            list(economies), target, by, base_year, name, output, from_file, fetch_data
+            list(economies),
+            target,
+            by,
+            base_year,
+            name,
+            output,
+            from_file,
+            fetch_data,
+            detail,
+            world,
         )
+    if detail is not None or world:
+        with handled():
+            raise UsageError(
+                "--detail" if detail is not None else "--world", "needs --from-file or --fetch"
+            )
     with handled([("--output", output)]):
         refuse_non_yaml(output)  # never YAML as .json
         names = {}

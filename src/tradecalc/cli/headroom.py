@@ -19,12 +19,14 @@ class ProductDetail(str, Enum):
 
     hs2 = "hs2"
     hs4 = "hs4"
+    hs6 = "hs6"
 
 
 FileArg = Annotated[
-    str,
+    str | None,
     typer.Argument(
-        help="A data file of `tradecalc fetch --detail ...`, or a scenario that extends one.",
+        help="A data file of `tradecalc fetch --detail ...`, or a scenario that extends one "
+        "(with --panel: a scenario, for its pair and gap; or none, with --economies).",
         metavar="FILE",
     ),
 ]
@@ -32,7 +34,8 @@ DetailOption = Annotated[
     ProductDetail | None,
     typer.Option(
         "--detail",
-        help="Product detail (default: the file's); hs2 sums a file's headings into chapters.",
+        help="Product detail (default: the file's; hs6 with --panel); hs2 sums headings into "
+        "chapters, hs4 a panel's HS6 into headings.",
         case_sensitive=False,
     ),
 ]
@@ -41,14 +44,35 @@ TopOption = Annotated[
 ]
 
 
+PanelProductsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--panel",
+        metavar="ID|FILE",
+        help="Rank from a panel with products (an imported BACI release) instead of a data "
+        "file's rows: no Comtrade key needed.",
+    ),
+]
+PanelEconomiesOption = Annotated[
+    tuple[str, str] | None,
+    typer.Option(
+        "--economies",
+        metavar="CODE CODE",
+        help="With --panel and no FILE: the pair, ISO 3166 alpha-3 codes.",
+    ),
+]
+
+
 def headroom(
-    file: FileArg,
+    file: FileArg = None,
     detail: DetailOption = None,
     top: TopOption = 10,
     format: FormatOption = Format.table,
     set_: SetOption = None,
     output: OutputOption = None,
     plot: PlotOption = None,
+    panel: PanelProductsOption = None,
+    economies: PanelEconomiesOption = None,
 ) -> None:
     """Rank the products that could fill the gap to the target, per direction.
 
@@ -56,7 +80,8 @@ def headroom(
     world), the exporter's supply (exports to the world), today's bilateral flow, an
     ITC-style potential (the exporter's world-market share applied to the market, at most
     the market) and the untapped rest, with Balassa's RCA; the top N set against the gap.
-    JSON and CSV list every product.
+    JSON and CSV list every product. With --panel ID --economies A B (or a scenario FILE):
+    the rows of an imported BACI panel instead, at hs6 or summed to hs4/hs2 (no Comtrade key).
 
     Example:
 
@@ -64,9 +89,25 @@ def headroom(
     """
     from tradecalc.analysis.documents import Headroom
 
-    with handled([("--output", output), ("--plot", plot)], [file]):
-        doc = _document(file, detail.value if detail is not None else None, top, set_ or [])
+    asked = detail.value if detail is not None else None
+    with handled([("--output", output), ("--plot", plot)], [file] if file else []):
+        if panel is not None:
+            from tradecalc.cli.headroom_panel import panel_document
+
+            doc = panel_document(panel, file, economies, asked or "hs6", top, set_ or [])
+        else:
+            _no_panel_options(file, economies, asked)
+            doc = _document(str(file), asked, top, set_ or [])
         emit(Headroom(doc, top=top), format, output, plot=plot)
+
+
+def _no_panel_options(file: str | None, economies, detail: str | None) -> None:
+    if file is None:
+        raise UsageError("FILE", "give a data file or scenario, or --panel ID --economies A B")
+    if economies is not None:
+        raise UsageError("--economies", "only with --panel: a file names its own pair")
+    if detail == "hs6":
+        raise UsageError("--detail", "hs6 only with --panel: data files hold hs2 or hs4 rows")
 
 
 def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> dict:
@@ -82,6 +123,7 @@ def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> 
 
         scenario, tree = load_with_tree(file, None, overrides)
         report_problems(warning_problems(scenario, tree))
+        scenario = with_product_file(scenario)
         products, codes = scenario.products, scenario.codes
         if products is None and set(codes) == {"PAK", "AZE"}:
             return analysis.scenario_headroom(scenario, top, detail)
@@ -101,6 +143,16 @@ def _document(file: str, detail: str | None, top: int, overrides: list[str]) -> 
         products = analysis.at_detail(products, detail)
         doc = analysis.headroom_document(products, (first, second), None, top)
     return _report_skipped(doc, tree)
+
+
+def with_product_file(scenario):
+    """The scenario with the rows of its data file's product file read in (if it has one)."""
+    from tradecalc.scenario import productfile
+
+    if scenario.products is None or scenario.products.file is None:
+        return scenario
+    loaded = productfile.load(scenario.products, tuple(scenario.codes))
+    return scenario.model_copy(update={"products": loaded})
 
 
 def _check_detail(holds: str, asked: str | None) -> None:

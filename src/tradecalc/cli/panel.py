@@ -19,7 +19,8 @@ from tradecalc.core.errors import Problem, ScenarioError
 app = typer.Typer(
     name="panel",
     help=(
-        "Panels of many pairs: the shipped AGTPA panel and the ones you import (BACI, CSV).\n\n"
+        "Panels of many pairs: the shipped AGTPA panel, the ones you import (BACI, CSV) and "
+        "fetch (the IMF's IMTS).\n\n"
         "Example:\n\n    tradecalc panel show agtpa --economies TUR IRN"
     ),
     no_args_is_help=True,
@@ -258,3 +259,75 @@ def _progress():
             yield Drawn(bar)
 
     return drawn()
+
+
+@app.command("fetch")
+def fetch_(
+    source: Annotated[
+        str, typer.Argument(help="The source: imf (IMTS, bilateral goods trade).", metavar="SOURCE")
+    ],
+    economies: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            "--economies",
+            metavar="CODE CODE",
+            help="A pair's two economies, ISO 3166 alpha-3 (both directions, one call).",
+        ),
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Every economy and partner (one call a year).")
+    ] = False,
+    years: Annotated[
+        str | None,
+        typer.Option("--years", metavar="FIRST-LAST", help="Years (default: 2000 to last year)."),
+    ] = None,
+    monthly: Annotated[
+        bool, typer.Option("--monthly", help="Monthly values (a month column) instead of annual.")
+    ] = False,
+    panel_id: Annotated[
+        str | None, typer.Option("--id", help="The new panel's id (default: imf-imts).")
+    ] = None,
+) -> None:
+    """Fetch the IMF's bilateral goods trade (IMTS, formerly DOTS) into a new panel.
+
+    Goods exports, FOB, in US$, as the exporter reports them (XG_FOB_USD); a missing value
+    is not reported, never zero. The network contract of `fetch`: on any failure one line,
+    exit 1, and nothing written.
+
+    Example:
+
+        tradecalc panel fetch imf --economies TUR IRN --years 2000-2023
+    """
+    from tradecalc.core.sanitize import clean
+    from tradecalc.ingest import fetching, http, imf
+    from tradecalc.panel.imts import fetch_panel
+
+    with handled():
+        pair, span = _fetch_request(source, economies, every, years, fetching, imf)
+        try:
+            info, warnings = fetch_panel(pair, span, monthly=monthly, panel_id=panel_id)
+        except http.NetworkError as error:
+            report_problems(error.problems)
+            raise typer.Exit(1) from None
+        report_problems(warnings)
+        stderr_console().print(
+            f"fetched {clean(info.id)}: {info.rows:,} rows, {info.economies} economies, "
+            f"{info.years[0]}-{info.years[1]} ({clean(info.label)})"
+        )
+
+
+def _fetch_request(source, economies, every, years, fetching, imf):
+    """The pair (None for --all) and the years of `panel fetch`, or one line per problem."""
+    problems = []
+    if source.strip().lower() != "imf":
+        problems.append(Problem("SOURCE", None, "", "the one source to fetch is imf"))
+    if (economies is None) == (not every):
+        message = "give --economies A B or --all (one of them)"
+        problems.append(Problem("--economies", None, "", message))
+    if problems:
+        raise ScenarioError(problems)
+    pair = economy_pair(economies) if economies is not None else None
+    if pair is not None and pair[0] == pair[1]:
+        message = "two different economies: IMTS has no domestic trade"
+        raise ScenarioError([Problem("--economies", None, "", message)])
+    return pair, imf.check_years(years, fetching.latest_complete_year())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tradecalc.core.errors import Problem
@@ -75,12 +76,23 @@ def build(
     ids = records.group_ids(mine)
     history, missing = records.history_entries(mine, pair, years, ids)
     built = Built({"schema_version": 1, "economies": _economies(pair), "history": history})
+    if origins and all(o.file for o in origins.values()):  # saved files: absent, not unreported
+        absent = [code for code in pair if not any(t.reporter == code for t in mine)]
+        missing = [m for m in missing if m[0] not in absent]
+        built.warnings += [("history", records.absent_text(code, pair)) for code in absent]
     if missing and history:
         built.warnings.append(("history", records.missing_text(missing, pair)))
     gaps = records.mirror_gaps(history, pair)
     if gaps:
         built.warnings.append(("history", records.mirror_text(gaps, pair)))
     used = [(mine, ids)]
+    if aside := set_aside(tagged, pair):
+        built.warnings.append(("", aside))
+    world_rows = [t for t in world_totals(tagged, pair) if t.row.year in set(years)]
+    if world_rows:
+        world_ids = records.group_ids(world_rows)
+        built.document["world_totals"] = records.product_rows(world_rows, world_ids)
+        used.append((world_rows, world_ids))
     if detail != "total":
         built.base_year = base_year(history, tagged, pair, detail)
         products, parts = _products(tagged, pair, detail, built.base_year, world)
@@ -93,14 +105,15 @@ def build(
 def unused_problems(rows: list[Row], pair: tuple[str, str], detail: str, world: bool):
     """A problem for each row the data file would not use: none is dropped without a word.
 
-    Used: the pair's totals (each reporter's trade with the other); with ``detail`` hs2/hs4,
-    that level's rows of either reporter with the other or the world; with ``world``, any
-    reporter's exports to the world at that level.
+    Used: the pair's totals (each reporter's trade with the other) and each side's totals
+    with the world (``world_totals``); with ``detail`` hs2/hs4, that level's rows of either
+    reporter with the other or the world; with ``world``, any reporter's exports to the world
+    at that level. A pair reporter's rows with third partners are set aside and counted
+    (:func:`set_aside`), not refused.
     """
     problems = []
     for t in records.tag(rows):
         row, where = t.row, f"{t.row.path}." if t.row.path else ""
-        other = pair[1] if t.reporter == pair[0] else pair[0]
         if t.level not in ("total", detail):
             ask = f"give --detail {t.level}" if t.level in ("hs2", "hs4") else "read hs2 or hs4"
             message = f"{t.level} row {row.product!r} where {detail} rows are read: {ask} or "
@@ -116,10 +129,38 @@ def unused_problems(rows: list[Row], pair: tuple[str, str], detail: str, world: 
             )
             message = f"a row of {t.reporter}, neither {pair[0]} nor {pair[1]}{hint}"
             problems.append(Problem(row.file, row.line, f"{where}reporterCode", message))
-        elif t.partner != other and not (t.level != "total" and t.partner == WORLD):
-            message = f"{t.reporter}'s trade with {t.partner}: only its trade with {other} is read"
-            problems.append(Problem(row.file, row.line, f"{where}partnerCode", message))
     return problems
+
+
+def world_totals(tagged: list[records.Tagged], pair: tuple[str, str]) -> list[records.Tagged]:
+    """Each side's total trade with the world (partner 0, product TOTAL): kept beside the
+    record as context for market and supply figures, never summed into it."""
+    return [t for t in tagged if t.level == "total" and t.reporter in pair and t.partner == WORLD]
+
+
+def set_aside(tagged: list[records.Tagged], pair: tuple[str, str]) -> str | None:
+    """One line counting, by partner, the rows of the pair's reporters with third partners
+    (an answer to a call for several partners): set aside and counted, never dropped silently.
+
+    >>> from tradecalc.ingest.responses import Row
+    >>> rows = [Row(2023, 586, p, "M", "TOTAL", 1.0) for p in (31, 860, 860)]
+    >>> set_aside(records.tag(rows), ("PAK", "AZE")).partition(":")[0]
+    'set aside 2 rows with other partners (UZB 2)'
+    """
+    counts: dict[str, int] = {}
+    for t in tagged:
+        if t.reporter in pair and t.partner not in (*pair, WORLD):
+            counts[t.partner] = counts.get(t.partner, 0) + 1
+    if not counts:
+        return None
+    by_partner = ", ".join(
+        f"{records.economy_label(code)} {n:,}" for code, n in sorted(counts.items())
+    )
+    total = sum(counts.values())
+    return (
+        f"set aside {total:,} row{'s' if total != 1 else ''} with other partners ({by_partner}): "
+        f"only the trade of {pair[0]} and {pair[1]} with each other is read"
+    )
 
 
 def _economies(pair: tuple[str, str]) -> list[dict]:
@@ -190,6 +231,23 @@ def _source(sid: str, found: list[Origin]) -> dict:
     if entry.get("date") is None:
         entry.pop("date", None)
     return entry
+
+
+def write_data_file(document: dict, output: Path) -> None:
+    """Write the data file to ``output``, its product rows to a Parquet file beside it
+    (``products.file``): the rows first, hidden, then the YAML, then the rows renamed into
+    place, so a failure leaves neither a data file naming missing rows nor a stray file."""
+    from tradecalc.core.safeio import write_atomically
+    from tradecalc.scenario import productfile
+
+    staged = productfile.staged_rows(document, output)
+    try:
+        write_atomically(output, to_yaml(document))
+        if staged is not None:
+            productfile.committed(staged, output)
+    finally:
+        if staged is not None:
+            staged.unlink(missing_ok=True)
 
 
 def to_yaml(document: dict) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from tradecalc.core.errors import Problem, ScenarioError
 from tradecalc.ingest.codes import comtrade_code
 from tradecalc.ingest.datafile_writer import Built, Origin, build, unused_problems
+from tradecalc.ingest.refusals import fold, no_rows, years_outside
 from tradecalc.ingest.responses import read_response_file, unique, with_lines
 
 FIRST_YEAR = 1962
@@ -83,6 +84,22 @@ def from_files(
 
     ``products_optional``: files without product rows give a data file without them (init).
     """
+    try:
+        rows, origins = _read(files, pair, detail, world)
+    except ScenarioError as error:
+        raise ScenarioError(fold(error.problems)) from None
+    if years is not None and not {r.year for r in rows} & set(years):
+        raise ScenarioError([years_outside(years, {r.year for r in rows}, len(files) > 1)])
+    built = build(pair, rows, origins, years, detail, world)
+    if products_optional and not built.document.get("products", {}).get("rows"):
+        built.document.pop("products", None)
+        detail = "total"
+    require(built, pair, detail, world, "--from-file", ScenarioError)
+    return built
+
+
+def _read(files: list[Path], pair, detail: str, world: bool) -> tuple[list, dict]:
+    """Every file's rows, if every one of them counts; else every problem, at its line."""
     rows, origins, texts, problems = [], {}, {}, []
     for path in files:
         name = str(path)
@@ -95,17 +112,13 @@ def from_files(
         rows += found
     if problems:
         raise ScenarioError(problems)
+    if not rows:
+        raise ScenarioError([no_rows(str(path)) for path in files])
     try:
-        rows = _usable(unique(rows), pair, detail, world)
+        return _usable(unique(rows), pair, detail, world), origins
     except ScenarioError:  # again, with the line of every row named
         _usable(unique(with_lines(rows, texts)), pair, detail, world)
         raise
-    built = build(pair, rows, origins, years, detail, world)
-    if products_optional and not built.document.get("products", {}).get("rows"):
-        built.document.pop("products", None)
-        detail = "total"
-    require(built, pair, detail, world, "--from-file", ScenarioError)
-    return built
 
 
 def _usable(rows: list, pair, detail: str, world: bool) -> list:

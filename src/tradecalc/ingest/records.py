@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from tradecalc.ingest.codes import comtrade_code
 from tradecalc.ingest.responses import Row, economy_of
 from tradecalc.scenario.sections import WORLD
 from tradecalc.scenario.terms import CODE_PATTERN, direction_name, iso_name
@@ -153,6 +154,31 @@ def missing_text(missing: list[tuple[str, int, tuple[str, ...]]], pair: tuple[st
             runs.append([reporter, year, year, lack])
     words = [f"{r} {a}" + (f"-{b}" if b != a else "") + f" ({lack})" for r, a, b, lack in runs]
     return "not reported, so no history entry (absence is not zero): " + "; ".join(words)
+
+
+def absent_text(code: str, pair: tuple[str, str]) -> str:
+    """One line for a reporter with no row with the other in the saved files: not in the
+    given file(s), which is not the same as not reported.
+
+    >>> absent_text("UZB", ("PAK", "UZB"))[:58]
+    "UZB's own figures are not in the given file(s), so PAK's a"
+    """
+    other = pair[1] if code == pair[0] else pair[0]
+    return (
+        f"{code}'s own figures are not in the given file(s), so {other}'s alone make the "
+        f"history: add an answer with reporterCode={comtrade_code(code)}&"
+        f"partnerCode={comtrade_code(other)} for the mirror"
+    )
+
+
+def economy_label(code: str) -> str:
+    """An economy code as a message names it: the world is ``World (0)``, Comtrade's partner
+    code, never the data file's ``WLD``.
+
+    >>> economy_label("WLD"), economy_label("PAK")
+    ('World (0)', 'PAK')
+    """
+    return "World (0)" if code == WORLD else code
 
 
 def mirror_gaps(entries: list[dict], pair: tuple[str, str]) -> list[tuple[str, int, float, float]]:

@@ -28,6 +28,7 @@ from tradecalc.core.errors import Problem, ScenarioError
 from tradecalc.core.saferead import Refused, read_capped
 from tradecalc.ingest.codes import iso3_of
 from tradecalc.ingest.fields import FIELDS
+from tradecalc.ingest.refusals import NEITHER, is_csv_header, not_an_envelope
 
 MAX_RESPONSE_BYTES = 200_000_000
 """Largest response file read: a keyed answer of 250,000 rows is about 150 MB of JSON."""
@@ -105,7 +106,7 @@ def envelope_rows(text: str, file: str) -> list[Row]:
     except RecursionError:
         _fail(file, *too_deep(text))
     if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
-        _fail(file, 1, "", 'expected the API\'s envelope {"count": ..., "data": [...]}')
+        _fail(file, 1, *not_an_envelope(doc))
     message = envelope_error(doc)
     if message:
         _fail(file, 1, "error", f"the answer is an error: {message}")
@@ -199,6 +200,8 @@ def csv_rows(text: str, file: str) -> list[Row]:
         _fail(file, 1, "", "empty file: expected a JSON answer or a CSV download")
     except csv.Error as error:
         _fail(file, 1, "", f"not a CSV file: {error}")
+    if not is_csv_header(header, FIELDS):
+        _fail(file, 1, "", NEITHER)
     names = [_CANONICAL.get(h.strip().lower(), h.strip()) for h in header]
     missing = [f for f in REQUIRED if f not in names]
     if "refYear" not in names and "period" not in names:

@@ -219,8 +219,23 @@ def _check_header(part: Yearly, source: Path) -> None:
         found = clean(",".join(header), 80) or "nothing"
         message = f"expected the header t,i,j,k,v,q, found {found}"
         raise ScenarioError([Problem(part.name, 1, "", message)])
-    if (line := checks.ends_mid_row(source)) is not None:
-        raise ScenarioError([Problem(part.name, line, "", "the file ends mid-row (cut off?)")])
+    last = checks.unended_last_line(source)
+    if last is not None and not _whole_row(last[1]):
+        raise ScenarioError([Problem(part.name, last[0], "", "the file ends mid-row (cut off?)")])
+
+
+LAST_ROW = re.compile(
+    rb'\s*"?\d{1,4}"?\s*,\s*"?\d{1,4}"?\s*,\s*"?\d{1,4}"?\s*,\s*"?\d{6}"?\s*,'
+    rb'\s*"?\d+(\.\d+)?"?\s*,\s*"?(\d+(\.\d+)?|NA|)"?\s*'
+)
+"""A whole ``t,i,j,k,v,q`` row: six fields, codes and year in digits, an HS6 code, a value, and
+a quantity, ``NA`` or nothing. A last row without a line end that matches is complete."""
+
+
+def _whole_row(line: bytes) -> bool:
+    """Whether a last line without a line end is a whole row (the file merely lacks its final
+    line end) rather than a row cut off: one short of fields or with a malformed value."""
+    return LAST_ROW.fullmatch(line) is not None
 
 
 def _bulk_check(con, target: Path, year: int) -> bool:

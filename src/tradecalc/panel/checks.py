@@ -127,16 +127,26 @@ def _duplicates(key: list[str], value: str, width: int, rank: int) -> str:
 
 
 def ends_mid_row(path: Path) -> int | None:
-    """The last line's number when a file does not end with a line end (cut off), else None."""
+    """The last line's number when a file does not end with a line end, else None."""
+    found = unended_last_line(path)
+    return None if found is None else found[0]
+
+
+def unended_last_line(path: Path, most: int = 4096) -> tuple[int, bytes] | None:
+    """The last line's number and its bytes (at most ``most``, from its end) when a file does
+    not end with a line end, else None: the one row that may have been cut off."""
     with path.open("rb") as handle:
         handle.seek(0, 2)
-        if handle.tell() == 0:
+        size = handle.tell()
+        if size == 0:
             return None
         handle.seek(-1, 2)
         if handle.read(1) == b"\n":
             return None
+        handle.seek(max(0, size - most))
+        tail = handle.read().rsplit(b"\n", 1)[-1].rstrip(b"\r")
         handle.seek(0)
         lines = 1
         while chunk := handle.read(1 << 20):
             lines += chunk.count(b"\n")
-    return lines
+    return lines, tail

@@ -73,7 +73,7 @@ def import_files(
             warnings = []
         else:
             warnings = _write_tidy(con, files, work, progress)
-        meta.update(_counts(con, work))
+        meta.update(counts(con, work))
         meta.update({k: v for k, v in _given(title, licence, attribution).items() if v})
         return store.commit(work, meta), warnings
 
@@ -148,7 +148,7 @@ def _check_across(con, files: list[Path], work: Path) -> None:
         raise ScenarioError([Problem(named[-1], None, "", message)])
 
 
-def _counts(con, work: Path) -> dict:
+def counts(con, work: Path) -> dict:
     """Years, economies, rows and columns of the staged panel, read from its files."""
     rows = f"read_parquet({literal(str(work / '*.parquet'))}, union_by_name = true)"
     first, last, count = con.execute(

@@ -132,7 +132,8 @@ def pair_rows(
     The sum runs in the column's own type (exact for BACI's decimals) and becomes a float last.
 
     ``product`` keeps the products whose code starts with it (an HS6 code, or an HS2/HS4
-    prefix that sums a chapter or heading).
+    prefix that sums a chapter or heading). A monthly panel (a ``month`` column) gives the
+    years whose twelve months are all there, never a part-year as a year.
     """
     if info.kind != "flows":
         message = f"panel {info.id!r} holds covariates, not trade flows"
@@ -148,16 +149,19 @@ def pair_rows(
     if product is not None:
         where += " AND starts_with(product, ?)"
         parameters.append(product)
+    monthly = "month" in info.columns
+    month = ", month" if monthly else ""
+    whole = " HAVING count(DISTINCT month) = 12" if monthly else ""
     sql = f"""
         SELECT exporter, importer, year, CAST(sum(value_usd_m) AS DOUBLE) AS value_usd_m
         FROM (
             SELECT {successor("exporter")} AS exporter, {successor("importer")} AS importer,
-                   CAST(year AS INTEGER) AS year, value_usd_m
+                   CAST(year AS INTEGER) AS year, value_usd_m{month}
             FROM {read_expression(info.path, info.columns)}
             WHERE {where}
         )
         WHERE (exporter = ? AND importer = ?) OR (exporter = ? AND importer = ?)
-        GROUP BY exporter, importer, year
+        GROUP BY exporter, importer, year{whole}
         ORDER BY year, exporter
     """
     with connect() as con:

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from tradecalc.core.errors import Problem, ScenarioError
-from tradecalc.scenario import hs
+from tradecalc.scenario import hs, productfile
 from tradecalc.scenario.lines import by_line, locate, problem_at
 from tradecalc.scenario.rules import data_file_problems
 from tradecalc.scenario.sections import DataFile, Products, repeated_rows
@@ -37,7 +37,9 @@ def read_file_tree(path: str | os.PathLike, text: str | None = None) -> Doc:
     file = display_name(path)
     if text is None:
         text = read_text(path, file, regular_only=True)
-    return strip_nulls(parse_mapping(text, file))
+    tree = strip_nulls(parse_mapping(text, file))
+    productfile.anchor(tree, path)
+    return tree
 
 
 def read_data_file(
@@ -55,6 +57,10 @@ def read_data_file(
         problems = [pydantic_problem(DataFile, tree, e, tree.here[0]) for e in error.errors()]
         raise ScenarioError(by_line(problems)) from None
     _check_rules(data, tree)
+    if data.products is not None and data.products.file is not None:
+        codes = tuple(e.code for e in data.economies)
+        sources = {s.id for s in data.sources}
+        data = data.model_copy(update={"products": productfile.load(data.products, codes, sources)})
     return data, tree
 
 
@@ -93,6 +99,8 @@ def product_problems(
     (headroom would add the two together); a pair row whose reporter is not one of ``codes``
     (the file's two economies; world rows may have any reporter)."""
     file = tree.here[0]
+    if products is not None and products.file is not None and (products.rows or products.world):
+        return []  # rows read from the product file: productfile.load checked each one
     if products is None or not (products.rows or products.world):
         where = ("products", "rows") if products is not None else ()
         message = "no product rows: write the file with tradecalc fetch --detail hs2 (or hs4)"

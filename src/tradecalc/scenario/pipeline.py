@@ -20,6 +20,7 @@ from tradecalc.scenario.datafile_reader import check_parent
 from tradecalc.scenario.lines import locate, overridden_items
 from tradecalc.scenario.models import Scenario
 from tradecalc.scenario.overrides import Override, apply_overrides, parse_overrides
+from tradecalc.scenario.productfile import anchor
 from tradecalc.scenario.validation import strict_problems, validated, warning_problems
 from tradecalc.scenario.yamlread import (
     Doc,
@@ -170,6 +171,7 @@ def load_tree(path: Path, text: str | None = None, file: str | None = None, _cha
     if text is None:
         text = read_text(path, file)
     doc = parse_mapping(text, file)
+    anchor(doc, path)  # a data file's `products.file` is beside the data file
     parent_ref = doc.pop("extends", None)
     extends_line = doc.pos.pop("extends", (file, None))[1]
     if parent_ref is None:

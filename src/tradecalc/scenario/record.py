@@ -81,6 +81,25 @@ def baseline_reporter_reason(s: Scenario) -> str:
     return "the first economy, by default (baseline.reporter not set)"
 
 
+def baseline_words(s: Scenario) -> str:
+    """``"baseline as reported by AZE"``; where the reporter's own base-year entry is one that
+    Comtrade marks not reported by the country (a UNSD aggregate or an estimate), the words say
+    so, as the record row does: ``"baseline from USA's record (UNSD aggregate, not as
+    reported)"``."""
+    entry = next(
+        (
+            h
+            for h in s.history
+            if h.reporter == s.reporter and h.year == s.base_year and h.period == "calendar"
+        ),
+        None,
+    )
+    if entry is None or getattr(entry, "is_reported", None) is not False:
+        return f"baseline as reported by {s.reporter}"
+    aggregate = "UNSD aggregate, " if getattr(entry, "is_aggregate", None) else ""
+    return f"baseline from {s.reporter}'s record ({aggregate}not as reported)"
+
+
 def observed_label(s: Scenario, h) -> str:
     """``"observed (AZE customs)"``, ``"mirror (PAK, FY Jul-Jun)"``, ...; an entry Comtrade
     marks not reported by the country (``is_reported: false``) is not called customs:
@@ -97,3 +116,39 @@ def observed_label(s: Scenario, h) -> str:
         where = "" if h.period == "calendar" else period[h.period]
         return f"{kind} ({h.reporter}{where}{aggregate}, not as reported)"
     return f"{kind} ({h.reporter}{period[h.period]})"
+
+
+PERIOD_WORDS = {"calendar": "calendar year", "fy_jul_jun": "fiscal year Jul-Jun"}
+"""How the other reporter's period is named: a fiscal year says so."""
+
+
+def other_reporter(s: Scenario) -> dict[str, Any] | None:
+    """The other side's statistics (JSON ``target.other_reporter``): its latest whole-year
+    entry before the deadline (calendar or fiscal; a partial period is not a year), and the
+    growth a year its figure needs to reach the target by the deadline; None without one.
+
+    ``period_text`` names the period: ``"2023"`` or ``"FY Jul 2023-Jun 2024"`` (a fiscal year
+    is labelled by the year it ends).
+    """
+    from tradecalc.model import required_cagr
+
+    other = next((c for c in s.codes if c != s.reporter), None)
+    entries = [
+        h
+        for h in s.history
+        if h.reporter == other and h.period in PERIOD_WORDS and h.year < s.by_year
+    ]
+    if not entries:
+        return None
+    h = max(entries, key=lambda h: (h.year, h.period == "calendar"))
+    growth = float(required_cagr(s.target.value_usd_m, h.total_usd_m, s.by_year - h.year))
+    fiscal = h.period == "fy_jul_jun"
+    return {
+        "reporter": h.reporter,
+        "year": h.year,
+        "period": h.period,
+        "period_text": f"FY Jul {h.year - 1}-Jun {h.year}" if fiscal else str(h.year),
+        "measure_usd_m": h.total_usd_m,
+        "required_growth": None if growth != growth else growth,  # NaN: a figure of 0
+        "source": h.source,
+    }

@@ -342,6 +342,13 @@ def _deal_market_warnings(s: ScenarioFields) -> Found:
     """
     if s.products is None:
         return
+    if s.products.file is not None:  # read the product file only when a deal is checked
+        if not any(d.category in DEAL_MARKET_CATEGORIES for d in s.deals):
+            return
+        from tradecalc.scenario import productfile
+
+        loaded = productfile.load(s.products, tuple(s.codes), part="rows")
+        s = s.model_copy(update={"products": loaded})
     markets = _sector_markets(s)
     for i, deal in enumerate(s.deals):
         importer = deal.direction.rsplit("_to_", 1)[-1].upper()

@@ -381,6 +381,14 @@ class Products(Provenanced):
         list[ProductRow],
         _d("Every reporter's exports to the world (partner WLD, flow X), for world totals."),
     ] = []
+    file: Annotated[
+        Text | None,
+        _d(
+            "A Parquet file beside this data file holding `rows` and `world` (fetch writes "
+            "one with --detail and -o); a plain file name, read only by the commands that "
+            "use product rows."
+        ),
+    ] = None
 
 
 def repeated_rows(rows: list[ProductRow]) -> list[tuple[int, int]]:
@@ -401,6 +409,12 @@ def repeated_rows(rows: list[ProductRow]) -> list[tuple[int, int]]:
     return repeats
 
 
+WORLD_TOTALS = (
+    "Each side's total trade with the world (partner WLD, product TOTAL), as read: context "
+    "for market and supply figures, never summed into the record."
+)
+
+
 class DataFile(_Model):
     """A data file written by `tradecalc fetch`: the part of a scenario that data can fill."""
 
@@ -408,6 +422,7 @@ class DataFile(_Model):
     economies: Annotated[list[Economy], _d("The two economies, in the order fetched.")]
     history: Annotated[list[HistoryEntry], _d("Observed annual values (the record).")] = []
     products: Annotated[Products | None, _d("Trade by product (fetch --detail).")] = None
+    world_totals: Annotated[list[ProductRow], _d(WORLD_TOTALS)] = []
     sources: Annotated[list[Source], _d("One entry per call or file read.")] = []
 
 
@@ -445,6 +460,7 @@ class ScenarioFields(_Model):
     products: Annotated[
         Products | None, _d("Trade by product, from a data file of `tradecalc fetch`.")
     ] = None
+    world_totals: Annotated[list[ProductRow], _d(WORLD_TOTALS)] = []
     sources: Annotated[list[Source], _d("Documents cited by `source:` ids.")] = []
 
     @property

@@ -27,7 +27,7 @@ def comparison_view(c: Comparison, width: int | None = None) -> View:
         headline=[
             (
                 "Closest",
-                f"{closest.scenario.name} ({closest.path}): {verdict(closest)}, "
+                f"{closest.scenario.name} ({closest.path}): {verdict(closest)}; "
                 f"gap at {closest.scenario.by_year} {gap_text(closest)}"
                 + (f"; {c.closest_note()}" if c.closest_note() else ""),
             ),

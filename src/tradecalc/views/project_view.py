@@ -9,7 +9,7 @@ import numpy as np
 
 from tradecalc.analysis.projection import Projection
 from tradecalc.core.numbers import probability_text
-from tradecalc.scenario.record import baseline_reporter_reason
+from tradecalc.scenario.record import baseline_reporter_reason, baseline_words
 from tradecalc.scenario.terms import CATEGORY_MEANING, CUSTOMS_CATEGORIES
 from tradecalc.views.render import TextTable, View
 from tradecalc.views.words import (
@@ -26,12 +26,14 @@ from tradecalc.views.words import (
 
 
 def verdict(p: Projection) -> str:
-    """Reached in YEAR, or not reached by the horizon."""
+    """The verdict naming the deadline: "not by 2030; not within the horizon, 2035", "not by
+    2030; reached in 2032", or "reached in 2028, by 2030" (every view says it so)."""
     s = p.scenario
     if p.reached_year is None:
-        return f"not reached by {s.horizon}"
-    late = "" if p.on_time else " (after the deadline)"
-    return f"reached in {p.reached_year}{late}"
+        return f"not by {s.by_year}; not within the horizon, {s.horizon}"
+    if not p.on_time:
+        return f"not by {s.by_year}; reached in {p.reached_year}"
+    return f"reached in {p.reached_year}, by {s.by_year}"
 
 
 def verdict_style(p: Projection) -> str:
@@ -149,39 +151,113 @@ CENTRAL_PATH = "central path: levers at central values, deals weighted by their 
 
 
 def projection_headline(p: Projection) -> list[tuple[str, str]]:
-    """The header lines of `project`: what is measured, the verdict, the growth it needs."""
+    """The header lines of `project`, in the order every issue adding a line keeps: the
+    headline; the verdict; the odds and the panel's base rate; the outside view; (the normal
+    level); the other
+    reporter's figures; then what is measured, the target and the growth it needs."""
+    return [
+        headline_row(p),
+        verdict_row(p),
+        odds_row(p),
+        *base_rate_rows(p),
+        outside_view_row(p),
+        # the normal level (gravity's briefing line) goes here, before the other side's
+        *other_reporter_rows(p),
+        *context_rows(p),
+    ]
+
+
+def headline_row(p: Projection) -> tuple[str, str]:
+    """The one line a reporter can copy: the measure in the deadline year on the central path,
+    its share of the target, and the probability as the odds line gives it."""
+    s, by = p.scenario, p.scenario.by_year
+    target = s.target.value_usd_m
+    whole = f"{target:,.0f}" if float(target).is_integer() and target < 1e12 else usd(target)
+    text = (
+        f"{by}: {usd(p.measure_at_by_year)} of {whole} US$ m "
+        f"({share_text(p.share_at_by_year)}), central path"
+    )
+    o = p.odds
+    if o is None:
+        return ("Headline", f"{text}; odds: none (see the Odds line)")
+    # the odds line's figure, without its Monte Carlo error (the Odds line gives it)
+    chance = probability_text(o["probability_by_year"], o["probability_se"], o["probability_below"])
+    chance = chance.split(" ± ")[0]
+    return ("Headline", f"{text}; P(reached in some year up to {by}) {chance}")
+
+
+def share_text(share: float) -> str:
+    """A share of the target: whole per cent, one decimal under 1 %, "under 0.1 %" below."""
+    if share < 0.001:
+        return "under 0.1 %"
+    return percent(share, 1 if share < 0.01 else 0)
+
+
+def verdict_row(p: Projection) -> tuple[str, str]:
+    s = p.scenario
+    text = f"{verdict(p)} ({CENTRAL_PATH})"
+    extra = [c for c in s.target.counts if c not in CUSTOMS_CATEGORIES]
+    if extra:
+        text += f"; counts {', '.join(extra)}: not customs-comparable"
+    return ("Verdict", text)
+
+
+def odds_row(p: Projection) -> tuple[str, str]:
+    return ("Odds", odds_text(p) if p.odds is not None else no_odds_text(p))
+
+
+def base_rate_rows(p: Projection) -> list[tuple[str, str]]:
+    """The panel's base rate, below the odds line (issue 26), where the odds were run."""
+    rate = base_rate_text(p)
+    return [] if rate is None else [("Base rate", rate)]
+
+
+def outside_view_row(p: Projection) -> tuple[str, str]:
+    return ("Outside view", p.outside_view["text"])
+
+
+def other_reporter_rows(p: Projection) -> list[tuple[str, str]]:
+    """The other side's statistics, where it has a record: its latest figure, labelled with
+    its period, and the growth the target needs on its figures."""
+    o = p.other_reporter
+    if o is None:
+        return []
+    s = p.scenario
+    period = "fiscal year" if o["period"] == "fy_jul_jun" else "calendar year"
+    growth = o["required_growth"]
+    needs = "n/a (its figure is 0)" if growth is None else f"{percent(growth, 2)} a year"
+    source = f", {o['source']}" if o.get("source") else ""
+    text = (
+        f"{o['period_text']} ({period}{source}): {usd(o['measure_usd_m'])} US$ m as "
+        f"{o['reporter']} reports it; on its figures the target needs {needs}, "
+        f"{o['year']}-{s.by_year}"
+    )
+    return [(f"{o['reporter']}'s figures", text)]
+
+
+def context_rows(p: Projection) -> list[tuple[str, str]]:
+    """What is measured, the target and the growth it needs, and the notes that follow."""
     s = p.scenario
     a, b = s.codes
-    extra = [c for c in s.target.counts if c not in CUSTOMS_CATEGORIES]
-    verdict_text = f"{verdict(p)} ({CENTRAL_PATH})"
-    if extra:
-        verdict_text += f"; counts {', '.join(extra)}: not customs-comparable"
-    headline = [
+    lines = [
         ("Scenario", s.name),
         (
             "Economies",
-            f"{s.economy_name(a)} ({a}) and {s.economy_name(b)} ({b}); "
-            f"baseline as reported by {s.reporter}",
+            f"{s.economy_name(a)} ({a}) and {s.economy_name(b)} ({b}); {baseline_words(s)}",
         ),
         ("Measure", p.counts_text),
         ("Base year", f"{s.base_year}: measure {usd(float(p.measure[0]))} US$ m"),
         ("Target", f"{usd(s.target.value_usd_m)} US$ m a year by {s.by_year}"),
-        ("Verdict", verdict_text),
         ("Required growth", growth_text(p)),
         (f"Gap in {s.by_year}", gap_text(p)),
     ]
-    odds = odds_text(p) if p.odds is not None else no_odds_text(p)
-    headline.insert(headline.index(("Verdict", verdict_text)) + 1, ("Odds", odds))
-    if (rate := base_rate_text(p)) is not None:
-        headline.insert(headline.index(("Odds", odds)) + 1, ("Base rate", rate))
-    headline.append(("Outside view", p.outside_view["text"]))
     everything = p.total >= s.target.value_usd_m
     if p.not_counted and everything.any() and p.reached_year is None:
         year = int(p.years[int(np.argmax(everything))])
-        headline.append(("If all were counted", f"reached in {year} (not the target's measure)"))
+        lines.append(("If all were counted", f"reached in {year} (not the target's measure)"))
     if p.overrides:
-        headline.append(("Overrides", overrides_text(p.overrides)))
-    return headline
+        lines.append(("Overrides", overrides_text(p.overrides)))
+    return lines
 
 
 def projection_view(p: Projection) -> View:

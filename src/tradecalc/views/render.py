@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from tradecalc.core.sanitize import clean, csv_cell, json_text
-from tradecalc.views.words import BAR_CHARACTERS
+from tradecalc.views.words import BAR_CHARACTERS, NBSP, keep_units
 
 
 @dataclass
@@ -68,7 +68,8 @@ def to_rich(view: View) -> list[Any]:
         header.add_column(style="bold")
         header.add_column()
         for label, value in view.headline:
-            header.add_row(text(label), text(value, view.headline_styles.get(label, "")))
+            style = view.headline_styles.get(label, "")
+            header.add_row(text(label), _Unbroken(clean(value, LONG), style))
         out.append(header)
     for text_table in view.tables:
         table = _FittedTable(text_table)
@@ -82,6 +83,33 @@ def to_rich(view: View) -> list[Any]:
             listing.add_row(text(view.footer, "dim"))
         out += [Text(""), text(view.notes_title, "bold"), listing]
     return out
+
+
+class _Unbroken:
+    """A headline value wrapped only between words and never between a figure and its unit
+    (:func:`~tradecalc.views.words.keep_units`): ``0.10 % ± 0.01`` and ``2,000 US$ m`` stay
+    on one line. Written with plain spaces (the non-breaking ones only guide the wrap)."""
+
+    def __init__(self, value: str, style: str = ""):
+        self.value, self.style = keep_units(value), style
+
+    def _lines(self, width: int) -> list[str]:
+        import textwrap  # wraps at ASCII whitespace only: a non-breaking space holds
+
+        lines = textwrap.wrap(self.value, max(width, 1), break_on_hyphens=False)
+        return [line.replace(NBSP, " ") for line in lines] or [""]
+
+    def __rich_console__(self, console, options):
+        from rich.text import Text
+
+        for line in self._lines(options.max_width):
+            yield Text(line, style=self.style, no_wrap=True, overflow="fold")
+
+    def __rich_measure__(self, console, options):
+        from rich.measure import Measurement
+
+        words = self.value.split(" ")
+        return Measurement(max(len(w) for w in words), len(self.value))
 
 
 WORD_CAP = 32

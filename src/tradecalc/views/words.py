@@ -3,6 +3,7 @@ figures with their errors, and cited sources. Every view writes them the same wa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -121,3 +122,22 @@ def _posterior_words(shock: dict) -> str:
             f"vs {shock['changes']} changes)"
         )
     return text + "; each draw takes its sd from the posterior"
+
+
+NBSP = "\u00a0"
+_UNIT_SPACES = re.compile(
+    r"(?<=[0-9]) (?=%|US\$|±|m\b|bn\b)|(?<=US\$) (?=m\b|bn\b)|(?<=%) (?=±)|(?<=±) (?=[0-9])"
+    r"|(?<=[0-9]\)) (?=[0-9])"
+)
+"""The spaces kept: a figure and its unit or error (``0.10 % ± 0.01``, ``2,000 US$ m``), and a
+probability and its label (``P(... up to 2030) 0.10 %``)."""
+
+
+def keep_units(text: str) -> str:
+    """``text`` with the spaces inside a figure and its unit made non-breaking (``0.10 % ±
+    0.01``, ``2,000 US$ m``), so that a wrapped line never parts a number from its unit.
+
+    >>> keep_units("P(to 2030) 0.10 % ± 0.01 of 2,000 US$ m").replace(NBSP, "_")
+    'P(to 2030)_0.10_%_±_0.01 of 2,000_US$_m'
+    """
+    return _UNIT_SPACES.sub(NBSP, text)
