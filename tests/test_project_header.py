@@ -64,7 +64,16 @@ def test_numbers_never_break_from_their_units(columns):
 
 def test_the_header_keeps_its_order():
     labels = [line[:17].strip() for line in table(BASE, columns=100) if line[:17].strip()]
-    order = ["Headline", "Verdict", "Odds", "Outside view", "PAK's figures", "Scenario"]
+    # issue 26: the panel's base rate sits below the odds line
+    order = [
+        "Headline",
+        "Verdict",
+        "Odds",
+        "Base rate",
+        "Outside view",
+        "PAK's figures",
+        "Scenario",
+    ]
     assert labels[: len(order)] == order
 
 

@@ -75,7 +75,7 @@ def odds_text(p: Projection) -> str:
     def at(key: str, name: str) -> str:
         value = o[f"{key}_at_by_year_usd_m"]
         if key == "mean" and o.get("mean_finite") is False:
-            return f"{name} not finite (the drawn sd's heavy tail: methods.md 8.1)"
+            return f"{name} not finite (methods.md 8.1)"
         return f"{name} {usd_se(value, o.get(f'{key}_se'))}"
 
     return (
@@ -97,7 +97,7 @@ def _deadline_year_text(o: dict, by: int) -> str:
         o["probability_in_deadline_year_se"],
         o["probability_in_deadline_year_below"],
     )
-    return f"P(the measure in {by} >= target) {chance}; "
+    return f"in {by} itself {chance}; "
 
 
 def model_range_text(rows: list[dict] | None) -> str:
@@ -113,9 +113,18 @@ def model_range_text(rows: list[dict] | None) -> str:
 
     def text(row: dict) -> str:
         chance = probability_text(row["quoted"], row["probability_se"], row["below"])
-        return f"{chance} ({row['words']})"
+        return f"{chance.split(' ± ')[0]} ({MODEL_NAMES.get(row['model'], row['model'])})"
 
-    return f"across the shock models: {text(low)} to {text(high)}; "
+    return f"shock models {text(low)} to {text(high)}; "
+
+
+MODEL_NAMES = {
+    "posterior": "as shipped",
+    "fixed_sd": "sd fixed",
+    "own_record": "own record only",
+    "ar1": "AR(1)",
+}
+"""The shock models in the odds line, short (JSON ``odds.model_range`` has them in words)."""
 
 
 def base_rate_text(p: Projection) -> str | None:
@@ -123,22 +132,26 @@ def base_rate_text(p: Projection) -> str | None:
     doc = p.outside_view.get("base_rate")
     if doc is None:
         return None
-    from tradecalc.views.baserate_view import interval_text, rate_text, times
+    from tradecalc.views.baserate_view import rate_text, times
 
     low, high = doc["size_band_usd_m"]
     if not doc["windows"]:
         return f"none: no pair of the {doc['panel']['label']} traded US$ {usd(low)}-{usd(high)} m"
     return (
-        f"{rate_text(doc['rate'])} of {doc['windows']:,} windows ({doc['pairs']:,} pairs) with "
-        f"trade of US$ {usd(low)}-{usd(high)} m reached {times(doc['multiple'])} within "
-        f"{doc['horizon']} years (Wilson 95 %: {interval_text(doc['rate_interval'])}; "
-        f"{doc['successes']:,} windows of {_pairs(doc['successful_pairs'])}); "
+        f"{rate_text(doc['rate'])} of {doc['windows']:,} windows of {doc['pairs']:,} pairs "
+        f"at US$ {usd(low)}-{usd(high)} m reached {times(doc['multiple'])} within "
+        f"{doc['horizon']} years (95 %: {_span(doc['rate_interval'])}); "
         f"{doc['panel']['label']}"
     )
 
 
-def _pairs(n: int) -> str:
-    return f"{n:,} pair" if n == 1 else f"{n:,} pairs"
+def _span(pair: list[float] | None) -> str:
+    """``"1.2-1.9 %"``: a rate's interval, in the base rate's own digits."""
+    from tradecalc.views.baserate_view import rate_text
+
+    if pair is None:
+        return "n/a"
+    return f"{rate_text(pair[0]).removesuffix(' %')}-{rate_text(pair[1])}"
 
 
 def no_odds_text(p: Projection) -> str:
