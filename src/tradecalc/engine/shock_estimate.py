@@ -86,7 +86,8 @@ def shock_estimate(scenario: Scenario, until: int | None = None) -> ShockEstimat
     changes = yearly_log_changes([(y, v) for y, v in record if v > 0])
     centre = centre_growth(scenario)
     ss, n = squared_deviations([c for _, c in changes], centre)
-    prior_var, prior_df, source, panel = 0.0, 0.0, None, ()
+    prior_var, prior_df, source = 0.0, 0.0, None
+    panel: tuple[str, ...] = ()
     if u.shock_pooling == "panel":
         prior = size_class_prior(scenario, until)
         source, panel = prior.source(), (prior.label,)
