@@ -198,7 +198,8 @@ def test_briefing_line_reads_as_the_issue_writes_it(ppml_table1):
     same_year = normal_level_line(normal, 1280.0, 2000.0, 2006)[1]
     assert ", of 2006" not in same_year
     assert no_normal_level_line(("PAK", "AZE"), ["agtpa"])[1].startswith(
-        "no panel holds both PAK and AZE (looked in: agtpa); import one"
+        "no panel holds both PAK and AZE (looked in: agtpa); fetch one: "
+        "tradecalc panel fetch imf --economies PAK AZE"
     )
 
 
@@ -489,3 +490,49 @@ def test_briefing_line_reads_its_normal_level_back_from_the_cache(write, monkeyp
     monkeypatch.setattr(gravity, "fit", no_fit)
     monkeypatch.setitem(sys.modules, "pyfixest", None)
     assert briefing_line(scenario) == first
+
+
+def test_the_header_gives_the_normal_level_of_a_pair_the_panel_holds(tmp_path):
+    """Issue 27 item 3: `project`'s header, the brief and the workbook carry one line with the
+    pair's normal level; its figure is the one `gravity normal` gives for the briefing's fit
+    (the panel's latest year, exporter and importer effects)."""
+    from tests.helpers import run
+
+    scenario = tmp_path / "tur-irn.yaml"
+    made = run("init", "--economies", "TUR", "IRN", "--target", "5000", "--by", "2030",
+               "-o", str(scenario))  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    normal = json.loads(
+        run(
+            "gravity",
+            "normal",
+            "--economies",
+            "TUR",
+            "IRN",
+            "--years",
+            "2006",
+            "--fe",
+            "exporter,importer",
+            "-f",
+            "json",
+        ).stdout
+    )
+    doc = json.loads(run("project", str(scenario), "-f", "json").stdout)
+    line = doc["normal_level"]
+    assert line["label"] == "Normal level (gravity, agtpa, 2006)"
+    assert line["text"].startswith(f"{normal['normal_usd_m']:,.1f} US$ m (P10")
+    target = 5000 / normal["normal_usd_m"]  # the target's multiple of the normal level
+    assert f"the target is {target:.1f}" in line["text"]
+    table = run("project", str(scenario))
+    assert "Normal level (gravity, agtpa, 2006)" in table.stdout
+    brief = run("report", str(scenario), "-o", str(tmp_path / "b.html"))
+    assert brief.exit_code == 0, brief.stderr
+    assert "Normal level (gravity, agtpa, 2006)" in (tmp_path / "b.html").read_text()
+
+
+def test_the_header_says_which_panel_to_import_where_none_holds_the_pair():
+    from tests.helpers import run
+
+    doc = json.loads(run("project", str(ROOT / "scenarios" / "base.yaml"), "-f", "json").stdout)
+    assert doc["normal_level"]["label"] == "Normal level"
+    assert "no panel holds both PAK and AZE" in doc["normal_level"]["text"]

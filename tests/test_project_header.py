@@ -71,6 +71,7 @@ def test_the_header_keeps_its_order():
         "Odds",
         "Base rate",
         "Outside view",
+        "Normal level",
         "PAK's figures",
         "Scenario",
     ]

@@ -123,9 +123,8 @@ def no_normal_level_line(codes: tuple[str, str], panels: list[str]) -> tuple[str
     looked = ", ".join(panels) or "none"
     return (
         "Normal level",
-        f"no panel holds both {a} and {b} (looked in: {looked}); import one that does "
-        "(tradecalc panel import, e.g. a CEPII BACI release) or fetch one "
-        f"(tradecalc panel fetch imf --economies {a} {b})",
+        f"no panel holds both {a} and {b} (looked in: {looked}); fetch one: "
+        f"tradecalc panel fetch imf --economies {a} {b}",
     )
 
 

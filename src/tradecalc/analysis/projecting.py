@@ -11,6 +11,7 @@ from typing import Any, cast
 import numpy as np
 
 from tradecalc.analysis.baserate import scenario_base_rate
+from tradecalc.analysis.gravity_brief import briefing_line
 from tradecalc.analysis.odds import odds_band, odds_document
 from tradecalc.analysis.outside_view import scenario_outside_view
 from tradecalc.analysis.projection import Projection
@@ -94,7 +95,14 @@ def run_loaded(
     found = projection_odds(scenario, components, layout, projection.measure_at_by_year)
     shown = odds_band(scenario, found) if band and found is not None else None
     outside = {**projection.outside_view, "base_rate": scenario_base_rate(scenario)}
-    return dataclasses.replace(projection, odds=found, band=shown, outside_view=outside)
+    label, text = briefing_line(scenario)
+    return dataclasses.replace(
+        projection,
+        odds=found,
+        band=shown,
+        outside_view=outside,
+        normal_level={"label": label, "text": text},
+    )
 
 
 def projection_odds(

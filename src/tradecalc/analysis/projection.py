@@ -100,6 +100,9 @@ class Projection:
     """P10 and P90 of the measure by year (the odds' draws and seed), when asked for a chart."""
     outside_view: dict[str, Any] = field(default_factory=dict)
     """The reference class of announced targets beside the growth this one needs."""
+    normal_level: dict[str, str] | None = None
+    """The pair's normal level by gravity, as the header's line (``label``, ``text``), or which
+    panel to import where none holds the pair; computed with the odds (None without)."""
     smart: list[dict[str, Any]] | None = None
     """WITS-SMART's side outputs by year, for ``pta.method: smart`` (else None)."""
     years_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]
@@ -387,6 +390,7 @@ class Projection:
                 },
                 **odds,
                 "outside_view": self.outside_view,
+                **({"normal_level": self.normal_level} if self.normal_level else {}),
                 "years": self.years_rows,
                 "history": self.history(),
                 "mirror": self.mirror_rows,

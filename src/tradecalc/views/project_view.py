@@ -165,16 +165,16 @@ CENTRAL_PATH = "central path: levers at central values, deals weighted by their 
 
 def projection_headline(p: Projection) -> list[tuple[str, str]]:
     """The header lines of `project`, in the order every issue adding a line keeps: the
-    headline; the verdict; the odds and the panel's base rate; the outside view; (the normal
-    level); the other
-    reporter's figures; then what is measured, the target and the growth it needs."""
+    headline; the verdict; the odds and the panel's base rate; the outside view; the normal
+    level (gravity); the other reporter's figures; then what is measured, the target and the
+    growth it needs."""
     return [
         headline_row(p),
         verdict_row(p),
         odds_row(p),
         *base_rate_rows(p),
         outside_view_row(p),
-        # the normal level (gravity's briefing line) goes here, before the other side's
+        *normal_level_rows(p),
         *other_reporter_rows(p),
         *context_rows(p),
     ]
@@ -223,6 +223,12 @@ def base_rate_rows(p: Projection) -> list[tuple[str, str]]:
     """The panel's base rate, below the odds line (issue 26), where the odds were run."""
     rate = base_rate_text(p)
     return [] if rate is None else [("Base rate", rate)]
+
+
+def normal_level_rows(p: Projection) -> list[tuple[str, str]]:
+    """The pair's normal level by gravity (issue 27), or which panel would give it."""
+    n = p.normal_level
+    return [] if n is None else [(n["label"], n["text"])]
 
 
 def outside_view_row(p: Projection) -> tuple[str, str]:

@@ -22,7 +22,12 @@ from tradecalc.core.errors import install_hint
 from tradecalc.core.numbers import probability_text
 from tradecalc.views.briefing import brief_odds_text, outside_text
 from tradecalc.views.explain_view import lever_label, lever_source
-from tradecalc.views.project_view import growth_text, no_odds_text, verdict
+from tradecalc.views.project_view import (
+    growth_text,
+    no_odds_text,
+    normal_level_rows,
+    verdict,
+)
 from tradecalc.views.words import cited, overrides_text, percent, unverified_ids, usd
 
 CSS = """
@@ -59,7 +64,7 @@ code { font-size: .85em; }
   body { font-size: 15px; } main { padding: .6rem; } h1 { font-size: 1.3rem; }
   .verdict dl { grid-template-columns: 1fr; } .verdict dt { margin-top: .3rem; }
 }
-@page { size: A4; margin: 12mm 12mm; }
+@page { size: A4; margin: 10mm 12mm; }
 @media print {
   body { font-size: 9pt; line-height: 1.3; } main { max-width: none; padding: 0; }
   h1 { font-size: 15pt; } h2 { font-size: 11pt; margin: .6rem 0 .25rem; }
@@ -158,9 +163,14 @@ def _facts(p: Projection, doc: Mapping[str, Any]) -> str:
             brief_odds_text(doc.get("odds"), s.by_year) or no_odds_text(p),
         ),
     ]
+    rate = _base_rate_brief(p.outside_view.get("base_rate"))
+    if rate:
+        items.append(("Base rate", rate))
     outside = outside_text(doc.get("outside_view"))
     if outside:
         items.append(("Outside view", outside))
+    # the brief has room for the fact, not the advice: the header and workbook give both
+    items += [(label, text.split(" (looked in")[0]) for label, text in normal_level_rows(p)]
     if p.overrides:
         items.append(("Changed by --set", overrides_text(p.overrides)))
     rows = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in items)
@@ -168,6 +178,20 @@ def _facts(p: Projection, doc: Mapping[str, Any]) -> str:
     return (
         f'<div class="verdict {_verdict_class(p)}"><p class="big">Verdict: {_e(late)}</p>'
         f"<dl>{rows}</dl></div>"
+    )
+
+
+def _base_rate_brief(doc: Mapping[str, Any] | None) -> str:
+    """The panel's base rate in the brief's few words (the header's line names the band)."""
+    if not doc or not doc["windows"]:
+        return ""
+    from tradecalc.views.baserate_view import rate_text, times
+
+    panel = doc["panel"]
+    first, last = panel["years"]
+    return (
+        f"{rate_text(doc['rate'])} of {doc['windows']:,} windows of pairs this size reached "
+        f"{times(doc['multiple'])} in {doc['horizon']} years ({panel['id']}, {first}-{last})"
     )
 
 

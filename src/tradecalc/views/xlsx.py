@@ -22,7 +22,7 @@ from tradecalc.core.about import version
 from tradecalc.core.errors import install_hint, usage_error
 from tradecalc.core.sanitize import escape
 from tradecalc.views.briefing import brief_odds_text, outside_text
-from tradecalc.views.project_view import no_odds_text
+from tradecalc.views.project_view import base_rate_text, no_odds_text, normal_level_rows
 from tradecalc.views.words import overrides_text, unverified_ids
 
 CREATED = dt.datetime(2000, 1, 1)
@@ -261,6 +261,10 @@ def summary_pairs(p, doc: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
             ("Outside view: highest share of target", share[1], SHARE),
             ("Outside view: fastest growth a year", outside.get("fastest_cagr"), SHARE),
         ]
+    rate = base_rate_text(p)
+    if rate:
+        pairs.append(("Base rate", rate, NUMBER))
+    pairs += [(label, text, NUMBER) for label, text in normal_level_rows(p)]
     pairs.append(("Overrides", overrides_text(p.overrides) or "none", NUMBER))
     pairs.append(("Written by", f"tradecalc {version()}", NUMBER))
     return pairs
