@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 from tradecalc.cli.commands import app
 from tradecalc.ingest.codes import EXCEPTIONS, comtrade_code, iso3_of
 from tradecalc.ingest.records import MIRROR_THRESHOLD
+from tradecalc.scenario.datafile_model import DataFile
 from tradecalc.scenario.datafile_reader import read_data_file
-from tradecalc.scenario.sections import DataFile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "comtrade"
 runner = CliRunner()

@@ -1,6 +1,6 @@
 """Rows of UN Comtrade answers -> the YAML data file that `tradecalc fetch` writes.
 
-The document is validated by :class:`~tradecalc.scenario.sections.DataFile` (the contract of
+The document is validated by :class:`~tradecalc.scenario.datafile_model.DataFile` (the contract of
 docs/scenario-format.md, "Data files") and written by PyYAML's serialiser, never by pasting
 text. Each value cites the request it came from (:func:`~tradecalc.ingest.records.source_id`);
 each `sources:` entry says where the rows were read: the request URL (never a key) and the
@@ -18,7 +18,8 @@ from tradecalc.core.errors import Problem
 from tradecalc.core.sanitize import yaml_text
 from tradecalc.ingest import records
 from tradecalc.ingest.responses import Row
-from tradecalc.scenario.sections import WORLD, DataFile
+from tradecalc.scenario.datafile_model import DataFile
+from tradecalc.scenario.sections import WORLD
 from tradecalc.scenario.terms import iso_name
 
 HEADER = """\

@@ -16,9 +16,11 @@ from pydantic import ValidationError
 
 from tradecalc.core.errors import Problem, ScenarioError
 from tradecalc.scenario import hs, productfile
+from tradecalc.scenario.datafile_model import DataFile
 from tradecalc.scenario.lines import by_line, locate, problem_at
+from tradecalc.scenario.product_rows import repeated_rows
 from tradecalc.scenario.rules import data_file_problems
-from tradecalc.scenario.sections import DataFile, Products, repeated_rows
+from tradecalc.scenario.sections import Products
 from tradecalc.scenario.validation import pydantic_problem
 from tradecalc.scenario.yamlread import Doc, display_name, parse_mapping, read_text, strip_nulls
 

@@ -11,14 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
+from tradecalc.scenario.datafile_model import DataFile
+from tradecalc.scenario.product_rows import repeated_rows
 from tradecalc.scenario.provenance import provenance_items
-from tradecalc.scenario.sections import (
-    DataFile,
-    Economy,
-    HistoryEntry,
-    ScenarioFields,
-    repeated_rows,
-)
+from tradecalc.scenario.sections import Economy, HistoryEntry, ScenarioFields
 from tradecalc.scenario.terms import (
     CUSTOMS_CATEGORIES,
     Loc,

@@ -391,39 +391,10 @@ class Products(Provenanced):
     ] = None
 
 
-def repeated_rows(rows: list[ProductRow]) -> list[tuple[int, int]]:
-    """``(i, first)`` for each row with the same year, reporter, partner, flow and product as
-    the earlier row ``first``: a value written twice, which a sum would count twice.
-
-    >>> row = ProductRow(year=2023, reporter="AZE", partner="WLD", flow="M", product="30",
-    ...                  value_usd_m=1.0)
-    >>> repeated_rows([row, row.model_copy(update={"product": "10"}), row])
-    [(2, 0)]
-    """
-    first: dict[tuple, int] = {}
-    repeats = []
-    for i, r in enumerate(rows):
-        j = first.setdefault((r.year, r.reporter, r.partner, r.flow, r.product), i)
-        if j != i:
-            repeats.append((i, j))
-    return repeats
-
-
 WORLD_TOTALS = (
     "Each side's total trade with the world (partner WLD, product TOTAL), as read: context "
     "for market and supply figures, never summed into the record."
 )
-
-
-class DataFile(_Model):
-    """A data file written by `tradecalc fetch`: the part of a scenario that data can fill."""
-
-    schema_version: Annotated[Literal[1], _d("Format version: 1.")] = 1
-    economies: Annotated[list[Economy], _d("The two economies, in the order fetched.")]
-    history: Annotated[list[HistoryEntry], _d("Observed annual values (the record).")] = []
-    products: Annotated[Products | None, _d("Trade by product (fetch --detail).")] = None
-    world_totals: Annotated[list[ProductRow], _d(WORLD_TOTALS)] = []
-    sources: Annotated[list[Source], _d("One entry per call or file read.")] = []
 
 
 class ScenarioFields(_Model):
