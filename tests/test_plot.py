@@ -82,7 +82,11 @@ MUST_SAY = {
     ],
     "project-log": ["deal Mills & Looms <b>", "target 500 by 2030", "Log scale"],
     "compare": ["target 500 by 2030", "target 800 by 2029", "observed (AZE customs)"],
-    "simulate": ["target 500 by 2030", "P10-P90 of draws", "P(target by 2030) = 0.0 %"],
+    "simulate": [
+        "target 500 by 2030",
+        "P10-P90 of draws",
+        "P(reached in some year up to 2030) = 0.0 %",
+    ],
     "sensitivity": ["deal: Mills & Looms <b>", "input at its low value", "off the scale"],
     "backtest": [
         "Backtest from 2019",
@@ -156,7 +160,7 @@ def test_odds_and_outside_view_from_the_document_reach_the_subtitle(brief):
         "fastest_cagr": 0.306,
     }
     text = svg_text(projection.projection_chart(brief, Path("c.svg"), document=doc))
-    assert "P(target by 2030) = 3.1 % (Monte Carlo, 2,000 draws, seed 0)" in text
+    assert "P(reached in some year up to 2030) = 3.1 % (Monte Carlo, 2,000 draws, seed 0)" in text
     assert "0 of 6 comparable bilateral targets were met by their deadline" in text
 
 

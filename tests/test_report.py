@@ -69,7 +69,7 @@ def test_the_page_has_the_verdict_the_tables_and_the_chart_inline(write):
         "Assumptions",
         "Sources",
         # the odds line: no draw of 2,000 reached, so a bound (3 / 2,000 rounded up)
-        "P(target by 2030) = under 0.2 % (Monte Carlo, 2,000 draws, seed 0; no level shocks",
+        "P(reached in some year up to 2030) = under 0.2 % (Monte Carlo, 2,000 draws, seed 0; no level shocks",
     ):
         assert expected in words, expected
     # the chart twice: for the screen, and bare for print (issue 20 item 12)

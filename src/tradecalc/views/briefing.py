@@ -16,8 +16,9 @@ from tradecalc.views.words import cited, overrides_text, percent, shock_model_wo
 
 
 def brief_odds_text(odds: Mapping[str, Any] | None, by_year: int) -> str:
-    """``"P(target by 2030) = 0.126 % ± 0.003 (Monte Carlo, 2,000 draws, seed 0; mostly from
-    the shocks: ...); in 2030: central path 40.5, median 42.2, P10-P90 9.6-204.3 US$ m"``.
+    """``"P(reached in some year up to 2030) = 0.126 % ± 0.003 (Monte Carlo, 2,000 draws,
+    seed 0; mostly from the shocks: ...); in 2030: central path 40.5, median 42.2, P10-P90
+    9.6-204.3 US$ m"``.
 
     A probability not resolved reads ``under 0.1 %``. Empty when there are no odds (the
     scenario has no ``uncertainty:`` block).
@@ -27,7 +28,7 @@ def brief_odds_text(odds: Mapping[str, Any] | None, by_year: int) -> str:
     chance = probability_text(
         odds.get("probability_by_year"), odds.get("probability_se"), odds.get("probability_below")
     )
-    text = f"P(target by {by_year}) = {chance}"
+    text = f"P(reached in some year up to {by_year}) = {chance}"
     how = []
     if odds.get("draws") is not None:
         words = shock_model_words(odds.get("shock"))

@@ -41,14 +41,15 @@ def comparison_view(c: Comparison, width: int | None = None) -> View:
 
 
 def _best_odds_line(c: Comparison) -> list[tuple[str, str]]:
-    """``("Best odds", "Push to 2030: P(target by 2030) 3.44 % ± 0.03")``, if any has odds."""
+    """``("Best odds", "Push to 2030: P(reached in some year up to 2030) 3.44 % ± 0.03")``,
+    if any has odds."""
     best = c.best_odds()
     if best is None:
         return []
     return [
         (
             "Best odds",
-            f"{best.scenario.name}: P(target by {best.scenario.by_year}) "
+            f"{best.scenario.name}: P(reached in some year up to {best.scenario.by_year}) "
             f"{_odds_cell(best, 'probability')}",
         )
     ]

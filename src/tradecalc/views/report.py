@@ -73,7 +73,8 @@ code { font-size: .85em; }
   figure { break-inside: avoid; margin: .3rem 0; overflow: visible; }
   figure svg { max-height: 75mm; min-width: 0; }
   .printed-chart figure svg { width: auto; max-width: 100%; max-height: 95mm; }
-  .verdict { break-inside: avoid; background: none; }
+  .verdict { break-inside: avoid; background: none; padding: .3rem .6rem; }
+  .verdict dl { gap: 0 .8rem; line-height: 1.2; }
   ol.assumptions { font-size: 6.5pt; line-height: 1.2; columns: 2; column-gap: 6mm; }
   ol.assumptions li { margin: 0 0 .1rem; }
   ol.assumptions .clamp { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical;

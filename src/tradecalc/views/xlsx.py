@@ -233,9 +233,17 @@ def summary_pairs(p, doc: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
     if odds:
         pairs += [
             ("Odds", brief_odds_text(odds, s.by_year), NUMBER),
-            (f"P(target by {s.by_year})", odds.get("probability_by_year"), SHARE),
-            (f"P(target by {s.by_year}): standard error", odds.get("probability_se"), SHARE),
-            (f"P(target by {s.by_year}): under (bound)", odds.get("probability_below"), SHARE),
+            (f"P(reached in some year up to {s.by_year})", odds.get("probability_by_year"), SHARE),
+            (
+                f"P(reached in some year up to {s.by_year}): standard error",
+                odds.get("probability_se"),
+                SHARE,
+            ),
+            (
+                f"P(reached in some year up to {s.by_year}): under (bound)",
+                odds.get("probability_below"),
+                SHARE,
+            ),
             ("Odds: draws", odds.get("draws"), NUMBER),
             ("Odds: seed", odds.get("seed"), NUMBER),
             (

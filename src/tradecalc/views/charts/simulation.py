@@ -32,7 +32,7 @@ def simulation_chart(result: SimulationResult, path: Path, *, log: bool = False)
     chart.titles(
         f"How likely is the target? {s.name}",
         [
-            f"P(target by {s.by_year}) = "
+            f"P(reached in some year up to {s.by_year}) = "
             f"{probability_text(sim.probability_at_deadline, sim.probability_se, None)} "
             f"({sim.draws:,} draws, seed {sim.seed}); in {s.by_year} the measure is "
             f"{low[j]:,.0f}-{high[j]:,.0f} US$ m in 8 draws out of 10.",
