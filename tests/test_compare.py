@@ -82,3 +82,18 @@ def test_compare_names_the_closest_among_like_counts(tmp_path):
         "Push to 2030",
     ]
     assert "not ranked" not in ok("compare", *alike)
+
+
+def test_compare_shows_each_scenarios_panel_base_rate_and_the_panels_attribution():
+    """Issue 26 item 2: compare shows the panel's base rate beside the odds, as `project`'s
+    JSON gives it, and names the panel it was counted on."""
+    import json
+
+    from tests.helpers import run
+
+    base = str(ROOT / "scenarios" / "base.yaml")
+    rate = json.loads(run("project", base, "-f", "json").stdout)["outside_view"]["base_rate"]
+    table = run("compare", base, str(ROOT / "scenarios" / "push-2030.yaml")).stdout
+    row = next(line for line in table.splitlines() if "Base rate (panel)" in line)
+    assert f"{100 * rate['rate']:.2g} % ({rate['panel']['id']})" in row
+    assert "Base rates: AGTPA panel" in table

@@ -37,7 +37,18 @@ def comparison_view(c: Comparison, width: int | None = None) -> View:
         tables=_comparison_tables(c.projections, rows, bold, width),
         notes_title="Not like for like:" if c.notes() else "",
         notes=c.notes(),
+        footer=_panels_footer(c),
     )
+
+
+def _panels_footer(c: Comparison) -> str:
+    """The attribution of each panel a base rate was counted on (its licence asks for it)."""
+    labels = dict.fromkeys(
+        doc["panel"]["label"]
+        for p in c.projections
+        if (doc := p.outside_view.get("base_rate")) and doc.get("panel")
+    )
+    return f"Base rates: {'; '.join(labels)}" if labels else ""
 
 
 def _best_odds_line(c: Comparison) -> list[tuple[str, str]]:
@@ -83,10 +94,22 @@ def _comparison_rows(c: Comparison) -> tuple[list[list[str]], set[int]]:
     if any(p.odds is not None for p in ps):
         add(["Median at deadline", *(_odds_cell(p, "p50") for p in ps)])
         add(["P(by deadline)", *(_odds_cell(p, "probability") for p in ps)])
+        add(["Base rate (panel)", *(_base_rate_cell(p) for p in ps)])
     add(["Levers at deadline:", *("" for _ in ps)])
     for label, key in c.lever_columns:
         add([f"  {label}", *(usd(p.measure_parts()[key]) for p in ps)])
     return rows, bold
+
+
+def _base_rate_cell(p: Projection) -> str:
+    """The panel's base rate for the scenario's own base, multiple and horizon, with the
+    panel's id (its attribution is in `project`'s header and JSON): "0.039 % (agtpa)"."""
+    from tradecalc.views.baserate_view import rate_text
+
+    doc = p.outside_view.get("base_rate")
+    if not doc or not doc["windows"]:
+        return "n/a"
+    return f"{rate_text(doc['rate'])} ({doc['panel']['id']})"
 
 
 def _odds_cell(p: Projection, what: str) -> str:
