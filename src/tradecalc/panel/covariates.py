@@ -154,7 +154,8 @@ def _rejected(con, path: Path) -> list[Problem]:
     if path.suffix.lower() != ".csv":
         return []
     rows = con.execute(
-        "SELECT line, column_name, error_type, csv_line FROM reject_errors ORDER BY line LIMIT 50"
+        "SELECT line, column_name, error_type, csv_line FROM reject_errors "
+        "ORDER BY line, column_name LIMIT 50"
     ).fetchall()
     return [Problem(str(path), line, col or "", _reason(kind)) for line, col, kind, _ in rows]
 
@@ -190,14 +191,18 @@ def _clean(con, target: Path) -> bool:
 
 
 def _locate(con, name: str, numbered: str, numbers: list[str]) -> list[Problem]:
-    parts = [
-        f"SELECT line, {literal(col)} AS col, {literal(message)} AS message FROM m WHERE {bad}"
-        for col, bad, message in _conditions(numbers)
+    parts = [  # each rule numbered, so a line's problems come in the rules' order every run
+        f"SELECT line, {rule} AS rule, {literal(col)} AS col, {literal(message)} AS message "
+        f"FROM m WHERE {bad}"
+        for rule, (col, bad, message) in enumerate(_conditions(numbers))
     ]
     parts.append(
-        "SELECT line, 'year', printf('repeats the pair-year of line %d', first) FROM "
-        "(SELECT line, min(line) OVER (PARTITION BY exporter, importer, year) AS first FROM m) "
-        "WHERE line > first"
+        f"SELECT line, {len(parts)}, 'year', printf('repeats the pair-year of line %d', first) "
+        "FROM (SELECT line, min(line) OVER (PARTITION BY exporter, importer, year) AS first "
+        "FROM m) WHERE line > first"
     )
-    sql = f"WITH m AS {numbered} SELECT * FROM ({' UNION ALL '.join(parts)}) ORDER BY line LIMIT 50"
+    sql = (
+        f"WITH m AS {numbered} SELECT line, col, message FROM ({' UNION ALL '.join(parts)}) "
+        "ORDER BY line, rule LIMIT 50"
+    )
     return [Problem(name, line, col, message) for line, col, message in con.execute(sql).fetchall()]
