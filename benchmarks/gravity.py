@@ -14,17 +14,11 @@
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from run import PLAIN, ROOT, TC, paired, run
+
 DATA = ROOT / "benchmarks" / ".data"
-TC = [sys.executable, "-m", "tradecalc"]
-PLAIN = [*TC, "project", "scenarios/base.yaml", "-f", "json"]
 CHAPTER1 = [*TC, "gravity", "fit", "--panel", "agtpa", "--years", "1986:2006:4", "-f", "json"]
 ECONOMIES, YEARS = 201, 25
 """201 economies trade in 201 x 200 = 40,200 directed pairs: the issue's 40,000 pairs."""
@@ -74,39 +68,12 @@ def synthetic_panel(path: Path, seed: int = 27) -> Path:
     return path
 
 
-def run(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MiB of one run of ``command`` (fresh process)."""
-    start = time.perf_counter()
-    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {' '.join(command)}")
-    return wall, usage.ru_maxrss / 1024
-
-
-def paired(a: list[str], b: list[str], runs: int) -> None:
-    ratios, walls, peaks = [], [], []
-    for i in range(runs + 1):
-        wall_a, peak_a = run(a)
-        wall_b, _ = run(b)
-        if i:  # the first pair warms the caches
-            ratios += [wall_a / wall_b]
-            walls += [wall_a]
-            peaks += [peak_a]
-    spread = f"{min(ratios):.2f}-{statistics.median(ratios):.2f}-{max(ratios):.2f}"
-    print(
-        f"chapter-1 fit / plain project: ratio {spread} (min-median-max), fit "
-        f"{statistics.median(walls):.2f} s, peak {statistics.median(peaks):.0f} MiB; goal <= 10"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="counted pairs for row 1")
     parser.add_argument("--skip-synthetic", action="store_true", help="row 1 only")
     args = parser.parse_args()
-    paired(CHAPTER1, PLAIN, args.runs)
+    paired("chapter-1 fit / plain project", CHAPTER1, PLAIN, args.runs, "<= 10")
     if args.skip_synthetic:
         return
     path = DATA / f"synthetic-{ECONOMIES}x{YEARS}.parquet"

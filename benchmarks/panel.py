@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
-from run import PLAIN, TC, machine, run
+from run import PLAIN, TC, machine, paired
 
 DATA = Path(__file__).resolve().parent / ".data"
 YEARS = 10
@@ -141,22 +140,6 @@ def store(rows: int) -> Path:
 
 def with_env(home: Path, command: list[str]) -> list[str]:
     return ["env", f"XDG_DATA_HOME={home}", f"XDG_CACHE_HOME={home / 'cache'}", *command]
-
-
-def paired(label: str, a: list[str], b: list[str], runs: int, goal: str) -> None:
-    ratios, walls, peaks = [], [], []
-    for i in range(runs + 1):
-        wall_a, peak_a = run(a)
-        wall_b, _ = run(b)
-        if i:
-            ratios.append(wall_a / wall_b)
-            walls.append(wall_a)
-            peaks.append(peak_a)
-    spread = f"{min(ratios):.2f}-{statistics.median(ratios):.2f}-{max(ratios):.2f}"
-    print(
-        f"{label:<46} {spread:>18} {statistics.median(walls):7.2f}s "
-        f"{statistics.median(peaks):6.0f} MiB  {goal}"
-    )
 
 
 def main() -> None:

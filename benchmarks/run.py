@@ -89,6 +89,25 @@ def run(command: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024  # kB on Linux
 
 
+def paired(label: str, a: list[str], b: list[str], runs: int, goal: str) -> None:
+    """One row of the speed table: ``a`` against ``b``, run in turn ``runs`` + 1 times (the
+    first pair warms the caches and is not counted); the ratio's min-median-max, A's median
+    wall time and peak memory, and the goal."""
+    ratios, walls, peaks = [], [], []
+    for i in range(runs + 1):
+        wall_a, peak_a = run(a)
+        wall_b, _ = run(b)
+        if i:
+            ratios.append(wall_a / wall_b)
+            walls.append(wall_a)
+            peaks.append(peak_a)
+    spread = f"{min(ratios):.2f}-{statistics.median(ratios):.2f}-{max(ratios):.2f}"
+    print(
+        f"{label:<42} {spread:>24} {statistics.median(walls):7.2f}s "
+        f"{statistics.median(peaks):6.0f} MiB  {goal}"
+    )
+
+
 def machine() -> str:
     model = platform.processor() or platform.machine()
     try:
@@ -117,19 +136,7 @@ def main() -> None:
         if options.only not in label:
             continue
         a = a() if callable(a) else a  # a row whose data is made on first run
-        ratios, walls, peaks = [], [], []
-        for i in range(runs + 1):
-            wall_a, peak_a = run(a)
-            wall_b, _ = run(b)
-            if i:  # the first pair warms the caches
-                ratios.append(wall_a / wall_b)
-                walls.append(wall_a)
-                peaks.append(peak_a)
-        spread = f"{min(ratios):.2f}-{statistics.median(ratios):.2f}-{max(ratios):.2f}"
-        print(
-            f"{label:<42} {spread:>24} {statistics.median(walls):7.2f}s "
-            f"{statistics.median(peaks):6.0f} MiB  {goal}"
-        )
+        paired(label, a, b, runs, goal)
     probe = (
         "import sys; from tradecalc.cli.commands import main\n"
         "sys.argv = ['tradecalc', 'project', 'scenarios/base.yaml', '-f', 'json']\n"

@@ -26,8 +26,7 @@ import random
 import sys
 from pathlib import Path
 
-from panel import paired
-from run import PLAIN, ROOT, TC, machine, run
+from run import PLAIN, ROOT, TC, machine, paired, run
 
 sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "comtrade"))
 from make_fixtures import row as comtrade_row  # the fixtures' 47-field row
