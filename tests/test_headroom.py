@@ -1,4 +1,4 @@
-"""Headroom: the ITC-style potential and untapped value, RCA and density through `ecomplexity`.
+"""Headroom: the ITC-style potential and untapped value, RCA and density (checked against `ecomplexity`).
 
 The fixture examples/headroom/pak-aze-products.yaml holds MADE-UP values (no UN Comtrade
 figure): year 2023, PAK -> AZE and AZE -> PAK, products 10, 27, 30, 52 and 84.
@@ -150,7 +150,7 @@ def test_an_unknown_product_code_is_one_line_at_its_row(tmp_path):
     assert str(problem) == f"{path}:{line}: products.rows.4.product: unknown HS code '77'"
 
 
-# --- RCA and density through ecomplexity ------------------------------------------------
+# --- RCA, proximity and density, checked against ecomplexity ------------------------------------------------
 
 
 THREE_BY_THREE = [  # made-up: economies A, B, C; products 01, 30, 52
@@ -188,7 +188,7 @@ def test_three_by_three_rca_density_and_proximity_by_hand():
     assert_allclose(result.density["A", "01"], 0.0)
 
 
-def test_ecomplexity_published_invariants_through_the_wrapper():
+def test_ecomplexity_published_invariants():
     # ecomplexity's own tests (tests/test_density.py, test_ecomplexity.py of
     # cid-harvard/py-ecomplexity): every location x product cell is in the output
     # (rectangularised), and density lies in [0, 1]
@@ -197,13 +197,65 @@ def test_ecomplexity_published_invariants_through_the_wrapper():
     assert all(0.0 <= d <= 1.0 for d in result.density.values())
 
 
-def test_ecomplexity_prints_and_warnings_stay_off_the_terminal(capfd):
-    # one economy and one product: ecomplexity prints the year and an eigenvector failure
-    # and warns; none of it may reach stdout or stderr
+def test_one_economy_and_one_product():
+    # hand-computed: (1 / 1) / (1 / 1) = 1, so M = 1, ubiquity 1, proximity 1, density 1
     result = complexity([Cell("A", "30", 1.0)])
-    out, err = capfd.readouterr()
-    assert out == "" and err == ""
-    assert result.rca["A", "30"] == 1.0  # hand-computed: (1 / 1) / (1 / 1)
+    assert result.rca["A", "30"] == 1.0
+    assert result.density["A", "30"] == 1.0
+
+
+def test_economies_and_products_without_exports_are_missing_not_zero():
+    # as ecomplexity's create_full_df drops them: no RCA (0 / 0) and no density for them,
+    # and the others' values as without them (hand-computed: B alone exports 01 and 30,
+    # each 10 of 20, so each RCA is (10 / 20) / (10 / 20) = 1)
+    result = complexity([Cell("A", "01", 0.0), Cell("B", "01", 10), Cell("B", "30", 10),
+                         Cell("B", "52", 0.0)])  # fmt: skip
+    assert ("A", "01") not in result.rca and ("B", "52") not in result.density
+    assert result.rca["B", "01"] == 1.0 == result.rca["B", "30"]
+    assert len(result.rca) == 2
+
+
+@pytest.mark.parametrize("shape", [(6, 9), (40, 70)])
+def test_same_values_as_ecomplexity_on_random_matrices(shape):
+    # the Growth Lab's own package on the same made-up matrix (lognormal values, 60 % of the
+    # cells empty, one economy and one product with no exports at all): every RCA, density
+    # and proximity equal to 1e-12, and missing exactly where its output is NaN
+    import contextlib
+    import io
+    import warnings
+
+    import numpy as np
+    import pandas as pd
+    from ecomplexity import ecomplexity, proximity
+
+    rng = np.random.default_rng(sum(shape))
+    values = rng.lognormal(3, 2, shape) * (rng.random(shape) < 0.4)
+    values[0, :] = 0.0
+    values[:, 1] = 0.0
+    economies = [f"E{i}" for i in range(shape[0])]
+    products = [f"{j:04d}" for j in range(shape[1])]
+    cells = [Cell(e, p, values[i, j]) for i, e in enumerate(economies)
+             for j, p in enumerate(products)]  # fmt: skip
+    ours = complexity(cells)
+    frame = pd.DataFrame(cells, columns=["loc", "prod", "val"]).assign(time=0)
+    columns = {"time": "time", "loc": "loc", "prod": "prod", "val": "val"}
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = ecomplexity(frame, columns, verbose=False, check_logsupermodularity=False)
+        near = proximity(frame, columns)
+    for name, table, keys in (
+        ("rca", theirs, ("loc", "prod")),
+        ("density", theirs, ("loc", "prod")),
+        ("proximity", near, ("prod_1", "prod_2")),
+    ):
+        mapping = getattr(ours, name)
+        for key, expected in zip(
+            zip(*(table[k] for k in keys), strict=True), table[name], strict=True
+        ):
+            if np.isnan(expected):
+                assert key not in mapping, (name, key)
+            else:
+                assert_allclose(mapping[key], expected, rtol=1e-12, err_msg=f"{name} {key}")
 
 
 FIXTURES = os.environ.get("ECOMPLEXITY_FIXTURES")
@@ -214,7 +266,7 @@ FIXTURES = os.environ.get("ECOMPLEXITY_FIXTURES")
     reason="set ECOMPLEXITY_FIXTURES to ecomplexity's tests/fixtures: its inputs are Atlas "
     "(UN Comtrade) values, which tradecalc may not ship",
 )
-def test_ecomplexity_stata_ground_truth_through_the_wrapper():
+def test_ecomplexity_stata_ground_truth():
     # ecomplexity's published expectations: tests/fixtures/stata_ground_truth.csv, from
     # Stata's `ecomplexity export_val, i(origin) p(hs92) t(year)`; tolerances from its
     # fixtures README (RCA rtol 1e-5, M exact). Its density is not compared: the package's
@@ -233,23 +285,6 @@ def test_ecomplexity_stata_ground_truth_through_the_wrapper():
             assert_allclose(result.rca[r.origin, r.hs92], r.rca, rtol=1e-5)
             assert (result.rca[r.origin, r.hs92] >= 1.0) == bool(r.M)
             assert 0.0 <= result.density[r.origin, r.hs92] <= 1.0
-
-
-def test_ecomplexity_is_imported_without_scikit_learn_which_stays_importable():
-    # a fresh interpreter: ecomplexity's module-level `from sklearn.neighbors import ...` must
-    # not load scikit-learn (headroom never uses its knn density), and the stand-in must not
-    # outlive the import
-    import subprocess
-    import sys
-
-    code = (
-        "import sys; from tradecalc.analysis.complexity import _import_ecomplexity; "
-        "_import_ecomplexity(); print('sklearn' in sys.modules, 'sklearn.neighbors' in sys.modules); "
-        "import ecomplexity.calc_density as d; n = d.NearestNeighbors(n_neighbors=1); "
-        "print(type(n).__module__.startswith('sklearn.neighbors'))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False", "True"]
 
 
 # --- rows the analysis would misread: refused, one line each ----------------------------
@@ -350,3 +385,27 @@ def test_the_top_total_counts_only_products_with_a_value_and_says_how_many_lack_
     assert (summary["top"], summary["top_with_value"], summary["without_value"]) == (4, 3, 1)
     assert summary["products"] == 5 and summary["products_apart"] == 1
     assert_allclose(summary["top_untapped_usd_m"], 12.5)
+
+
+def test_world_exports_sum_by_product_and_by_reporter_and_product():
+    # made-up rows: two reporters, headings 5201 and 5208 (chapter 52) and 1006; a PAK import
+    # and a row to a partner that is not the world are left out; a repeated cell is added
+    from tradecalc.scenario.sections import ProductRow
+    from tradecalc.scenario.world_exports import WorldExports
+
+    def row(reporter, product, value, partner="WLD", flow="X", year=2023):
+        return ProductRow(year=year, reporter=reporter, partner=partner, flow=flow,
+                          product=product, value_usd_m=value)  # fmt: skip
+
+    world = WorldExports.of_rows([
+        row("PAK", "5201", 1.0), row("PAK", "5208", 2.0), row("CHN", "5208", 4.0),
+        row("CHN", "1006", 8.0), row("CHN", "1006", 16.0, year=2022), row("PAK", "5201", 32.0,
+        flow="M"), row("PAK", "1006", 64.0, partner="AZE"),
+    ])  # fmt: skip
+    assert len(world) == 5
+    assert world.totals() == {(2023, "1006"): 8.0, (2023, "5201"): 1.0, (2023, "5208"): 6.0,
+                              (2022, "1006"): 16.0}  # fmt: skip
+    economies, products, values = world.matrix(2023)
+    assert (economies, products) == (["CHN", "PAK"], ["1006", "5201", "5208"])
+    assert values.tolist() == [[8.0, 0.0, 4.0], [0.0, 1.0, 2.0]]
+    assert world.chapters().matrix(2023)[2].tolist() == [[8.0, 4.0], [0.0, 3.0]]

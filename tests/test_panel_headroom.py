@@ -121,6 +121,5 @@ def test_too_many_products_for_rca_and_density_is_said_not_computed(release, mon
     assert all(r["rca"] is None and r["density"] is None for r in doc["rows"])
     assert doc["directions"][0]["complexity_notes"] == [
         "RCA and density not computed: 2 products in the world rows, more than 1 (the proximity "
-        "matrix grows with their square: at HS6 it takes minutes and gigabytes); --detail hs4 "
-        "gives them"
+        "matrix grows with their square); --detail hs4 gives them"
     ]

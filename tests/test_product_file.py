@@ -59,6 +59,21 @@ def test_fetch_writes_the_rows_beside_the_data_file_and_headroom_reads_them(data
     assert runner.invoke(app, ["validate", "d.yaml"]).exit_code == 0
 
 
+def test_world_rows_in_the_file_rank_as_in_the_yaml(tmp_path, monkeypatch):
+    # with --world the file's world rows are read as columns, never as row objects: W_p, RCA
+    # and density come out as from the same rows written in the YAML (every value equal)
+    monkeypatch.chdir(tmp_path)
+    world = ["--world", "--from-file", str(FIXTURES / "world-hs2-2023.json")]
+    assert fetched(*world, "-o", "w.yaml").exit_code == 0
+    Path("inline.yaml").write_text(fetched(*world).stdout)
+    beside = runner.invoke(app, ["headroom", "w.yaml", "-f", "json"])
+    inline = runner.invoke(app, ["headroom", "inline.yaml", "-f", "json"])
+    assert beside.exit_code == 0, beside.stderr
+    rows = json.loads(beside.stdout)["rows"]
+    assert json.loads(beside.stdout) == json.loads(inline.stdout)
+    assert all(r["world_usd_m"] is not None and r["rca"] is not None for r in rows)
+
+
 def test_project_never_opens_the_product_file_headroom_does(data_file):
     Path("s.yaml").write_text(SCENARIO)
     assert runner.invoke(app, ["headroom", "s.yaml", "-f", "json"]).exit_code == 0

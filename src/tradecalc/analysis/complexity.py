@@ -1,4 +1,4 @@
-"""Revealed comparative advantage and density: a thin wrapper over the Growth Lab's `ecomplexity`.
+"""Revealed comparative advantage, proximity and density of one year's export matrix.
 
 Balassa's (1965) revealed comparative advantage of economy c in product p is its share of p in
 its own exports over p's share of all exports in the data::
@@ -9,19 +9,26 @@ Density (Hidalgo, Klinger, Barabasi & Hausmann 2007; Hausmann, Hidalgo et al. 20
 of Economic Complexity) is how close p sits to what c already exports with RCA >= 1 (M_cp = 1):
 the proximity-weighted share ``sum_p' M_cp' phi_pp' / sum_p' phi_pp'``, where the proximity
 ``phi_pp'`` is the number of economies exporting both with RCA >= 1 over the larger of the two
-products' ubiquities. Both come from `ecomplexity` (the Growth Lab's own code), not from here:
-this module reshapes rows in and out and keeps the package's prints and warnings off the
-terminal, returning them as notes instead.
+products' ubiquities.
+
+These are the Growth Lab's `ecomplexity` definitions (its ``calculate_rca``,
+``calc_discrete_proximity`` and ``calc_density``, defaults: presence by RCA >= 1, symmetric
+discrete proximity, economies and products with no exports dropped before anything is
+computed), written here as a few matrix products: the package computes ECI, PCI, COI and COG
+too, through pandas, and on the 200 x 1,229 matrix of an HS4 world fetch took 19-24 s and
+1.2 GiB where this takes well under a second. tests/test_headroom.py checks every value
+against `ecomplexity` itself on random matrices, and against its published Stata ground truth
+when those files are at hand.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
-import math
-import warnings
-from collections.abc import Iterable
-from typing import NamedTuple
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class Cell(NamedTuple):
@@ -32,21 +39,52 @@ class Cell(NamedTuple):
     value_usd_m: float
 
 
-class Complexity(NamedTuple):
+class Cells(Mapping[tuple[str, str], float]):
+    """A matrix read by (row name, column name); names it lacks and NaN cells are missing."""
+
+    def __init__(self, rows: Sequence[str], columns: Sequence[str], values: np.ndarray):
+        self._rows = {name: i for i, name in enumerate(rows)}
+        self._columns = {name: j for j, name in enumerate(columns)}
+        self._values = values
+
+    def __getitem__(self, key: tuple[str, str]) -> float:
+        row, column = key
+        if row not in self._rows or column not in self._columns:
+            raise KeyError(key)
+        value = float(self._values[self._rows[row], self._columns[column]])
+        if value != value:  # NaN: an economy or product without exports
+            raise KeyError(key)
+        return value
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        import numpy as np
+
+        names = (list(self._rows), list(self._columns))
+        for i, j in zip(*np.nonzero(~np.isnan(self._values)), strict=True):
+            yield names[0][i], names[1][j]
+
+    def __len__(self) -> int:
+        import numpy as np
+
+        return int(np.count_nonzero(~np.isnan(self._values)))
+
+
+@dataclass(frozen=True)
+class Complexity:
     """RCA and density by (economy, product); proximity by (product, product); notes."""
 
-    rca: dict[tuple[str, str], float]
-    density: dict[tuple[str, str], float]
-    proximity: dict[tuple[str, str], float]
-    notes: list[str]
+    rca: Mapping[tuple[str, str], float]
+    density: Mapping[tuple[str, str], float]
+    proximity: Mapping[tuple[str, str], float]
+    notes: list[str] = field(default_factory=list)
 
 
 def complexity(cells: Iterable[Cell]) -> Complexity:
     """RCA, density and proximity of one year's economy x product export matrix.
 
     Missing cells count as no exports (the matrix is rectangularised, as `ecomplexity`
-    does). Economies or products with no exports at all give NaN, returned as missing.
-    Needs `ecomplexity` (the ``[headroom]`` extra).
+    does); values of the same cell are added. Economies or products with no exports at all
+    are left out (missing in every result).
 
     Examples
     --------
@@ -58,108 +96,77 @@ def complexity(cells: Iterable[Cell]) -> Complexity:
     >>> round(result.rca["A", "p"], 6)
     1.875
     """
-    import pandas as pd
-
-    frame = pd.DataFrame(list(cells), columns=["economy", "product", "value_usd_m"])
-    frame["year"] = 0
-    columns = {"time": "year", "loc": "economy", "prod": "product", "val": "value_usd_m"}
-    out, notes = _quietly(lambda: _run(frame, columns))
-    output, proximity = out
-    rca = _by_pair(output, "economy", "product", "rca")
-    density = _by_pair(output, "economy", "product", "density")
-    prox = _by_pair(proximity, "product_1", "product_2", "proximity")
-    return Complexity(rca, density, prox, notes)
-
-
-def _run(frame, columns):
-    ecomplexity, proximity = _import_ecomplexity()
-    output = ecomplexity(frame, columns, verbose=False, check_logsupermodularity=False)
-    return output, proximity(frame, columns)
-
-
-def _import_ecomplexity():
-    """`ecomplexity`'s two functions, imported without loading scikit-learn.
-
-    `ecomplexity` imports `sklearn.neighbors` at module level for one thing, a k-nearest-
-    neighbours density (``knn=``), which headroom never asks for; scikit-learn is about three
-    seconds of a 3.5 s import (measured on this project's CI machine). So while `ecomplexity`
-    is imported, `sklearn.neighbors` is a stand-in whose ``NearestNeighbors`` imports the real
-    class when called, and the stand-in is removed at once: nothing else ever sees it, and
-    `import sklearn` afterwards is the real package.
-    """
-    import sys
-    import types
-
-    if "ecomplexity" not in sys.modules and "sklearn.neighbors" not in sys.modules:
-        stand_in = types.ModuleType("sklearn.neighbors")
-        stand_in.NearestNeighbors = _nearest_neighbors  # type: ignore[attr-defined]
-        sys.modules["sklearn.neighbors"] = stand_in
-        try:
-            import ecomplexity
-        finally:
-            del sys.modules["sklearn.neighbors"]
-    from ecomplexity import ecomplexity, proximity
-
-    return ecomplexity, proximity
-
-
-def _nearest_neighbors(*args, **kwargs):
-    from sklearn.neighbors import NearestNeighbors
-
-    return NearestNeighbors(*args, **kwargs)
-
-
-def _quietly(call):
-    """Run ``call`` with its prints and warnings captured; return its result and the notes.
-
-    `ecomplexity` prints the year it works on (and, when ECI's eigenvectors fail, the
-    exception) to stdout and warns through ``warnings``: neither may reach the terminal raw,
-    where stdout is data. Its own warnings (UserWarning) become notes, except those about ECI
-    and PCI, which headroom does not use; the prints and pandas' deprecation notices are
-    dropped.
-    """
-    printed = io.StringIO()
-    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(printed):
-        warnings.simplefilter("always")
-        with _numpy_quiet():
-            result = call()
-    notes = [
-        f"ecomplexity: {' '.join(str(w.message).split())}"
-        for w in caught
-        if w.category is UserWarning and not _about_eci(str(w.message))
-    ]
-    return result, list(dict.fromkeys(notes))
-
-
-def _about_eci(message: str) -> bool:
-    return any(word in message for word in ("ECI", "eigenvector", "Log-supermodularity"))
-
-
-@contextlib.contextmanager
-def _numpy_quiet():
     import numpy as np
 
-    with np.errstate(all="ignore"):
-        yield
+    cells = list(cells)
+    economies = list(dict.fromkeys(c.economy for c in cells))
+    products = list(dict.fromkeys(c.product for c in cells))
+    rows = {name: i for i, name in enumerate(economies)}
+    columns = {name: j for j, name in enumerate(products)}
+    values = np.zeros((len(economies), len(products)))
+    for c in cells:
+        values[rows[c.economy], columns[c.product]] += c.value_usd_m
+    return of_matrix(economies, products, values)
 
 
-def _by_pair(frame, first: str, second: str, value: str) -> dict[tuple[str, str], float]:
-    pairs = zip(frame[first], frame[second], frame[value], strict=True)
-    return {(str(a), str(b)): float(v) for a, b, v in pairs if not math.isnan(float(v))}
+def of_matrix(economies: Sequence[str], products: Sequence[str], values: np.ndarray) -> Complexity:
+    """RCA, density and proximity of ``values`` (economies x products, US$, no NaN)."""
+
+    exporting = values.sum(axis=1) > 0
+    exported = values.sum(axis=0) > 0
+    x = values[exporting][:, exported]
+    kept = (
+        [e for e, keep in zip(economies, exporting.tolist(), strict=True) if keep],
+        [p for p, keep in zip(products, exported.tolist(), strict=True) if keep],
+    )
+    if not x.size:
+        return Complexity({}, {}, {})
+    rca, density, proximity = _computed(x)
+    return Complexity(
+        Cells(kept[0], kept[1], rca),
+        Cells(kept[0], kept[1], density),
+        Cells(kept[1], kept[1], proximity),
+    )
 
 
-MOST_PRODUCTS = 1_300
-"""RCA and density are computed for a world matrix of at most this many products (HS4 has
-1,229 headings): `ecomplexity`'s proximity grows with the square of the products; measured on
-200 economies on this project's 2-core machine, 1,229 headings took about 20 s (the whole headroom
-1.2 GiB), a synthetic 5,000-product matrix half full 268 s and 8.6 GiB."""
+def _computed(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """RCA, density and proximity of a matrix whose every row and column has exports.
+
+    Every product then has an economy with RCA >= 1 (the export-weighted mean of a product's
+    RCA over economies is 1), so no ubiquity is zero and no division below is by zero.
+    """
+    import numpy as np
+
+    share = x / x.sum(axis=1, keepdims=True)
+    world = x.sum(axis=0, keepdims=True) / x.sum()
+    rca = share / world
+    m = (rca >= 1.0).astype(float)
+    ubiquity = m.sum(axis=0)
+    proximity = m.T @ m  # co-exporters of each pair of products ...
+    for start in range(0, len(ubiquity), BLOCK):  # ... over the larger ubiquity, in place
+        rows = slice(start, start + BLOCK)
+        proximity[rows] /= np.maximum(ubiquity[rows, np.newaxis], ubiquity[np.newaxis, :])
+    density = (m @ proximity) / proximity.sum(axis=0, keepdims=True)
+    return rca, density, proximity
+
+
+BLOCK = 512
+"""Rows of the proximity matrix divided at a time: its one full-size temporary is itself
+(at HS6, 5,400 products, 230 MB)."""
+
+
+MOST_PRODUCTS = 6_000
+"""RCA and density are computed for a world matrix of at most this many products (HS6 has
+5,000 to 5,600 subheadings by edition): the proximity matrix grows with their square. Measured
+on this project's 2-core machine (a synthetic matrix, half its cells filled): 200 x 5,400 in
+about 1.5 s and 0.5 GiB at peak, 200 x 1,229 in 0.05 s."""
 
 
 def not_computed(count: int) -> Complexity:
     """No RCA nor density, and a note saying why: too many products."""
     note = (
         f"RCA and density not computed: {count:,} products in the world rows, more than "
-        f"{MOST_PRODUCTS:,} (the proximity matrix grows with their square: at HS6 it takes "
-        "minutes and gigabytes); --detail hs4 gives them"
+        f"{MOST_PRODUCTS:,} (the proximity matrix grows with their square); --detail hs4 "
+        "gives them"
     )
     return Complexity({}, {}, {}, [note])

@@ -82,11 +82,10 @@ class _Data:
         self.sources = {
             (r.year, r.reporter, r.partner, r.flow, r.product): r.source for r in products.rows
         }
-        self.world_rows = [r for r in products.world if r.partner == WORLD and r.flow == "X"]
-        self.world: dict[tuple[int, str], float] = defaultdict(float)
-        for r in self.world_rows:
-            self.world[r.year, r.product] += r.value_usd_m
-        self._complexity: dict[int, Any] = {}
+        self.world_exports = products.world_exports()
+        self.world = self.world_exports.totals()
+        self._complexity: dict[tuple[int, str], Any] = {}
+        self._matrices: dict[int, Any] = {}
 
     def market_year(self, importer: str) -> int | None:
         years = [k[0] for k in self.rows if k[1:4] == (importer, WORLD, "M")]
@@ -102,29 +101,37 @@ class _Data:
 
     def complexity(self, year: int, exporter: str):
         """RCA and density of ``year``'s world matrix (with the exporter's own rows), or None."""
-        if year not in self._complexity:
-            self._complexity[year] = self._compute(year, exporter)
-        return self._complexity[year]
+        if (year, exporter) not in self._complexity:
+            self._complexity[year, exporter] = self._compute(year, exporter)
+        return self._complexity[year, exporter]
 
     def _compute(self, year: int, exporter: str):
-        from tradecalc.analysis.complexity import MOST_PRODUCTS, Cell, complexity, not_computed
+        from tradecalc.analysis.complexity import MOST_PRODUCTS, not_computed, of_matrix
 
-        rows = [r for r in self.world_rows if r.year == year]
-        cells = [Cell(r.reporter, r.product, r.value_usd_m) for r in rows]
-        if not cells:
+        if year not in self._matrices:
+            self._matrices[year] = self.world_exports.matrix(year)
+        economies, products, values = self._matrices[year]
+        if not economies:
             return None
-        if (count := len({c.product for c in cells})) > MOST_PRODUCTS:
-            return not_computed(count)
-        if exporter not in {c.economy for c in cells}:
-            cells += [
-                Cell(exporter, k[4], v)
-                for k, v in self.rows.items()
-                if k[:4] == (year, exporter, WORLD, "X")
-            ]
-        try:
-            return complexity(cells)
-        except ImportError:
-            return None
+        if len(products) > MOST_PRODUCTS:
+            return not_computed(len(products))
+        if exporter not in economies:
+            products, values = self._with_own_row(values, products, year, exporter)
+            economies = [*economies, exporter]
+        return of_matrix(economies, products, values)
+
+    def _with_own_row(self, values, products: list[str], year: int, exporter: str):
+        """The world matrix with a row of the exporter's own exports to the world (the pair's
+        rows), for an exporter that no world row reports; its products the world rows lack
+        are new columns."""
+        import numpy as np
+
+        own = {k[4]: v for k, v in self.rows.items() if k[:4] == (year, exporter, WORLD, "X")}
+        products = [*products, *sorted(set(own) - set(products))]
+        grown = np.zeros((values.shape[0] + 1, len(products)))
+        grown[: values.shape[0], : values.shape[1]] = values
+        grown[-1] = [own.get(p, 0.0) for p in products]
+        return products, grown
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -444,10 +451,10 @@ def at_detail(products: Products, detail: str | None) -> Products:
         ]
 
     sectors = {k: v for k, v in (products.sectors or {}).items() if len(k) == 2} or None
+    world = products.world_exports().chapters()
     return products.model_copy(
-        update={"detail": "hs2", "sectors": sectors, "rows": chapters(products.rows),
-                "world": chapters(products.world)}
-    )  # fmt: skip
+        update={"detail": "hs2", "sectors": sectors, "rows": chapters(products.rows)}
+    ).with_world_exports(world)
 
 
 def scenario_headroom(scenario, top: int = DEFAULT_TOP, detail: str | None = None):

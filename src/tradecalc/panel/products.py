@@ -22,6 +22,7 @@ from tradecalc.core.errors import Problem, ScenarioError
 from tradecalc.panel.info import PanelInfo
 from tradecalc.panel.query import connect, flows
 from tradecalc.scenario.sections import WORLD, ProductRow, Products
+from tradecalc.scenario.world_exports import WorldExports
 
 DIGITS = {"hs2": 2, "hs4": 4, "hs6": 6}
 
@@ -62,17 +63,15 @@ def pair_products(
             found = con.execute(sql, [a, b, b, a] if flow == "B" else [a, b]).fetchall()
             rows += _rows(found, year, "M" if flow == "B" else flow, cite(info))
         world = con.execute(
-            f"""SELECT exporter, '{WORLD}', {product} AS p, sum(value_usd_m) FROM {source}
-                WHERE {keep} GROUP BY ALL"""
-        ).fetchall()
+            f"""SELECT CAST({int(year)} AS BIGINT) AS year, exporter, {product} AS p,
+                       CAST(sum(value_usd_m) AS DOUBLE) AS v
+                FROM {source} WHERE {keep} GROUP BY ALL"""
+        ).fetchnumpy()
     products = Products.model_construct(
-        detail=detail,
-        sectors=None,
-        rows=rows,
-        world=_rows(world, year, "X", cite(info)),
-        source=info.id,
-    )
-    return products, year
+        detail=detail, sectors=None, rows=rows, world=[], source=info.id
+    )  # the world as columns: at HS6 a million rows (scenario/world_exports.py)
+    exports = WorldExports.of_columns(world, ("year", "exporter", "p", "v"))
+    return products.with_world_exports(exports), year
 
 
 def cite(info: PanelInfo) -> str:

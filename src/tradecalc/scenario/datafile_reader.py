@@ -101,9 +101,9 @@ def product_problems(
     (headroom would add the two together); a pair row whose reporter is not one of ``codes``
     (the file's two economies; world rows may have any reporter)."""
     file = tree.here[0]
-    if products is not None and products.file is not None and (products.rows or products.world):
+    if products is not None and products.file is not None and products.has_rows():
         return []  # rows read from the product file: productfile.load checked each one
-    if products is None or not (products.rows or products.world):
+    if products is None or not products.has_rows():
         where = ("products", "rows") if products is not None else ()
         message = "no product rows: write the file with tradecalc fetch --detail hs2 (or hs4)"
         return [problem_at(tree, where, message, file)]

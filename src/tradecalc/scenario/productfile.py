@@ -89,15 +89,27 @@ def load(
         ]
         if found or unknown:
             raise ScenarioError(sorted(found + unknown, key=lambda p: p.line or 0)[:MOST])
-        where = f"WHERE part = '{part}'" if part else ""
-        rows = con.execute(
-            f"SELECT part, year, reporter, partner, flow, product, value_usd_m, source "
-            f"FROM {source} {where} ORDER BY line"
+        pair = con.execute(
+            f"SELECT {', '.join(COLUMNS[1:])} FROM {source} WHERE part = 'rows' ORDER BY line"
         ).fetchall()
-    parts: dict[str, list[ProductRow]] = {"rows": [], "world": []}
-    for row in rows:
-        parts[row[0]].append(checked_row(dict(zip(COLUMNS[1:], row[1:], strict=True))))
-    return products.model_copy(update=parts)
+        world = None if part == "rows" else _world_columns(con, source)
+    rows = [checked_row(dict(zip(COLUMNS[1:], row, strict=True))) for row in pair]
+    loaded = products.model_copy(update={"rows": rows})
+    return loaded if world is None else loaded.with_world_exports(world)
+
+
+def _world_columns(con, source: str):
+    """The world rows' exports to the world as columns, never as row objects
+    (:mod:`~tradecalc.scenario.world_exports`: 250,000 of them at HS4)."""
+    from tradecalc.scenario.world_exports import WORLD, WorldExports
+
+    found = con.execute(
+        f"""SELECT CAST(year AS BIGINT) AS year, reporter, product,
+                   CAST(value_usd_m AS DOUBLE) AS value_usd_m
+            FROM {source} WHERE part = 'world' AND partner = '{WORLD}' AND flow = 'X'
+            ORDER BY line"""
+    ).fetchnumpy()
+    return WorldExports.of_columns(found, ("year", "reporter", "product", "value_usd_m"))
 
 
 FIELDS = frozenset(COLUMNS[1:])

@@ -9,7 +9,7 @@ the one method that needs the pipeline (:meth:`~tradecalc.scenario.models.Scenar
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from tradecalc.model.smart import DEFAULT_SUBSTITUTION_ELASTICITY
 from tradecalc.scenario.terms import (
@@ -389,6 +389,27 @@ class Products(Provenanced):
             "use product rows."
         ),
     ] = None
+    _world_exports: object = PrivateAttr(default=None)
+    """`world` as columns (a WorldExports) when read from `file`: then `world` is empty."""
+
+    def world_exports(self):
+        """Every reporter's exports to the world, as columns (a
+        :class:`~tradecalc.scenario.world_exports.WorldExports`): read from the product file,
+        else made from `world`."""
+        from tradecalc.scenario.world_exports import WorldExports
+
+        found = self._world_exports
+        return found if isinstance(found, WorldExports) else WorldExports.of_rows(self.world)
+
+    def with_world_exports(self, world):
+        """A copy whose world rows are ``world`` (a WorldExports), `world` emptied."""
+        copy = self.model_copy(update={"world": []})
+        copy._world_exports = world
+        return copy
+
+    def has_rows(self) -> bool:
+        """Any product row at all, pair or world."""
+        return bool(self.rows or self.world or len(self.world_exports()))
 
 
 WORLD_TOTALS = (
