@@ -69,17 +69,18 @@ def test_show_prints_both_directions_every_year_and_their_sums(panel_store):
 
 
 def test_show_json_lists_each_direction_and_year_with_the_panel(panel_store):
+    # the contract: a list of {exporter, importer, year, value_usd_m} rows; each also
+    # names the panel and carries its attribution, as the CSV's rows do
     code, out, err = run("panel", "show", "agtpa", "--economies", "tur", "irn", "-f", "json")
     assert (code, err) == (0, "")
-    doc = json.loads(out)
-    assert doc["panel"]["id"] == "agtpa" and doc["panel"]["licence"] == "CC BY 4.0"
-    assert doc["panel"]["attribution"].startswith(AGTPA_LABEL)
+    rows = json.loads(out)
     expected = agtpa_rows("TUR", "IRN")
-    assert len(doc["rows"]) == 42
-    assert {
-        (r["exporter"], r["importer"], r["year"]): r["value_usd_m"] for r in doc["rows"]
-    } == expected
-    assert set(doc["rows"][0]) == {"exporter", "importer", "year", "value_usd_m"}
+    assert isinstance(rows, list) and len(rows) == 42
+    assert {(r["exporter"], r["importer"], r["year"]): r["value_usd_m"] for r in rows} == expected
+    assert set(rows[0]) == {"exporter", "importer", "year", "value_usd_m", "panel", "source"}
+    assert {r["panel"] for r in rows} == {"agtpa"}
+    (source,) = {r["source"] for r in rows}
+    assert source.startswith(f"panel agtpa: {AGTPA_LABEL}. Yotov, Piermartini, Monteiro and Larch")
 
 
 def test_show_csv_and_markdown_name_the_panel(panel_store):
@@ -115,7 +116,7 @@ def test_show_refuses_with_one_line_and_exit_2(panel_store, args, line):
 def test_a_retired_code_is_read_as_its_successor_with_a_warning(panel_store):
     code, out, err = run("panel", "show", "agtpa", "--economies", "ROM", "TUR", "-f", "json")
     assert code == 0 and err == "--economies: warning: ROM is retired: read as ROU\n"
-    assert {r["exporter"] for r in json.loads(out)["rows"]} == {"ROU", "TUR"}
+    assert {r["exporter"] for r in json.loads(out)} == {"ROU", "TUR"}
 
 
 def test_import_then_show_then_remove(tmp_path, panel_store):
@@ -125,10 +126,10 @@ def test_import_then_show_then_remove(tmp_path, panel_store):
     code, out, _ = run(
         "panel", "show", "baci-hs92-v202501", "--economies", "FRA", "IND", "-f", "json"
     )
-    doc = json.loads(out)
-    assert doc["panel"]["licence"] == "Etalab Open Licence 2.0"
+    rows = json.loads(out)
+    assert "Etalab Open Licence 2.0" in rows[0]["source"]
     # tests/panel_files.py: FRA->IND 2022 = (1234.567 + 89.001) / 1000
-    assert doc["rows"][0] == {
+    assert {k: rows[0][k] for k in ("exporter", "importer", "year", "value_usd_m")} == {
         "exporter": "FRA",
         "importer": "IND",
         "year": 2022,
@@ -160,14 +161,10 @@ def test_a_file_is_a_panel_too(tmp_path, panel_store):
     path = tidy(tmp_path)
     code, out, err = run("panel", "show", path, "--economies", "USA", "CHE", "-f", "json")
     assert (code, err) == (0, "")
-    doc = json.loads(out)
-    assert doc["panel"] == {
-        "id": "totals",
-        "title": "totals.csv",
-        "licence": "not stated",
-        "attribution": "not stated",
-    }
-    assert [r["value_usd_m"] for r in doc["rows"]] == [
+    rows = json.loads(out)
+    # a file without source metadata: its name as the id, attribution "not stated"
+    assert {(r["panel"], r["source"]) for r in rows} == {("totals", "panel totals: not stated")}
+    assert [r["value_usd_m"] for r in rows] == [
         0.777777,
         1000.000125,
         0.123456,

@@ -93,7 +93,7 @@ def test_a_pair_is_one_call_and_becomes_a_panel(imf_server, panel_store):
         app, ["panel", "show", "imf-imts", "--economies", "KOR", "CHN", "-f", "json"]
     )
     assert shown.exit_code == 0, shown.stderr
-    rows = json.loads(shown.stdout)["rows"]
+    rows = json.loads(shown.stdout)
     # US$ / 1e6 = US$ million; CHN->KOR 2024 is empty in the answer: not reported, no row
     assert [(r["exporter"], r["year"], r["value_usd_m"]) for r in rows] == [
         ("CHN", 2023, 149500.0),
@@ -143,7 +143,7 @@ def test_a_monthly_panel_shows_only_whole_years(imf_server, panel_store):
     shown = runner.invoke(
         app, ["panel", "show", "imf-imts", "--economies", "TUR", "IRN", "-f", "json"]
     )
-    rows = json.loads(shown.stdout)["rows"]
+    rows = json.loads(shown.stdout)
     # 2022: twelve months of US$ 1 million = 12; 2023 has six months only: no year total
     assert [(r["year"], r["value_usd_m"]) for r in rows] == [(2022, pytest.approx(12.0))]
     meta = json.loads((panel_store / "imf-imts" / "panel.json").read_text())

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tradecalc.panel.info import PanelInfo
+from tradecalc.panel.info import PanelInfo, cite
 
 
 def panel_entry(info: PanelInfo) -> dict[str, Any]:
@@ -68,8 +68,8 @@ class PanelSeries:
     """(exporter, importer, year, value_usd_m), as the panel holds them."""
     product: str | None = None
 
-    columns = ("exporter", "importer", "year", "value_usd_m", "panel")
-    """The CSV columns (:meth:`rows`)."""
+    columns = ("exporter", "importer", "year", "value_usd_m", "panel", "source")
+    """The CSV columns and the JSON keys (:meth:`rows`)."""
 
     def flow_rows(self) -> list[dict[str, Any]]:
         return [
@@ -77,12 +77,14 @@ class PanelSeries:
             for e, i, y, v in self.flows
         ]
 
-    def to_dict(self) -> dict[str, Any]:
-        """The panel (its attribution) and one row per direction and year."""
-        return {"panel": self.info.to_dict(), "rows": self.flow_rows()}
+    def to_dict(self) -> list[dict[str, Any]]:
+        """One row per direction and year, each naming the panel and its attribution
+        (``source``: ``panel ID: attribution``), so a row taken alone still cites it."""
+        return self.rows()
 
     def rows(self) -> list[dict[str, Any]]:
-        return [{**row, "panel": self.info.id} for row in self.flow_rows()]
+        source = cite(self.info)
+        return [{**row, "panel": self.info.id, "source": source} for row in self.flow_rows()]
 
     @property
     def frame(self) -> Any:

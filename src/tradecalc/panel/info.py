@@ -113,3 +113,8 @@ def read_info(folder: Path) -> PanelInfo | None:
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
     return info if info.absence in ABSENCE and info.id == folder.name else None
+
+
+def cite(info: PanelInfo) -> str:
+    """A row's ``source``: the panel and its attribution (a CSV's ``source`` column)."""
+    return f"panel {info.id}: {info.attribution}"

@@ -19,7 +19,7 @@ is another rule is refused, since the headroom would read its gaps as zeros.
 from __future__ import annotations
 
 from tradecalc.core.errors import Problem, ScenarioError
-from tradecalc.panel.info import PanelInfo
+from tradecalc.panel.info import PanelInfo, cite
 from tradecalc.panel.query import connect, flows
 from tradecalc.scenario.sections import WORLD, ProductRow, Products
 from tradecalc.scenario.world_exports import WorldExports
@@ -72,11 +72,6 @@ def pair_products(
     )  # the world as columns: at HS6 a million rows (scenario/world_exports.py)
     exports = WorldExports.of_columns(world, ("year", "exporter", "p", "v"))
     return products.with_world_exports(exports), year
-
-
-def cite(info: PanelInfo) -> str:
-    """Each row's ``source``: the panel and its attribution (the CSV's ``source`` column)."""
-    return f"panel {info.id}: {info.attribution}"
 
 
 def _rows(found, year: int, flow: str, source: str) -> list[ProductRow]:
