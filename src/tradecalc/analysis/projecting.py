@@ -95,13 +95,12 @@ def run_loaded(
     found = projection_odds(scenario, components, layout, projection.measure_at_by_year)
     shown = odds_band(scenario, found) if band and found is not None else None
     outside = {**projection.outside_view, "base_rate": scenario_base_rate(scenario)}
-    label, text = briefing_line(scenario)
     return dataclasses.replace(
         projection,
         odds=found,
         band=shown,
         outside_view=outside,
-        normal_level={"label": label, "text": text},
+        normal_level=briefing_line(scenario),
     )
 
 

@@ -102,7 +102,8 @@ class Projection:
     """The reference class of announced targets beside the growth this one needs."""
     normal_level: dict[str, str] | None = None
     """The pair's normal level by gravity, as the header's line (``label``, ``text``), or which
-    panel to import where none holds the pair; computed with the odds (None without)."""
+    panel to import where none holds the pair, and ``fact``, the text without its advice (the
+    brief's line); computed with the odds (None without)."""
     smart: list[dict[str, Any]] | None = None
     """WITS-SMART's side outputs by year, for ``pta.method: smart`` (else None)."""
     years_rows: list[dict[str, Any]] = field(default=None, repr=False, compare=False)  # type: ignore[arg-type]

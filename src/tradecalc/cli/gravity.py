@@ -144,7 +144,6 @@ def fit(
     from tradecalc.analysis import gravity
 
     with handled([("--output", output)]):
-        _no_workbook(format, output)
         spec = _spec(years, terms, fe, estimator, with_domestic, se)
         info, frame = _open_panel(panel, None, spec.years)
         emit(gravity.fit(frame, spec, info), format, output)
@@ -180,7 +179,6 @@ def normal(
 
     inputs = [scenario] if scenario is not None else []
     with handled([("--output", output)], inputs):
-        _no_workbook(format, output)
         loaded, codes = _pair(scenario, economies)
         spec = _spec(years, terms, fe, estimator, with_domestic, se)
         info, frame = _open_panel(panel, codes, spec.years)
@@ -189,13 +187,6 @@ def normal(
         if loaded is not None:
             result = dataclasses.replace(result, briefing=_briefing(result, loaded))
         emit(result, format, output)
-
-
-def _no_workbook(fmt: Format, output) -> None:
-    if fmt is Format.xlsx or (output is not None and output.suffix.lower() == ".xlsx"):
-        raise ScenarioError(
-            [Problem("--format", None, "", "gravity writes table, json, csv or markdown")]
-        )
 
 
 def _pair(scenario: str | None, economies: tuple[str, str] | None):

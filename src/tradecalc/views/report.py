@@ -25,7 +25,6 @@ from tradecalc.views.explain_view import lever_label, lever_source
 from tradecalc.views.project_view import (
     growth_text,
     no_odds_text,
-    normal_level_rows,
     verdict,
 )
 from tradecalc.views.words import cited, overrides_text, percent, unverified_ids, usd
@@ -171,7 +170,8 @@ def _facts(p: Projection, doc: Mapping[str, Any]) -> str:
     if outside:
         items.append(("Outside view", outside))
     # the brief has room for the fact, not the advice: the header and workbook give both
-    items += [(label, text.split(" (looked in")[0]) for label, text in normal_level_rows(p)]
+    if p.normal_level is not None:
+        items.append((p.normal_level["label"], p.normal_level["fact"]))
     if p.overrides:
         items.append(("Changed by --set", overrides_text(p.overrides)))
     rows = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in items)
