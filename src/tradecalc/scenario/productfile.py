@@ -101,7 +101,8 @@ def load(
 def _world_columns(con, source: str):
     """The world rows' exports to the world as columns, never as row objects
     (:mod:`~tradecalc.scenario.world_exports`: 250,000 of them at HS4)."""
-    from tradecalc.scenario.world_exports import WORLD, WorldExports
+    from tradecalc.scenario.terms import WORLD
+    from tradecalc.scenario.world_exports import WorldExports
 
     found = con.execute(
         f"""SELECT CAST(year AS BIGINT) AS year, reporter, product,

@@ -7,7 +7,7 @@ the one method that needs the pipeline (:meth:`~tradecalc.scenario.models.Scenar
 """
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
@@ -32,6 +32,10 @@ from tradecalc.scenario.terms import (
     direction_name,
     iso_name,
 )
+from tradecalc.scenario.terms import WORLD as WORLD  # re-exported: rows' partner "the world"
+
+if TYPE_CHECKING:
+    from tradecalc.scenario.world_exports import WorldExports
 
 
 def _d(text: str):
@@ -349,8 +353,6 @@ class Uncertainty(Provenanced):
 
 
 ProductCode = Annotated[str, Field(pattern=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|TOTAL)$")]
-WORLD = "WLD"
-"""The partner code of trade with the world (Comtrade's partner 0) in `products:` rows."""
 
 
 class ProductRow(_Model):
@@ -390,9 +392,10 @@ class Products(Provenanced):
         ),
     ] = None
     _world_exports: object = PrivateAttr(default=None)
-    """`world` as columns (a WorldExports) when read from `file`: then `world` is empty."""
+    """`world` as columns (a WorldExports) when read from `file` (or a panel): then `world`
+    itself is empty, and :meth:`world_exports` is the one way to read the world's rows."""
 
-    def world_exports(self):
+    def world_exports(self) -> "WorldExports":
         """Every reporter's exports to the world, as columns (a
         :class:`~tradecalc.scenario.world_exports.WorldExports`): read from the product file,
         else made from `world`."""
@@ -401,7 +404,7 @@ class Products(Provenanced):
         found = self._world_exports
         return found if isinstance(found, WorldExports) else WorldExports.of_rows(self.world)
 
-    def with_world_exports(self, world):
+    def with_world_exports(self, world: "WorldExports") -> "Products":
         """A copy whose world rows are ``world`` (a WorldExports), `world` emptied."""
         copy = self.model_copy(update={"world": []})
         copy._world_exports = world

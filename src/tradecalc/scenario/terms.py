@@ -45,6 +45,8 @@ PLACEHOLDER_MARK = "PLACEHOLDER"
 """How an assumption `tradecalc init` left to fill in begins; ``validate --strict`` refuses it."""
 
 Text = Annotated[str, Field(min_length=1)]
+WORLD = "WLD"
+"""The partner code of trade with the world (Comtrade's partner 0) in `products:` rows."""
 CODE_PATTERN = r"^[A-Z][A-Z0-9]{1,9}$"
 DIRECTION_PATTERN = r"^[a-z][a-z0-9]{1,9}_to_[a-z][a-z0-9]{1,9}$"
 Code = Annotated[str, Field(pattern=CODE_PATTERN)]

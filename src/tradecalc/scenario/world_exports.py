@@ -16,10 +16,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tradecalc.scenario.terms import WORLD
+
 if TYPE_CHECKING:
     import numpy as np
-
-WORLD = "WLD"
 
 
 @dataclass(frozen=True, eq=False)
