@@ -149,6 +149,21 @@ def test_at_hs4_a_heading_is_apart_when_its_chapter_is():
     assert chapters["apart"]["directions"][0]["products"] == ["27", "71"]
 
 
+def test_the_table_shows_the_first_top_headings_apart_and_counts_the_rest():
+    # HEADINGS (made up) has two headings apart, 2711 (untapped 10) and 7108 (2.5): at --top 1
+    # the block's line names the first and counts the other with the block's total, and its
+    # table shows one row, titled with how many there are
+    from tradecalc.analysis.documents import Headroom
+    from tradecalc.views.headroom_view import headroom_view
+
+    view = headroom_view(Headroom(headroom_document(HEADINGS, ("PAK", "AZE"), 100.0, 1), top=1))
+    line = dict(view.headline)["PAK→AZE, apart"]
+    assert line.startswith("2711 ") and "7108" not in line
+    assert "; and 1 more, $12.5 m untapped in all 2 (not in the total above" in line
+    (table,) = [t for t in view.tables if "apart" in t.title]
+    assert "(the first 1 of 2)" in table.title and len(table.rows) == 1
+
+
 def test_the_rule_is_by_chapter_at_any_detail():
     assert chapter_apart("93") and chapter_apart("9301") and chapter_apart("930190")
     assert chapter_apart("2709")  # crude

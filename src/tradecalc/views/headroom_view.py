@@ -92,14 +92,31 @@ def top_line(summary: dict[str, Any], gap: float | None, scale: str) -> str:
 APART_TITLE = "apart, not summed: a world-share rule does not describe these markets"
 
 
-def apart_line(entry: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+def apart_line(entry: dict[str, Any], rows: list[dict[str, Any]], top: int | None = None) -> str:
     """``27 Mineral fuels: untapped $1,495.0 m; not in the total above`` for one direction's
-    block of chapters apart (``rows``: the document's rows)."""
+    block of chapters apart (``rows``: the document's rows): its first ``top`` products by
+    rank (all without ``top``), then how many more and the block's untapped total.
+
+    >>> rows = [{"direction": "a_to_b", "apart": True, "product": p, "label": None,
+    ...          "untapped_usd_m": v} for p, v in (("2709", 5.0), ("2710", 2.0), ("7108", 1.0))]
+    >>> entry = {"direction": "a_to_b", "products": ["2709", "2710", "7108"],
+    ...          "untapped_usd_m": 8.0}
+    >>> apart_line(entry, rows, top=1).split(" (")[0]
+    '2709: untapped $5.0 m; and 2 more, $8.0 m untapped in all 3'
+    """
     own = {r["product"]: r for r in rows if r["direction"] == entry["direction"] and r["apart"]}
+    products = entry["products"] if top is None else entry["products"][:top]
     parts = [
         f"{p} {_label(own[p])}".rstrip() + f": untapped ${usd(own[p]['untapped_usd_m'])} m"
-        for p in entry["products"]
+        for p in products
     ]
+    if (more := len(entry["products"]) - len(products)) > 0:
+        total = entry.get("untapped_usd_m")
+        parts.append(
+            f"and {more} more, ${usd(total)} m untapped in all {len(entry['products'])}"
+            if total is not None
+            else f"and {more} more"
+        )
     return "; ".join(parts) + " (not in the total above, nor set against the gap)"
 
 
@@ -121,14 +138,17 @@ def headroom_view(doc: Any, top: int | None = None) -> View:
         headline.append(("Market data", doc["basis"]))
     headline += [(arrow(s["direction"]), top_line(s, gap, doc["scale"])) for s in doc["directions"]]
     apart = doc.get("apart", {}).get("directions", [])
-    headline += [(f"{arrow(a['direction'])}, apart", apart_line(a, doc["rows"])) for a in apart]
+    headline += [
+        (f"{arrow(a['direction'])}, apart", apart_line(a, doc["rows"], top)) for a in apart
+    ]
     tables = []
     for direction in dict.fromkeys(r["direction"] for r in doc["rows"]):
         rows = [r for r in doc["rows"] if r["direction"] == direction]
         if rule := [r for r in rows if not r.get("apart")]:
             tables.append(_table(direction, rule, top))
         if own := [r for r in rows if r.get("apart")]:
-            tables.append(_table(direction, own, len(own), APART_TITLE))
+            title = APART_TITLE + (f" (the first {top} of {len(own)})" if len(own) > top else "")
+            tables.append(_table(direction, own, top, title))
     return View(
         heading="Headroom: which products could fill the gap",
         description=_description(doc),
@@ -161,7 +181,10 @@ def _notes(doc: dict[str, Any], top: int) -> list[str]:
     ]
     for s in doc["directions"]:
         notes += [f"{arrow(s['direction'])}: {note}" for note in s["complexity_notes"]]
-    shown = {(r["direction"], r["rank"]) for r in doc["rows"] if r["rank"] <= top or r["apart"]}
+    shown = {(r["direction"], r["rank"]) for r in doc["rows"] if r["rank"] <= top}
+    for direction in dict.fromkeys(r["direction"] for r in doc["rows"]):
+        own = [r for r in doc["rows"] if r["direction"] == direction and r["apart"]]
+        shown |= {(direction, r["rank"]) for r in own[:top]}  # the rows the apart table shows
     notes += [
         f"{arrow(r['direction'])} {r['product']}: {r['note']}"
         for r in doc["rows"]

@@ -40,7 +40,7 @@ def headroom_section(p, doc: dict[str, Any] | None, heading: str, table) -> list
         apart = [a for a in doc["apart"]["directions"] if a["direction"] == summary["direction"]]
         line = f"{s.direction_label(summary['direction'])} ({summary['year']}): "
         parts.append(f"<p>{escape(line + top_line(summary, doc['gap_usd_m'], doc['scale']))}.</p>")
-        parts += [f"<p>{escape(f'{APART_TITLE}: {apart_line(a, rows)}')}.</p>" for a in apart]
+        parts += [f"<p>{escape(f'{APART_TITLE}: {apart_line(a, rows, TOP)}')}.</p>" for a in apart]
         rows = [r for r in rows if not r["apart"]][:TOP]
         parts.append(
             table(
