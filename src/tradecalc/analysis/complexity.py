@@ -40,7 +40,9 @@ class Cell(NamedTuple):
 
 
 class Cells(Mapping[tuple[str, str], float]):
-    """A matrix read by (row name, column name); names it lacks and NaN cells are missing."""
+    """A matrix read by (row name, column name); a name it lacks is missing. Every cell holds a
+    number: :func:`of_matrix` drops economies and products without exports, the only source
+    of 0 / 0, before anything is computed."""
 
     def __init__(self, rows: Sequence[str], columns: Sequence[str], values: np.ndarray):
         self._rows = {name: i for i, name in enumerate(rows)}
@@ -51,22 +53,13 @@ class Cells(Mapping[tuple[str, str], float]):
         row, column = key
         if row not in self._rows or column not in self._columns:
             raise KeyError(key)
-        value = float(self._values[self._rows[row], self._columns[column]])
-        if value != value:  # NaN: an economy or product without exports
-            raise KeyError(key)
-        return value
+        return float(self._values[self._rows[row], self._columns[column]])
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
-        import numpy as np
-
-        names = (list(self._rows), list(self._columns))
-        for i, j in zip(*np.nonzero(~np.isnan(self._values)), strict=True):
-            yield names[0][i], names[1][j]
+        return ((row, column) for row in self._rows for column in self._columns)
 
     def __len__(self) -> int:
-        import numpy as np
-
-        return int(np.count_nonzero(~np.isnan(self._values)))
+        return len(self._rows) * len(self._columns)
 
 
 @dataclass(frozen=True)
